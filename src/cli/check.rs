@@ -1,0 +1,61 @@
+//! `communique check`: every error and warning of the site, in one run.
+
+use super::RootArg;
+use crate::diagnostics::{self, Format};
+use crate::render::templates::Theme;
+use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(flatten)]
+    pub root: RootArg,
+    /// How to print the diagnostics
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Fail (exit 1) on warnings too
+    #[arg(long)]
+    pub strict: bool,
+    /// The moment to check against (RFC 3339), for `overdue-approval`; default
+    /// SOURCE_DATE_EPOCH, else the clock
+    #[arg(long)]
+    pub now: Option<String>,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let now = match super::now(args.now.as_deref()) {
+        Ok(now) => now,
+        Err(message) => return Ok(super::usage_error(&message)),
+    };
+    let root = &args.root.root;
+    let loaded = crate::content::load(root);
+    let mut all = loaded.diagnostics;
+    if let Some(site) = &loaded.site {
+        all.extend(crate::lint::warnings(site, &loaded.sources, now));
+        let theme = Theme::new(root, &site.config.theme);
+        all.extend(theme.check(&theme.environment()));
+    }
+    diagnostics::sort(&mut all);
+    diagnostics::print(&all, args.format);
+    let errors = diagnostics::count_errors(&all);
+    let warnings = all.len() - errors;
+    if args.format == Format::Text {
+        eprintln!(
+            "{errors} error{}, {warnings} warning{}",
+            plural(errors),
+            plural(warnings)
+        );
+    }
+    Ok(if errors > 0 || (args.strict && warnings > 0) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+pub fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}

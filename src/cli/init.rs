@@ -1,0 +1,44 @@
+//! `communique init [DIR]`: write the example site, never over existing files.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Where to create the site (must be empty or not exist yet)
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let dir = &args.dir;
+    if dir.exists() {
+        if !dir.is_dir() {
+            eprintln!(
+                "error: `{}` is a file; name a new folder, such as `communique init my-site`",
+                dir.display()
+            );
+            return Ok(ExitCode::from(1));
+        }
+        if std::fs::read_dir(dir)?.next().is_some() {
+            eprintln!(
+                "error: `{}` is not empty; run `communique init` with a new folder name, such as `communique init my-site`",
+                dir.display()
+            );
+            return Ok(ExitCode::from(1));
+        }
+    }
+    for (rel, text) in crate::scaffold::FILES {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&path, text)?;
+    }
+    println!(
+        "Created a site in {} — next: cd {} && communique build --drafts, then open public/index.html",
+        dir.display(),
+        dir.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}

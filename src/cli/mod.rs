@@ -1,0 +1,83 @@
+//! The command line (SPEC §7): one module per subcommand.
+
+mod build;
+mod check;
+mod init;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "communique",
+    version,
+    about = "Release communications for every stakeholder group: one page and one feed each."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Scaffold a working example site (refuses a non-empty folder)
+    Init(init::Args),
+    /// Build the portal into the output folder
+    Build(build::Args),
+    /// Report every error and warning in the site's content
+    Check(check::Args),
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Init(args) => init::run(args),
+        Command::Build(args) => build::run(args),
+        Command::Check(args) => check::run(args),
+    }
+}
+
+/// `--root`: the site's folder, the current directory by default.
+#[derive(clap::Args, Debug, Clone)]
+pub struct RootArg {
+    /// The site's folder (where site.toml is)
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+}
+
+/// "Now" for selection: `--now`, else `SOURCE_DATE_EPOCH`, else the clock.
+pub fn now(flag: Option<&str>) -> Result<jiff::Timestamp, String> {
+    if let Some(text) = flag {
+        return text.parse().map_err(|_| {
+            format!(
+                "--now `{text}` is not an RFC 3339 date-time; write it like `2026-11-21T09:00:00Z`"
+            )
+        });
+    }
+    if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
+        let seconds: i64 = epoch
+            .trim()
+            .parse()
+            .map_err(|_| format!("SOURCE_DATE_EPOCH `{epoch}` must be whole seconds since 1970, such as `1795000000`"))?;
+        return jiff::Timestamp::from_second(seconds)
+            .map_err(|e| format!("SOURCE_DATE_EPOCH `{epoch}`: {e}"));
+    }
+    Ok(jiff::Timestamp::now())
+}
+
+/// A usage error: printed like clap's, exit code 2.
+pub fn usage_error(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,346 @@
+//! `site.toml` → [`SiteConfig`]: every key, its default, and the errors an author can make.
+
+use crate::diagnostics::{hint, Diagnostic, Pos};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+pub const FILE: &str = "site.toml";
+
+#[derive(Debug, Clone)]
+pub struct SiteConfig {
+    pub title: String,
+    /// Always ends with `/`.
+    pub base_url: String,
+    pub description: String,
+    pub language: String,
+    pub timezone: String,
+    pub tz: jiff::tz::TimeZone,
+    pub theme: String,
+    pub output_dir: String,
+    pub internal_output_dir: String,
+    pub paginate_by: usize,
+    pub feed_limit: usize,
+    pub markdown: MarkdownConfig,
+    pub lint: LintConfig,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownConfig {
+    #[serde(default)]
+    pub unsafe_html: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LintConfig {
+    #[serde(default = "default_summary_max_words")]
+    pub summary_max_words: usize,
+    /// Discouraged term → preferred term.
+    #[serde(default)]
+    pub terms: BTreeMap<String, String>,
+}
+
+impl Default for LintConfig {
+    fn default() -> Self {
+        LintConfig {
+            summary_max_words: default_summary_max_words(),
+            terms: BTreeMap::new(),
+        }
+    }
+}
+
+fn default_summary_max_words() -> usize {
+    60
+}
+
+/// site.toml as written; defaults are applied in [`SiteConfig::from_raw`].
+#[derive(Debug, Deserialize)]
+struct RawConfig {
+    title: Option<String>,
+    base_url: Option<String>,
+    description: Option<String>,
+    language: Option<String>,
+    timezone: Option<String>,
+    theme: Option<String>,
+    output_dir: Option<String>,
+    internal_output_dir: Option<String>,
+    paginate_by: Option<i64>,
+    feed_limit: Option<i64>,
+    #[serde(default)]
+    markdown: MarkdownConfig,
+    #[serde(default)]
+    lint: LintConfig,
+}
+
+const TOP_KEYS: &[&str] = &[
+    "title",
+    "base_url",
+    "description",
+    "language",
+    "timezone",
+    "theme",
+    "output_dir",
+    "internal_output_dir",
+    "paginate_by",
+    "feed_limit",
+    "markdown",
+    "lint",
+];
+const MARKDOWN_KEYS: &[&str] = &["unsafe_html"];
+const LINT_KEYS: &[&str] = &["summary_max_words", "terms"];
+
+impl SiteConfig {
+    /// Parses site.toml, reporting every problem found, not only the first.
+    pub fn parse(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
+        let err =
+            |pos: Pos, code: &'static str, msg: String| Diagnostic::error(FILE, pos, code, msg);
+        let table: toml::Table = toml::from_str(text).map_err(|e| {
+            let pos = e.span().map_or(Pos::START, |s| pos_at(text, s.start));
+            vec![err(
+                pos,
+                "toml-syntax",
+                format!("invalid TOML: {}", e.message()),
+            )]
+        })?;
+
+        let mut diagnostics = Vec::new();
+        check_keys(text, &table, None, TOP_KEYS, &mut diagnostics);
+        for (section, keys) in [("markdown", MARKDOWN_KEYS), ("lint", LINT_KEYS)] {
+            match table.get(section) {
+                Some(toml::Value::Table(t)) => check_keys(text, t, Some(section), keys, &mut diagnostics),
+                Some(_) => diagnostics.push(err(
+                    key_pos(text, None, section),
+                    "invalid-value",
+                    format!("`{section}` must be a table: write `[{section}]` on its own line, then its keys"),
+                )),
+                None => {}
+            }
+        }
+        if !diagnostics.is_empty() {
+            return Err(diagnostics);
+        }
+        let raw: RawConfig =
+            toml::Value::Table(table)
+                .try_into()
+                .map_err(|e: toml::de::Error| {
+                    vec![err(Pos::START, "invalid-value", format!("{}", e.message()))]
+                })?;
+        Self::from_raw(text, raw)
+    }
+
+    fn from_raw(text: &str, raw: RawConfig) -> Result<SiteConfig, Vec<Diagnostic>> {
+        let mut diagnostics = Vec::new();
+        let mut fail = |key: &str, code: &'static str, msg: String| {
+            diagnostics.push(Diagnostic::error(FILE, key_pos(text, None, key), code, msg));
+        };
+        let title = raw.title.unwrap_or_default();
+        if title.trim().is_empty() {
+            fail(
+                "title",
+                "missing-field",
+                "`title` is required: add `title = \"Acme release communications\"`".into(),
+            );
+        }
+        let base_url = match raw.base_url {
+            None => {
+                fail(
+                    "base_url",
+                    "missing-field",
+                    "`base_url` is required: add `base_url = \"https://releases.example.com/\"`"
+                        .into(),
+                );
+                String::new()
+            }
+            Some(url) if !is_absolute_url(&url) => {
+                fail("base_url", "invalid-value", format!("`base_url` must be an absolute URL such as `https://releases.example.com/`, not `{url}`"));
+                String::new()
+            }
+            Some(url) => with_trailing_slash(&url),
+        };
+        let timezone = raw.timezone.unwrap_or_else(|| "UTC".into());
+        let tz = match jiff::tz::TimeZone::get(&timezone) {
+            Ok(tz) => tz,
+            Err(_) => {
+                fail("timezone", "invalid-value", format!("`{timezone}` is not an IANA time zone; write a name such as `UTC`, `Europe/Paris` or `America/New_York`"));
+                jiff::tz::TimeZone::UTC
+            }
+        };
+        let mut positive = |key: &str, value: Option<i64>, default: usize| match value {
+            None => default,
+            Some(n) if n >= 1 => n as usize,
+            Some(n) => {
+                fail(
+                    key,
+                    "invalid-value",
+                    format!("`{key}` must be a whole number of at least 1, not {n}"),
+                );
+                default
+            }
+        };
+        let paginate_by = positive("paginate_by", raw.paginate_by, 25);
+        let feed_limit = positive("feed_limit", raw.feed_limit, 50);
+        let theme = raw.theme.unwrap_or_else(|| "default".into());
+        if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
+            fail("theme", "invalid-value", format!("`theme` must be a folder name under `themes/`, such as `default`, not `{theme}`"));
+        }
+        if !diagnostics.is_empty() {
+            return Err(diagnostics);
+        }
+        Ok(SiteConfig {
+            title,
+            base_url,
+            description: raw
+                .description
+                .unwrap_or_else(|| "What each release means for you.".into()),
+            language: raw.language.unwrap_or_else(|| "en".into()),
+            timezone,
+            tz,
+            theme,
+            output_dir: raw.output_dir.unwrap_or_else(|| "public".into()),
+            internal_output_dir: raw.internal_output_dir.unwrap_or_else(|| "internal".into()),
+            paginate_by,
+            feed_limit,
+            markdown: raw.markdown,
+            lint: raw.lint,
+        })
+    }
+
+    /// An absolute URL for a path relative to the site root (`groups/x/`).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path.trim_start_matches('/'))
+    }
+}
+
+pub fn is_absolute_url(url: &str) -> bool {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return false;
+    };
+    !scheme.is_empty()
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        && !rest.is_empty()
+        && !rest.starts_with('/')
+}
+
+pub fn with_trailing_slash(url: &str) -> String {
+    if url.ends_with('/') {
+        url.to_string()
+    } else {
+        format!("{url}/")
+    }
+}
+
+fn check_keys(
+    text: &str,
+    table: &toml::Table,
+    section: Option<&str>,
+    known: &[&str],
+    out: &mut Vec<Diagnostic>,
+) {
+    for key in table.keys() {
+        if !known.contains(&key.as_str()) {
+            let place = section.map_or(String::new(), |s| format!(" in `[{s}]`"));
+            out.push(Diagnostic::error(
+                FILE,
+                key_pos(text, section, key),
+                "unknown-field",
+                format!("unknown key `{key}`{place}{}", hint(key, known)),
+            ));
+        }
+    }
+}
+
+/// Finds `key = …` (inside `[section]` if given) to point a diagnostic at it.
+fn key_pos(text: &str, section: Option<&str>, key: &str) -> Pos {
+    let mut in_section = section.is_none();
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('[') {
+            let name = trimmed
+                .trim_start_matches('[')
+                .split(']')
+                .next()
+                .unwrap_or("")
+                .trim();
+            in_section = Some(name) == section;
+            if section.is_none() && name == key {
+                return Pos::new(i + 1, line.len() - trimmed.len() + 1);
+            }
+            continue;
+        }
+        if in_section {
+            let name = trimmed
+                .split('=')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .trim_matches('"');
+            if name == key && trimmed.contains('=') {
+                return Pos::new(i + 1, line.len() - trimmed.len() + 1);
+            }
+        }
+    }
+    Pos::START
+}
+
+fn pos_at(text: &str, offset: usize) -> Pos {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Pos::new(line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_fill_every_optional_key() {
+        let c = SiteConfig::parse("title = \"T\"\nbase_url = \"https://x.example\"\n").unwrap();
+        assert_eq!(c.base_url, "https://x.example/");
+        assert_eq!(
+            (c.paginate_by, c.feed_limit, c.theme.as_str()),
+            (25, 50, "default")
+        );
+        assert_eq!(
+            (c.output_dir.as_str(), c.internal_output_dir.as_str()),
+            ("public", "internal")
+        );
+        assert_eq!(c.lint.summary_max_words, 60);
+        assert!(!c.markdown.unsafe_html);
+    }
+
+    #[test]
+    fn every_unknown_key_is_reported_with_a_hint() {
+        let errs = SiteConfig::parse(
+            "titel = \"T\"\nbase_url = \"https://x.example\"\n[markdown]\nunsafe_htm = true\n",
+        )
+        .unwrap_err();
+        assert_eq!(errs.len(), 2);
+        assert!(
+            errs[0].message.contains("did you mean `title`"),
+            "{}",
+            errs[0].message
+        );
+        assert_eq!((errs[0].line, errs[0].column), (1, 1));
+        assert!(errs[1].message.contains("`unsafe_html`"));
+        assert_eq!(errs[1].line, 4);
+    }
+
+    #[test]
+    fn required_keys_and_bad_values() {
+        let errs =
+            SiteConfig::parse("base_url = \"/relative\"\ntimezone = \"Mars/Base\"\n").unwrap_err();
+        let codes: Vec<_> = errs.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["missing-field", "invalid-value", "invalid-value"]);
+    }
+
+    #[test]
+    fn syntax_error_has_a_position() {
+        let errs = SiteConfig::parse("title = \"T\"\nbase_url = \n").unwrap_err();
+        assert_eq!(errs[0].code, "toml-syntax");
+        assert_eq!(errs[0].line, 2);
+    }
+}

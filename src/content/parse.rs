@@ -1,0 +1,683 @@
+//! One content file → one model value, with every problem the file shows on its own.
+//! Rules that need other files (known group ids, hierarchy) live in `validate`.
+
+use super::dates;
+use super::source::Source;
+use super::yaml::{self, kind_of};
+use crate::diagnostics::{hint, Diagnostic};
+use crate::model::*;
+use serde::Deserialize;
+use serde_yaml::{Mapping, Value};
+use std::collections::BTreeMap;
+
+const GROUP_KEYS: &[&str] = &[
+    "name",
+    "summary",
+    "audience",
+    "parent",
+    "order",
+    "contacts",
+    "components",
+    "email",
+];
+const RELEASE_KEYS: &[&str] = &[
+    "title",
+    "product",
+    "version",
+    "status",
+    "deployed_at",
+    "publish_at",
+    "summary",
+    "components",
+    "features",
+    "access",
+    "constraints",
+    "windows",
+];
+const FEATURE_KEYS: &[&str] = &["id", "title", "summary", "groups", "value"];
+const ACCESS_KEYS: &[&str] = &["how", "when", "where", "permissions"];
+const CONSTRAINT_KEYS: &[&str] = &["kind", "text", "groups"];
+const WINDOW_KEYS: &[&str] = &["title", "kind", "start", "end", "groups"];
+const HANDWRITTEN_KEYS: &[&str] = &["title", "summary"];
+const AUDIENCES: &[&str] = &["public", "internal"];
+
+#[derive(Deserialize)]
+struct RawGroup {
+    name: Option<String>,
+    summary: Option<String>,
+    audience: Option<String>,
+    parent: Option<String>,
+    order: Option<i64>,
+    contacts: Option<Vec<String>>,
+    components: Option<Vec<String>>,
+    email: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawRelease {
+    title: Option<String>,
+    product: Option<String>,
+    version: Option<String>,
+    status: Option<String>,
+    deployed_at: Option<String>,
+    publish_at: Option<String>,
+    summary: Option<String>,
+    components: Option<Vec<String>>,
+    features: Option<Vec<RawFeature>>,
+    access: Option<BTreeMap<String, Option<RawAccess>>>,
+    constraints: Option<Vec<RawConstraint>>,
+    windows: Option<Vec<RawWindow>>,
+}
+
+#[derive(Deserialize)]
+struct RawFeature {
+    id: Option<String>,
+    title: Option<String>,
+    summary: Option<String>,
+    groups: Option<Vec<String>>,
+    value: Option<BTreeMap<String, String>>,
+}
+
+#[derive(Deserialize)]
+struct RawAccess {
+    how: Option<String>,
+    when: Option<String>,
+    r#where: Option<String>,
+    permissions: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawConstraint {
+    kind: Option<String>,
+    text: Option<String>,
+    groups: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+struct RawWindow {
+    title: Option<String>,
+    kind: Option<String>,
+    start: Option<String>,
+    end: Option<String>,
+    groups: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+struct RawHandwritten {
+    title: Option<String>,
+    summary: Option<String>,
+}
+
+/// Ids and slugs: lowercase, so output never collides on case-insensitive hosts.
+pub fn is_valid_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c.is_ascii_digit())
+        && chars
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
+}
+
+/// A valid id close to `text`, to show the author what to type instead.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::new();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if matches!(c, '.' | '_') && !slug.is_empty() {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches(['-', '.', '_']).to_string();
+    if slug.is_empty() {
+        "item".into()
+    } else {
+        slug
+    }
+}
+
+/// Parses the front matter, reports unknown keys (all of them) and wrong types.
+fn front_matter<T: for<'de> Deserialize<'de>>(
+    source: &Source,
+    known: &[&str],
+    nested: impl Fn(&Mapping, &mut Vec<Diagnostic>),
+    out: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    let mut map = match yaml::parse_mapping(&source.yaml) {
+        Ok(map) => map,
+        Err(e) => {
+            let code = if e.message.starts_with("invalid YAML") || e.message.contains("tab") {
+                "yaml-syntax"
+            } else {
+                "invalid-value"
+            };
+            let code = if e.message.contains("only once") {
+                "yaml-syntax"
+            } else {
+                code
+            };
+            out.push(Diagnostic::error(
+                &source.path,
+                source.in_file(e.pos),
+                code,
+                e.message,
+            ));
+            return None;
+        }
+    };
+    check_keys(source, &map, "", known, out);
+    nested(&map, out);
+    let mut value = Value::Mapping(std::mem::take(&mut map));
+    yaml::scalars_to_text(&mut value, None);
+    let Value::Mapping(map) = value else {
+        unreachable!("still a mapping")
+    };
+    match yaml::typed::<T>(map) {
+        Ok(raw) => Some(raw),
+        Err((path, message)) => {
+            out.push(source.error_at_value(
+                &path,
+                "invalid-value",
+                format!("`{}`: {message}", display_path(&path)),
+            ));
+            None
+        }
+    }
+}
+
+/// `features.0.title` → `features[0].title`, as an author reads it.
+pub fn display_path(path: &str) -> String {
+    let mut shown = String::new();
+    for part in path.split('.') {
+        if part.parse::<usize>().is_ok() {
+            shown.push_str(&format!("[{part}]"));
+        } else {
+            if !shown.is_empty() {
+                shown.push('.');
+            }
+            shown.push_str(part);
+        }
+    }
+    shown
+}
+
+fn check_keys(
+    source: &Source,
+    map: &Mapping,
+    prefix: &str,
+    known: &[&str],
+    out: &mut Vec<Diagnostic>,
+) {
+    for key in map.keys() {
+        let name = match key {
+            Value::String(s) => s.clone(),
+            other => serde_yaml::to_string(other)
+                .unwrap_or_default()
+                .trim()
+                .to_string(),
+        };
+        if !known.contains(&name.as_str()) {
+            let path = if prefix.is_empty() {
+                name.clone()
+            } else {
+                format!("{prefix}.{name}")
+            };
+            let place = if prefix.is_empty() {
+                String::new()
+            } else {
+                format!(" in `{}`", display_path(prefix))
+            };
+            out.push(source.error_at_key(
+                &path,
+                "unknown-field",
+                format!("unknown field `{name}`{place}{}", hint(&name, known)),
+            ));
+        }
+    }
+}
+
+/// Checks the keys of each mapping in a list field (`features`, `constraints`, `windows`).
+fn check_list_items(
+    source: &Source,
+    map: &Mapping,
+    field: &str,
+    known: &[&str],
+    out: &mut Vec<Diagnostic>,
+) {
+    if let Some(Value::Sequence(items)) = map.get(field) {
+        for (i, item) in items.iter().enumerate() {
+            if let Value::Mapping(m) = item {
+                check_keys(source, m, &format!("{field}.{i}"), known, out);
+            }
+        }
+    }
+}
+
+fn text(value: Option<String>) -> String {
+    value.map(|s| s.trim().to_string()).unwrap_or_default()
+}
+
+fn non_empty(value: Option<String>) -> Option<String> {
+    value
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+fn require(
+    source: &Source,
+    value: Option<String>,
+    field: &str,
+    example: &str,
+    out: &mut Vec<Diagnostic>,
+) -> String {
+    match non_empty(value) {
+        Some(v) => v,
+        None => {
+            let parent = field.rsplit_once('.').map_or("", |(p, _)| p);
+            let name = field.rsplit('.').next().unwrap_or(field);
+            out.push(source.error_at_key(
+                if parent.is_empty() { field } else { parent },
+                "missing-field",
+                format!(
+                    "`{}` is required: add `{name}: {example}`",
+                    display_path(field)
+                ),
+            ));
+            String::new()
+        }
+    }
+}
+
+fn one_of<T: Copy>(
+    source: &Source,
+    value: &str,
+    field: &str,
+    names: &[&str],
+    variants: &[T],
+    out: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    match names.iter().position(|n| *n == value) {
+        Some(i) => Some(variants[i]),
+        None => {
+            out.push(source.error_at_value(
+                field,
+                "invalid-value",
+                format!(
+                    "`{}` cannot be `{value}`{}",
+                    display_path(field),
+                    hint(value, names)
+                ),
+            ));
+            None
+        }
+    }
+}
+
+fn date(
+    source: &Source,
+    value: &str,
+    field: &str,
+    tz: &jiff::tz::TimeZone,
+    out: &mut Vec<Diagnostic>,
+) -> Option<jiff::Timestamp> {
+    match dates::parse(value, tz) {
+        Ok(ts) => Some(ts),
+        Err(message) => {
+            out.push(source.error_at_value(
+                field,
+                "invalid-date",
+                format!("`{}`: {message}", display_path(field)),
+            ));
+            None
+        }
+    }
+}
+
+pub fn group(
+    source: &Source,
+    id: &str,
+    body: &str,
+    out: &mut Vec<Diagnostic>,
+) -> Option<StakeholderGroup> {
+    let raw: RawGroup = front_matter(source, GROUP_KEYS, |_, _| {}, out)?;
+    let name = require(source, raw.name, "name", "Enterprise customers", out);
+    let audience = match raw.audience.as_deref().map(str::trim) {
+        None | Some("") => Audience::Public,
+        Some(a) => one_of(
+            source,
+            a,
+            "audience",
+            AUDIENCES,
+            &[Audience::Public, Audience::Internal],
+            out,
+        )?,
+    };
+    let parent = non_empty(raw.parent);
+    Some(StakeholderGroup {
+        id: id.to_string(),
+        name,
+        summary: text(raw.summary),
+        audience,
+        parent,
+        order: raw.order,
+        contacts: raw.contacts.unwrap_or_default(),
+        components: raw.components.unwrap_or_default(),
+        email: non_empty(raw.email),
+        body: body.to_string(),
+        path: source.path.clone(),
+    })
+}
+
+pub fn release(
+    source: &Source,
+    slug: &str,
+    body: &str,
+    tz: &jiff::tz::TimeZone,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Release> {
+    let errors_before = out.iter().filter(|d| d.is_error()).count();
+    let nested = |map: &Mapping, out: &mut Vec<Diagnostic>| {
+        check_list_items(source, map, "features", FEATURE_KEYS, out);
+        check_list_items(source, map, "constraints", CONSTRAINT_KEYS, out);
+        check_list_items(source, map, "windows", WINDOW_KEYS, out);
+        if let Some(Value::Mapping(access)) = map.get("access") {
+            for (group, entry) in access {
+                let group = group.as_str().unwrap_or("?");
+                match entry {
+                    Value::Mapping(m) => check_keys(source, m, &format!("access.{group}"), ACCESS_KEYS, out),
+                    Value::Null => {}
+                    other => out.push(source.error_at_value(
+                        &format!("access.{group}"),
+                        "invalid-value",
+                        format!("`access.{group}` is {}; write its `how`, `when`, `where` and `permissions` on indented lines below it", kind_of(other)),
+                    )),
+                }
+            }
+        }
+    };
+    let raw: RawRelease = front_matter(source, RELEASE_KEYS, nested, out)?;
+
+    let title = require(source, raw.title, "title", "Payments 4.2", out);
+    let product = require(source, raw.product, "product", "Payments", out);
+    let status_text = require(source, raw.status, "status", "draft", out);
+    let status = if status_text.is_empty() {
+        None
+    } else {
+        one_of(
+            source,
+            &status_text,
+            "status",
+            Status::NAMES,
+            &[Status::Draft, Status::Review, Status::Approved],
+            out,
+        )
+    };
+    let deployed_text = require(
+        source,
+        raw.deployed_at,
+        "deployed_at",
+        "2026-11-20T18:00:00Z",
+        out,
+    );
+    let deployed_at = if deployed_text.is_empty() {
+        None
+    } else {
+        date(source, &deployed_text, "deployed_at", tz, out)
+    };
+    let publish_at = match non_empty(raw.publish_at) {
+        Some(p) => date(source, &p, "publish_at", tz, out),
+        None => deployed_at,
+    };
+
+    let mut features = Vec::new();
+    for (i, f) in raw.features.unwrap_or_default().into_iter().enumerate() {
+        let at = format!("features.{i}");
+        let title = require(
+            source,
+            f.title,
+            &format!("{at}.title"),
+            "Instant refunds",
+            out,
+        );
+        let id = match non_empty(f.id) {
+            Some(id) if is_valid_id(&id) => id,
+            Some(id) => {
+                out.push(source.error_at_value(
+                    &format!("{at}.id"),
+                    "invalid-id",
+                    format!(
+                        "feature id `{id}` must match ^[a-z0-9][a-z0-9._-]*$; write `{}`",
+                        slugify(&id)
+                    ),
+                ));
+                id
+            }
+            None => slugify(&title),
+        };
+        let groups = f.groups.unwrap_or_default();
+        if groups.is_empty() {
+            out.push(source.error_at_key(
+                &format!("{at}.groups"),
+                "missing-field",
+                format!("`{}.groups` is required and must name at least one group: add `groups: [customers]`", display_path(&at)),
+            ));
+        }
+        if let Some(previous) = features.iter().position(|other: &Feature| other.id == id) {
+            out.push(source.error_at_key(
+                &format!("{at}.title"),
+                "duplicate-feature",
+                format!("feature id `{id}` is already used by features[{previous}]; give this one `id: {id}-2` or another title"),
+            ));
+        }
+        features.push(Feature {
+            id,
+            title,
+            summary: text(f.summary),
+            groups,
+            value: f
+                .value
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(k, v)| (k, v.trim().to_string()))
+                .collect(),
+        });
+    }
+
+    let access = raw
+        .access
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(group, a)| {
+            let a = a.unwrap_or(RawAccess {
+                how: None,
+                when: None,
+                r#where: None,
+                permissions: None,
+            });
+            let entry = Access {
+                how: non_empty(a.how),
+                when: non_empty(a.when),
+                r#where: non_empty(a.r#where),
+                permissions: non_empty(a.permissions),
+            };
+            (group, entry)
+        })
+        .collect();
+
+    let mut constraints = Vec::new();
+    for (i, c) in raw.constraints.unwrap_or_default().into_iter().enumerate() {
+        let at = format!("constraints.{i}");
+        let kind_text = require(source, c.kind, &format!("{at}.kind"), "availability", out);
+        let text = require(
+            source,
+            c.text,
+            &format!("{at}.text"),
+            "Not available in Brazil yet.",
+            out,
+        );
+        let kind = if kind_text.is_empty() {
+            None
+        } else {
+            one_of(
+                source,
+                &kind_text,
+                &format!("{at}.kind"),
+                ConstraintKind::NAMES,
+                &ConstraintKind::ALL,
+                out,
+            )
+        };
+        if let Some(kind) = kind {
+            constraints.push(Constraint {
+                kind,
+                text,
+                groups: c.groups,
+            });
+        }
+    }
+
+    let mut windows = Vec::new();
+    for (i, w) in raw.windows.unwrap_or_default().into_iter().enumerate() {
+        let at = format!("windows.{i}");
+        let title = require(
+            source,
+            w.title,
+            &format!("{at}.title"),
+            "Settlement engine switch-over",
+            out,
+        );
+        let kind_text = require(source, w.kind, &format!("{at}.kind"), "maintenance", out);
+        let kind = if kind_text.is_empty() {
+            None
+        } else {
+            one_of(
+                source,
+                &kind_text,
+                &format!("{at}.kind"),
+                WindowKind::NAMES,
+                &[WindowKind::Maintenance, WindowKind::Availability],
+                out,
+            )
+        };
+        let start_text = require(
+            source,
+            w.start,
+            &format!("{at}.start"),
+            "2026-11-21T01:00:00Z",
+            out,
+        );
+        let end_text = require(
+            source,
+            w.end,
+            &format!("{at}.end"),
+            "2026-11-21T03:00:00Z",
+            out,
+        );
+        let start = if start_text.is_empty() {
+            None
+        } else {
+            date(source, &start_text, &format!("{at}.start"), tz, out)
+        };
+        let end = if end_text.is_empty() {
+            None
+        } else {
+            date(source, &end_text, &format!("{at}.end"), tz, out)
+        };
+        if let (Some(kind), Some(start), Some(end)) = (kind, start, end) {
+            if end <= start {
+                out.push(source.error_at_value(
+                    &format!("{at}.end"),
+                    "invalid-date",
+                    format!("`{}.end` must be after `start` ({start_text}); a window cannot end before it begins", display_path(&at)),
+                ));
+            }
+            windows.push(Window {
+                title,
+                kind,
+                start,
+                end,
+                groups: w.groups,
+            });
+        }
+    }
+
+    let errors_after = out.iter().filter(|d| d.is_error()).count();
+    if errors_after > errors_before {
+        return None;
+    }
+    Some(Release {
+        slug: slug.to_string(),
+        title,
+        product,
+        version: text(raw.version),
+        status: status?,
+        deployed_at: deployed_at?,
+        publish_at: publish_at?,
+        summary: text(raw.summary),
+        components: raw.components.unwrap_or_default(),
+        features,
+        access,
+        constraints,
+        windows,
+        body: body.to_string(),
+        handwritten: BTreeMap::new(),
+        path: source.path.clone(),
+    })
+}
+
+pub fn handwritten(
+    source: &Source,
+    group: &str,
+    body: &str,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Handwritten> {
+    let raw: RawHandwritten = if source.yaml.trim().is_empty() {
+        RawHandwritten {
+            title: None,
+            summary: None,
+        }
+    } else {
+        front_matter(source, HANDWRITTEN_KEYS, |_, _| {}, out)?
+    };
+    Some(Handwritten {
+        group: group.to_string(),
+        title: non_empty(raw.title),
+        summary: non_empty(raw.summary),
+        body: body.to_string(),
+        path: source.path.clone(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids() {
+        for ok in ["customers", "a", "0day", "eu.enterprise_2-x"] {
+            assert!(is_valid_id(ok), "{ok}");
+        }
+        for bad in ["", "Customers", "-x", ".x", "a b", "é", "_x"] {
+            assert!(!is_valid_id(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn slugs_are_valid_ids() {
+        for (input, slug) in [
+            ("Instant refunds", "instant-refunds"),
+            ("PDF / CSV export!", "pdf-csv-export"),
+            ("Ünïcode", "n-code"),
+            ("!!!", "item"),
+        ] {
+            assert_eq!(slugify(input), slug);
+            assert!(is_valid_id(&slugify(input)));
+        }
+    }
+
+    #[test]
+    fn display_paths() {
+        assert_eq!(display_path("features.0.groups.1"), "features[0].groups[1]");
+        assert_eq!(display_path("access.customers.how"), "access.customers.how");
+    }
+}

@@ -1,0 +1,93 @@
+//! A content file's text as read, kept so that any later rule can point at a key or
+//! value in it. The position index is built only when a diagnostic needs it.
+
+use super::yaml::Locator;
+use crate::diagnostics::{Diagnostic, Pos};
+use std::sync::OnceLock;
+
+pub struct Source {
+    /// Site-relative path with `/` separators.
+    pub path: String,
+    /// The whole file, for rules that read the prose too (discouraged terms).
+    pub text: String,
+    pub yaml: String,
+    /// The line of the file on which `yaml` starts.
+    pub yaml_line: usize,
+    locator: OnceLock<Locator>,
+}
+
+impl Source {
+    pub fn new(path: String, text: String, yaml: String, yaml_line: usize) -> Self {
+        Source {
+            path,
+            text,
+            yaml,
+            yaml_line,
+            locator: OnceLock::new(),
+        }
+    }
+
+    fn locator(&self) -> &Locator {
+        self.locator.get_or_init(|| Locator::new(&self.yaml))
+    }
+
+    /// Converts a position inside the YAML into one inside the file.
+    pub fn in_file(&self, pos: Pos) -> Pos {
+        if self.yaml.is_empty() {
+            return Pos::START;
+        }
+        Pos::new(pos.line + self.yaml_line - 1, pos.column)
+    }
+
+    /// The position of the key at a dotted path (`features.0.title`).
+    pub fn key(&self, path: &str) -> Pos {
+        if path.is_empty() {
+            return Pos::START;
+        }
+        self.in_file(self.locator().key(path))
+    }
+
+    /// The position of the value at a dotted path.
+    pub fn value(&self, path: &str) -> Pos {
+        if path.is_empty() {
+            return Pos::START;
+        }
+        self.in_file(self.locator().value(path))
+    }
+
+    pub fn error_at_key(
+        &self,
+        path: &str,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic::error(&self.path, self.key(path), code, message)
+    }
+
+    pub fn error_at_value(
+        &self,
+        path: &str,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic::error(&self.path, self.value(path), code, message)
+    }
+
+    pub fn warning_at_key(
+        &self,
+        path: &str,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic::warning(&self.path, self.key(path), code, message)
+    }
+
+    pub fn warning_at_value(
+        &self,
+        path: &str,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic::warning(&self.path, self.value(path), code, message)
+    }
+}

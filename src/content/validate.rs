@@ -1,0 +1,191 @@
+//! Rules that span files: group ids that must exist, the parent hierarchy, and
+//! hand-written pages that must belong to one of their release's groups.
+
+use super::parse::display_path;
+use super::Source;
+use crate::diagnostics::{hint, Diagnostic, Pos};
+use crate::hierarchy::Hierarchy;
+use crate::model::{Audience, Release, StakeholderGroup};
+use std::collections::HashMap;
+
+pub fn site(
+    groups: &[StakeholderGroup],
+    releases: &[Release],
+    sources: &HashMap<String, Source>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let ids: Vec<&str> = groups.iter().map(|g| g.id.as_str()).collect();
+    let hierarchy = Hierarchy::new(groups);
+    hierarchy_rules(groups, &hierarchy, &ids, sources, out);
+    for release in releases {
+        let Some(source) = sources.get(&release.path) else {
+            continue;
+        };
+        release_rules(release, &hierarchy, &ids, source, out);
+    }
+}
+
+fn unknown_group(source: &Source, path: &str, id: &str, ids: &[&str]) -> Diagnostic {
+    let help = if ids.is_empty() {
+        "; there are no groups yet: add `content/stakeholders/<id>.md`".to_string()
+    } else {
+        hint(id, ids)
+    };
+    source.error_at_value(
+        path,
+        "unknown-group",
+        format!("`{}`: unknown group `{id}`{help}", display_path(path)),
+    )
+}
+
+fn hierarchy_rules(
+    groups: &[StakeholderGroup],
+    h: &Hierarchy,
+    ids: &[&str],
+    sources: &HashMap<String, Source>,
+    out: &mut Vec<Diagnostic>,
+) {
+    for group in groups {
+        let Some(parent) = &group.parent else {
+            continue;
+        };
+        let Some(source) = sources.get(&group.path) else {
+            continue;
+        };
+        let Some(parent_group) = h.get(parent) else {
+            out.push(unknown_group(source, "parent", parent, ids));
+            continue;
+        };
+        // Walk up from the parent; coming back to this group means a cycle.
+        let mut seen = vec![group.id.as_str()];
+        let mut current = Some(parent_group);
+        while let Some(g) = current {
+            if g.id == group.id {
+                out.push(source.error_at_value(
+                    "parent",
+                    "parent-cycle",
+                    format!(
+                        "parent cycle: {} → {}; remove `parent` from one of these groups",
+                        seen.join(" → "),
+                        group.id
+                    ),
+                ));
+                break;
+            }
+            if seen.contains(&g.id.as_str()) {
+                break; // a cycle above this group, reported on its own members
+            }
+            seen.push(&g.id);
+            current = g.parent.as_deref().and_then(|p| h.get(p));
+        }
+        if group.audience == Audience::Public && parent_group.audience == Audience::Internal {
+            out.push(Diagnostic::error(
+                &group.path,
+                source.key("parent"),
+                "public-under-internal",
+                format!(
+                    "the public group `{}` is under the internal group `{parent}`, so it would publish internal communiques: add `audience: internal` or choose a public parent",
+                    group.id
+                ),
+            ));
+        }
+    }
+}
+
+fn release_rules(
+    release: &Release,
+    h: &Hierarchy,
+    ids: &[&str],
+    source: &Source,
+    out: &mut Vec<Diagnostic>,
+) {
+    let known = |id: &str| h.get(id).is_some();
+    for (i, feature) in release.features.iter().enumerate() {
+        for (j, g) in feature.groups.iter().enumerate() {
+            if !known(g) {
+                out.push(unknown_group(
+                    source,
+                    &format!("features.{i}.groups.{j}"),
+                    g,
+                    ids,
+                ));
+            }
+        }
+        for g in feature.value.keys() {
+            let path = format!("features.{i}.value.{g}");
+            if !known(g) {
+                out.push(source.error_at_key(
+                    &path,
+                    "unknown-group",
+                    format!(
+                        "`{}`: unknown group `{g}`{}",
+                        display_path(&path),
+                        hint(g, ids)
+                    ),
+                ));
+            } else if !h.feature_reaches(feature, g) {
+                out.push(source.error_at_key(
+                    &path,
+                    "unknown-group",
+                    format!("a value for `{g}`, which feature `{}` does not reach: add `{g}` to its `groups` or remove this value", feature.id),
+                ));
+            }
+        }
+    }
+    for g in release.access.keys() {
+        if !known(g) {
+            let path = format!("access.{g}");
+            out.push(source.error_at_key(
+                &path,
+                "unknown-group",
+                format!("`access`: unknown group `{g}`{}", hint(g, ids)),
+            ));
+        }
+    }
+    for (i, c) in release.constraints.iter().enumerate() {
+        for (j, g) in c.groups.iter().flatten().enumerate() {
+            if !known(g) {
+                out.push(unknown_group(
+                    source,
+                    &format!("constraints.{i}.groups.{j}"),
+                    g,
+                    ids,
+                ));
+            }
+        }
+    }
+    for (i, w) in release.windows.iter().enumerate() {
+        for (j, g) in w.groups.iter().flatten().enumerate() {
+            if !known(g) {
+                out.push(unknown_group(
+                    source,
+                    &format!("windows.{i}.groups.{j}"),
+                    g,
+                    ids,
+                ));
+            }
+        }
+    }
+    let release_groups = h.release_groups(release);
+    for (group, page) in &release.handwritten {
+        if !known(group) {
+            out.push(Diagnostic::error(
+                &page.path,
+                Pos::START,
+                "unknown-group",
+                format!("this hand-written page is for `{group}`, which is not a group{}; the file name must be a group id", hint(group, ids)),
+            ));
+        } else if !release_groups.contains(&group.as_str()) {
+            out.push(Diagnostic::error(
+                &page.path,
+                Pos::START,
+                "handwritten-outside-release",
+                format!(
+                    "`{group}` is not among the groups of release `{}` ({}): add it to a feature's `groups` or remove this page",
+                    release.slug,
+                    if release_groups.is_empty() { "none".to_string() } else { release_groups.join(", ") }
+                ),
+            ));
+        }
+    }
+}

@@ -1,0 +1,340 @@
+//! The one module that parses YAML. serde_yaml reads the values; yaml-rust2's marked
+//! events give every key and value its line and column, which serde_yaml cannot, so
+//! that a diagnostic about `features[2].groups[1]` points at that very word in the file.
+
+use crate::diagnostics::Pos;
+use serde::de::DeserializeOwned;
+use serde_yaml::{Mapping, Value};
+use std::collections::HashMap;
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
+
+/// A YAML problem, positioned relative to the start of the YAML text.
+#[derive(Debug)]
+pub struct YamlError {
+    pub pos: Pos,
+    pub message: String,
+}
+
+/// Parses front matter into a mapping. An empty front matter is an empty mapping.
+pub fn parse_mapping(yaml: &str) -> Result<Mapping, YamlError> {
+    if yaml.contains('\t') {
+        if let Some((line, col)) = leading_tab(yaml) {
+            return Err(YamlError {
+                pos: Pos::new(line, col),
+                message: "a tab indents this line; YAML indents with spaces only, so replace the tab with spaces".into(),
+            });
+        }
+    }
+    let value: Value = serde_yaml::from_str(yaml).map_err(|e| YamlError {
+        pos: e
+            .location()
+            .map_or(Pos::START, |l| Pos::new(l.line(), l.column())),
+        message: explain_syntax_error(&e.to_string()),
+    })?;
+    match value {
+        Value::Null => Ok(Mapping::new()),
+        Value::Mapping(m) => Ok(m),
+        other => Err(YamlError {
+            pos: Pos::START,
+            message: format!(
+                "the front matter is {}, but it must be `field: value` lines, such as `title: Payments 4.2`",
+                kind_of(&other)
+            ),
+        }),
+    }
+}
+
+fn leading_tab(yaml: &str) -> Option<(usize, usize)> {
+    yaml.lines().enumerate().find_map(|(i, line)| {
+        let indent: String = line
+            .chars()
+            .take_while(|c| *c == ' ' || *c == '\t')
+            .collect();
+        indent.find('\t').map(|col| (i + 1, col + 1))
+    })
+}
+
+fn explain_syntax_error(raw: &str) -> String {
+    // serde_yaml appends " at line L column C"; the position is ours to print.
+    let message = raw.split(" at line ").next().unwrap_or(raw).trim();
+    if message.starts_with("duplicate entry") {
+        format!("{message}: each field may appear only once; remove one of them")
+    } else if message.contains("recursion limit") || message.contains("repetition limit") {
+        format!(
+            "{message}: aliases expand too far; write the values out instead of nesting aliases"
+        )
+    } else {
+        format!("invalid YAML: {message}")
+    }
+}
+
+pub fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "empty",
+        Value::Bool(_) => "a true/false value",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Sequence(_) => "a list",
+        Value::Mapping(_) => "a mapping of `field: value` lines",
+        Value::Tagged(_) => "a tagged value",
+    }
+}
+
+/// Front matter text fields accept any scalar: `version: 4.2` means "4.2", as it would to
+/// the person who wrote it. Only `order` stays a number.
+pub fn scalars_to_text(value: &mut Value, key: Option<&str>) {
+    match value {
+        Value::Number(n) if key != Some("order") => *value = Value::String(n.to_string()),
+        Value::Bool(b) => *value = Value::String(b.to_string()),
+        Value::Sequence(items) => items.iter_mut().for_each(|v| scalars_to_text(v, None)),
+        Value::Mapping(map) => {
+            for (k, v) in map.iter_mut() {
+                scalars_to_text(v, k.as_str());
+            }
+        }
+        Value::Tagged(tagged) => {
+            let inner = std::mem::replace(&mut tagged.value, Value::Null);
+            *value = inner;
+            scalars_to_text(value, key);
+        }
+        _ => {}
+    }
+}
+
+/// Deserializes a mapping into `T`. On a type error returns the dotted path of the bad
+/// field (`features.0.title`) with a message in the author's words.
+pub fn typed<T: DeserializeOwned>(map: Mapping) -> Result<T, (String, String)> {
+    serde_path_to_error::deserialize(Value::Mapping(map)).map_err(|e| {
+        let path = e
+            .path()
+            .iter()
+            .filter_map(|s| match s {
+                serde_path_to_error::Segment::Seq { index } => Some(index.to_string()),
+                serde_path_to_error::Segment::Map { key } => Some(key.clone()),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+            .join(".");
+        let message = e.into_inner().to_string();
+        let message = message
+            .split(" at line ")
+            .next()
+            .unwrap_or(&message)
+            .to_string();
+        (path, humanize_type_error(&message))
+    })
+}
+
+fn humanize_type_error(message: &str) -> String {
+    message
+        .replace("invalid type: ", "found ")
+        .replace("a sequence", "a list")
+        .replace("sequence", "a list")
+        .replace("expected a string", "expected text")
+        .replace("struct ", "")
+        .replace("a map", "a mapping of `field: value` lines")
+        .replace("expected map", "expected a mapping of `field: value` lines")
+}
+
+/// Where each key and value of a YAML text is. Paths are dotted: `features.0.groups.1`.
+#[derive(Debug, Default)]
+pub struct Locator {
+    spots: HashMap<String, Spot>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Spot {
+    key: Pos,
+    value: Pos,
+}
+
+impl Locator {
+    pub fn new(yaml: &str) -> Self {
+        let mut builder = Builder::default();
+        let mut parser = Parser::new_from_str(yaml);
+        // A YAML error was already reported by `parse_mapping`; keep what was located.
+        let _ = parser.load(&mut builder, false);
+        Locator {
+            spots: builder.spots,
+        }
+    }
+
+    /// The position of the key of `path` (or of the item, in a list), or of the
+    /// nearest enclosing node that exists.
+    pub fn key(&self, path: &str) -> Pos {
+        self.find(path).map_or(Pos::START, |s| s.key)
+    }
+
+    /// The position of the value at `path`, or of the nearest enclosing node.
+    pub fn value(&self, path: &str) -> Pos {
+        self.find(path).map_or(Pos::START, |s| s.value)
+    }
+
+    fn find(&self, mut path: &str) -> Option<Spot> {
+        loop {
+            if let Some(spot) = self.spots.get(path) {
+                return Some(*spot);
+            }
+            path = &path[..path.rfind('.')?];
+        }
+    }
+}
+
+enum Frame {
+    Map {
+        path: String,
+        key: Option<(String, Pos)>,
+    },
+    Seq {
+        path: String,
+        index: usize,
+    },
+}
+
+#[derive(Default)]
+struct Builder {
+    stack: Vec<Frame>,
+    spots: HashMap<String, Spot>,
+}
+
+fn join(parent: &str, child: &str) -> String {
+    if parent.is_empty() {
+        child.to_string()
+    } else {
+        format!("{parent}.{child}")
+    }
+}
+
+impl Builder {
+    /// Registers a node; returns its path, or None when the node is a mapping key.
+    fn node(&mut self, scalar: Option<&str>, pos: Pos) -> Option<String> {
+        match self.stack.last_mut() {
+            None => Some(String::new()),
+            Some(Frame::Map { path, key }) => match key.take() {
+                None => {
+                    *key = Some((scalar.unwrap_or("?").to_string(), pos));
+                    None
+                }
+                Some((k, key_pos)) => {
+                    let p = join(path, &k);
+                    self.spots.insert(
+                        p.clone(),
+                        Spot {
+                            key: key_pos,
+                            value: pos,
+                        },
+                    );
+                    Some(p)
+                }
+            },
+            Some(Frame::Seq { path, index }) => {
+                let p = join(path, &index.to_string());
+                *index += 1;
+                self.spots.insert(
+                    p.clone(),
+                    Spot {
+                        key: pos,
+                        value: pos,
+                    },
+                );
+                Some(p)
+            }
+        }
+    }
+}
+
+impl MarkedEventReceiver for Builder {
+    fn on_event(&mut self, event: Event, mark: Marker) {
+        let pos = Pos::new(mark.line(), mark.col() + 1);
+        match event {
+            Event::Scalar(s, ..) => {
+                self.node(Some(&s), pos);
+            }
+            Event::Alias(_) => {
+                self.node(Some("*"), pos);
+            }
+            Event::SequenceStart(..) => {
+                let path = self.node(None, pos).unwrap_or_else(|| "?".into());
+                self.stack.push(Frame::Seq { path, index: 0 });
+            }
+            Event::MappingStart(..) => {
+                let path = self.node(None, pos).unwrap_or_else(|| "?".into());
+                self.stack.push(Frame::Map { path, key: None });
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                self.stack.pop();
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const YAML: &str = "title: Payments\nfeatures:\n  - title: A\n    groups: [customers, suport]\n  - title: B\n    groups:\n      - sales\n";
+
+    #[test]
+    fn locates_keys_values_and_list_items() {
+        let loc = Locator::new(YAML);
+        assert_eq!(loc.key("title"), Pos::new(1, 1));
+        assert_eq!(loc.value("title"), Pos::new(1, 8));
+        assert_eq!(loc.key("features.0.groups"), Pos::new(4, 5));
+        assert_eq!(loc.value("features.0.groups.1"), Pos::new(4, 24));
+        assert_eq!(loc.value("features.1.groups.0"), Pos::new(7, 9));
+        // Missing paths fall back to the nearest enclosing node.
+        assert_eq!(loc.key("features.1.value"), Pos::new(5, 5));
+        assert_eq!(loc.key("nothing"), Pos::START);
+    }
+
+    #[test]
+    fn syntax_errors_are_positioned() {
+        let err = parse_mapping("title: x\nsummary: [a, b\n").unwrap_err();
+        assert!(err.message.starts_with("invalid YAML"), "{}", err.message);
+        assert!(err.pos.line >= 2);
+    }
+
+    #[test]
+    fn tabs_and_duplicates_are_explained() {
+        let err = parse_mapping("title: x\nfeatures:\n\t- a\n").unwrap_err();
+        assert_eq!(err.pos, Pos::new(3, 1));
+        assert!(err.message.contains("tab"));
+        let err = parse_mapping("title: x\ntitle: y\n").unwrap_err();
+        assert!(err.message.contains("only once"), "{}", err.message);
+        assert_eq!(err.pos.line, 2);
+    }
+
+    #[test]
+    fn non_mappings_are_rejected() {
+        assert!(parse_mapping("- a\n- b\n")
+            .unwrap_err()
+            .message
+            .contains("a list"));
+        assert!(parse_mapping("").unwrap().is_empty());
+    }
+
+    #[test]
+    fn alias_bombs_fail_fast() {
+        let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 0..12 {
+            let prev = if i == 0 {
+                "a".to_string()
+            } else {
+                format!("b{}", i - 1)
+            };
+            bomb.push_str(&format!("b{i}: &b{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+        }
+        assert!(parse_mapping(&bomb).is_err());
+    }
+
+    #[test]
+    fn scalars_become_text_except_order() {
+        let mut v: Value = serde_yaml::from_str("version: 4.2\norder: 3\nflag: true").unwrap();
+        scalars_to_text(&mut v, None);
+        assert_eq!(v["version"], Value::String("4.2".into()));
+        assert_eq!(v["order"], Value::Number(3.into()));
+        assert_eq!(v["flag"], Value::String("true".into()));
+    }
+}

@@ -1,0 +1,236 @@
+//! The group hierarchy and the rules of SPEC §3–4 that follow from it: a group receives
+//! everything its ancestors receive, and inherits their value, access and hand-written
+//! text when it has none of its own.
+
+use crate::model::{Constraint, Feature, Release, StakeholderGroup};
+use std::collections::{BTreeMap, HashMap};
+
+pub struct Hierarchy<'a> {
+    groups: &'a [StakeholderGroup],
+    index: HashMap<&'a str, usize>,
+}
+
+impl<'a> Hierarchy<'a> {
+    pub fn new(groups: &'a [StakeholderGroup]) -> Self {
+        let index = groups
+            .iter()
+            .enumerate()
+            .map(|(i, g)| (g.id.as_str(), i))
+            .collect();
+        Hierarchy { groups, index }
+    }
+
+    pub fn get(&self, id: &str) -> Option<&'a StakeholderGroup> {
+        self.index.get(id).map(|&i| &self.groups[i])
+    }
+
+    /// The group itself, then its parent, grandparent… Stops at an unknown parent or a
+    /// cycle (both are reported by validation; the rules must not loop on them).
+    pub fn chain(&self, id: &'a str) -> Vec<&'a str> {
+        let mut chain = vec![id];
+        let mut current = id;
+        while let Some(parent) = self.get(current).and_then(|g| g.parent.as_deref()) {
+            if chain.contains(&parent) || !self.index.contains_key(parent) {
+                break;
+            }
+            chain.push(parent);
+            current = parent;
+        }
+        chain
+    }
+
+    pub fn depth(&self, id: &'a str) -> usize {
+        self.chain(id).len() - 1
+    }
+
+    /// Does `group` receive what is sent to `targets` (itself or an ancestor named)?
+    pub fn receives(&self, group: &'a str, targets: &[String]) -> bool {
+        self.chain(group)
+            .iter()
+            .any(|g| targets.iter().any(|t| t == g))
+    }
+
+    /// A release's groups: those its features name, plus their descendants, in portal order.
+    pub fn release_groups(&self, release: &Release) -> Vec<&'a str> {
+        let named: Vec<String> = release
+            .features
+            .iter()
+            .flat_map(|f| f.groups.iter().cloned())
+            .collect();
+        self.groups
+            .iter()
+            .map(|g| g.id.as_str())
+            .filter(|g| self.receives(g, &named))
+            .collect()
+    }
+
+    pub fn feature_reaches(&self, feature: &Feature, group: &'a str) -> bool {
+        self.receives(group, &feature.groups)
+    }
+
+    /// A per-group entry (value, access, hand-written text) for `group`, or its nearest
+    /// ancestor's.
+    pub fn inherited<'m, T>(
+        &self,
+        entries: &'m BTreeMap<String, T>,
+        group: &'a str,
+    ) -> Option<&'m T> {
+        self.chain(group).iter().find_map(|g| entries.get(*g))
+    }
+
+    /// A constraint without `groups` applies to every group of the release.
+    pub fn constraint_applies(&self, constraint: &Constraint, group: &'a str) -> bool {
+        constraint
+            .groups
+            .as_ref()
+            .is_none_or(|targets| self.receives(group, targets))
+    }
+
+    pub fn children(&self, id: &str) -> impl Iterator<Item = &'a StakeholderGroup> + '_ {
+        let id = id.to_string();
+        self.groups
+            .iter()
+            .filter(move |g| g.parent.as_deref() == Some(id.as_str()))
+    }
+}
+
+/// Portal order: top-level groups by `order`, then name, then id; each group's children
+/// right after it, in the same order.
+pub fn portal_order(mut groups: Vec<StakeholderGroup>) -> Vec<StakeholderGroup> {
+    groups.sort_by(|a, b| {
+        (a.order.unwrap_or(i64::MAX), &a.name, &a.id).cmp(&(
+            b.order.unwrap_or(i64::MAX),
+            &b.name,
+            &b.id,
+        ))
+    });
+    let known: std::collections::HashSet<String> = groups.iter().map(|g| g.id.clone()).collect();
+    let mut placed = vec![false; groups.len()];
+    let mut order = Vec::with_capacity(groups.len());
+    fn place(i: usize, groups: &[StakeholderGroup], placed: &mut [bool], order: &mut Vec<usize>) {
+        if placed[i] {
+            return;
+        }
+        placed[i] = true;
+        order.push(i);
+        for (j, g) in groups.iter().enumerate() {
+            if g.parent.as_deref() == Some(groups[i].id.as_str()) {
+                place(j, groups, placed, order);
+            }
+        }
+    }
+    for i in 0..groups.len() {
+        let is_root = groups[i].parent.as_ref().is_none_or(|p| !known.contains(p));
+        if is_root {
+            place(i, &groups, &mut placed, &mut order);
+        }
+    }
+    // Groups in a parent cycle have no root; keep them (validation reports the cycle).
+    for i in 0..groups.len() {
+        place(i, &groups, &mut placed, &mut order);
+    }
+    let mut slots: Vec<Option<StakeholderGroup>> = groups.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|i| slots[i].take()).collect()
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::model::{Audience, ConstraintKind};
+
+    pub fn group(id: &str, parent: Option<&str>) -> StakeholderGroup {
+        StakeholderGroup {
+            id: id.into(),
+            name: id.into(),
+            summary: String::new(),
+            audience: Audience::Public,
+            parent: parent.map(Into::into),
+            order: None,
+            contacts: vec![],
+            components: vec![],
+            email: None,
+            body: String::new(),
+            path: format!("content/stakeholders/{id}.md"),
+        }
+    }
+
+    fn groups() -> Vec<StakeholderGroup> {
+        portal_order(vec![
+            group("sales", None),
+            group("enterprise", Some("customers")),
+            group("customers", None),
+            group("eu-enterprise", Some("enterprise")),
+        ])
+    }
+
+    #[test]
+    fn portal_order_puts_children_after_parents() {
+        let ids: Vec<_> = groups().into_iter().map(|g| g.id).collect();
+        assert_eq!(ids, ["customers", "enterprise", "eu-enterprise", "sales"]);
+    }
+
+    #[test]
+    fn chains_and_reception() {
+        let gs = groups();
+        let h = Hierarchy::new(&gs);
+        assert_eq!(
+            h.chain("eu-enterprise"),
+            ["eu-enterprise", "enterprise", "customers"]
+        );
+        let cases: &[(&str, &[&str], bool)] = &[
+            ("eu-enterprise", &["customers"], true),
+            ("enterprise", &["eu-enterprise"], false),
+            ("sales", &["customers"], false),
+            ("customers", &["customers", "sales"], true),
+        ];
+        for (group, targets, expected) in cases {
+            let targets: Vec<String> = targets.iter().map(|s| s.to_string()).collect();
+            assert_eq!(
+                h.receives(group, &targets),
+                *expected,
+                "{group} ← {targets:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn nearest_entry_wins() {
+        let gs = groups();
+        let h = Hierarchy::new(&gs);
+        let entries: BTreeMap<String, &str> = [
+            ("customers".to_string(), "parent's"),
+            ("enterprise".to_string(), "own"),
+        ]
+        .into();
+        assert_eq!(h.inherited(&entries, "eu-enterprise"), Some(&"own"));
+        assert_eq!(h.inherited(&entries, "customers"), Some(&"parent's"));
+        assert_eq!(h.inherited(&entries, "sales"), None);
+    }
+
+    #[test]
+    fn constraints_default_to_every_group() {
+        let gs = groups();
+        let h = Hierarchy::new(&gs);
+        let all = Constraint {
+            kind: ConstraintKind::Other,
+            text: String::new(),
+            groups: None,
+        };
+        let some = Constraint {
+            groups: Some(vec!["customers".into()]),
+            ..all.clone()
+        };
+        assert!(h.constraint_applies(&all, "sales"));
+        assert!(h.constraint_applies(&some, "enterprise"));
+        assert!(!h.constraint_applies(&some, "sales"));
+    }
+
+    #[test]
+    fn cycles_do_not_loop() {
+        let gs = vec![group("a", Some("b")), group("b", Some("a"))];
+        let gs = portal_order(gs);
+        assert_eq!(gs.len(), 2);
+        let h = Hierarchy::new(&gs);
+        assert_eq!(h.chain("a"), ["a", "b"]);
+    }
+}

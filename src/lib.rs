@@ -1,0 +1,18 @@
+//! communique: a static-site generator for release communications. Release plans and
+//! stakeholder groups written as Markdown + YAML become a portal with one page and one
+//! feed per stakeholder group.
+//!
+//! The pipeline reads in one direction: `content` (files → [`model::Site`]) →
+//! [`select`] (what a build shows) → [`render`] (pages, feeds) → [`output`] (the one writer).
+
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod hierarchy;
+pub mod lint;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod scaffold;
+pub mod select;

@@ -1,0 +1,286 @@
+//! Warnings (SPEC §7): what is valid but will surprise a stakeholder or the deployment
+//! manager — a group nobody tells, a value or access entry missing, a summary too long,
+//! an announcement before the deployment, inconsistent words.
+
+use crate::content::Source;
+use crate::diagnostics::{Diagnostic, Pos};
+use crate::hierarchy::Hierarchy;
+use crate::model::{Release, Site, Status};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+pub fn warnings(
+    site: &Site,
+    sources: &HashMap<String, Source>,
+    now: jiff::Timestamp,
+) -> Vec<Diagnostic> {
+    let h = Hierarchy::new(&site.groups);
+    let mut out = Vec::new();
+    let mut reached: HashSet<&str> = HashSet::new();
+    for release in &site.releases {
+        let Some(source) = sources.get(&release.path) else {
+            continue;
+        };
+        let groups = h.release_groups(release);
+        reached.extend(groups.iter().copied());
+        release_warnings(site, &h, release, &groups, source, now, &mut out);
+    }
+    for group in &site.groups {
+        if !reached.contains(group.id.as_str()) {
+            out.push(Diagnostic::warning(
+                &group.path,
+                Pos::START,
+                "unreached-group",
+                format!(
+                    "no release reaches `{}`: name it in a feature's `groups`, or remove the group",
+                    group.id
+                ),
+            ));
+        }
+        if let Some(source) = sources.get(&group.path) {
+            long_summary(site, source, "summary", &group.summary, &mut out);
+        }
+    }
+    out.extend(product_spelling(site, sources));
+    for source in sources.values() {
+        out.extend(terms(&site.config.lint.terms, source));
+    }
+    out
+}
+
+fn release_warnings(
+    site: &Site,
+    h: &Hierarchy,
+    release: &Release,
+    groups: &[&str],
+    source: &Source,
+    now: jiff::Timestamp,
+    out: &mut Vec<Diagnostic>,
+) {
+    for (i, feature) in release.features.iter().enumerate() {
+        for (j, g) in feature.groups.iter().enumerate() {
+            if h.get(g).is_some() && h.inherited(&feature.value, g).is_none() {
+                out.push(source.warning_at_value(
+                    &format!("features.{i}.groups.{j}"),
+                    "missing-value",
+                    format!("feature `{}` has no `value` for `{g}`: add `value: {{ {g}: <what it is worth to them> }}`", feature.id),
+                ));
+            }
+        }
+        long_summary(
+            site,
+            source,
+            &format!("features.{i}.summary"),
+            &feature.summary,
+            out,
+        );
+    }
+    for g in groups {
+        if h.inherited(&release.access, g).is_none() {
+            let at = if release.access.is_empty() {
+                "title"
+            } else {
+                "access"
+            };
+            out.push(source.warning_at_key(
+                at,
+                "missing-access",
+                format!("no `access` entry for `{g}`: add `access: {{ {g}: {{ how: …, when: …, where: …, permissions: … }} }}`"),
+            ));
+        }
+    }
+    long_summary(site, source, "summary", &release.summary, out);
+    for page in release.handwritten.values() {
+        if let Some(summary) = &page.summary {
+            let words = summary.split_whitespace().count();
+            if words > site.config.lint.summary_max_words {
+                out.push(Diagnostic::warning(
+                    &page.path,
+                    Pos::START,
+                    "long-summary",
+                    format!(
+                        "the summary has {words} words; keep it to {} or fewer",
+                        site.config.lint.summary_max_words
+                    ),
+                ));
+            }
+        }
+    }
+    let affected = site
+        .groups
+        .iter()
+        .filter(|g| g.components.iter().any(|c| release.components.contains(c)));
+    for group in affected {
+        if !groups.contains(&group.id.as_str()) {
+            let shared: Vec<&str> = group
+                .components
+                .iter()
+                .filter(|c| release.components.contains(c))
+                .map(String::as_str)
+                .collect();
+            out.push(source.warning_at_key(
+                "components",
+                "unreached-affected-group",
+                format!(
+                    "`{}` uses {} that this release changes, but no feature reaches it: add `{}` to a feature's `groups`",
+                    group.id,
+                    shared.join(", "),
+                    group.id
+                ),
+            ));
+        }
+    }
+    if release.publish_at < release.deployed_at {
+        out.push(source.warning_at_value(
+            "publish_at",
+            "publish-before-deploy",
+            "`publish_at` is before `deployed_at`: this announces what is not yet in production; publish at or after the deployment",
+        ));
+    }
+    if release.status == Status::Review && release.publish_at <= now {
+        out.push(source.warning_at_value(
+            "status",
+            "overdue-approval",
+            "this release is still in `review` but its `publish_at` has passed: approve it (`status: approved`) or move `publish_at`",
+        ));
+    }
+}
+
+fn long_summary(
+    site: &Site,
+    source: &Source,
+    path: &str,
+    summary: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    let max = site.config.lint.summary_max_words;
+    let words = summary.split_whitespace().count();
+    if words > max {
+        out.push(source.warning_at_value(
+            path,
+            "long-summary",
+            format!("this summary has {words} words; keep it to {max} or fewer (the full text belongs in the body)"),
+        ));
+    }
+}
+
+/// Product names that differ only slightly ("Payments" and "Payment") are one product
+/// spelled two ways; the less used spelling is flagged.
+fn product_spelling(site: &Site, sources: &HashMap<String, Source>) -> Vec<Diagnostic> {
+    let mut uses: BTreeMap<&str, Vec<&Release>> = BTreeMap::new();
+    for r in &site.releases {
+        uses.entry(r.product.as_str()).or_default().push(r);
+    }
+    let names: Vec<&str> = uses.keys().copied().collect();
+    let mut out = Vec::new();
+    for (i, a) in names.iter().enumerate() {
+        for b in &names[i + 1..] {
+            if !near_duplicates(a, b) {
+                continue;
+            }
+            let (rare, common) =
+                if uses[a].len() < uses[b].len() || (uses[a].len() == uses[b].len() && a > b) {
+                    (a, b)
+                } else {
+                    (b, a)
+                };
+            for r in &uses[rare] {
+                if let Some(source) = sources.get(&r.path) {
+                    out.push(source.warning_at_value(
+                        "product",
+                        "product-spelling",
+                        format!("product `{rare}` looks like `{common}` used by other releases: write `product: {common}` so they roll up together"),
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn near_duplicates(a: &str, b: &str) -> bool {
+    let (la, lb) = (a.to_lowercase(), b.to_lowercase());
+    let squash = |s: &str| {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect::<String>()
+    };
+    la == lb
+        || squash(&la) == squash(&lb)
+        || strsim::levenshtein(&la, &lb) <= 1
+        || strsim::jaro_winkler(&la, &lb) > 0.95
+}
+
+/// Discouraged terms (`[lint] terms`), matched as whole words, case-insensitively.
+fn terms(terms: &BTreeMap<String, String>, source: &Source) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if terms.is_empty() {
+        return out;
+    }
+    for (n, line) in source.text.lines().enumerate() {
+        let lower = line.to_lowercase();
+        for (term, preferred) in terms {
+            let needle = term.to_lowercase();
+            if needle.is_empty() {
+                continue;
+            }
+            let mut from = 0;
+            while let Some(at) = lower[from..].find(&needle).map(|i| i + from) {
+                let end = at + needle.len();
+                let boundary_before = lower[..at]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_alphanumeric());
+                let boundary_after = lower[end..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !c.is_alphanumeric());
+                if boundary_before && boundary_after && lower.len() == line.len() {
+                    let column = line[..at].chars().count() + 1;
+                    out.push(Diagnostic::warning(
+                        &source.path,
+                        Pos::new(n + 1, column),
+                        "term",
+                        format!("write `{preferred}` instead of `{}`", &line[at..end]),
+                    ));
+                }
+                from = end;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn near_duplicate_products() {
+        for (a, b, same) in [
+            ("Payments", "Payment", true),
+            ("Payments", "payments", true),
+            ("Platform API", "Platform-API", true),
+            ("Payments", "Payouts", false),
+            ("Ledger", "Mobile", false),
+        ] {
+            assert_eq!(near_duplicates(a, b), same, "{a} / {b}");
+        }
+    }
+
+    #[test]
+    fn terms_match_whole_words_with_positions() {
+        let source = Source::new(
+            "x.md".into(),
+            "---\ntitle: Log in faster\n---\nNo login here, but log in.\n".into(),
+            String::new(),
+            2,
+        );
+        let terms: BTreeMap<String, String> =
+            [("log in".to_string(), "sign in".to_string())].into();
+        let found: Vec<(usize, usize)> = super::terms(&terms, &source)
+            .iter()
+            .map(|d| (d.line, d.column))
+            .collect();
+        assert_eq!(found, [(2, 8), (4, 21)]);
+    }
+}

@@ -1,0 +1,191 @@
+//! The site as the rest of the program sees it: plain, validated data, no I/O.
+
+use crate::config::SiteConfig;
+use jiff::Timestamp;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Audience {
+    Public,
+    Internal,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Draft,
+    Review,
+    Approved,
+}
+
+impl Status {
+    pub const NAMES: &'static [&'static str] = &["draft", "review", "approved"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Review => "review",
+            Status::Approved => "approved",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ConstraintKind {
+    Availability,
+    Geographic,
+    Capacity,
+    Regulatory,
+    Other,
+}
+
+impl ConstraintKind {
+    pub const NAMES: &'static [&'static str] = &[
+        "availability",
+        "geographic",
+        "capacity",
+        "regulatory",
+        "other",
+    ];
+    pub const ALL: [ConstraintKind; 5] = [
+        ConstraintKind::Availability,
+        ConstraintKind::Geographic,
+        ConstraintKind::Capacity,
+        ConstraintKind::Regulatory,
+        ConstraintKind::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+
+    /// The heading a reader sees for constraints of this kind.
+    pub fn label(self) -> &'static str {
+        match self {
+            ConstraintKind::Availability => "Availability",
+            ConstraintKind::Geographic => "Geography",
+            ConstraintKind::Capacity => "Capacity",
+            ConstraintKind::Regulatory => "Regulation",
+            ConstraintKind::Other => "Other",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WindowKind {
+    Maintenance,
+    Availability,
+}
+
+impl WindowKind {
+    pub const NAMES: &'static [&'static str] = &["maintenance", "availability"];
+}
+
+/// A stakeholder group: `content/stakeholders/<id>.md`.
+#[derive(Debug, Clone)]
+pub struct StakeholderGroup {
+    pub id: String,
+    pub name: String,
+    pub summary: String,
+    pub audience: Audience,
+    pub parent: Option<String>,
+    pub order: Option<i64>,
+    pub contacts: Vec<String>,
+    pub components: Vec<String>,
+    pub email: Option<String>,
+    /// Markdown.
+    pub body: String,
+    /// Site-relative path of the file, for diagnostics.
+    pub path: String,
+}
+
+/// A release plan: `content/releases/<slug>.md` or `<slug>/index.md`.
+#[derive(Debug, Clone)]
+pub struct Release {
+    pub slug: String,
+    pub title: String,
+    pub product: String,
+    pub version: String,
+    pub status: Status,
+    pub deployed_at: Timestamp,
+    pub publish_at: Timestamp,
+    pub summary: String,
+    pub components: Vec<String>,
+    pub features: Vec<Feature>,
+    /// Group id → how, when, where and with what permissions.
+    pub access: BTreeMap<String, Access>,
+    pub constraints: Vec<Constraint>,
+    pub windows: Vec<Window>,
+    /// Markdown: notes about the release as a whole.
+    pub body: String,
+    /// Group id → hand-written text for that group.
+    pub handwritten: BTreeMap<String, Handwritten>,
+    pub path: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Feature {
+    pub id: String,
+    pub title: String,
+    /// Markdown.
+    pub summary: String,
+    pub groups: Vec<String>,
+    /// Group id → business value for that group (Markdown).
+    pub value: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Access {
+    pub how: Option<String>,
+    pub when: Option<String>,
+    pub r#where: Option<String>,
+    pub permissions: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Constraint {
+    pub kind: ConstraintKind,
+    /// Markdown.
+    pub text: String,
+    /// None: every group of the release.
+    pub groups: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Window {
+    pub title: String,
+    pub kind: WindowKind,
+    pub start: Timestamp,
+    pub end: Timestamp,
+    /// None: every group of the release.
+    pub groups: Option<Vec<String>>,
+}
+
+/// `content/releases/<slug>/<group>.md`: words written by hand for one group.
+#[derive(Debug, Clone)]
+pub struct Handwritten {
+    pub group: String,
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    /// Markdown.
+    pub body: String,
+    pub path: String,
+}
+
+/// Everything a build starts from. Groups are in portal order (see `hierarchy`),
+/// releases by slug.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub config: SiteConfig,
+    pub groups: Vec<StakeholderGroup>,
+    pub releases: Vec<Release>,
+}
+
+impl Site {
+    pub fn group(&self, id: &str) -> Option<&StakeholderGroup> {
+        self.groups.iter().find(|g| g.id == id)
+    }
+}

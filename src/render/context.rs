@@ -1,0 +1,492 @@
+//! What templates see (documented in docs/themes.md): views of the model for one build,
+//! with Markdown rendered and URLs made absolute. Only what the build's audience may
+//! read gets into a view; templates cannot leak what they are never given.
+
+use super::markdown::Markdown;
+use crate::config::SiteConfig;
+use crate::hierarchy::Hierarchy;
+use crate::model::{Access, ConstraintKind, Release, StakeholderGroup};
+use crate::select::{visible, Marker, Selection, ShownRelease};
+use jiff::Timestamp;
+use serde::Serialize;
+
+#[derive(Serialize, Clone)]
+pub struct DateView {
+    pub iso: String,
+    pub date: String,
+    pub datetime: String,
+}
+
+pub fn date_view(ts: Timestamp, config: &SiteConfig) -> DateView {
+    let zoned = ts.to_zoned(config.tz.clone());
+    DateView {
+        iso: ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        date: zoned.strftime("%-d %B %Y").to_string(),
+        datetime: zoned.strftime("%-d %B %Y, %H:%M %Z").to_string(),
+    }
+}
+
+#[derive(Serialize, Clone)]
+pub struct FeedLink {
+    pub title: String,
+    pub url: String,
+    #[serde(rename = "type")]
+    pub mime: &'static str,
+}
+
+#[derive(Serialize, Clone)]
+pub struct GroupRef<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct GroupView<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub summary: &'a str,
+    pub body_html: String,
+    pub audience: crate::model::Audience,
+    pub parent: Option<GroupRef<'a>>,
+    pub depth: usize,
+    pub contacts: &'a [String],
+    pub url: String,
+    pub feed: FeedLink,
+    pub feeds: Vec<FeedLink>,
+    pub communique_count: usize,
+}
+
+#[derive(Serialize)]
+pub struct AccessView {
+    pub how_html: String,
+    pub when_html: String,
+    pub where_html: String,
+    pub permissions_html: String,
+}
+
+#[derive(Serialize)]
+pub struct GroupAccessView<'a> {
+    pub group: GroupRef<'a>,
+    #[serde(flatten)]
+    pub access: AccessView,
+}
+
+#[derive(Serialize)]
+pub struct ValueView<'a> {
+    pub group: GroupRef<'a>,
+    pub value_html: String,
+}
+
+#[derive(Serialize)]
+pub struct FeatureView<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub summary_html: String,
+    pub groups: Vec<GroupRef<'a>>,
+    pub values: Vec<ValueView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct ConstraintView<'a> {
+    pub kind: &'static str,
+    pub kind_label: &'static str,
+    pub text_html: String,
+    pub groups: Vec<GroupRef<'a>>,
+}
+
+#[derive(Serialize, Clone)]
+pub struct ReleaseRef<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub product: &'a str,
+    pub version: &'a str,
+    pub url: String,
+}
+
+#[derive(Serialize, Clone)]
+pub struct CommuniqueRef<'a> {
+    pub url: String,
+    pub title: &'a str,
+    pub summary_html: String,
+    pub release: ReleaseRef<'a>,
+    pub group: GroupRef<'a>,
+    pub publish_at: DateView,
+    pub marker: Option<Marker>,
+}
+
+#[derive(Serialize)]
+pub struct ReleaseView<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub product: &'a str,
+    pub version: &'a str,
+    pub status: &'static str,
+    pub marker: Option<Marker>,
+    pub url: String,
+    pub deployed_at: DateView,
+    pub publish_at: DateView,
+    pub summary: &'a str,
+    pub summary_html: String,
+    pub body_html: String,
+    pub components: &'a [String],
+    pub features: Vec<FeatureView<'a>>,
+    pub communiques: Vec<CommuniqueRef<'a>>,
+    pub access: Vec<GroupAccessView<'a>>,
+    pub constraints: Vec<ConstraintView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct CommuniqueFeature<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub summary_html: String,
+    pub value_html: String,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct ConstraintGroup {
+    pub kind: &'static str,
+    pub label: &'static str,
+    pub items: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct CommuniqueView<'a> {
+    pub url: String,
+    pub title: &'a str,
+    pub summary_html: String,
+    pub marker: Option<Marker>,
+    pub features: Vec<CommuniqueFeature<'a>>,
+    pub access: Option<AccessView>,
+    pub constraints: Vec<ConstraintGroup>,
+    pub handwritten_html: Option<String>,
+    pub contacts: &'a [String],
+}
+
+#[derive(Serialize)]
+pub struct Paginator {
+    pub current: usize,
+    pub total: usize,
+    pub previous_url: Option<String>,
+    pub next_url: Option<String>,
+}
+
+/// Builds views for one build: the selection, the site's URLs and its Markdown rules.
+pub struct Views<'s, 'a> {
+    pub selection: &'s Selection<'a>,
+    pub config: &'a SiteConfig,
+    pub markdown: Markdown,
+}
+
+pub fn release_path(slug: &str) -> String {
+    format!("releases/{slug}/")
+}
+
+pub fn communique_path(slug: &str, group: &str) -> String {
+    format!("releases/{slug}/{group}/")
+}
+
+pub fn group_path(id: &str) -> String {
+    format!("groups/{id}/")
+}
+
+/// `base/`, `base/page/2/`, …
+pub fn page_path(base: &str, page: usize) -> String {
+    if page <= 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{page}/")
+    }
+}
+
+impl<'s, 'a> Views<'s, 'a> {
+    fn h(&self) -> &Hierarchy<'a> {
+        &self.selection.hierarchy
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        self.config.url(path)
+    }
+
+    pub fn group_ref(&self, g: &'a StakeholderGroup) -> GroupRef<'a> {
+        GroupRef {
+            id: &g.id,
+            name: &g.name,
+            url: self.url(&group_path(&g.id)),
+        }
+    }
+
+    fn group_ref_by_id(&self, id: &str) -> Option<GroupRef<'a>> {
+        self.h()
+            .get(id)
+            .filter(|g| visible(self.selection.audience, g))
+            .map(|g| self.group_ref(g))
+    }
+
+    pub fn group_feeds(&self, g: &StakeholderGroup) -> Vec<FeedLink> {
+        vec![FeedLink {
+            title: format!("{} — {} (RSS)", self.config.title, g.name),
+            url: self.url(&format!("{}feed.xml", group_path(&g.id))),
+            mime: "application/rss+xml",
+        }]
+    }
+
+    pub fn group(&self, g: &'a StakeholderGroup, communique_count: usize) -> GroupView<'a> {
+        let feeds = self.group_feeds(g);
+        GroupView {
+            id: &g.id,
+            name: &g.name,
+            summary: &g.summary,
+            body_html: self.markdown.block(&g.body),
+            audience: g.audience,
+            parent: g.parent.as_deref().and_then(|p| self.group_ref_by_id(p)),
+            depth: self.h().depth(&g.id),
+            contacts: &g.contacts,
+            url: self.url(&group_path(&g.id)),
+            feed: feeds[0].clone(),
+            feeds,
+            communique_count,
+        }
+    }
+
+    pub fn release_ref(&self, r: &'a Release) -> ReleaseRef<'a> {
+        ReleaseRef {
+            slug: &r.slug,
+            title: &r.title,
+            product: &r.product,
+            version: &r.version,
+            url: self.url(&release_path(&r.slug)),
+        }
+    }
+
+    /// The card for release `shown` in group `g`'s lists.
+    pub fn communique_ref(
+        &self,
+        shown: &ShownRelease<'a>,
+        g: &'a StakeholderGroup,
+    ) -> CommuniqueRef<'a> {
+        let r = shown.release;
+        let page = self.h().inherited(&r.handwritten, &g.id);
+        let title = page.and_then(|p| p.title.as_deref()).unwrap_or(&r.title);
+        let summary = page
+            .and_then(|p| p.summary.as_deref())
+            .unwrap_or(&r.summary);
+        CommuniqueRef {
+            url: self.url(&communique_path(&r.slug, &g.id)),
+            title,
+            summary_html: self.markdown.inline(summary),
+            release: self.release_ref(r),
+            group: self.group_ref(g),
+            publish_at: date_view(r.publish_at, self.config),
+            marker: shown.marker,
+        }
+    }
+
+    fn access(&self, a: &Access) -> AccessView {
+        let md = |t: &Option<String>| {
+            t.as_deref()
+                .map(|t| self.markdown.inline(t))
+                .unwrap_or_default()
+        };
+        AccessView {
+            how_html: md(&a.how),
+            when_html: md(&a.when),
+            where_html: md(&a.r#where),
+            permissions_html: md(&a.permissions),
+        }
+    }
+
+    pub fn release(&self, shown: &ShownRelease<'a>) -> ReleaseView<'a> {
+        let r = shown.release;
+        let h = self.h();
+        let features = r
+            .features
+            .iter()
+            .filter(|f| shown.groups.iter().any(|g| h.feature_reaches(f, &g.id)))
+            .map(|f| FeatureView {
+                id: &f.id,
+                title: &f.title,
+                summary_html: self.markdown.inline(&f.summary),
+                groups: f
+                    .groups
+                    .iter()
+                    .filter_map(|g| self.group_ref_by_id(g))
+                    .collect(),
+                values: f
+                    .value
+                    .iter()
+                    .filter_map(|(g, v)| {
+                        Some(ValueView {
+                            group: self.group_ref_by_id(g)?,
+                            value_html: self.markdown.inline(v),
+                        })
+                    })
+                    .collect(),
+            })
+            .collect();
+        let access = r
+            .access
+            .iter()
+            .filter_map(|(g, a)| {
+                Some(GroupAccessView {
+                    group: self.group_ref_by_id(g)?,
+                    access: self.access(a),
+                })
+            })
+            .collect();
+        let constraints = r
+            .constraints
+            .iter()
+            .filter_map(|c| {
+                let groups: Vec<GroupRef> = match &c.groups {
+                    None => vec![],
+                    Some(ids) => {
+                        let refs: Vec<_> =
+                            ids.iter().filter_map(|g| self.group_ref_by_id(g)).collect();
+                        if refs.is_empty() {
+                            return None; // only for groups this audience cannot see
+                        }
+                        refs
+                    }
+                };
+                Some(ConstraintView {
+                    kind: c.kind.as_str(),
+                    kind_label: c.kind.label(),
+                    text_html: self.markdown.inline(&c.text),
+                    groups,
+                })
+            })
+            .collect();
+        ReleaseView {
+            slug: &r.slug,
+            title: &r.title,
+            product: &r.product,
+            version: &r.version,
+            status: r.status.as_str(),
+            marker: shown.marker,
+            url: self.url(&release_path(&r.slug)),
+            deployed_at: date_view(r.deployed_at, self.config),
+            publish_at: date_view(r.publish_at, self.config),
+            summary: &r.summary,
+            summary_html: self.markdown.inline(&r.summary),
+            body_html: self.markdown.block(&r.body),
+            components: &r.components,
+            features,
+            communiques: shown
+                .groups
+                .iter()
+                .map(|g| self.communique_ref(shown, g))
+                .collect(),
+            access,
+            constraints,
+        }
+    }
+
+    /// Release `shown` for group `g`: who, what, when, where, why and how.
+    pub fn communique(
+        &self,
+        shown: &ShownRelease<'a>,
+        g: &'a StakeholderGroup,
+    ) -> CommuniqueView<'a> {
+        let r = shown.release;
+        let h = self.h();
+        let card = self.communique_ref(shown, g);
+        let features = r
+            .features
+            .iter()
+            .filter(|f| h.feature_reaches(f, &g.id))
+            .map(|f| CommuniqueFeature {
+                id: &f.id,
+                title: &f.title,
+                summary_html: self.markdown.inline(&f.summary),
+                value_html: h
+                    .inherited(&f.value, &g.id)
+                    .map(|v| self.markdown.inline(v))
+                    .unwrap_or_default(),
+                url: format!("{}#{}", self.url(&release_path(&r.slug)), f.id),
+            })
+            .collect();
+        let constraints = ConstraintKind::ALL
+            .iter()
+            .filter_map(|kind| {
+                let items: Vec<String> = r
+                    .constraints
+                    .iter()
+                    .filter(|c| c.kind == *kind && h.constraint_applies(c, &g.id))
+                    .map(|c| self.markdown.inline(&c.text))
+                    .collect();
+                (!items.is_empty()).then(|| ConstraintGroup {
+                    kind: kind.as_str(),
+                    label: kind.label(),
+                    items,
+                })
+            })
+            .collect();
+        CommuniqueView {
+            url: card.url,
+            title: card.title,
+            summary_html: card.summary_html,
+            marker: shown.marker,
+            features,
+            access: h.inherited(&r.access, &g.id).map(|a| self.access(a)),
+            constraints,
+            handwritten_html: h
+                .inherited(&r.handwritten, &g.id)
+                .map(|p| self.markdown.block(&p.body))
+                .filter(|s| !s.is_empty()),
+            contacts: &g.contacts,
+        }
+    }
+
+    pub fn paginator(&self, base: &str, current: usize, total: usize) -> Paginator {
+        Paginator {
+            current,
+            total,
+            previous_url: (current > 1).then(|| self.url(&page_path(base, current - 1))),
+            next_url: (current < total).then(|| self.url(&page_path(base, current + 1))),
+        }
+    }
+}
+
+/// A release in a list: what a card needs, without the release's full text.
+#[derive(Serialize)]
+pub struct ReleaseCard<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub product: &'a str,
+    pub version: &'a str,
+    pub status: &'static str,
+    pub marker: Option<Marker>,
+    pub url: String,
+    pub deployed_at: DateView,
+    pub publish_at: DateView,
+    pub summary: &'a str,
+    pub summary_html: String,
+    pub communiques: Vec<CommuniqueRef<'a>>,
+}
+
+impl<'s, 'a> Views<'s, 'a> {
+    pub fn release_card(&self, shown: &ShownRelease<'a>) -> ReleaseCard<'a> {
+        let r = shown.release;
+        ReleaseCard {
+            slug: &r.slug,
+            title: &r.title,
+            product: &r.product,
+            version: &r.version,
+            status: r.status.as_str(),
+            marker: shown.marker,
+            url: self.url(&release_path(&r.slug)),
+            deployed_at: date_view(r.deployed_at, self.config),
+            publish_at: date_view(r.publish_at, self.config),
+            summary: &r.summary,
+            summary_html: self.markdown.inline(&r.summary),
+            communiques: shown
+                .groups
+                .iter()
+                .map(|g| self.communique_ref(shown, g))
+                .collect(),
+        }
+    }
+}

@@ -1,0 +1,212 @@
+//! Markdown → HTML with pulldown-cmark: GFM tables, strikethrough, task lists, footnotes,
+//! heading ids; raw HTML escaped unless the site allows it; dangerous URL schemes
+//! neutralised always; site-root links (`/groups/x/`) made absolute, so that the same
+//! HTML works on a page, in a feed reader and in an e-mail.
+
+use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
+use std::collections::HashSet;
+
+pub struct Markdown {
+    unsafe_html: bool,
+    base_url: String,
+}
+
+impl Markdown {
+    pub fn new(unsafe_html: bool, base_url: &str) -> Self {
+        Markdown {
+            unsafe_html,
+            base_url: base_url.to_string(),
+        }
+    }
+
+    /// A whole text: paragraphs, lists, tables…
+    pub fn block(&self, text: &str) -> String {
+        if text.trim().is_empty() {
+            return String::new();
+        }
+        let options = Options::ENABLE_TABLES
+            | Options::ENABLE_STRIKETHROUGH
+            | Options::ENABLE_TASKLISTS
+            | Options::ENABLE_FOOTNOTES
+            | Options::ENABLE_HEADING_ATTRIBUTES;
+        let events: Vec<Event> = Parser::new_ext(text, options)
+            .map(|e| self.make_safe(e))
+            .collect();
+        let events = with_heading_ids(events);
+        let mut out = String::with_capacity(text.len() * 3 / 2);
+        html::push_html(&mut out, events.into_iter());
+        out
+    }
+
+    /// A short text shown inside a sentence or a list item: a single paragraph loses
+    /// its `<p>`.
+    pub fn inline(&self, text: &str) -> String {
+        let html = self.block(text);
+        let trimmed = html.trim_end();
+        if let Some(inner) = trimmed
+            .strip_prefix("<p>")
+            .and_then(|s| s.strip_suffix("</p>"))
+        {
+            if !inner.contains("<p>") {
+                return inner.to_string();
+            }
+        }
+        html
+    }
+
+    fn make_safe<'a>(&self, event: Event<'a>) -> Event<'a> {
+        match event {
+            Event::Html(raw) | Event::InlineHtml(raw) if !self.unsafe_html => Event::Text(raw),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(Tag::Link {
+                link_type,
+                dest_url: self.safe_url(dest_url),
+                title,
+                id,
+            }),
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(Tag::Image {
+                link_type,
+                dest_url: self.safe_url(dest_url),
+                title,
+                id,
+            }),
+            other => other,
+        }
+    }
+
+    fn safe_url<'a>(&self, url: CowStr<'a>) -> CowStr<'a> {
+        if is_dangerous_url(&url) {
+            return CowStr::Borrowed("#");
+        }
+        if url.starts_with('/') && !url.starts_with("//") {
+            return CowStr::Boxed(format!("{}{}", self.base_url, &url[1..]).into_boxed_str());
+        }
+        url
+    }
+}
+
+/// `javascript:`, `vbscript:` and `data:` run code or smuggle content; browsers ignore
+/// whitespace, control characters and case in the scheme, so do we.
+pub fn is_dangerous_url(url: &str) -> bool {
+    let scheme: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take(12)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    ["javascript:", "vbscript:", "data:"]
+        .iter()
+        .any(|s| scheme.starts_with(s))
+}
+
+/// Gives every heading without an explicit `{#id}` an id from its text, unique in the text.
+fn with_heading_ids(mut events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut used: HashSet<String> = HashSet::new();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { id: None, .. }) = &events[i] {
+            let mut text = String::new();
+            let mut j = i + 1;
+            while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
+                if let Event::Text(t) | Event::Code(t) = &events[j] {
+                    text.push_str(t);
+                }
+                j += 1;
+            }
+            let base = crate::content::parse::slugify(&text);
+            let mut id = base.clone();
+            let mut n = 1;
+            while !used.insert(id.clone()) {
+                id = format!("{base}-{n}");
+                n += 1;
+            }
+            if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
+                *slot = Some(CowStr::Boxed(id.into_boxed_str()));
+            }
+        } else if let Event::Start(Tag::Heading { id: Some(id), .. }) = &events[i] {
+            used.insert(id.to_string());
+        }
+        i += 1;
+    }
+    events
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn md() -> Markdown {
+        Markdown::new(false, "https://x.example/")
+    }
+
+    #[test]
+    fn gfm_extensions() {
+        let html = md().block("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~\n\n- [x] done\n\nNote[^1]\n\n[^1]: Footnote.\n");
+        for expected in ["<table>", "<del>old</del>", "type=\"checkbox\"", "footnote"] {
+            assert!(html.contains(expected), "{expected} in {html}");
+        }
+    }
+
+    #[test]
+    fn heading_ids_are_unique() {
+        let html = md().block("# Rollout plan\n\n## Rollout plan\n\n## Custom {#mine}\n");
+        assert!(html.contains("<h1 id=\"rollout-plan\">"), "{html}");
+        assert!(html.contains("<h2 id=\"rollout-plan-1\">"), "{html}");
+        assert!(html.contains("<h2 id=\"mine\">"), "{html}");
+    }
+
+    #[test]
+    fn raw_html_is_escaped_unless_allowed() {
+        let text = "<script>alert(1)</script>\n\nHi <b>there</b>";
+        let escaped = md().block(text);
+        assert!(
+            !escaped.contains("<script>") && escaped.contains("&lt;script&gt;"),
+            "{escaped}"
+        );
+        assert!(!escaped.contains("<b>"));
+        let allowed = Markdown::new(true, "https://x.example/").block(text);
+        assert!(allowed.contains("<b>there</b>"));
+    }
+
+    #[test]
+    fn dangerous_urls_are_neutralised_either_way() {
+        for unsafe_html in [false, true] {
+            let m = Markdown::new(unsafe_html, "https://x.example/");
+            for url in [
+                "javascript:alert(1)",
+                "JaVaScRiPt:alert(1)",
+                " java\tscript:x",
+                "vbscript:x",
+                "data:text/html;base64,xx",
+            ] {
+                let html = m.block(&format!("[a](<{url}>) ![b](<{url}>)"));
+                assert!(
+                    !html.to_lowercase().contains("script:") && !html.contains("data:"),
+                    "{url}: {html}"
+                );
+            }
+        }
+        assert!(!is_dangerous_url("https://ok.example/javascript:"));
+    }
+
+    #[test]
+    fn root_links_become_absolute() {
+        let html =
+            md().inline("See [the group](/groups/customers/) or [docs](https://d.example/).");
+        assert!(
+            html.contains("href=\"https://x.example/groups/customers/\""),
+            "{html}"
+        );
+        assert!(html.contains("href=\"https://d.example/\""));
+        assert!(!html.starts_with("<p>"));
+    }
+}

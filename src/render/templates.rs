@@ -1,0 +1,153 @@
+//! The template environment: the site's `themes/<theme>/templates/<name>.html` first,
+//! template by template, then the built-in theme embedded in the binary.
+
+use crate::diagnostics::{Diagnostic, Pos};
+use minijinja::Environment;
+use std::path::{Path, PathBuf};
+
+/// The built-in theme, embedded so that a site needs no theme of its own.
+pub const BUILT_IN: &[(&str, &str)] = &[
+    (
+        "base.html",
+        include_str!("../../themes/default/templates/base.html"),
+    ),
+    (
+        "index.html",
+        include_str!("../../themes/default/templates/index.html"),
+    ),
+    (
+        "releases.html",
+        include_str!("../../themes/default/templates/releases.html"),
+    ),
+    (
+        "release.html",
+        include_str!("../../themes/default/templates/release.html"),
+    ),
+    (
+        "communique.html",
+        include_str!("../../themes/default/templates/communique.html"),
+    ),
+    (
+        "groups.html",
+        include_str!("../../themes/default/templates/groups.html"),
+    ),
+    (
+        "group.html",
+        include_str!("../../themes/default/templates/group.html"),
+    ),
+    (
+        "404.html",
+        include_str!("../../themes/default/templates/404.html"),
+    ),
+    (
+        "review.html",
+        include_str!("../../themes/default/templates/review.html"),
+    ),
+];
+
+/// The built-in theme's static files, copied to the output root.
+pub const BUILT_IN_STATIC: &[(&str, &str)] = &[(
+    "style.css",
+    include_str!("../../themes/default/static/style.css"),
+)];
+
+/// Joins a template name to the theme folder, refusing `..`, hidden segments and
+/// backslashes (as minijinja's own path loader does).
+fn safe_join(base: &Path, template: &str) -> Option<PathBuf> {
+    let mut path = base.to_path_buf();
+    for segment in template.split('/') {
+        if segment.is_empty() || segment.starts_with('.') || segment.contains('\\') {
+            return None;
+        }
+        path.push(segment);
+    }
+    Some(path)
+}
+
+/// Where the site's own templates are, if it has any.
+#[derive(Clone)]
+pub struct Theme {
+    pub name: String,
+    pub dir: PathBuf,
+    root: PathBuf,
+}
+
+impl Theme {
+    pub fn new(root: &Path, name: &str) -> Self {
+        Theme {
+            name: name.to_string(),
+            dir: root.join("themes").join(name),
+            root: root.to_path_buf(),
+        }
+    }
+
+    /// The site's override of `template`, if it has one inside the site.
+    fn override_path(&self, template: &str) -> Option<PathBuf> {
+        let path = safe_join(&self.dir.join("templates"), template)?;
+        if !path.is_file() {
+            return None;
+        }
+        let root = self.root.canonicalize().ok()?;
+        path.canonicalize()
+            .ok()
+            .filter(|p| p.starts_with(&root))
+            .map(|_| path)
+    }
+
+    /// The path a diagnostic names for `template`.
+    pub fn display_path(&self, template: &str) -> String {
+        match self.override_path(template) {
+            Some(_) => format!("themes/{}/templates/{template}", self.name),
+            None => format!("themes/default/templates/{template} (built-in)"),
+        }
+    }
+
+    pub fn environment(&self) -> Environment<'static> {
+        let mut env = Environment::new();
+        let theme = self.clone();
+        env.set_loader(move |name| {
+            if let Some(path) = theme.override_path(name) {
+                return std::fs::read_to_string(&path).map(Some).map_err(|e| {
+                    minijinja::Error::new(
+                        minijinja::ErrorKind::InvalidOperation,
+                        format!("cannot read {}: {e}", path.display()),
+                    )
+                });
+            }
+            Ok(BUILT_IN
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, text)| text.to_string()))
+        });
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
+        env
+    }
+
+    /// Compiles every template, so that `check` reports template errors without a build.
+    pub fn check(&self, env: &Environment<'static>) -> Vec<Diagnostic> {
+        BUILT_IN
+            .iter()
+            .filter_map(|(name, _)| env.get_template(name).err().map(|e| self.diagnostic(&e)))
+            .collect()
+    }
+
+    /// A template error as `path:line:col: error: …`.
+    pub fn diagnostic(&self, error: &minijinja::Error) -> Diagnostic {
+        let name = error.name().unwrap_or("template");
+        let mut message = match error.detail() {
+            Some(detail) => format!("{}: {detail}", error.kind()),
+            None => error.kind().to_string(),
+        };
+        let mut source = std::error::Error::source(error);
+        while let Some(inner) = source {
+            message.push_str(&format!(" ({inner})"));
+            source = inner.source();
+        }
+        Diagnostic::error(
+            self.display_path(name),
+            Pos::new(error.line().unwrap_or(1), 1),
+            "template",
+            message,
+        )
+    }
+}
