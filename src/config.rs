@@ -43,10 +43,7 @@ pub struct LintConfig {
 
 impl Default for LintConfig {
     fn default() -> Self {
-        LintConfig {
-            summary_max_words: default_summary_max_words(),
-            terms: BTreeMap::new(),
-        }
+        LintConfig { summary_max_words: default_summary_max_words(), terms: BTreeMap::new() }
     }
 }
 
@@ -93,15 +90,10 @@ const LINT_KEYS: &[&str] = &["summary_max_words", "terms"];
 impl SiteConfig {
     /// Parses site.toml, reporting every problem found, not only the first.
     pub fn parse(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
-        let err =
-            |pos: Pos, code: &'static str, msg: String| Diagnostic::error(FILE, pos, code, msg);
+        let err = |pos: Pos, code: &'static str, msg: String| Diagnostic::error(FILE, pos, code, msg);
         let table: toml::Table = toml::from_str(text).map_err(|e| {
             let pos = e.span().map_or(Pos::START, |s| pos_at(text, s.start));
-            vec![err(
-                pos,
-                "toml-syntax",
-                format!("invalid TOML: {}", e.message()),
-            )]
+            vec![err(pos, "toml-syntax", format!("invalid TOML: {}", e.message()))]
         })?;
 
         let mut diagnostics = Vec::new();
@@ -120,12 +112,9 @@ impl SiteConfig {
         if !diagnostics.is_empty() {
             return Err(diagnostics);
         }
-        let raw: RawConfig =
-            toml::Value::Table(table)
-                .try_into()
-                .map_err(|e: toml::de::Error| {
-                    vec![err(Pos::START, "invalid-value", format!("{}", e.message()))]
-                })?;
+        let raw: RawConfig = toml::Value::Table(table)
+            .try_into()
+            .map_err(|e: toml::de::Error| vec![err(Pos::START, "invalid-value", e.message().to_string())])?;
         Self::from_raw(text, raw)
     }
 
@@ -136,24 +125,23 @@ impl SiteConfig {
         };
         let title = raw.title.unwrap_or_default();
         if title.trim().is_empty() {
-            fail(
-                "title",
-                "missing-field",
-                "`title` is required: add `title = \"Acme release communications\"`".into(),
-            );
+            fail("title", "missing-field", "`title` is required: add `title = \"Acme release communications\"`".into());
         }
         let base_url = match raw.base_url {
             None => {
                 fail(
                     "base_url",
                     "missing-field",
-                    "`base_url` is required: add `base_url = \"https://releases.example.com/\"`"
-                        .into(),
+                    "`base_url` is required: add `base_url = \"https://releases.example.com/\"`".into(),
                 );
                 String::new()
             }
             Some(url) if !is_absolute_url(&url) => {
-                fail("base_url", "invalid-value", format!("`base_url` must be an absolute URL such as `https://releases.example.com/`, not `{url}`"));
+                fail(
+                    "base_url",
+                    "invalid-value",
+                    format!("`base_url` must be an absolute URL such as `https://releases.example.com/`, not `{url}`"),
+                );
                 String::new()
             }
             Some(url) => with_trailing_slash(&url),
@@ -170,11 +158,7 @@ impl SiteConfig {
             None => default,
             Some(n) if n >= 1 => n as usize,
             Some(n) => {
-                fail(
-                    key,
-                    "invalid-value",
-                    format!("`{key}` must be a whole number of at least 1, not {n}"),
-                );
+                fail(key, "invalid-value", format!("`{key}` must be a whole number of at least 1, not {n}"));
                 default
             }
         };
@@ -182,7 +166,11 @@ impl SiteConfig {
         let feed_limit = positive("feed_limit", raw.feed_limit, 50);
         let theme = raw.theme.unwrap_or_else(|| "default".into());
         if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
-            fail("theme", "invalid-value", format!("`theme` must be a folder name under `themes/`, such as `default`, not `{theme}`"));
+            fail(
+                "theme",
+                "invalid-value",
+                format!("`theme` must be a folder name under `themes/`, such as `default`, not `{theme}`"),
+            );
         }
         if !diagnostics.is_empty() {
             return Err(diagnostics);
@@ -190,9 +178,7 @@ impl SiteConfig {
         Ok(SiteConfig {
             title,
             base_url,
-            description: raw
-                .description
-                .unwrap_or_else(|| "What each release means for you.".into()),
+            description: raw.description.unwrap_or_else(|| "What each release means for you.".into()),
             language: raw.language.unwrap_or_else(|| "en".into()),
             timezone,
             tz,
@@ -217,9 +203,7 @@ pub fn is_absolute_url(url: &str) -> bool {
         return false;
     };
     !scheme.is_empty()
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
         && !rest.is_empty()
         && !rest.starts_with('/')
 }
@@ -232,13 +216,7 @@ pub fn with_trailing_slash(url: &str) -> String {
     }
 }
 
-fn check_keys(
-    text: &str,
-    table: &toml::Table,
-    section: Option<&str>,
-    known: &[&str],
-    out: &mut Vec<Diagnostic>,
-) {
+fn check_keys(text: &str, table: &toml::Table, section: Option<&str>, known: &[&str], out: &mut Vec<Diagnostic>) {
     for key in table.keys() {
         if !known.contains(&key.as_str()) {
             let place = section.map_or(String::new(), |s| format!(" in `[{s}]`"));
@@ -258,12 +236,7 @@ fn key_pos(text: &str, section: Option<&str>, key: &str) -> Pos {
     for (i, line) in text.lines().enumerate() {
         let trimmed = line.trim_start();
         if trimmed.starts_with('[') {
-            let name = trimmed
-                .trim_start_matches('[')
-                .split(']')
-                .next()
-                .unwrap_or("")
-                .trim();
+            let name = trimmed.trim_start_matches('[').split(']').next().unwrap_or("").trim();
             in_section = Some(name) == section;
             if section.is_none() && name == key {
                 return Pos::new(i + 1, line.len() - trimmed.len() + 1);
@@ -271,12 +244,7 @@ fn key_pos(text: &str, section: Option<&str>, key: &str) -> Pos {
             continue;
         }
         if in_section {
-            let name = trimmed
-                .split('=')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .trim_matches('"');
+            let name = trimmed.split('=').next().unwrap_or("").trim().trim_matches('"');
             if name == key && trimmed.contains('=') {
                 return Pos::new(i + 1, line.len() - trimmed.len() + 1);
             }
@@ -300,30 +268,19 @@ mod tests {
     fn defaults_fill_every_optional_key() {
         let c = SiteConfig::parse("title = \"T\"\nbase_url = \"https://x.example\"\n").unwrap();
         assert_eq!(c.base_url, "https://x.example/");
-        assert_eq!(
-            (c.paginate_by, c.feed_limit, c.theme.as_str()),
-            (25, 50, "default")
-        );
-        assert_eq!(
-            (c.output_dir.as_str(), c.internal_output_dir.as_str()),
-            ("public", "internal")
-        );
+        assert_eq!((c.paginate_by, c.feed_limit, c.theme.as_str()), (25, 50, "default"));
+        assert_eq!((c.output_dir.as_str(), c.internal_output_dir.as_str()), ("public", "internal"));
         assert_eq!(c.lint.summary_max_words, 60);
         assert!(!c.markdown.unsafe_html);
     }
 
     #[test]
     fn every_unknown_key_is_reported_with_a_hint() {
-        let errs = SiteConfig::parse(
-            "titel = \"T\"\nbase_url = \"https://x.example\"\n[markdown]\nunsafe_htm = true\n",
-        )
-        .unwrap_err();
+        let errs =
+            SiteConfig::parse("titel = \"T\"\nbase_url = \"https://x.example\"\n[markdown]\nunsafe_htm = true\n")
+                .unwrap_err();
         assert_eq!(errs.len(), 2);
-        assert!(
-            errs[0].message.contains("did you mean `title`"),
-            "{}",
-            errs[0].message
-        );
+        assert!(errs[0].message.contains("did you mean `title`"), "{}", errs[0].message);
         assert_eq!((errs[0].line, errs[0].column), (1, 1));
         assert!(errs[1].message.contains("`unsafe_html`"));
         assert_eq!(errs[1].line, 4);
@@ -331,8 +288,7 @@ mod tests {
 
     #[test]
     fn required_keys_and_bad_values() {
-        let errs =
-            SiteConfig::parse("base_url = \"/relative\"\ntimezone = \"Mars/Base\"\n").unwrap_err();
+        let errs = SiteConfig::parse("base_url = \"/relative\"\ntimezone = \"Mars/Base\"\n").unwrap_err();
         let codes: Vec<_> = errs.iter().map(|d| d.code).collect();
         assert_eq!(codes, ["missing-field", "invalid-value", "invalid-value"]);
     }

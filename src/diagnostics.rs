@@ -33,21 +33,11 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(
-        path: impl Into<String>,
-        pos: Pos,
-        code: &'static str,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn error(path: impl Into<String>, pos: Pos, code: &'static str, message: impl Into<String>) -> Self {
         Self::new(Severity::Error, path, pos, code, message)
     }
 
-    pub fn warning(
-        path: impl Into<String>,
-        pos: Pos,
-        code: &'static str,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn warning(path: impl Into<String>, pos: Pos, code: &'static str, message: impl Into<String>) -> Self {
         Self::new(Severity::Warning, path, pos, code, message)
     }
 
@@ -58,14 +48,7 @@ impl Diagnostic {
         code: &'static str,
         message: impl Into<String>,
     ) -> Self {
-        Diagnostic {
-            path: path.into(),
-            line: pos.line,
-            column: pos.column,
-            severity,
-            code,
-            message: message.into(),
-        }
+        Diagnostic { path: path.into(), line: pos.line, column: pos.column, severity, code, message: message.into() }
     }
 
     pub fn is_error(&self) -> bool {
@@ -75,11 +58,7 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}: {} [{}]",
-            self.path, self.line, self.column, self.severity, self.message, self.code
-        )
+        write!(f, "{}:{}:{}: {}: {} [{}]", self.path, self.line, self.column, self.severity, self.message, self.code)
     }
 }
 
@@ -94,10 +73,7 @@ impl Pos {
     pub const START: Pos = Pos { line: 1, column: 1 };
 
     pub fn new(line: usize, column: usize) -> Self {
-        Pos {
-            line: line.max(1),
-            column: column.max(1),
-        }
+        Pos { line: line.max(1), column: column.max(1) }
     }
 }
 
@@ -147,9 +123,7 @@ pub fn to_json(diagnostics: &[Diagnostic]) -> String {
 /// (and `,` `:` in properties).
 pub fn github_annotation(d: &Diagnostic) -> String {
     fn data(s: &str) -> String {
-        s.replace('%', "%25")
-            .replace('\r', "%0D")
-            .replace('\n', "%0A")
+        s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
     }
     fn property(s: &str) -> String {
         data(s).replace(':', "%3A").replace(',', "%2C")
@@ -166,35 +140,22 @@ pub fn github_annotation(d: &Diagnostic) -> String {
 }
 
 /// "did you mean `x`?" for the closest of `candidates`, if one is close enough to be a typo.
-pub fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .into_iter()
-        .map(|c| {
-            (
-                strsim::jaro_winkler(&word.to_lowercase(), &c.to_lowercase()),
-                c,
-            )
-        })
+        .map(|c| (strsim::jaro_winkler(&word.to_lowercase(), &c.to_lowercase()), c))
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
         .map(|(_, c)| c)
 }
 
 /// The hint sentence that follows a message: " (did you mean `x`?)" or " (expected one of …)".
-pub fn hint<'a>(word: &str, candidates: &[&'a str]) -> String {
+pub fn hint(word: &str, candidates: &[&str]) -> String {
     match did_you_mean(word, candidates.iter().copied()) {
         Some(c) => format!("; did you mean `{c}`?"),
-        None if candidates.len() <= 12 => format!(
-            "; expected one of {}",
-            candidates
-                .iter()
-                .map(|c| format!("`{c}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        None if candidates.len() <= 12 => {
+            format!("; expected one of {}", candidates.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "))
+        }
         None => String::new(),
     }
 }
@@ -206,28 +167,19 @@ mod tests {
     #[test]
     fn suggests_close_words_only() {
         assert_eq!(did_you_mean("titel", ["title", "summary"]), Some("title"));
-        assert_eq!(
-            did_you_mean("aproved", ["draft", "review", "approved"]),
-            Some("approved")
-        );
+        assert_eq!(did_you_mean("aproved", ["draft", "review", "approved"]), Some("approved"));
         assert_eq!(did_you_mean("zzz", ["title", "summary"]), None);
     }
 
     #[test]
     fn github_annotations_escape_properties_and_data() {
         let d = Diagnostic::error("a,b.md", Pos::new(3, 4), "unknown-field", "50% done\nnext");
-        assert_eq!(
-            github_annotation(&d),
-            "::error file=a%2Cb.md,line=3,col=4,title=unknown-field::50%25 done%0Anext"
-        );
+        assert_eq!(github_annotation(&d), "::error file=a%2Cb.md,line=3,col=4,title=unknown-field::50%25 done%0Anext");
     }
 
     #[test]
     fn text_form_is_path_line_col() {
         let d = Diagnostic::warning("content/x.md", Pos::new(2, 1), "long-summary", "too long");
-        assert_eq!(
-            d.to_string(),
-            "content/x.md:2:1: warning: too long [long-summary]"
-        );
+        assert_eq!(d.to_string(), "content/x.md:2:1: warning: too long [long-summary]");
     }
 }

@@ -12,11 +12,7 @@ pub struct Hierarchy<'a> {
 
 impl<'a> Hierarchy<'a> {
     pub fn new(groups: &'a [StakeholderGroup]) -> Self {
-        let index = groups
-            .iter()
-            .enumerate()
-            .map(|(i, g)| (g.id.as_str(), i))
-            .collect();
+        let index = groups.iter().enumerate().map(|(i, g)| (g.id.as_str(), i)).collect();
         Hierarchy { groups, index }
     }
 
@@ -45,23 +41,13 @@ impl<'a> Hierarchy<'a> {
 
     /// Does `group` receive what is sent to `targets` (itself or an ancestor named)?
     pub fn receives(&self, group: &'a str, targets: &[String]) -> bool {
-        self.chain(group)
-            .iter()
-            .any(|g| targets.iter().any(|t| t == g))
+        self.chain(group).iter().any(|g| targets.iter().any(|t| t == g))
     }
 
     /// A release's groups: those its features name, plus their descendants, in portal order.
     pub fn release_groups(&self, release: &Release) -> Vec<&'a str> {
-        let named: Vec<String> = release
-            .features
-            .iter()
-            .flat_map(|f| f.groups.iter().cloned())
-            .collect();
-        self.groups
-            .iter()
-            .map(|g| g.id.as_str())
-            .filter(|g| self.receives(g, &named))
-            .collect()
+        let named: Vec<String> = release.features.iter().flat_map(|f| f.groups.iter().cloned()).collect();
+        self.groups.iter().map(|g| g.id.as_str()).filter(|g| self.receives(g, &named)).collect()
     }
 
     pub fn feature_reaches(&self, feature: &Feature, group: &'a str) -> bool {
@@ -70,27 +56,18 @@ impl<'a> Hierarchy<'a> {
 
     /// A per-group entry (value, access, hand-written text) for `group`, or its nearest
     /// ancestor's.
-    pub fn inherited<'m, T>(
-        &self,
-        entries: &'m BTreeMap<String, T>,
-        group: &'a str,
-    ) -> Option<&'m T> {
+    pub fn inherited<'m, T>(&self, entries: &'m BTreeMap<String, T>, group: &'a str) -> Option<&'m T> {
         self.chain(group).iter().find_map(|g| entries.get(*g))
     }
 
     /// A constraint without `groups` applies to every group of the release.
     pub fn constraint_applies(&self, constraint: &Constraint, group: &'a str) -> bool {
-        constraint
-            .groups
-            .as_ref()
-            .is_none_or(|targets| self.receives(group, targets))
+        constraint.groups.as_ref().is_none_or(|targets| self.receives(group, targets))
     }
 
     pub fn children(&self, id: &str) -> impl Iterator<Item = &'a StakeholderGroup> + '_ {
         let id = id.to_string();
-        self.groups
-            .iter()
-            .filter(move |g| g.parent.as_deref() == Some(id.as_str()))
+        self.groups.iter().filter(move |g| g.parent.as_deref() == Some(id.as_str()))
     }
 }
 
@@ -98,11 +75,7 @@ impl<'a> Hierarchy<'a> {
 /// right after it, in the same order.
 pub fn portal_order(mut groups: Vec<StakeholderGroup>) -> Vec<StakeholderGroup> {
     groups.sort_by(|a, b| {
-        (a.order.unwrap_or(i64::MAX), &a.name, &a.id).cmp(&(
-            b.order.unwrap_or(i64::MAX),
-            &b.name,
-            &b.id,
-        ))
+        (a.order.unwrap_or(i64::MAX), &a.name, &a.id).cmp(&(b.order.unwrap_or(i64::MAX), &b.name, &b.id))
     });
     let known: std::collections::HashSet<String> = groups.iter().map(|g| g.id.clone()).collect();
     let mut placed = vec![false; groups.len()];
@@ -173,10 +146,7 @@ pub(crate) mod tests {
     fn chains_and_reception() {
         let gs = groups();
         let h = Hierarchy::new(&gs);
-        assert_eq!(
-            h.chain("eu-enterprise"),
-            ["eu-enterprise", "enterprise", "customers"]
-        );
+        assert_eq!(h.chain("eu-enterprise"), ["eu-enterprise", "enterprise", "customers"]);
         let cases: &[(&str, &[&str], bool)] = &[
             ("eu-enterprise", &["customers"], true),
             ("enterprise", &["eu-enterprise"], false),
@@ -185,11 +155,7 @@ pub(crate) mod tests {
         ];
         for (group, targets, expected) in cases {
             let targets: Vec<String> = targets.iter().map(|s| s.to_string()).collect();
-            assert_eq!(
-                h.receives(group, &targets),
-                *expected,
-                "{group} ← {targets:?}"
-            );
+            assert_eq!(h.receives(group, &targets), *expected, "{group} ← {targets:?}");
         }
     }
 
@@ -197,11 +163,8 @@ pub(crate) mod tests {
     fn nearest_entry_wins() {
         let gs = groups();
         let h = Hierarchy::new(&gs);
-        let entries: BTreeMap<String, &str> = [
-            ("customers".to_string(), "parent's"),
-            ("enterprise".to_string(), "own"),
-        ]
-        .into();
+        let entries: BTreeMap<String, &str> =
+            [("customers".to_string(), "parent's"), ("enterprise".to_string(), "own")].into();
         assert_eq!(h.inherited(&entries, "eu-enterprise"), Some(&"own"));
         assert_eq!(h.inherited(&entries, "customers"), Some(&"parent's"));
         assert_eq!(h.inherited(&entries, "sales"), None);
@@ -211,15 +174,8 @@ pub(crate) mod tests {
     fn constraints_default_to_every_group() {
         let gs = groups();
         let h = Hierarchy::new(&gs);
-        let all = Constraint {
-            kind: ConstraintKind::Other,
-            text: String::new(),
-            groups: None,
-        };
-        let some = Constraint {
-            groups: Some(vec!["customers".into()]),
-            ..all.clone()
-        };
+        let all = Constraint { kind: ConstraintKind::Other, text: String::new(), groups: None };
+        let some = Constraint { groups: Some(vec!["customers".into()]), ..all.clone() };
         assert!(h.constraint_applies(&all, "sales"));
         assert!(h.constraint_applies(&some, "enterprise"));
         assert!(!h.constraint_applies(&some, "sales"));

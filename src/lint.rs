@@ -8,11 +8,7 @@ use crate::hierarchy::Hierarchy;
 use crate::model::{Release, Site, Status};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-pub fn warnings(
-    site: &Site,
-    sources: &HashMap<String, Source>,
-    now: jiff::Timestamp,
-) -> Vec<Diagnostic> {
+pub fn warnings(site: &Site, sources: &HashMap<String, Source>, now: jiff::Timestamp) -> Vec<Diagnostic> {
     let h = Hierarchy::new(&site.groups);
     let mut out = Vec::new();
     let mut reached: HashSet<&str> = HashSet::new();
@@ -30,10 +26,7 @@ pub fn warnings(
                 &group.path,
                 Pos::START,
                 "unreached-group",
-                format!(
-                    "no release reaches `{}`: name it in a feature's `groups`, or remove the group",
-                    group.id
-                ),
+                format!("no release reaches `{}`: name it in a feature's `groups`, or remove the group", group.id),
             ));
         }
         if let Some(source) = sources.get(&group.path) {
@@ -62,25 +55,18 @@ fn release_warnings(
                 out.push(source.warning_at_value(
                     &format!("features.{i}.groups.{j}"),
                     "missing-value",
-                    format!("feature `{}` has no `value` for `{g}`: add `value: {{ {g}: <what it is worth to them> }}`", feature.id),
+                    format!(
+                        "feature `{}` has no `value` for `{g}`: add `value: {{ {g}: <what it is worth to them> }}`",
+                        feature.id
+                    ),
                 ));
             }
         }
-        long_summary(
-            site,
-            source,
-            &format!("features.{i}.summary"),
-            &feature.summary,
-            out,
-        );
+        long_summary(site, source, &format!("features.{i}.summary"), &feature.summary, out);
     }
     for g in groups {
         if h.inherited(&release.access, g).is_none() {
-            let at = if release.access.is_empty() {
-                "title"
-            } else {
-                "access"
-            };
+            let at = if release.access.is_empty() { "title" } else { "access" };
             out.push(source.warning_at_key(
                 at,
                 "missing-access",
@@ -105,18 +91,11 @@ fn release_warnings(
             }
         }
     }
-    let affected = site
-        .groups
-        .iter()
-        .filter(|g| g.components.iter().any(|c| release.components.contains(c)));
+    let affected = site.groups.iter().filter(|g| g.components.iter().any(|c| release.components.contains(c)));
     for group in affected {
         if !groups.contains(&group.id.as_str()) {
-            let shared: Vec<&str> = group
-                .components
-                .iter()
-                .filter(|c| release.components.contains(c))
-                .map(String::as_str)
-                .collect();
+            let shared: Vec<&str> =
+                group.components.iter().filter(|c| release.components.contains(c)).map(String::as_str).collect();
             out.push(source.warning_at_key(
                 "components",
                 "unreached-affected-group",
@@ -145,13 +124,7 @@ fn release_warnings(
     }
 }
 
-fn long_summary(
-    site: &Site,
-    source: &Source,
-    path: &str,
-    summary: &str,
-    out: &mut Vec<Diagnostic>,
-) {
+fn long_summary(site: &Site, source: &Source, path: &str, summary: &str, out: &mut Vec<Diagnostic>) {
     let max = site.config.lint.summary_max_words;
     let words = summary.split_whitespace().count();
     if words > max {
@@ -177,12 +150,11 @@ fn product_spelling(site: &Site, sources: &HashMap<String, Source>) -> Vec<Diagn
             if !near_duplicates(a, b) {
                 continue;
             }
-            let (rare, common) =
-                if uses[a].len() < uses[b].len() || (uses[a].len() == uses[b].len() && a > b) {
-                    (a, b)
-                } else {
-                    (b, a)
-                };
+            let (rare, common) = if uses[a].len() < uses[b].len() || (uses[a].len() == uses[b].len() && a > b) {
+                (a, b)
+            } else {
+                (b, a)
+            };
             for r in &uses[rare] {
                 if let Some(source) = sources.get(&r.path) {
                     out.push(source.warning_at_value(
@@ -199,11 +171,7 @@ fn product_spelling(site: &Site, sources: &HashMap<String, Source>) -> Vec<Diagn
 
 fn near_duplicates(a: &str, b: &str) -> bool {
     let (la, lb) = (a.to_lowercase(), b.to_lowercase());
-    let squash = |s: &str| {
-        s.chars()
-            .filter(|c| c.is_alphanumeric())
-            .collect::<String>()
-    };
+    let squash = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).collect::<String>();
     la == lb
         || squash(&la) == squash(&lb)
         || strsim::levenshtein(&la, &lb) <= 1
@@ -226,14 +194,8 @@ fn terms(terms: &BTreeMap<String, String>, source: &Source) -> Vec<Diagnostic> {
             let mut from = 0;
             while let Some(at) = lower[from..].find(&needle).map(|i| i + from) {
                 let end = at + needle.len();
-                let boundary_before = lower[..at]
-                    .chars()
-                    .next_back()
-                    .is_none_or(|c| !c.is_alphanumeric());
-                let boundary_after = lower[end..]
-                    .chars()
-                    .next()
-                    .is_none_or(|c| !c.is_alphanumeric());
+                let boundary_before = lower[..at].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+                let boundary_after = lower[end..].chars().next().is_none_or(|c| !c.is_alphanumeric());
                 if boundary_before && boundary_after && lower.len() == line.len() {
                     let column = line[..at].chars().count() + 1;
                     out.push(Diagnostic::warning(
@@ -275,12 +237,8 @@ mod tests {
             String::new(),
             2,
         );
-        let terms: BTreeMap<String, String> =
-            [("log in".to_string(), "sign in".to_string())].into();
-        let found: Vec<(usize, usize)> = super::terms(&terms, &source)
-            .iter()
-            .map(|d| (d.line, d.column))
-            .collect();
-        assert_eq!(found, [(2, 8), (4, 21)]);
+        let terms: BTreeMap<String, String> = [("log in".to_string(), "sign in".to_string())].into();
+        let found: Vec<(usize, usize)> = super::terms(&terms, &source).iter().map(|d| (d.line, d.column)).collect();
+        assert_eq!(found, [(2, 8), (4, 20)]);
     }
 }

@@ -42,13 +42,7 @@ pub enum ConstraintKind {
 }
 
 impl ConstraintKind {
-    pub const NAMES: &'static [&'static str] = &[
-        "availability",
-        "geographic",
-        "capacity",
-        "regulatory",
-        "other",
-    ];
+    pub const NAMES: &'static [&'static str] = &["availability", "geographic", "capacity", "regulatory", "other"];
     pub const ALL: [ConstraintKind; 5] = [
         ConstraintKind::Availability,
         ConstraintKind::Geographic,

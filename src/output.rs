@@ -46,11 +46,8 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), String> {
 /// An absolute, lexically normalised path (the output folder may not exist yet, so
 /// it cannot be canonicalised; its existing ancestors are).
 pub fn absolute(path: &Path) -> PathBuf {
-    let joined = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(path)
-    };
+    let joined =
+        if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
     let mut existing = joined.clone();
     let mut rest = Vec::new();
     while !existing.exists() {
@@ -78,16 +75,11 @@ pub fn absolute(path: &Path) -> PathBuf {
 fn check_relative(rel: &str) -> io::Result<()> {
     let ok = !rel.is_empty()
         && !rel.contains('\\')
-        && Path::new(rel)
-            .components()
-            .all(|c| matches!(c, Component::Normal(_)));
+        && Path::new(rel).components().all(|c| matches!(c, Component::Normal(_)));
     if ok {
         Ok(())
     } else {
-        Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!("refusing to write `{rel}` outside the output folder"),
-        ))
+        Err(io::Error::new(io::ErrorKind::InvalidInput, format!("refusing to write `{rel}` outside the output folder")))
     }
 }
 
@@ -100,13 +92,9 @@ impl Staging {
                 format!("the output `{}` is a file, not a folder", target.display()),
             ));
         }
-        let parent = target
-            .parent()
-            .ok_or_else(|| io::Error::other("the output folder has no parent"))?;
+        let parent = target.parent().ok_or_else(|| io::Error::other("the output folder has no parent"))?;
         fs::create_dir_all(parent)?;
-        let name = target
-            .file_name()
-            .map_or("output".into(), |n| n.to_string_lossy().into_owned());
+        let name = target.file_name().map_or("output".into(), |n| n.to_string_lossy().into_owned());
         let staging = parent.join(format!(".{name}.communique-staging"));
         if staging.exists() {
             fs::remove_dir_all(&staging)?; // left by a build that was killed
@@ -134,23 +122,16 @@ impl Staging {
             let known = self.dirs.lock().expect("dirs lock").contains(dir);
             if !known {
                 fs::create_dir_all(dir)?;
-                self.dirs
-                    .lock()
-                    .expect("dirs lock")
-                    .insert(dir.to_path_buf());
+                self.dirs.lock().expect("dirs lock").insert(dir.to_path_buf());
             }
         }
         let previous = self.target.join(rel);
-        let unchanged = fs::metadata(&previous)
-            .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        let unchanged = fs::metadata(&previous).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
             && fs::read(&previous).is_ok_and(|old| old == bytes);
         if !(unchanged && fs::hard_link(&previous, &dest).is_ok()) {
             fs::write(&dest, bytes)?;
         }
-        self.written
-            .lock()
-            .expect("written lock")
-            .push(rel.to_string());
+        self.written.lock().expect("written lock").push(rel.to_string());
         Ok(())
     }
 
@@ -241,15 +222,8 @@ fn swap(a: &Path, b: &Path) -> io::Result<()> {
     let a_c = CString::new(a.as_os_str().as_bytes()).map_err(io::Error::other)?;
     let b_c = CString::new(b.as_os_str().as_bytes()).map_err(io::Error::other)?;
     // SAFETY: both paths are valid NUL-terminated strings that outlive the call.
-    let rc = unsafe {
-        libc::renameat2(
-            libc::AT_FDCWD,
-            a_c.as_ptr(),
-            libc::AT_FDCWD,
-            b_c.as_ptr(),
-            libc::RENAME_EXCHANGE,
-        )
-    };
+    let rc =
+        unsafe { libc::renameat2(libc::AT_FDCWD, a_c.as_ptr(), libc::AT_FDCWD, b_c.as_ptr(), libc::RENAME_EXCHANGE) };
     if rc == 0 {
         return Ok(());
     }
@@ -285,11 +259,7 @@ mod tests {
         for bad in ["", "../x", "/etc/passwd", "a/../../b", "a\\b", "./a"] {
             assert!(check_relative(bad).is_err(), "{bad}");
         }
-        for ok in [
-            "index.html",
-            "groups/x/feed.xml",
-            "releases/payments-4.2/index.html",
-        ] {
+        for ok in ["index.html", "groups/x/feed.xml", "releases/payments-4.2/index.html"] {
             assert!(check_relative(ok).is_ok(), "{ok}");
         }
     }
@@ -321,10 +291,7 @@ mod tests {
         assert_eq!(fs::read(out.join("index.html")).unwrap(), b"one");
         second.commit().unwrap();
         assert_eq!(fs::read(out.join("index.html")).unwrap(), b"two");
-        assert!(
-            !out.join("old/index.html").exists(),
-            "stale file of ours dropped"
-        );
+        assert!(!out.join("old/index.html").exists(), "stale file of ours dropped");
         assert_eq!(fs::read_to_string(out.join("CNAME")).unwrap(), "x.example");
     }
 
@@ -339,10 +306,6 @@ mod tests {
         second.write("index.html", b"two").unwrap();
         drop(second);
         assert_eq!(fs::read(out.join("index.html")).unwrap(), b"one");
-        assert_eq!(
-            fs::read_dir(dir.path()).unwrap().count(),
-            1,
-            "no staging folder left behind"
-        );
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no staging folder left behind");
     }
 }

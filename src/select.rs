@@ -22,18 +22,11 @@ pub enum Marker {
 }
 
 /// None: hidden. Some(None): shown as published. Some(Some(m)): shown, marked.
-pub fn shows(
-    status: Status,
-    publish_at: Timestamp,
-    mode: Mode,
-    now: Timestamp,
-) -> Option<Option<Marker>> {
+pub fn shows(status: Status, publish_at: Timestamp, mode: Mode, now: Timestamp) -> Option<Option<Marker>> {
     let due = publish_at <= now;
     match (status, mode) {
         (Status::Approved, _) if due => Some(None),
-        (Status::Approved, Mode::Publish { future: true, .. } | Mode::Preview) => {
-            Some(Some(Marker::Scheduled))
-        }
+        (Status::Approved, Mode::Publish { future: true, .. } | Mode::Preview) => Some(Some(Marker::Scheduled)),
         (Status::Approved, Mode::Publish { future: false, .. }) => None,
         (Status::Draft | Status::Review, Mode::Publish { drafts: true, .. } | Mode::Preview) => {
             Some(Some(Marker::Draft))
@@ -66,11 +59,7 @@ pub fn visible(audience: Audience, group: &StakeholderGroup) -> bool {
 
 pub fn select(site: &Site, mode: Mode, audience: Audience, now: Timestamp) -> Selection<'_> {
     let hierarchy = Hierarchy::new(&site.groups);
-    let groups: Vec<_> = site
-        .groups
-        .iter()
-        .filter(|g| visible(audience, g))
-        .collect();
+    let groups: Vec<_> = site.groups.iter().filter(|g| visible(audience, g)).collect();
     let mut releases: Vec<ShownRelease> = site
         .releases
         .iter()
@@ -83,28 +72,16 @@ pub fn select(site: &Site, mode: Mode, audience: Audience, now: Timestamp) -> Se
                 .filter(|g| visible(audience, g))
                 .collect();
             // A release that reaches no group of this audience does not exist in this build.
-            (!groups.is_empty()).then_some(ShownRelease {
-                release,
-                marker,
-                groups,
-            })
+            (!groups.is_empty()).then_some(ShownRelease { release, marker, groups })
         })
         .collect();
     releases.sort_by(|a, b| newest_first(a.release, b.release));
-    Selection {
-        site,
-        hierarchy,
-        audience,
-        groups,
-        releases,
-    }
+    Selection { site, hierarchy, audience, groups, releases }
 }
 
 /// Newest first by publish date, then by slug so that equal dates keep a stable order.
 pub fn newest_first(a: &Release, b: &Release) -> std::cmp::Ordering {
-    b.publish_at
-        .cmp(&a.publish_at)
-        .then_with(|| a.slug.cmp(&b.slug))
+    b.publish_at.cmp(&a.publish_at).then_with(|| a.slug.cmp(&b.slug))
 }
 
 #[cfg(test)]
@@ -116,25 +93,14 @@ mod tests {
         let now: Timestamp = "2026-11-26T12:00:00Z".parse().unwrap();
         let past: Timestamp = "2026-11-01T00:00:00Z".parse().unwrap();
         let future: Timestamp = "2027-01-01T00:00:00Z".parse().unwrap();
-        let build = Mode::Publish {
-            drafts: false,
-            future: false,
-        };
-        let drafts = Mode::Publish {
-            drafts: true,
-            future: false,
-        };
-        let futur = Mode::Publish {
-            drafts: false,
-            future: true,
-        };
-        let both = Mode::Publish {
-            drafts: true,
-            future: true,
-        };
+        let build = Mode::Publish { drafts: false, future: false };
+        let drafts = Mode::Publish { drafts: true, future: false };
+        let futur = Mode::Publish { drafts: false, future: true };
+        let both = Mode::Publish { drafts: true, future: true };
         let serve = Mode::Preview;
-        use Marker::*;
         use Status::*;
+        const D: Option<Option<Marker>> = Some(Some(Marker::Draft));
+        const S: Option<Option<Marker>> = Some(Some(Marker::Scheduled));
         let cases: &[(Status, Timestamp, Mode, Option<Option<Marker>>)] = &[
             (Approved, past, build, Some(None)),
             (Approved, past, drafts, Some(None)),
@@ -143,24 +109,20 @@ mod tests {
             (Approved, now, build, Some(None)),
             (Approved, future, build, None),
             (Approved, future, drafts, None),
-            (Approved, future, futur, Some(Some(Scheduled))),
-            (Approved, future, serve, Some(Some(Scheduled))),
+            (Approved, future, futur, S),
+            (Approved, future, serve, S),
             (Draft, past, build, None),
             (Review, past, build, None),
-            (Draft, past, drafts, Some(Some(Draft))),
-            (Review, future, drafts, Some(Some(Draft))),
+            (Draft, past, drafts, D),
+            (Review, future, drafts, D),
             (Draft, past, futur, None),
-            (Draft, future, serve, Some(Some(Draft))),
-            (Review, past, serve, Some(Some(Draft))),
-            (Draft, past, both, Some(Some(Draft))),
-            (Approved, future, both, Some(Some(Scheduled))),
+            (Draft, future, serve, D),
+            (Review, past, serve, D),
+            (Draft, past, both, D),
+            (Approved, future, both, S),
         ];
         for (status, at, mode, expected) in cases {
-            assert_eq!(
-                shows(*status, *at, *mode, now),
-                *expected,
-                "{status:?} {at} {mode:?}"
-            );
+            assert_eq!(shows(*status, *at, *mode, now), *expected, "{status:?} {at} {mode:?}");
         }
     }
 }

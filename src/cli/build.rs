@@ -55,12 +55,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let root = &args.root.root;
     let loaded = crate::content::load(root);
-    let errors: Vec<_> = loaded
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .cloned()
-        .collect();
+    let errors: Vec<_> = loaded.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
     let Some(mut site) = loaded.site.filter(|_| errors.is_empty()) else {
         diagnostics::print(&errors, Format::Text);
         eprintln!(
@@ -89,14 +84,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     let staging = Staging::begin(&output_dir)?;
-    let options = Options {
-        mode: Mode::Publish {
-            drafts: args.drafts,
-            future: args.future,
-        },
-        audience,
-        now,
-    };
+    let options = Options { mode: Mode::Publish { drafts: args.drafts, future: args.future }, audience, now };
     let stats = match render::build(root, &site, &options, &staging) {
         Ok(stats) => stats,
         Err(errors) => {
@@ -111,10 +99,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     staging.commit()?;
     let note = if warnings > 0 {
-        format!(
-            " ({warnings} warning{}: run `communique check`)",
-            super::check::plural(warnings)
-        )
+        format!(" ({warnings} warning{}: run `communique check`)", super::check::plural(warnings))
     } else {
         String::new()
     };

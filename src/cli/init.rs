@@ -14,10 +14,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let dir = &args.dir;
     if dir.exists() {
         if !dir.is_dir() {
-            eprintln!(
-                "error: `{}` is a file; name a new folder, such as `communique init my-site`",
-                dir.display()
-            );
+            eprintln!("error: `{}` is a file; name a new folder, such as `communique init my-site`", dir.display());
             return Ok(ExitCode::from(1));
         }
         if std::fs::read_dir(dir)?.next().is_some() {

@@ -7,8 +7,7 @@ use jiff::Timestamp;
 
 pub fn parse(text: &str, tz: &TimeZone) -> Result<Timestamp, String> {
     let text = text.trim();
-    let looks_like_date =
-        text.len() >= 10 && text.as_bytes()[4] == b'-' && text.as_bytes()[7] == b'-';
+    let looks_like_date = text.len() >= 10 && text.as_bytes()[4] == b'-' && text.as_bytes()[7] == b'-';
     if looks_like_date {
         if let Ok(ts) = text.parse::<Timestamp>() {
             return Ok(ts);
@@ -55,23 +54,13 @@ mod tests {
             ("2026-07-01", "2026-06-30T22:00:00Z"),
         ];
         for (input, expected) in cases {
-            assert_eq!(
-                parse(input, &paris).unwrap().to_string(),
-                expected,
-                "{input}"
-            );
+            assert_eq!(parse(input, &paris).unwrap().to_string(), expected, "{input}");
         }
     }
 
     #[test]
     fn rejects_other_forms_with_examples() {
-        for bad in [
-            "20/11/2026",
-            "2026-13-01",
-            "tomorrow",
-            "",
-            "2026-11-20T25:00:00Z",
-        ] {
+        for bad in ["20/11/2026", "2026-13-01", "tomorrow", "", "2026-11-20T25:00:00Z"] {
             let err = parse(bad, &TimeZone::UTC).unwrap_err();
             assert!(err.contains("2026-11-20T18:00:00Z"), "{bad}: {err}");
         }

@@ -25,37 +25,29 @@ pub fn split(text: &str, required: bool) -> Result<Document<'_>, SplitError> {
     let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
     if text[..first_line_end].trim_end() != "---" {
         if !required {
-            return Ok(Document {
-                yaml: "",
-                yaml_line: 1,
-                body: text,
-            });
+            return Ok(Document { yaml: "", yaml_line: 1, body: text });
         }
         return Err(SplitError {
             pos: Pos::START,
-            message: "missing front matter: the file must start with a line `---`, then YAML fields, then a line `---`".into(),
+            message: "missing front matter: the file must start with a line `---`, then YAML fields, then a line `---`"
+                .into(),
         });
     }
     let yaml_start = first_line_end;
     let mut offset = yaml_start;
     let mut line: usize = 2;
     while offset < text.len() {
-        let end = text[offset..]
-            .find('\n')
-            .map_or(text.len(), |i| offset + i + 1);
+        let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1);
         if text[offset..end].trim_end() == "---" {
-            return Ok(Document {
-                yaml: &text[yaml_start..offset],
-                yaml_line: 2,
-                body: &text[end..],
-            });
+            return Ok(Document { yaml: &text[yaml_start..offset], yaml_line: 2, body: &text[end..] });
         }
         offset = end;
         line += 1;
     }
     Err(SplitError {
         pos: Pos::new(line.saturating_sub(1).max(1), 1),
-        message: "unterminated front matter: add a line `---` after the last YAML field (the block opened on line 1)".into(),
+        message: "unterminated front matter: add a line `---` after the last YAML field (the block opened on line 1)"
+            .into(),
     })
 }
 

@@ -48,9 +48,7 @@ enum Parsed {
 pub fn load(root: &Path) -> Loaded {
     let mut diagnostics = Vec::new();
     let config = load_config(root, &mut diagnostics);
-    let tz = config
-        .as_ref()
-        .map_or(jiff::tz::TimeZone::UTC, |c| c.tz.clone());
+    let tz = config.as_ref().map_or(jiff::tz::TimeZone::UTC, |c| c.tz.clone());
 
     let files = discover(root, &mut diagnostics);
     let release_files: std::collections::HashSet<String> = files
@@ -102,7 +100,9 @@ pub fn load(root: &Path) -> Loaded {
                 &h.path,
                 Pos::START,
                 "handwritten-outside-release",
-                format!("there is no release `{slug}` for this hand-written page: add `content/releases/{slug}/index.md`"),
+                format!(
+                    "there is no release `{slug}` for this hand-written page: add `content/releases/{slug}/index.md`"
+                ),
             ));
         }
     }
@@ -110,18 +110,10 @@ pub fn load(root: &Path) -> Loaded {
     validate::site(&groups, &releases, &sources, &mut diagnostics);
     diagnostics::sort(&mut diagnostics);
     let site = match config {
-        Some(config) if diagnostics::count_errors(&diagnostics) == 0 => Some(Site {
-            config,
-            groups,
-            releases,
-        }),
+        Some(config) if diagnostics::count_errors(&diagnostics) == 0 => Some(Site { config, groups, releases }),
         _ => None,
     };
-    Loaded {
-        site,
-        sources,
-        diagnostics,
-    }
+    Loaded { site, sources, diagnostics }
 }
 
 fn load_config(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<SiteConfig> {
@@ -156,9 +148,8 @@ fn load_config(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<SiteCon
 
 /// Reads a text file: UTF-8 required, a byte-order mark accepted and dropped.
 pub fn read_text(path: &Path, rel: &str) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::error(rel, Pos::START, "io", format!("cannot read the file: {e}"))
-    })?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::error(rel, Pos::START, "io", format!("cannot read the file: {e}")))?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(text.to_string()),
@@ -166,10 +157,7 @@ pub fn read_text(path: &Path, rel: &str) -> Result<String, Diagnostic> {
             let valid = &bytes[..e.valid_up_to()];
             let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
             let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-            let column = String::from_utf8_lossy(&valid[line_start..])
-                .chars()
-                .count()
-                + 1;
+            let column = String::from_utf8_lossy(&valid[line_start..]).chars().count() + 1;
             Err(Diagnostic::error(
                 rel,
                 Pos::new(line, column),
@@ -183,10 +171,7 @@ pub fn read_text(path: &Path, rel: &str) -> Result<String, Diagnostic> {
 /// Site-relative, `/`-separated: the same on every OS.
 pub fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
 /// Finds every content file and what it is, reporting misplaced and unsafe ones.
@@ -194,39 +179,23 @@ fn discover(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<File> {
     let content = root.join("content");
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut files = Vec::new();
-    let mut walker = walkdir::WalkDir::new(&content)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter();
+    let mut walker = walkdir::WalkDir::new(&content).follow_links(true).sort_by_file_name().into_iter();
     while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
-                let rel = e
-                    .path()
-                    .map_or("content".to_string(), |p| relative(root, p));
-                if e.io_error()
-                    .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound)
-                    && rel == "content"
-                {
+                let rel = e.path().map_or("content".to_string(), |p| relative(root, p));
+                if e.io_error().is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound) && rel == "content" {
                     continue; // A site without content yet is a valid, empty site.
                 }
-                diagnostics.push(Diagnostic::error(
-                    rel,
-                    Pos::START,
-                    "io",
-                    format!("cannot read: {e}"),
-                ));
+                diagnostics.push(Diagnostic::error(rel, Pos::START, "io", format!("cannot read: {e}")));
                 continue;
             }
         };
         let rel = relative(root, entry.path());
         if entry.path_is_symlink() {
             let target = entry.path().canonicalize();
-            if !target
-                .as_ref()
-                .is_ok_and(|t| t.starts_with(&canonical_root))
-            {
+            if !target.as_ref().is_ok_and(|t| t.starts_with(&canonical_root)) {
                 diagnostics.push(Diagnostic::error(
                     &rel,
                     Pos::START,
@@ -251,13 +220,8 @@ fn discover(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<File> {
         let kind = match parts.as_slice() {
             ["stakeholders", file] => Kind::Group { id: stem(file) },
             ["releases", file] => Kind::Release { slug: stem(file) },
-            ["releases", slug, "index.md"] => Kind::Release {
-                slug: slug.to_string(),
-            },
-            ["releases", slug, file] => Kind::Handwritten {
-                slug: slug.to_string(),
-                group: stem(file),
-            },
+            ["releases", slug, "index.md"] => Kind::Release { slug: slug.to_string() },
+            ["releases", slug, file] => Kind::Handwritten { slug: slug.to_string(), group: stem(file) },
             _ => {
                 diagnostics.push(Diagnostic::warning(
                     &rel,
@@ -301,11 +265,7 @@ fn discover(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<File> {
             ));
             continue;
         }
-        files.push(File {
-            kind,
-            path: entry.path().to_path_buf(),
-            rel,
-        });
+        files.push(File { kind, path: entry.path().to_path_buf(), rel });
     }
 
     // The same slug as `x.md` and `x/index.md`.
@@ -322,20 +282,13 @@ fn discover(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<File> {
             }
         }
     }
-    let duplicates: Vec<String> = diagnostics
-        .iter()
-        .filter(|d| d.code == "duplicate-slug")
-        .map(|d| d.path.clone())
-        .collect();
+    let duplicates: Vec<String> =
+        diagnostics.iter().filter(|d| d.code == "duplicate-slug").map(|d| d.path.clone()).collect();
     files.retain(|f| !duplicates.contains(&f.rel));
     files
 }
 
-fn parse_file(
-    file: &File,
-    tz: &jiff::tz::TimeZone,
-    out: &mut Vec<Diagnostic>,
-) -> (Parsed, Option<Source>) {
+fn parse_file(file: &File, tz: &jiff::tz::TimeZone, out: &mut Vec<Diagnostic>) -> (Parsed, Option<Source>) {
     let text = match read_text(&file.path, &file.rel) {
         Ok(text) => text,
         Err(d) => {
@@ -347,12 +300,7 @@ fn parse_file(
     let doc = match front_matter::split(&text, required) {
         Ok(doc) => doc,
         Err(e) => {
-            out.push(Diagnostic::error(
-                &file.rel,
-                e.pos,
-                "front-matter",
-                e.message,
-            ));
+            out.push(Diagnostic::error(&file.rel, e.pos, "front-matter", e.message));
             return (Parsed::Nothing, None);
         }
     };
@@ -360,12 +308,8 @@ fn parse_file(
     let source = Source::new(file.rel.clone(), text, yaml, yaml_line);
     let body = body.as_str();
     let parsed = match &file.kind {
-        Kind::Group { id } => {
-            parse::group(&source, id, body, out).map_or(Parsed::Nothing, Parsed::Group)
-        }
-        Kind::Release { slug } => {
-            parse::release(&source, slug, body, tz, out).map_or(Parsed::Nothing, Parsed::Release)
-        }
+        Kind::Group { id } => parse::group(&source, id, body, out).map_or(Parsed::Nothing, Parsed::Group),
+        Kind::Release { slug } => parse::release(&source, slug, body, tz, out).map_or(Parsed::Nothing, Parsed::Release),
         Kind::Handwritten { slug, group } => parse::handwritten(&source, group, body, out)
             .map_or(Parsed::Nothing, |h| Parsed::Handwritten(slug.clone(), h)),
     };

@@ -10,16 +10,7 @@ use serde::Deserialize;
 use serde_yaml::{Mapping, Value};
 use std::collections::BTreeMap;
 
-const GROUP_KEYS: &[&str] = &[
-    "name",
-    "summary",
-    "audience",
-    "parent",
-    "order",
-    "contacts",
-    "components",
-    "email",
-];
+const GROUP_KEYS: &[&str] = &["name", "summary", "audience", "parent", "order", "contacts", "components", "email"];
 const RELEASE_KEYS: &[&str] = &[
     "title",
     "product",
@@ -112,17 +103,14 @@ struct RawHandwritten {
 pub fn is_valid_id(id: &str) -> bool {
     let mut chars = id.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c.is_ascii_digit())
-        && chars
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
 }
 
 /// A valid id close to `text`, to show the author what to type instead.
 pub fn slugify(text: &str) -> String {
     let mut slug = String::new();
     for c in text.chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c);
-        } else if matches!(c, '.' | '_') && !slug.is_empty() {
+        if c.is_ascii_alphanumeric() || (matches!(c, '.' | '_') && !slug.is_empty()) {
             slug.push(c);
         } else if !slug.is_empty() && !slug.ends_with('-') {
             slug.push('-');
@@ -151,17 +139,8 @@ fn front_matter<T: for<'de> Deserialize<'de>>(
             } else {
                 "invalid-value"
             };
-            let code = if e.message.contains("only once") {
-                "yaml-syntax"
-            } else {
-                code
-            };
-            out.push(Diagnostic::error(
-                &source.path,
-                source.in_file(e.pos),
-                code,
-                e.message,
-            ));
+            let code = if e.message.contains("only once") { "yaml-syntax" } else { code };
+            out.push(Diagnostic::error(&source.path, source.in_file(e.pos), code, e.message));
             return None;
         }
     };
@@ -169,17 +148,11 @@ fn front_matter<T: for<'de> Deserialize<'de>>(
     nested(&map, out);
     let mut value = Value::Mapping(std::mem::take(&mut map));
     yaml::scalars_to_text(&mut value, None);
-    let Value::Mapping(map) = value else {
-        unreachable!("still a mapping")
-    };
+    let Value::Mapping(map) = value else { unreachable!("still a mapping") };
     match yaml::typed::<T>(map) {
         Ok(raw) => Some(raw),
         Err((path, message)) => {
-            out.push(source.error_at_value(
-                &path,
-                "invalid-value",
-                format!("`{}`: {message}", display_path(&path)),
-            ));
+            out.push(source.error_at_value(&path, "invalid-value", format!("`{}`: {message}", display_path(&path))));
             None
         }
     }
@@ -201,32 +174,15 @@ pub fn display_path(path: &str) -> String {
     shown
 }
 
-fn check_keys(
-    source: &Source,
-    map: &Mapping,
-    prefix: &str,
-    known: &[&str],
-    out: &mut Vec<Diagnostic>,
-) {
+fn check_keys(source: &Source, map: &Mapping, prefix: &str, known: &[&str], out: &mut Vec<Diagnostic>) {
     for key in map.keys() {
         let name = match key {
             Value::String(s) => s.clone(),
-            other => serde_yaml::to_string(other)
-                .unwrap_or_default()
-                .trim()
-                .to_string(),
+            other => serde_yaml::to_string(other).unwrap_or_default().trim().to_string(),
         };
         if !known.contains(&name.as_str()) {
-            let path = if prefix.is_empty() {
-                name.clone()
-            } else {
-                format!("{prefix}.{name}")
-            };
-            let place = if prefix.is_empty() {
-                String::new()
-            } else {
-                format!(" in `{}`", display_path(prefix))
-            };
+            let path = if prefix.is_empty() { name.clone() } else { format!("{prefix}.{name}") };
+            let place = if prefix.is_empty() { String::new() } else { format!(" in `{}`", display_path(prefix)) };
             out.push(source.error_at_key(
                 &path,
                 "unknown-field",
@@ -237,13 +193,7 @@ fn check_keys(
 }
 
 /// Checks the keys of each mapping in a list field (`features`, `constraints`, `windows`).
-fn check_list_items(
-    source: &Source,
-    map: &Mapping,
-    field: &str,
-    known: &[&str],
-    out: &mut Vec<Diagnostic>,
-) {
+fn check_list_items(source: &Source, map: &Mapping, field: &str, known: &[&str], out: &mut Vec<Diagnostic>) {
     if let Some(Value::Sequence(items)) = map.get(field) {
         for (i, item) in items.iter().enumerate() {
             if let Value::Mapping(m) = item {
@@ -258,18 +208,10 @@ fn text(value: Option<String>) -> String {
 }
 
 fn non_empty(value: Option<String>) -> Option<String> {
-    value
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
+    value.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
-fn require(
-    source: &Source,
-    value: Option<String>,
-    field: &str,
-    example: &str,
-    out: &mut Vec<Diagnostic>,
-) -> String {
+fn require(source: &Source, value: Option<String>, field: &str, example: &str, out: &mut Vec<Diagnostic>) -> String {
     match non_empty(value) {
         Some(v) => v,
         None => {
@@ -278,10 +220,7 @@ fn require(
             out.push(source.error_at_key(
                 if parent.is_empty() { field } else { parent },
                 "missing-field",
-                format!(
-                    "`{}` is required: add `{name}: {example}`",
-                    display_path(field)
-                ),
+                format!("`{}` is required: add `{name}: {example}`", display_path(field)),
             ));
             String::new()
         }
@@ -302,11 +241,7 @@ fn one_of<T: Copy>(
             out.push(source.error_at_value(
                 field,
                 "invalid-value",
-                format!(
-                    "`{}` cannot be `{value}`{}",
-                    display_path(field),
-                    hint(value, names)
-                ),
+                format!("`{}` cannot be `{value}`{}", display_path(field), hint(value, names)),
             ));
             None
         }
@@ -323,34 +258,18 @@ fn date(
     match dates::parse(value, tz) {
         Ok(ts) => Some(ts),
         Err(message) => {
-            out.push(source.error_at_value(
-                field,
-                "invalid-date",
-                format!("`{}`: {message}", display_path(field)),
-            ));
+            out.push(source.error_at_value(field, "invalid-date", format!("`{}`: {message}", display_path(field))));
             None
         }
     }
 }
 
-pub fn group(
-    source: &Source,
-    id: &str,
-    body: &str,
-    out: &mut Vec<Diagnostic>,
-) -> Option<StakeholderGroup> {
+pub fn group(source: &Source, id: &str, body: &str, out: &mut Vec<Diagnostic>) -> Option<StakeholderGroup> {
     let raw: RawGroup = front_matter(source, GROUP_KEYS, |_, _| {}, out)?;
     let name = require(source, raw.name, "name", "Enterprise customers", out);
     let audience = match raw.audience.as_deref().map(str::trim) {
         None | Some("") => Audience::Public,
-        Some(a) => one_of(
-            source,
-            a,
-            "audience",
-            AUDIENCES,
-            &[Audience::Public, Audience::Internal],
-            out,
-        )?,
+        Some(a) => one_of(source, a, "audience", AUDIENCES, &[Audience::Public, Audience::Internal], out)?,
     };
     let parent = non_empty(raw.parent);
     Some(StakeholderGroup {
@@ -403,27 +322,11 @@ pub fn release(
     let status = if status_text.is_empty() {
         None
     } else {
-        one_of(
-            source,
-            &status_text,
-            "status",
-            Status::NAMES,
-            &[Status::Draft, Status::Review, Status::Approved],
-            out,
-        )
+        one_of(source, &status_text, "status", Status::NAMES, &[Status::Draft, Status::Review, Status::Approved], out)
     };
-    let deployed_text = require(
-        source,
-        raw.deployed_at,
-        "deployed_at",
-        "2026-11-20T18:00:00Z",
-        out,
-    );
-    let deployed_at = if deployed_text.is_empty() {
-        None
-    } else {
-        date(source, &deployed_text, "deployed_at", tz, out)
-    };
+    let deployed_text = require(source, raw.deployed_at, "deployed_at", "2026-11-20T18:00:00Z", out);
+    let deployed_at =
+        if deployed_text.is_empty() { None } else { date(source, &deployed_text, "deployed_at", tz, out) };
     let publish_at = match non_empty(raw.publish_at) {
         Some(p) => date(source, &p, "publish_at", tz, out),
         None => deployed_at,
@@ -432,23 +335,14 @@ pub fn release(
     let mut features = Vec::new();
     for (i, f) in raw.features.unwrap_or_default().into_iter().enumerate() {
         let at = format!("features.{i}");
-        let title = require(
-            source,
-            f.title,
-            &format!("{at}.title"),
-            "Instant refunds",
-            out,
-        );
+        let title = require(source, f.title, &format!("{at}.title"), "Instant refunds", out);
         let id = match non_empty(f.id) {
             Some(id) if is_valid_id(&id) => id,
             Some(id) => {
                 out.push(source.error_at_value(
                     &format!("{at}.id"),
                     "invalid-id",
-                    format!(
-                        "feature id `{id}` must match ^[a-z0-9][a-z0-9._-]*$; write `{}`",
-                        slugify(&id)
-                    ),
+                    format!("feature id `{id}` must match ^[a-z0-9][a-z0-9._-]*$; write `{}`", slugify(&id)),
                 ));
                 id
             }
@@ -459,7 +353,10 @@ pub fn release(
             out.push(source.error_at_key(
                 &format!("{at}.groups"),
                 "missing-field",
-                format!("`{}.groups` is required and must name at least one group: add `groups: [customers]`", display_path(&at)),
+                format!(
+                    "`{}.groups` is required and must name at least one group: add `groups: [customers]`",
+                    display_path(&at)
+                ),
             ));
         }
         if let Some(previous) = features.iter().position(|other: &Feature| other.id == id) {
@@ -474,12 +371,7 @@ pub fn release(
             title,
             summary: text(f.summary),
             groups,
-            value: f
-                .value
-                .unwrap_or_default()
-                .into_iter()
-                .map(|(k, v)| (k, v.trim().to_string()))
-                .collect(),
+            value: f.value.unwrap_or_default().into_iter().map(|(k, v)| (k, v.trim().to_string())).collect(),
         });
     }
 
@@ -488,12 +380,7 @@ pub fn release(
         .unwrap_or_default()
         .into_iter()
         .map(|(group, a)| {
-            let a = a.unwrap_or(RawAccess {
-                how: None,
-                when: None,
-                r#where: None,
-                permissions: None,
-            });
+            let a = a.unwrap_or(RawAccess { how: None, when: None, r#where: None, permissions: None });
             let entry = Access {
                 how: non_empty(a.how),
                 when: non_empty(a.when),
@@ -508,44 +395,21 @@ pub fn release(
     for (i, c) in raw.constraints.unwrap_or_default().into_iter().enumerate() {
         let at = format!("constraints.{i}");
         let kind_text = require(source, c.kind, &format!("{at}.kind"), "availability", out);
-        let text = require(
-            source,
-            c.text,
-            &format!("{at}.text"),
-            "Not available in Brazil yet.",
-            out,
-        );
+        let text = require(source, c.text, &format!("{at}.text"), "Not available in Brazil yet.", out);
         let kind = if kind_text.is_empty() {
             None
         } else {
-            one_of(
-                source,
-                &kind_text,
-                &format!("{at}.kind"),
-                ConstraintKind::NAMES,
-                &ConstraintKind::ALL,
-                out,
-            )
+            one_of(source, &kind_text, &format!("{at}.kind"), ConstraintKind::NAMES, &ConstraintKind::ALL, out)
         };
         if let Some(kind) = kind {
-            constraints.push(Constraint {
-                kind,
-                text,
-                groups: c.groups,
-            });
+            constraints.push(Constraint { kind, text, groups: c.groups });
         }
     }
 
     let mut windows = Vec::new();
     for (i, w) in raw.windows.unwrap_or_default().into_iter().enumerate() {
         let at = format!("windows.{i}");
-        let title = require(
-            source,
-            w.title,
-            &format!("{at}.title"),
-            "Settlement engine switch-over",
-            out,
-        );
+        let title = require(source, w.title, &format!("{at}.title"), "Settlement engine switch-over", out);
         let kind_text = require(source, w.kind, &format!("{at}.kind"), "maintenance", out);
         let kind = if kind_text.is_empty() {
             None
@@ -559,45 +423,23 @@ pub fn release(
                 out,
             )
         };
-        let start_text = require(
-            source,
-            w.start,
-            &format!("{at}.start"),
-            "2026-11-21T01:00:00Z",
-            out,
-        );
-        let end_text = require(
-            source,
-            w.end,
-            &format!("{at}.end"),
-            "2026-11-21T03:00:00Z",
-            out,
-        );
-        let start = if start_text.is_empty() {
-            None
-        } else {
-            date(source, &start_text, &format!("{at}.start"), tz, out)
-        };
-        let end = if end_text.is_empty() {
-            None
-        } else {
-            date(source, &end_text, &format!("{at}.end"), tz, out)
-        };
+        let start_text = require(source, w.start, &format!("{at}.start"), "2026-11-21T01:00:00Z", out);
+        let end_text = require(source, w.end, &format!("{at}.end"), "2026-11-21T03:00:00Z", out);
+        let start =
+            if start_text.is_empty() { None } else { date(source, &start_text, &format!("{at}.start"), tz, out) };
+        let end = if end_text.is_empty() { None } else { date(source, &end_text, &format!("{at}.end"), tz, out) };
         if let (Some(kind), Some(start), Some(end)) = (kind, start, end) {
             if end <= start {
                 out.push(source.error_at_value(
                     &format!("{at}.end"),
                     "invalid-date",
-                    format!("`{}.end` must be after `start` ({start_text}); a window cannot end before it begins", display_path(&at)),
+                    format!(
+                        "`{}.end` must be after `start` ({start_text}); a window cannot end before it begins",
+                        display_path(&at)
+                    ),
                 ));
             }
-            windows.push(Window {
-                title,
-                kind,
-                start,
-                end,
-                groups: w.groups,
-            });
+            windows.push(Window { title, kind, start, end, groups: w.groups });
         }
     }
 
@@ -625,17 +467,9 @@ pub fn release(
     })
 }
 
-pub fn handwritten(
-    source: &Source,
-    group: &str,
-    body: &str,
-    out: &mut Vec<Diagnostic>,
-) -> Option<Handwritten> {
+pub fn handwritten(source: &Source, group: &str, body: &str, out: &mut Vec<Diagnostic>) -> Option<Handwritten> {
     let raw: RawHandwritten = if source.yaml.trim().is_empty() {
-        RawHandwritten {
-            title: None,
-            summary: None,
-        }
+        RawHandwritten { title: None, summary: None }
     } else {
         front_matter(source, HANDWRITTEN_KEYS, |_, _| {}, out)?
     };

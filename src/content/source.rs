@@ -18,13 +18,7 @@ pub struct Source {
 
 impl Source {
     pub fn new(path: String, text: String, yaml: String, yaml_line: usize) -> Self {
-        Source {
-            path,
-            text,
-            yaml,
-            yaml_line,
-            locator: OnceLock::new(),
-        }
+        Source { path, text, yaml, yaml_line, locator: OnceLock::new() }
     }
 
     fn locator(&self) -> &Locator {
@@ -55,39 +49,19 @@ impl Source {
         self.in_file(self.locator().value(path))
     }
 
-    pub fn error_at_key(
-        &self,
-        path: &str,
-        code: &'static str,
-        message: impl Into<String>,
-    ) -> Diagnostic {
+    pub fn error_at_key(&self, path: &str, code: &'static str, message: impl Into<String>) -> Diagnostic {
         Diagnostic::error(&self.path, self.key(path), code, message)
     }
 
-    pub fn error_at_value(
-        &self,
-        path: &str,
-        code: &'static str,
-        message: impl Into<String>,
-    ) -> Diagnostic {
+    pub fn error_at_value(&self, path: &str, code: &'static str, message: impl Into<String>) -> Diagnostic {
         Diagnostic::error(&self.path, self.value(path), code, message)
     }
 
-    pub fn warning_at_key(
-        &self,
-        path: &str,
-        code: &'static str,
-        message: impl Into<String>,
-    ) -> Diagnostic {
+    pub fn warning_at_key(&self, path: &str, code: &'static str, message: impl Into<String>) -> Diagnostic {
         Diagnostic::warning(&self.path, self.key(path), code, message)
     }
 
-    pub fn warning_at_value(
-        &self,
-        path: &str,
-        code: &'static str,
-        message: impl Into<String>,
-    ) -> Diagnostic {
+    pub fn warning_at_value(&self, path: &str, code: &'static str, message: impl Into<String>) -> Diagnostic {
         Diagnostic::warning(&self.path, self.value(path), code, message)
     }
 }

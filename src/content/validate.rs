@@ -31,11 +31,7 @@ fn unknown_group(source: &Source, path: &str, id: &str, ids: &[&str]) -> Diagnos
     } else {
         hint(id, ids)
     };
-    source.error_at_value(
-        path,
-        "unknown-group",
-        format!("`{}`: unknown group `{id}`{help}", display_path(path)),
-    )
+    source.error_at_value(path, "unknown-group", format!("`{}`: unknown group `{id}`{help}", display_path(path)))
 }
 
 fn hierarchy_rules(
@@ -92,23 +88,12 @@ fn hierarchy_rules(
     }
 }
 
-fn release_rules(
-    release: &Release,
-    h: &Hierarchy,
-    ids: &[&str],
-    source: &Source,
-    out: &mut Vec<Diagnostic>,
-) {
+fn release_rules(release: &Release, h: &Hierarchy, ids: &[&str], source: &Source, out: &mut Vec<Diagnostic>) {
     let known = |id: &str| h.get(id).is_some();
     for (i, feature) in release.features.iter().enumerate() {
         for (j, g) in feature.groups.iter().enumerate() {
             if !known(g) {
-                out.push(unknown_group(
-                    source,
-                    &format!("features.{i}.groups.{j}"),
-                    g,
-                    ids,
-                ));
+                out.push(unknown_group(source, &format!("features.{i}.groups.{j}"), g, ids));
             }
         }
         for g in feature.value.keys() {
@@ -117,11 +102,7 @@ fn release_rules(
                 out.push(source.error_at_key(
                     &path,
                     "unknown-group",
-                    format!(
-                        "`{}`: unknown group `{g}`{}",
-                        display_path(&path),
-                        hint(g, ids)
-                    ),
+                    format!("`{}`: unknown group `{g}`{}", display_path(&path), hint(g, ids)),
                 ));
             } else if !h.feature_reaches(feature, g) {
                 out.push(source.error_at_key(
@@ -145,24 +126,14 @@ fn release_rules(
     for (i, c) in release.constraints.iter().enumerate() {
         for (j, g) in c.groups.iter().flatten().enumerate() {
             if !known(g) {
-                out.push(unknown_group(
-                    source,
-                    &format!("constraints.{i}.groups.{j}"),
-                    g,
-                    ids,
-                ));
+                out.push(unknown_group(source, &format!("constraints.{i}.groups.{j}"), g, ids));
             }
         }
     }
     for (i, w) in release.windows.iter().enumerate() {
         for (j, g) in w.groups.iter().flatten().enumerate() {
             if !known(g) {
-                out.push(unknown_group(
-                    source,
-                    &format!("windows.{i}.groups.{j}"),
-                    g,
-                    ids,
-                ));
+                out.push(unknown_group(source, &format!("windows.{i}.groups.{j}"), g, ids));
             }
         }
     }
@@ -173,7 +144,10 @@ fn release_rules(
                 &page.path,
                 Pos::START,
                 "unknown-group",
-                format!("this hand-written page is for `{group}`, which is not a group{}; the file name must be a group id", hint(group, ids)),
+                format!(
+                    "this hand-written page is for `{group}`, which is not a group{}; the file name must be a group id",
+                    hint(group, ids)
+                ),
             ));
         } else if !release_groups.contains(&group.as_str()) {
             out.push(Diagnostic::error(

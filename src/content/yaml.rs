@@ -22,15 +22,15 @@ pub fn parse_mapping(yaml: &str) -> Result<Mapping, YamlError> {
         if let Some((line, col)) = leading_tab(yaml) {
             return Err(YamlError {
                 pos: Pos::new(line, col),
-                message: "a tab indents this line; YAML indents with spaces only, so replace the tab with spaces".into(),
+                message: "a tab indents this line; YAML indents with spaces only, so replace the tab with spaces"
+                    .into(),
             });
         }
     }
-    let value: Value = serde_yaml::from_str(yaml).map_err(|e| YamlError {
-        pos: e
-            .location()
-            .map_or(Pos::START, |l| Pos::new(l.line(), l.column())),
-        message: explain_syntax_error(&e.to_string()),
+    let value: Value = serde_yaml::from_str(yaml).map_err(|e| {
+        let message = explain_syntax_error(&e.to_string());
+        let reported = e.location().map_or(Pos::START, |l| Pos::new(l.line(), l.column()));
+        YamlError { pos: duplicate_position(yaml, &message).unwrap_or(reported), message }
     })?;
     match value {
         Value::Null => Ok(Mapping::new()),
@@ -47,12 +47,22 @@ pub fn parse_mapping(yaml: &str) -> Result<Mapping, YamlError> {
 
 fn leading_tab(yaml: &str) -> Option<(usize, usize)> {
     yaml.lines().enumerate().find_map(|(i, line)| {
-        let indent: String = line
-            .chars()
-            .take_while(|c| *c == ' ' || *c == '\t')
-            .collect();
+        let indent: String = line.chars().take_while(|c| *c == ' ' || *c == '\t').collect();
         indent.find('\t').map(|col| (i + 1, col + 1))
     })
+}
+
+/// serde_yaml reports a duplicate key at its mapping; point at the second occurrence.
+fn duplicate_position(yaml: &str, message: &str) -> Option<Pos> {
+    let key = message.strip_prefix("duplicate entry with key \"")?.split('"').next()?;
+    yaml.lines()
+        .enumerate()
+        .filter_map(|(i, line)| {
+            let trimmed = line.trim_start().trim_start_matches("- ");
+            let name = trimmed.split(':').next()?.trim().trim_matches(['"', '\'']);
+            (name == key && trimmed.contains(':')).then(|| Pos::new(i + 1, line.len() - trimmed.len() + 1))
+        })
+        .nth(1)
 }
 
 fn explain_syntax_error(raw: &str) -> String {
@@ -61,9 +71,7 @@ fn explain_syntax_error(raw: &str) -> String {
     if message.starts_with("duplicate entry") {
         format!("{message}: each field may appear only once; remove one of them")
     } else if message.contains("recursion limit") || message.contains("repetition limit") {
-        format!(
-            "{message}: aliases expand too far; write the values out instead of nesting aliases"
-        )
+        format!("{message}: aliases expand too far; write the values out instead of nesting aliases")
     } else {
         format!("invalid YAML: {message}")
     }
@@ -117,11 +125,7 @@ pub fn typed<T: DeserializeOwned>(map: Mapping) -> Result<T, (String, String)> {
             .collect::<Vec<_>>()
             .join(".");
         let message = e.into_inner().to_string();
-        let message = message
-            .split(" at line ")
-            .next()
-            .unwrap_or(&message)
-            .to_string();
+        let message = message.split(" at line ").next().unwrap_or(&message).to_string();
         (path, humanize_type_error(&message))
     })
 }
@@ -155,9 +159,7 @@ impl Locator {
         let mut parser = Parser::new_from_str(yaml);
         // A YAML error was already reported by `parse_mapping`; keep what was located.
         let _ = parser.load(&mut builder, false);
-        Locator {
-            spots: builder.spots,
-        }
+        Locator { spots: builder.spots }
     }
 
     /// The position of the key of `path` (or of the item, in a list), or of the
@@ -182,9 +184,12 @@ impl Locator {
 }
 
 enum Frame {
+    /// `fresh`: no key seen yet, so the map's own position is still its start marker,
+    /// which the parser puts at the first `:`; the first key is a better place.
     Map {
         path: String,
         key: Option<(String, Pos)>,
+        fresh: bool,
     },
     Seq {
         path: String,
@@ -211,33 +216,29 @@ impl Builder {
     fn node(&mut self, scalar: Option<&str>, pos: Pos) -> Option<String> {
         match self.stack.last_mut() {
             None => Some(String::new()),
-            Some(Frame::Map { path, key }) => match key.take() {
+            Some(Frame::Map { path, key, fresh }) => match key.take() {
                 None => {
                     *key = Some((scalar.unwrap_or("?").to_string(), pos));
+                    if std::mem::take(fresh) {
+                        if let Some(spot) = self.spots.get_mut(path.as_str()) {
+                            if spot.key == spot.value {
+                                spot.key = pos;
+                            }
+                            spot.value = pos;
+                        }
+                    }
                     None
                 }
                 Some((k, key_pos)) => {
                     let p = join(path, &k);
-                    self.spots.insert(
-                        p.clone(),
-                        Spot {
-                            key: key_pos,
-                            value: pos,
-                        },
-                    );
+                    self.spots.insert(p.clone(), Spot { key: key_pos, value: pos });
                     Some(p)
                 }
             },
             Some(Frame::Seq { path, index }) => {
                 let p = join(path, &index.to_string());
                 *index += 1;
-                self.spots.insert(
-                    p.clone(),
-                    Spot {
-                        key: pos,
-                        value: pos,
-                    },
-                );
+                self.spots.insert(p.clone(), Spot { key: pos, value: pos });
                 Some(p)
             }
         }
@@ -260,7 +261,7 @@ impl MarkedEventReceiver for Builder {
             }
             Event::MappingStart(..) => {
                 let path = self.node(None, pos).unwrap_or_else(|| "?".into());
-                self.stack.push(Frame::Map { path, key: None });
+                self.stack.push(Frame::Map { path, key: None, fresh: true });
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 self.stack.pop();
@@ -282,7 +283,7 @@ mod tests {
         assert_eq!(loc.key("title"), Pos::new(1, 1));
         assert_eq!(loc.value("title"), Pos::new(1, 8));
         assert_eq!(loc.key("features.0.groups"), Pos::new(4, 5));
-        assert_eq!(loc.value("features.0.groups.1"), Pos::new(4, 24));
+        assert_eq!(loc.value("features.0.groups.1"), Pos::new(4, 25));
         assert_eq!(loc.value("features.1.groups.0"), Pos::new(7, 9));
         // Missing paths fall back to the nearest enclosing node.
         assert_eq!(loc.key("features.1.value"), Pos::new(5, 5));
@@ -308,10 +309,7 @@ mod tests {
 
     #[test]
     fn non_mappings_are_rejected() {
-        assert!(parse_mapping("- a\n- b\n")
-            .unwrap_err()
-            .message
-            .contains("a list"));
+        assert!(parse_mapping("- a\n- b\n").unwrap_err().message.contains("a list"));
         assert!(parse_mapping("").unwrap().is_empty());
     }
 
@@ -319,11 +317,7 @@ mod tests {
     fn alias_bombs_fail_fast() {
         let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 0..12 {
-            let prev = if i == 0 {
-                "a".to_string()
-            } else {
-                format!("b{}", i - 1)
-            };
+            let prev = if i == 0 { "a".to_string() } else { format!("b{}", i - 1) };
             bomb.push_str(&format!("b{i}: &b{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
         }
         assert!(parse_mapping(&bomb).is_err());

@@ -211,18 +211,11 @@ impl<'s, 'a> Views<'s, 'a> {
     }
 
     pub fn group_ref(&self, g: &'a StakeholderGroup) -> GroupRef<'a> {
-        GroupRef {
-            id: &g.id,
-            name: &g.name,
-            url: self.url(&group_path(&g.id)),
-        }
+        GroupRef { id: &g.id, name: &g.name, url: self.url(&group_path(&g.id)) }
     }
 
     fn group_ref_by_id(&self, id: &str) -> Option<GroupRef<'a>> {
-        self.h()
-            .get(id)
-            .filter(|g| visible(self.selection.audience, g))
-            .map(|g| self.group_ref(g))
+        self.h().get(id).filter(|g| visible(self.selection.audience, g)).map(|g| self.group_ref(g))
     }
 
     pub fn group_feeds(&self, g: &StakeholderGroup) -> Vec<FeedLink> {
@@ -262,17 +255,11 @@ impl<'s, 'a> Views<'s, 'a> {
     }
 
     /// The card for release `shown` in group `g`'s lists.
-    pub fn communique_ref(
-        &self,
-        shown: &ShownRelease<'a>,
-        g: &'a StakeholderGroup,
-    ) -> CommuniqueRef<'a> {
+    pub fn communique_ref(&self, shown: &ShownRelease<'a>, g: &'a StakeholderGroup) -> CommuniqueRef<'a> {
         let r = shown.release;
         let page = self.h().inherited(&r.handwritten, &g.id);
         let title = page.and_then(|p| p.title.as_deref()).unwrap_or(&r.title);
-        let summary = page
-            .and_then(|p| p.summary.as_deref())
-            .unwrap_or(&r.summary);
+        let summary = page.and_then(|p| p.summary.as_deref()).unwrap_or(&r.summary);
         CommuniqueRef {
             url: self.url(&communique_path(&r.slug, &g.id)),
             title,
@@ -285,11 +272,7 @@ impl<'s, 'a> Views<'s, 'a> {
     }
 
     fn access(&self, a: &Access) -> AccessView {
-        let md = |t: &Option<String>| {
-            t.as_deref()
-                .map(|t| self.markdown.inline(t))
-                .unwrap_or_default()
-        };
+        let md = |t: &Option<String>| t.as_deref().map(|t| self.markdown.inline(t)).unwrap_or_default();
         AccessView {
             how_html: md(&a.how),
             when_html: md(&a.when),
@@ -309,19 +292,12 @@ impl<'s, 'a> Views<'s, 'a> {
                 id: &f.id,
                 title: &f.title,
                 summary_html: self.markdown.inline(&f.summary),
-                groups: f
-                    .groups
-                    .iter()
-                    .filter_map(|g| self.group_ref_by_id(g))
-                    .collect(),
+                groups: f.groups.iter().filter_map(|g| self.group_ref_by_id(g)).collect(),
                 values: f
                     .value
                     .iter()
                     .filter_map(|(g, v)| {
-                        Some(ValueView {
-                            group: self.group_ref_by_id(g)?,
-                            value_html: self.markdown.inline(v),
-                        })
+                        Some(ValueView { group: self.group_ref_by_id(g)?, value_html: self.markdown.inline(v) })
                     })
                     .collect(),
             })
@@ -329,12 +305,7 @@ impl<'s, 'a> Views<'s, 'a> {
         let access = r
             .access
             .iter()
-            .filter_map(|(g, a)| {
-                Some(GroupAccessView {
-                    group: self.group_ref_by_id(g)?,
-                    access: self.access(a),
-                })
-            })
+            .filter_map(|(g, a)| Some(GroupAccessView { group: self.group_ref_by_id(g)?, access: self.access(a) }))
             .collect();
         let constraints = r
             .constraints
@@ -343,8 +314,7 @@ impl<'s, 'a> Views<'s, 'a> {
                 let groups: Vec<GroupRef> = match &c.groups {
                     None => vec![],
                     Some(ids) => {
-                        let refs: Vec<_> =
-                            ids.iter().filter_map(|g| self.group_ref_by_id(g)).collect();
+                        let refs: Vec<_> = ids.iter().filter_map(|g| self.group_ref_by_id(g)).collect();
                         if refs.is_empty() {
                             return None; // only for groups this audience cannot see
                         }
@@ -374,22 +344,14 @@ impl<'s, 'a> Views<'s, 'a> {
             body_html: self.markdown.block(&r.body),
             components: &r.components,
             features,
-            communiques: shown
-                .groups
-                .iter()
-                .map(|g| self.communique_ref(shown, g))
-                .collect(),
+            communiques: shown.groups.iter().map(|g| self.communique_ref(shown, g)).collect(),
             access,
             constraints,
         }
     }
 
     /// Release `shown` for group `g`: who, what, when, where, why and how.
-    pub fn communique(
-        &self,
-        shown: &ShownRelease<'a>,
-        g: &'a StakeholderGroup,
-    ) -> CommuniqueView<'a> {
+    pub fn communique(&self, shown: &ShownRelease<'a>, g: &'a StakeholderGroup) -> CommuniqueView<'a> {
         let r = shown.release;
         let h = self.h();
         let card = self.communique_ref(shown, g);
@@ -401,10 +363,7 @@ impl<'s, 'a> Views<'s, 'a> {
                 id: &f.id,
                 title: &f.title,
                 summary_html: self.markdown.inline(&f.summary),
-                value_html: h
-                    .inherited(&f.value, &g.id)
-                    .map(|v| self.markdown.inline(v))
-                    .unwrap_or_default(),
+                value_html: h.inherited(&f.value, &g.id).map(|v| self.markdown.inline(v)).unwrap_or_default(),
                 url: format!("{}#{}", self.url(&release_path(&r.slug)), f.id),
             })
             .collect();
@@ -417,11 +376,7 @@ impl<'s, 'a> Views<'s, 'a> {
                     .filter(|c| c.kind == *kind && h.constraint_applies(c, &g.id))
                     .map(|c| self.markdown.inline(&c.text))
                     .collect();
-                (!items.is_empty()).then(|| ConstraintGroup {
-                    kind: kind.as_str(),
-                    label: kind.label(),
-                    items,
-                })
+                (!items.is_empty()).then(|| ConstraintGroup { kind: kind.as_str(), label: kind.label(), items })
             })
             .collect();
         CommuniqueView {
@@ -482,11 +437,7 @@ impl<'s, 'a> Views<'s, 'a> {
             publish_at: date_view(r.publish_at, self.config),
             summary: &r.summary,
             summary_html: self.markdown.inline(&r.summary),
-            communiques: shown
-                .groups
-                .iter()
-                .map(|g| self.communique_ref(shown, g))
-                .collect(),
+            communiques: shown.groups.iter().map(|g| self.communique_ref(shown, g)).collect(),
         }
     }
 }

@@ -31,28 +31,18 @@ pub fn rss(info: &FeedInfo, entries: &[Entry]) -> String {
             let mut item = Item::default();
             item.set_title(e.title.clone());
             item.set_link(e.url.clone());
-            item.set_guid(Guid {
-                value: e.url.clone(),
-                permalink: true,
-            });
+            item.set_guid(Guid { value: e.url.clone(), permalink: true });
             item.set_pub_date(rfc822(e.published));
             item.set_description(e.summary_html.clone());
             item.set_content(e.content_html.clone());
-            item.set_categories(vec![Category {
-                name: e.category.clone(),
-                domain: None,
-            }]);
+            item.set_categories(vec![Category { name: e.category.clone(), domain: None }]);
             item
         })
         .collect();
     let mut channel = Channel::default();
     channel.set_title(info.title.clone());
     channel.set_link(info.link.clone());
-    channel.set_description(if info.description.is_empty() {
-        info.title.clone()
-    } else {
-        info.description.clone()
-    });
+    channel.set_description(if info.description.is_empty() { info.title.clone() } else { info.description.clone() });
     channel.set_language(info.language.to_string());
     channel.set_generator(format!("communique {}", env!("CARGO_PKG_VERSION")));
     // The newest item's date, never the clock: the same input gives the same bytes.

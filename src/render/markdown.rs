@@ -13,10 +13,7 @@ pub struct Markdown {
 
 impl Markdown {
     pub fn new(unsafe_html: bool, base_url: &str) -> Self {
-        Markdown {
-            unsafe_html,
-            base_url: base_url.to_string(),
-        }
+        Markdown { unsafe_html, base_url: base_url.to_string() }
     }
 
     /// A whole text: paragraphs, lists, tables…
@@ -29,9 +26,7 @@ impl Markdown {
             | Options::ENABLE_TASKLISTS
             | Options::ENABLE_FOOTNOTES
             | Options::ENABLE_HEADING_ATTRIBUTES;
-        let events: Vec<Event> = Parser::new_ext(text, options)
-            .map(|e| self.make_safe(e))
-            .collect();
+        let events: Vec<Event> = Parser::new_ext(text, options).map(|e| self.make_safe(e)).collect();
         let events = with_heading_ids(events);
         let mut out = String::with_capacity(text.len() * 3 / 2);
         html::push_html(&mut out, events.into_iter());
@@ -43,10 +38,7 @@ impl Markdown {
     pub fn inline(&self, text: &str) -> String {
         let html = self.block(text);
         let trimmed = html.trim_end();
-        if let Some(inner) = trimmed
-            .strip_prefix("<p>")
-            .and_then(|s| s.strip_suffix("</p>"))
-        {
+        if let Some(inner) = trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")) {
             if !inner.contains("<p>") {
                 return inner.to_string();
             }
@@ -57,28 +49,12 @@ impl Markdown {
     fn make_safe<'a>(&self, event: Event<'a>) -> Event<'a> {
         match event {
             Event::Html(raw) | Event::InlineHtml(raw) if !self.unsafe_html => Event::Text(raw),
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => Event::Start(Tag::Link {
-                link_type,
-                dest_url: self.safe_url(dest_url),
-                title,
-                id,
-            }),
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => Event::Start(Tag::Image {
-                link_type,
-                dest_url: self.safe_url(dest_url),
-                title,
-                id,
-            }),
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                Event::Start(Tag::Link { link_type, dest_url: self.safe_url(dest_url), title, id })
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                Event::Start(Tag::Image { link_type, dest_url: self.safe_url(dest_url), title, id })
+            }
             other => other,
         }
     }
@@ -97,15 +73,9 @@ impl Markdown {
 /// `javascript:`, `vbscript:` and `data:` run code or smuggle content; browsers ignore
 /// whitespace, control characters and case in the scheme, so do we.
 pub fn is_dangerous_url(url: &str) -> bool {
-    let scheme: String = url
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-        .take(12)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    ["javascript:", "vbscript:", "data:"]
-        .iter()
-        .any(|s| scheme.starts_with(s))
+    let scheme: String =
+        url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).take(12).collect::<String>().to_ascii_lowercase();
+    ["javascript:", "vbscript:", "data:"].iter().any(|s| scheme.starts_with(s))
 }
 
 /// Gives every heading without an explicit `{#id}` an id from its text, unique in the text.
@@ -150,7 +120,8 @@ mod tests {
 
     #[test]
     fn gfm_extensions() {
-        let html = md().block("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~\n\n- [x] done\n\nNote[^1]\n\n[^1]: Footnote.\n");
+        let html =
+            md().block("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~\n\n- [x] done\n\nNote[^1]\n\n[^1]: Footnote.\n");
         for expected in ["<table>", "<del>old</del>", "type=\"checkbox\"", "footnote"] {
             assert!(html.contains(expected), "{expected} in {html}");
         }
@@ -168,10 +139,7 @@ mod tests {
     fn raw_html_is_escaped_unless_allowed() {
         let text = "<script>alert(1)</script>\n\nHi <b>there</b>";
         let escaped = md().block(text);
-        assert!(
-            !escaped.contains("<script>") && escaped.contains("&lt;script&gt;"),
-            "{escaped}"
-        );
+        assert!(!escaped.contains("<script>") && escaped.contains("&lt;script&gt;"), "{escaped}");
         assert!(!escaped.contains("<b>"));
         let allowed = Markdown::new(true, "https://x.example/").block(text);
         assert!(allowed.contains("<b>there</b>"));
@@ -189,10 +157,7 @@ mod tests {
                 "data:text/html;base64,xx",
             ] {
                 let html = m.block(&format!("[a](<{url}>) ![b](<{url}>)"));
-                assert!(
-                    !html.to_lowercase().contains("script:") && !html.contains("data:"),
-                    "{url}: {html}"
-                );
+                assert!(!html.to_lowercase().contains("script:") && !html.contains("data:"), "{url}: {html}");
             }
         }
         assert!(!is_dangerous_url("https://ok.example/javascript:"));
@@ -200,12 +165,8 @@ mod tests {
 
     #[test]
     fn root_links_become_absolute() {
-        let html =
-            md().inline("See [the group](/groups/customers/) or [docs](https://d.example/).");
-        assert!(
-            html.contains("href=\"https://x.example/groups/customers/\""),
-            "{html}"
-        );
+        let html = md().inline("See [the group](/groups/customers/) or [docs](https://d.example/).");
+        assert!(html.contains("href=\"https://x.example/groups/customers/\""), "{html}");
         assert!(html.contains("href=\"https://d.example/\""));
         assert!(!html.starts_with("<p>"));
     }

@@ -50,13 +50,8 @@ struct PageView {
 /// Control characters other than tab and newlines are not allowed in XML 1.0; text that
 /// carries them (pasted from a terminal, say) must not make a feed unreadable.
 pub fn xml_safe(xml: &str) -> String {
-    if xml
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-    {
-        xml.chars()
-            .filter(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
-            .collect()
+    if xml.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
+        xml.chars().filter(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r')).collect()
     } else {
         xml.to_string()
     }
@@ -87,13 +82,7 @@ impl Renderer<'_, '_> {
         }
     }
 
-    fn page_view(
-        &self,
-        title: &str,
-        path: &str,
-        marker: Option<Marker>,
-        feeds: Vec<FeedLink>,
-    ) -> PageView {
+    fn page_view(&self, title: &str, path: &str, marker: Option<Marker>, feeds: Vec<FeedLink>) -> PageView {
         PageView {
             title: title.to_string(),
             url: self.views.url(path),
@@ -105,11 +94,7 @@ impl Renderer<'_, '_> {
 
     /// The common variables, the page's, then the template's own `vars`.
     fn context(&self, page: PageView, vars: Value) -> Value {
-        minijinja::value::merge_maps([
-            vars,
-            context! { page => Value::from_serialize(&page) },
-            self.base.clone(),
-        ])
+        minijinja::value::merge_maps([vars, context! { page => Value::from_serialize(&page) }, self.base.clone()])
     }
 
     /// Renders `template` with the common variables plus `vars`.
@@ -126,22 +111,12 @@ impl Renderer<'_, '_> {
 
     /// Renders a page to `<path>index.html`; with `keep_text`, also returns its `content`
     /// block (the page's text without chrome, for feeds) from the same evaluation.
-    fn page(
-        &self,
-        template: &str,
-        path: &str,
-        page: PageView,
-        vars: Value,
-        keep_text: bool,
-    ) -> Option<String> {
+    fn page(&self, template: &str, path: &str, page: PageView, vars: Value, keep_text: bool) -> Option<String> {
         let ctx = self.context(page, vars);
         let rendered = self.env.get_template(template).and_then(|t| {
             let mut captured = t.render_captured(ctx)?;
-            let text = if keep_text {
-                Some(captured.with_state_mut(|state| state.render_block("content"))?)
-            } else {
-                None
-            };
+            let text =
+                if keep_text { Some(captured.with_state_mut(|state| state.render_block("content"))?) } else { None };
             Ok((captured.into_output(), text))
         });
         match rendered {
@@ -158,12 +133,7 @@ impl Renderer<'_, '_> {
 }
 
 /// Renders the whole portal for one build into `staging`.
-pub fn build(
-    root: &Path,
-    site: &Site,
-    options: &Options,
-    staging: &Staging,
-) -> Result<Stats, Vec<Diagnostic>> {
+pub fn build(root: &Path, site: &Site, options: &Options, staging: &Staging) -> Result<Stats, Vec<Diagnostic>> {
     let selection = select::select(site, options.mode, options.audience, options.now);
     let config = &site.config;
     let theme = Theme::new(root, &config.theme);
@@ -191,14 +161,7 @@ pub fn build(
         config,
         markdown: markdown::Markdown::new(config.markdown.unsafe_html, &config.base_url),
     };
-    let r = Renderer {
-        env,
-        theme,
-        base,
-        views,
-        staging,
-        errors: Mutex::new(Vec::new()),
-    };
+    let r = Renderer { env, theme, base, views, staging, errors: Mutex::new(Vec::new()) };
 
     let stats = render_all(&r, &selection);
     assets(root, site, staging, &r);
@@ -207,21 +170,14 @@ pub fn build(
         crate::diagnostics::sort(&mut errors);
         return Err(errors);
     }
-    Ok(Stats {
-        files: staging.count(),
-        ..stats
-    })
+    Ok(Stats { files: staging.count(), ..stats })
 }
 
 fn render_all(r: &Renderer, selection: &Selection) -> Stats {
     let views = &r.views;
     let config = views.config;
-    let group_index: HashMap<&str, usize> = selection
-        .groups
-        .iter()
-        .enumerate()
-        .map(|(i, g)| (g.id.as_str(), i))
-        .collect();
+    let group_index: HashMap<&str, usize> =
+        selection.groups.iter().enumerate().map(|(i, g)| (g.id.as_str(), i)).collect();
     // Each group's communiques, newest first: indexes into `selection.releases`.
     let mut per_group: Vec<Vec<usize>> = vec![Vec::new(); selection.groups.len()];
     for (ri, shown) in selection.releases.iter().enumerate() {
@@ -239,46 +195,30 @@ fn render_all(r: &Renderer, selection: &Selection) -> Stats {
     let release_texts: Mutex<HashMap<usize, String>> = Mutex::new(HashMap::new());
 
     // Release pages and their communiques.
-    selection
-        .releases
-        .par_iter()
-        .enumerate()
-        .for_each(|(ri, shown)| {
-            let release = Value::from_serialize(views.release(shown));
-            let path = release_path(&shown.release.slug);
-            let page = r.page_view(&shown.release.title, &path, shown.marker, vec![]);
-            let in_site_feed = ri < config.feed_limit;
-            if let Some(text) = r.page(
-                "release.html",
-                &path,
-                page,
-                context! { release => release.clone() },
-                in_site_feed,
-            ) {
-                release_texts.lock().expect("lock").insert(ri, text);
+    selection.releases.par_iter().enumerate().for_each(|(ri, shown)| {
+        let release = Value::from_serialize(views.release(shown));
+        let path = release_path(&shown.release.slug);
+        let page = r.page_view(&shown.release.title, &path, shown.marker, vec![]);
+        let in_site_feed = ri < config.feed_limit;
+        if let Some(text) = r.page("release.html", &path, page, context! { release => release.clone() }, in_site_feed) {
+            release_texts.lock().expect("lock").insert(ri, text);
+        }
+        for g in &shown.groups {
+            let gi = group_index[g.id.as_str()];
+            let communique = views.communique(shown, g);
+            let cpath = communique_path(&shown.release.slug, &g.id);
+            let title = format!("{} — {}", communique.title, g.name);
+            let vars = context! {
+                release => release.clone(),
+                group => Value::from_serialize(views.group(g, per_group[gi].len())),
+                communique => Value::from_serialize(&communique),
+            };
+            let page = r.page_view(&title, &cpath, shown.marker, views.group_feeds(g));
+            if let Some(text) = r.page("communique.html", &cpath, page, vars, in_feed.contains(&(ri, gi))) {
+                feed_texts.lock().expect("lock").insert((ri, gi), text);
             }
-            for g in &shown.groups {
-                let gi = group_index[g.id.as_str()];
-                let communique = views.communique(shown, g);
-                let cpath = communique_path(&shown.release.slug, &g.id);
-                let title = format!("{} — {}", communique.title, g.name);
-                let vars = context! {
-                    release => release.clone(),
-                    group => Value::from_serialize(views.group(g, per_group[gi].len())),
-                    communique => Value::from_serialize(&communique),
-                };
-                let page = r.page_view(&title, &cpath, shown.marker, views.group_feeds(g));
-                if let Some(text) = r.page(
-                    "communique.html",
-                    &cpath,
-                    page,
-                    vars,
-                    in_feed.contains(&(ri, gi)),
-                ) {
-                    feed_texts.lock().expect("lock").insert((ri, gi), text);
-                }
-            }
-        });
+        }
+    });
     let feed_texts = feed_texts.into_inner().expect("lock");
     let release_texts = release_texts.into_inner().expect("lock");
 
@@ -286,29 +226,18 @@ fn render_all(r: &Renderer, selection: &Selection) -> Stats {
     selection.groups.par_iter().enumerate().for_each(|(gi, g)| {
         let base = group_path(&g.id);
         let group = Value::from_serialize(views.group(g, per_group[gi].len()));
-        let chunks: Vec<&[usize]> = if per_group[gi].is_empty() {
-            vec![&[]]
-        } else {
-            per_group[gi].chunks(config.paginate_by).collect()
-        };
+        let chunks: Vec<&[usize]> =
+            if per_group[gi].is_empty() { vec![&[]] } else { per_group[gi].chunks(config.paginate_by).collect() };
         for (n, chunk) in chunks.iter().enumerate() {
             let path = page_path(&base, n + 1);
-            let communiques: Vec<_> = chunk
-                .iter()
-                .map(|&ri| views.communique_ref(&selection.releases[ri], g))
-                .collect();
+            let communiques: Vec<_> =
+                chunk.iter().map(|&ri| views.communique_ref(&selection.releases[ri], g)).collect();
             let vars = context! {
                 group => group.clone(),
                 communiques => Value::from_serialize(&communiques),
                 paginator => Value::from_serialize(views.paginator(&base, n + 1, chunks.len())),
             };
-            r.page(
-                "group.html",
-                &path,
-                r.page_view(&g.name, &path, None, views.group_feeds(g)),
-                vars,
-                false,
-            );
+            r.page("group.html", &path, r.page_view(&g.name, &path, None, views.group_feeds(g)), vars, false);
         }
         let entries: Vec<Entry> = per_group[gi]
             .iter()
@@ -337,18 +266,12 @@ fn render_all(r: &Renderer, selection: &Selection) -> Stats {
             },
             language: &config.language,
         };
-        r.write(
-            &format!("{base}feed.xml"),
-            feeds::rss(&info, &entries).as_bytes(),
-        );
+        r.write(&format!("{base}feed.xml"), feeds::rss(&info, &entries).as_bytes());
     });
 
     // Release list, home, group list, 404.
-    let release_chunks: Vec<&[select::ShownRelease]> = if selection.releases.is_empty() {
-        vec![&[]]
-    } else {
-        selection.releases.chunks(config.paginate_by).collect()
-    };
+    let release_chunks: Vec<&[select::ShownRelease]> =
+        if selection.releases.is_empty() { vec![&[]] } else { selection.releases.chunks(config.paginate_by).collect() };
     release_chunks.par_iter().enumerate().for_each(|(n, chunk)| {
         let path = page_path("releases/", n + 1);
         let cards: Vec<_> = chunk.iter().map(|s| views.release_card(s)).collect();
@@ -358,12 +281,8 @@ fn render_all(r: &Renderer, selection: &Selection) -> Stats {
         };
         r.page("releases.html", &path, r.page_view("Releases", &path, None, vec![site_feed(views)]), vars, false);
     });
-    let groups: Vec<_> = selection
-        .groups
-        .iter()
-        .enumerate()
-        .map(|(gi, g)| views.group(g, per_group[gi].len()))
-        .collect();
+    let groups: Vec<_> =
+        selection.groups.iter().enumerate().map(|(gi, g)| views.group(g, per_group[gi].len())).collect();
     let groups = Value::from_serialize(&groups);
     let latest: Vec<_> = selection
         .releases
@@ -372,22 +291,11 @@ fn render_all(r: &Renderer, selection: &Selection) -> Stats {
         .take(10)
         .map(|(s, g)| views.communique_ref(s, g))
         .collect();
-    let recent: Vec<_> = selection
-        .releases
-        .iter()
-        .take(5)
-        .map(|s| views.release_card(s))
-        .collect();
+    let recent: Vec<_> = selection.releases.iter().take(5).map(|s| views.release_card(s)).collect();
     let home_vars = context! {
         groups => groups.clone(), latest => Value::from_serialize(&latest), releases => Value::from_serialize(&recent),
     };
-    r.page(
-        "index.html",
-        "",
-        r.page_view(&config.title, "", None, vec![site_feed(views)]),
-        home_vars,
-        false,
-    );
+    r.page("index.html", "", r.page_view(&config.title, "", None, vec![site_feed(views)]), home_vars, false);
     r.page(
         "groups.html",
         "groups/",
@@ -395,11 +303,7 @@ fn render_all(r: &Renderer, selection: &Selection) -> Stats {
         context! { groups => groups },
         false,
     );
-    if let Some(html) = r.render(
-        "404.html",
-        r.page_view("Page not found", "404.html", None, vec![]),
-        context! {},
-    ) {
+    if let Some(html) = r.render("404.html", r.page_view("Page not found", "404.html", None, vec![]), context! {}) {
         r.write("404.html", html.as_bytes());
     }
 
@@ -427,10 +331,7 @@ fn render_all(r: &Renderer, selection: &Selection) -> Stats {
     };
     r.write("feed.xml", feeds::rss(&info, &entries).as_bytes());
 
-    r.write(
-        "sitemap.xml",
-        sitemap::sitemap(&sitemap_entries(selection, views, &per_group, &group_index)).as_bytes(),
-    );
+    r.write("sitemap.xml", sitemap::sitemap(&sitemap_entries(selection, views, &per_group, &group_index)).as_bytes());
 
     let communiques: usize = selection.releases.iter().map(|s| s.groups.len()).sum();
     Stats {
@@ -443,11 +344,7 @@ fn render_all(r: &Renderer, selection: &Selection) -> Stats {
 }
 
 fn site_feed(views: &Views) -> FeedLink {
-    FeedLink {
-        title: format!("{} (RSS)", views.config.title),
-        url: views.url("feed.xml"),
-        mime: "application/rss+xml",
-    }
+    FeedLink { title: format!("{} (RSS)", views.config.title), url: views.url("feed.xml"), mime: "application/rss+xml" }
 }
 
 /// Every indexable page: not 404, not draft or scheduled pages (they carry `noindex`).
@@ -457,10 +354,7 @@ fn sitemap_entries(
     per_group: &[Vec<usize>],
     _index: &HashMap<&str, usize>,
 ) -> Vec<SitemapEntry> {
-    let page = |path: &str, lastmod: Option<String>| SitemapEntry {
-        url: views.url(path),
-        lastmod,
-    };
+    let page = |path: &str, lastmod: Option<String>| SitemapEntry { url: views.url(path), lastmod };
     let pages_of = |n: usize| n.div_ceil(views.config.paginate_by).max(1);
     let mut entries = vec![page("", None)];
     for n in 1..=pages_of(selection.releases.len()) {
@@ -472,20 +366,13 @@ fn sitemap_entries(
             entries.push(page(&page_path(&group_path(&g.id), n), None));
         }
     }
-    let mut releases: Vec<_> = selection
-        .releases
-        .iter()
-        .filter(|s| s.marker.is_none())
-        .collect();
+    let mut releases: Vec<_> = selection.releases.iter().filter(|s| s.marker.is_none()).collect();
     releases.sort_by(|a, b| a.release.slug.cmp(&b.release.slug));
     for s in releases {
         let day = s.release.publish_at.strftime("%Y-%m-%d").to_string();
         entries.push(page(&release_path(&s.release.slug), Some(day.clone())));
         for g in &s.groups {
-            entries.push(page(
-                &communique_path(&s.release.slug, &g.id),
-                Some(day.clone()),
-            ));
+            entries.push(page(&communique_path(&s.release.slug, &g.id), Some(day.clone())));
         }
     }
     entries
@@ -498,17 +385,11 @@ fn assets(root: &Path, site: &Site, staging: &Staging, r: &Renderer) {
         files.insert(name.to_string(), text.as_bytes().to_vec());
     }
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    for dir in [
-        root.join("themes").join(&site.config.theme).join("static"),
-        root.join("static"),
-    ] {
+    for dir in [root.join("themes").join(&site.config.theme).join("static"), root.join("static")] {
         if !dir.is_dir() {
             continue;
         }
-        for entry in walkdir::WalkDir::new(&dir)
-            .follow_links(true)
-            .sort_by_file_name()
-        {
+        for entry in walkdir::WalkDir::new(&dir).follow_links(true).sort_by_file_name() {
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
@@ -522,12 +403,7 @@ fn assets(root: &Path, site: &Site, staging: &Staging, r: &Renderer) {
                 }
             };
             let rel_site = crate::content::relative(root, entry.path());
-            if entry.path_is_symlink()
-                && !entry
-                    .path()
-                    .canonicalize()
-                    .is_ok_and(|t| t.starts_with(&canonical_root))
-            {
+            if entry.path_is_symlink() && !entry.path().canonicalize().is_ok_and(|t| t.starts_with(&canonical_root)) {
                 r.fail(Diagnostic::error(
                     rel_site,
                     Pos::START,
@@ -543,23 +419,13 @@ fn assets(root: &Path, site: &Site, staging: &Staging, r: &Renderer) {
                 Ok(bytes) => {
                     files.insert(crate::content::relative(&dir, entry.path()), bytes);
                 }
-                Err(e) => r.fail(Diagnostic::error(
-                    rel_site,
-                    Pos::START,
-                    "io",
-                    format!("cannot read: {e}"),
-                )),
+                Err(e) => r.fail(Diagnostic::error(rel_site, Pos::START, "io", format!("cannot read: {e}"))),
             }
         }
     }
     for (rel, bytes) in files {
         if let Err(e) = staging.write(&rel, &bytes) {
-            r.fail(Diagnostic::error(
-                rel,
-                Pos::START,
-                "io",
-                format!("cannot write: {e}"),
-            ));
+            r.fail(Diagnostic::error(rel, Pos::START, "io", format!("cannot write: {e}")));
         }
     }
 }

@@ -7,7 +7,9 @@ pub struct SitemapEntry {
 }
 
 pub fn sitemap(entries: &[SitemapEntry]) -> String {
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for e in entries {
         xml.push_str("  <url>\n    <loc>");
         xml.push_str(&escape(&e.url));
@@ -24,11 +26,7 @@ pub fn sitemap(entries: &[SitemapEntry]) -> String {
 }
 
 pub fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&apos;")
 }
 
 #[cfg(test)]
@@ -37,10 +35,8 @@ mod tests {
 
     #[test]
     fn escapes_urls() {
-        let xml = sitemap(&[SitemapEntry {
-            url: "https://x.example/?a=1&b=<2>".into(),
-            lastmod: Some("2026-11-21".into()),
-        }]);
+        let xml =
+            sitemap(&[SitemapEntry { url: "https://x.example/?a=1&b=<2>".into(), lastmod: Some("2026-11-21".into()) }]);
         assert!(xml.contains("<loc>https://x.example/?a=1&amp;b=&lt;2&gt;</loc>"));
         assert!(xml.contains("<lastmod>2026-11-21</lastmod>"));
     }

@@ -7,49 +7,19 @@ use std::path::{Path, PathBuf};
 
 /// The built-in theme, embedded so that a site needs no theme of its own.
 pub const BUILT_IN: &[(&str, &str)] = &[
-    (
-        "base.html",
-        include_str!("../../themes/default/templates/base.html"),
-    ),
-    (
-        "index.html",
-        include_str!("../../themes/default/templates/index.html"),
-    ),
-    (
-        "releases.html",
-        include_str!("../../themes/default/templates/releases.html"),
-    ),
-    (
-        "release.html",
-        include_str!("../../themes/default/templates/release.html"),
-    ),
-    (
-        "communique.html",
-        include_str!("../../themes/default/templates/communique.html"),
-    ),
-    (
-        "groups.html",
-        include_str!("../../themes/default/templates/groups.html"),
-    ),
-    (
-        "group.html",
-        include_str!("../../themes/default/templates/group.html"),
-    ),
-    (
-        "404.html",
-        include_str!("../../themes/default/templates/404.html"),
-    ),
-    (
-        "review.html",
-        include_str!("../../themes/default/templates/review.html"),
-    ),
+    ("base.html", include_str!("../../themes/default/templates/base.html")),
+    ("index.html", include_str!("../../themes/default/templates/index.html")),
+    ("releases.html", include_str!("../../themes/default/templates/releases.html")),
+    ("release.html", include_str!("../../themes/default/templates/release.html")),
+    ("communique.html", include_str!("../../themes/default/templates/communique.html")),
+    ("groups.html", include_str!("../../themes/default/templates/groups.html")),
+    ("group.html", include_str!("../../themes/default/templates/group.html")),
+    ("404.html", include_str!("../../themes/default/templates/404.html")),
+    ("review.html", include_str!("../../themes/default/templates/review.html")),
 ];
 
 /// The built-in theme's static files, copied to the output root.
-pub const BUILT_IN_STATIC: &[(&str, &str)] = &[(
-    "style.css",
-    include_str!("../../themes/default/static/style.css"),
-)];
+pub const BUILT_IN_STATIC: &[(&str, &str)] = &[("style.css", include_str!("../../themes/default/static/style.css"))];
 
 /// Joins a template name to the theme folder, refusing `..`, hidden segments and
 /// backslashes (as minijinja's own path loader does).
@@ -74,11 +44,7 @@ pub struct Theme {
 
 impl Theme {
     pub fn new(root: &Path, name: &str) -> Self {
-        Theme {
-            name: name.to_string(),
-            dir: root.join("themes").join(name),
-            root: root.to_path_buf(),
-        }
+        Theme { name: name.to_string(), dir: root.join("themes").join(name), root: root.to_path_buf() }
     }
 
     /// The site's override of `template`, if it has one inside the site.
@@ -88,10 +54,7 @@ impl Theme {
             return None;
         }
         let root = self.root.canonicalize().ok()?;
-        path.canonicalize()
-            .ok()
-            .filter(|p| p.starts_with(&root))
-            .map(|_| path)
+        path.canonicalize().ok().filter(|p| p.starts_with(&root)).map(|_| path)
     }
 
     /// The path a diagnostic names for `template`.
@@ -114,10 +77,7 @@ impl Theme {
                     )
                 });
             }
-            Ok(BUILT_IN
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, text)| text.to_string()))
+            Ok(BUILT_IN.iter().find(|(n, _)| *n == name).map(|(_, text)| text.to_string()))
         });
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
         env
@@ -125,10 +85,7 @@ impl Theme {
 
     /// Compiles every template, so that `check` reports template errors without a build.
     pub fn check(&self, env: &Environment<'static>) -> Vec<Diagnostic> {
-        BUILT_IN
-            .iter()
-            .filter_map(|(name, _)| env.get_template(name).err().map(|e| self.diagnostic(&e)))
-            .collect()
+        BUILT_IN.iter().filter_map(|(name, _)| env.get_template(name).err().map(|e| self.diagnostic(&e))).collect()
     }
 
     /// A template error as `path:line:col: error: …`.
@@ -143,11 +100,6 @@ impl Theme {
             message.push_str(&format!(" ({inner})"));
             source = inner.source();
         }
-        Diagnostic::error(
-            self.display_path(name),
-            Pos::new(error.line().unwrap_or(1), 1),
-            "template",
-            message,
-        )
+        Diagnostic::error(self.display_path(name), Pos::new(error.line().unwrap_or(1), 1), "template", message)
     }
 }
