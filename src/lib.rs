@@ -5,6 +5,7 @@
 //! The pipeline reads in one direction: `content` (files → [`model::Site`]) →
 //! [`select`] (what a build shows) → [`render`] (pages, feeds) → [`output`] (the one writer).
 
+pub mod build;
 pub mod cli;
 pub mod config;
 pub mod content;
@@ -16,3 +17,4 @@ pub mod output;
 pub mod render;
 pub mod scaffold;
 pub mod select;
+pub mod serve;

@@ -1,10 +1,9 @@
 //! `communique build`: the portal for one audience, written atomically.
 
 use super::RootArg;
+use crate::build::{self, Request};
 use crate::diagnostics::{self, Format};
 use crate::model::Audience;
-use crate::output::{self, Staging};
-use crate::render::{self, Options};
 use crate::select::Mode;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -53,65 +52,41 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             )));
         }
     }
-    let root = &args.root.root;
-    let loaded = crate::content::load(root);
-    let errors: Vec<_> = loaded.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
-    let Some(mut site) = loaded.site.filter(|_| errors.is_empty()) else {
-        diagnostics::print(&errors, Format::Text);
-        eprintln!(
-            "build failed: {} error{}; the output was not touched",
-            errors.len(),
-            super::check::plural(errors.len())
-        );
-        return Ok(ExitCode::from(1));
+    let request = Request {
+        root: &args.root.root,
+        output: args.output.clone(),
+        base_url: args.base_url.clone(),
+        mode: Mode::Publish { drafts: args.drafts, future: args.future },
+        audience: match args.audience {
+            AudienceArg::Public => Audience::Public,
+            AudienceArg::Internal => Audience::Internal,
+        },
+        now,
     };
-    let warnings = loaded.diagnostics.len() - errors.len();
-    if let Some(url) = &args.base_url {
-        site.config.base_url = crate::config::with_trailing_slash(url);
-    }
-    let audience = match args.audience {
-        AudienceArg::Public => Audience::Public,
-        AudienceArg::Internal => Audience::Internal,
-    };
-    let output_dir = args.output.clone().unwrap_or_else(|| {
-        root.join(match audience {
-            Audience::Public => &site.config.output_dir,
-            Audience::Internal => &site.config.internal_output_dir,
-        })
-    });
-    if let Err(message) = output::check_output_dir(root, &output_dir) {
-        eprintln!("error: {message}");
-        return Ok(ExitCode::from(1));
-    }
-    let staging = Staging::begin(&output_dir)?;
-    let options = Options { mode: Mode::Publish { drafts: args.drafts, future: args.future }, audience, now };
-    let stats = match render::build(root, &site, &options, &staging) {
-        Ok(stats) => stats,
+    match build::build(&request) {
+        Ok(built) => {
+            let s = built.stats;
+            let note = match built.warnings {
+                0 => String::new(),
+                n => format!(" ({n} warning{}: run `communique check`)", super::check::plural(n)),
+            };
+            println!(
+                "{} groups, {} releases, {} communiques, {} feeds, {} files in {} ms → {}{note}",
+                s.groups,
+                s.releases,
+                s.communiques,
+                s.feeds,
+                s.files,
+                started.elapsed().as_millis(),
+                built.output.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Err(errors) => {
             diagnostics::print(&errors, Format::Text);
-            eprintln!(
-                "build failed: {} error{}; the output was not touched",
-                errors.len(),
-                super::check::plural(errors.len())
-            );
-            return Ok(ExitCode::from(1));
+            let n = errors.len();
+            eprintln!("build failed: {n} error{}; the output was not touched", super::check::plural(n));
+            Ok(ExitCode::from(1))
         }
-    };
-    staging.commit()?;
-    let note = if warnings > 0 {
-        format!(" ({warnings} warning{}: run `communique check`)", super::check::plural(warnings))
-    } else {
-        String::new()
-    };
-    println!(
-        "{} groups, {} releases, {} communiques, {} feeds, {} files in {} ms → {}{note}",
-        stats.groups,
-        stats.releases,
-        stats.communiques,
-        stats.feeds,
-        stats.files,
-        started.elapsed().as_millis(),
-        output_dir.display()
-    );
-    Ok(ExitCode::SUCCESS)
+    }
 }

@@ -132,6 +132,24 @@ impl Renderer<'_, '_> {
     }
 }
 
+/// The variables every template receives: `site`, `build`, `urls` (docs/themes.md).
+fn base_context(config: &crate::config::SiteConfig, audience: Audience, preview: bool) -> Value {
+    context! {
+        site => context! {
+            title => config.title, description => config.description, language => config.language,
+            base_url => config.base_url, timezone => config.timezone,
+        },
+        build => context! {
+            audience => audience, preview => preview,
+            generator => format!("communique {}", env!("CARGO_PKG_VERSION")),
+        },
+        urls => context! {
+            home => config.url(""), releases => config.url("releases/"), groups => config.url("groups/"),
+            feed => config.url("feed.xml"), style => config.url("style.css"),
+        },
+    }
+}
+
 /// Renders the whole portal for one build into `staging`.
 pub fn build(root: &Path, site: &Site, options: &Options, staging: &Staging) -> Result<Stats, Vec<Diagnostic>> {
     let selection = select::select(site, options.mode, options.audience, options.now);
@@ -142,20 +160,7 @@ pub fn build(root: &Path, site: &Site, options: &Options, staging: &Staging) -> 
     if !template_errors.is_empty() {
         return Err(template_errors);
     }
-    let base = context! {
-        site => context! {
-            title => config.title, description => config.description, language => config.language,
-            base_url => config.base_url, timezone => config.timezone,
-        },
-        build => context! {
-            audience => options.audience, preview => options.mode == Mode::Preview,
-            generator => format!("communique {}", env!("CARGO_PKG_VERSION")),
-        },
-        urls => context! {
-            home => config.url(""), releases => config.url("releases/"), groups => config.url("groups/"),
-            feed => config.url("feed.xml"), style => config.url("style.css"),
-        },
-    };
+    let base = base_context(config, options.audience, options.mode == Mode::Preview);
     let views = Views {
         selection: &selection,
         config,
@@ -427,5 +432,26 @@ fn assets(root: &Path, site: &Site, staging: &Staging, r: &Renderer) {
         if let Err(e) = staging.write(&rel, &bytes) {
             r.fail(Diagnostic::error(rel, Pos::START, "io", format!("cannot write: {e}")));
         }
+    }
+}
+
+/// The deployment manager's `/_review/` page, rendered with the theme's `review.html`.
+/// On a template error the page shows the error instead: the preview must stay up.
+pub fn review_page(root: &Path, site: &Site, review: &impl Serialize, now: jiff::Timestamp) -> String {
+    let config = &site.config;
+    let theme = Theme::new(root, &config.theme);
+    let env = theme.environment();
+    let ctx = context! {
+        page => PageView { title: "Review".into(), url: config.url("_review/"), noindex: true, banner: None, feeds: vec![] },
+        review => Value::from_serialize(review),
+        now => context::date_view(now, config),
+    };
+    let ctx = minijinja::value::merge_maps([ctx, base_context(config, Audience::Internal, true)]);
+    match env.get_template("review.html").and_then(|t| t.render(ctx)) {
+        Ok(html) => html,
+        Err(e) => format!(
+            "<!doctype html><title>Review</title><body><pre>{}</pre></body>",
+            templates::escape_html(&theme.diagnostic(&e).to_string())
+        ),
     }
 }

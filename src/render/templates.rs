@@ -34,6 +34,22 @@ fn safe_join(base: &Path, template: &str) -> Option<PathBuf> {
     Some(path)
 }
 
+/// Escapes text for HTML content and quoted attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Where the site's own templates are, if it has any.
 #[derive(Clone)]
 pub struct Theme {
@@ -80,6 +96,17 @@ impl Theme {
             Ok(BUILT_IN.iter().find(|(n, _)| *n == name).map(|(_, text)| text.to_string()))
         });
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
+        env.set_formatter(|out, state, value| {
+            // minijinja's HTML escaping also escapes `/`, which turns every URL into
+            // `https:&#x2f;&#x2f;…`: valid, but unreadable in the page source. Escape
+            // what HTML needs escaped, nothing more.
+            match value.as_str() {
+                Some(text) if state.auto_escape() == minijinja::AutoEscape::Html && !value.is_safe() => {
+                    out.write_str(&escape_html(text)).map_err(minijinja::Error::from)
+                }
+                _ => minijinja::escape_formatter(out, state, value),
+            }
+        });
         env
     }
 
