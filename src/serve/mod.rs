@@ -226,10 +226,8 @@ fn handle(request: tiny_http::Request, shared: &Arc<Shared>) {
         (!errors.is_empty()).then(|| http::overlay(&errors))
     };
     if !*shared.built.read().expect("built lock") {
-        let page = format!(
-            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed</title></head><body><h1>The site does not build yet</h1></body></html>"
-        );
-        respond_html(request, 500, &http::inject(&page, overlay.as_deref()));
+        let page = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed</title></head><body><h1>The site does not build yet</h1></body></html>";
+        respond_html(request, 500, &http::inject(page, overlay.as_deref()));
         return;
     }
     if path == "/_review" || path == "/_review/" {
