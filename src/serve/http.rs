@@ -52,7 +52,9 @@ pub fn content_type(path: &Path) -> &'static str {
 }
 
 /// The script every preview page gets: reload when the server says the site changed.
-pub const LIVE_RELOAD: &str = r#"<script>(function(){var s=new EventSource("/_livereload");s.onmessage=function(e){if(e.data==="reload"){location.reload();}};})();</script>"#;
+/// `data-live-reload` on `<html>` tells whoever looks (a test, a curious author) that
+/// the page is listening.
+pub const LIVE_RELOAD: &str = r#"<script>(function(){var s=new EventSource("/_livereload");s.onopen=function(){document.documentElement.dataset.liveReload="connected";};s.onmessage=function(e){if(e.data==="reload"){location.reload();}};})();</script>"#;
 
 /// Adds the live-reload script and, when the last rebuild failed, an overlay with its
 /// diagnostics, just before `</body>`.
