@@ -5,7 +5,7 @@
 use crate::content::Source;
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::hierarchy::Hierarchy;
-use crate::model::{Release, Site, Status};
+use crate::model::{Release, Site, StakeholderGroup, Status};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 pub fn warnings(site: &Site, sources: &HashMap<String, Source>, now: jiff::Timestamp) -> Vec<Diagnostic> {
@@ -91,22 +91,17 @@ fn release_warnings(
             }
         }
     }
-    let affected = site.groups.iter().filter(|g| g.components.iter().any(|c| release.components.contains(c)));
-    for group in affected {
-        if !groups.contains(&group.id.as_str()) {
-            let shared: Vec<&str> =
-                group.components.iter().filter(|c| release.components.contains(c)).map(String::as_str).collect();
-            out.push(source.warning_at_key(
-                "components",
-                "unreached-affected-group",
-                format!(
-                    "`{}` uses {} that this release changes, but no feature reaches it: add `{}` to a feature's `groups`",
-                    group.id,
-                    shared.join(", "),
-                    group.id
-                ),
-            ));
-        }
+    for (group, shared) in affected_unreached(site, release, groups) {
+        out.push(source.warning_at_key(
+            "components",
+            "unreached-affected-group",
+            format!(
+                "`{}` uses {} that this release changes, but no feature reaches it: add `{}` to a feature's `groups`",
+                group.id,
+                shared.join(", "),
+                group.id
+            ),
+        ));
     }
     if release.publish_at < release.deployed_at {
         out.push(source.warning_at_value(
@@ -122,6 +117,25 @@ fn release_warnings(
             "this release is still in `review` but its `publish_at` has passed: approve it (`status: approved`) or move `publish_at`",
         ));
     }
+}
+
+/// The groups affected by `release` (SPEC §4: their `components` meet the release's) that
+/// are not among `groups`, the release's groups; each with the components they share, in
+/// the group's order.
+pub fn affected_unreached<'s>(
+    site: &'s Site,
+    release: &Release,
+    groups: &[&str],
+) -> Vec<(&'s StakeholderGroup, Vec<&'s str>)> {
+    site.groups
+        .iter()
+        .filter(|g| !groups.contains(&g.id.as_str()))
+        .filter_map(|g| {
+            let shared: Vec<&str> =
+                g.components.iter().filter(|c| release.components.contains(c)).map(String::as_str).collect();
+            (!shared.is_empty()).then_some((g, shared))
+        })
+        .collect()
 }
 
 fn long_summary(site: &Site, source: &Source, path: &str, summary: &str, out: &mut Vec<Diagnostic>) {

@@ -74,13 +74,17 @@ fn hierarchy_rules(
             seen.push(&g.id);
             current = g.parent.as_deref().and_then(|p| h.get(p));
         }
-        if group.audience == Audience::Public && parent_group.audience == Audience::Internal {
+        // Any internal ancestor, not only the parent: a public group under a public
+        // group under an internal one would publish what the internal one receives.
+        let internal_ancestor =
+            h.chain(&group.id).into_iter().skip(1).find(|a| h.get(a).is_some_and(|g| g.audience == Audience::Internal));
+        if let (Audience::Public, Some(ancestor)) = (group.audience, internal_ancestor) {
             out.push(Diagnostic::error(
                 &group.path,
                 source.key("parent"),
                 "public-under-internal",
                 format!(
-                    "the public group `{}` is under the internal group `{parent}`, so it would publish internal communiques: add `audience: internal` or choose a public parent",
+                    "the public group `{}` is under the internal group `{ancestor}`, so it would publish internal communiques: add `audience: internal` or choose a public parent",
                     group.id
                 ),
             ));

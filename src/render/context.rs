@@ -156,6 +156,8 @@ pub struct ConstraintGroup {
 pub struct CommuniqueView<'a> {
     pub url: String,
     pub title: &'a str,
+    /// Markdown source, for `<meta name="description">`.
+    pub summary: &'a str,
     pub summary_html: String,
     pub marker: Option<Marker>,
     pub features: Vec<CommuniqueFeature<'a>>,
@@ -379,9 +381,11 @@ impl<'s, 'a> Views<'s, 'a> {
                 (!items.is_empty()).then(|| ConstraintGroup { kind: kind.as_str(), label: kind.label(), items })
             })
             .collect();
+        let summary = h.inherited(&r.handwritten, &g.id).and_then(|p| p.summary.as_deref()).unwrap_or(&r.summary);
         CommuniqueView {
             url: card.url,
             title: card.title,
+            summary,
             summary_html: card.summary_html,
             marker: shown.marker,
             features,

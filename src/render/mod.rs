@@ -145,7 +145,7 @@ fn base_context(config: &crate::config::SiteConfig, audience: Audience, preview:
         },
         urls => context! {
             home => config.url(""), releases => config.url("releases/"), groups => config.url("groups/"),
-            feed => config.url("feed.xml"), style => config.url("style.css"),
+            feed => config.url("feed.xml"), style => config.url("style.css"), review => config.url("_review/"),
         },
     }
 }
@@ -212,7 +212,7 @@ fn render_all(r: &Renderer, selection: &Selection) -> Stats {
             let gi = group_index[g.id.as_str()];
             let communique = views.communique(shown, g);
             let cpath = communique_path(&shown.release.slug, &g.id);
-            let title = format!("{} — {}", communique.title, g.name);
+            let title = communique.title.to_string();
             let vars = context! {
                 release => release.clone(),
                 group => Value::from_serialize(views.group(g, per_group[gi].len())),
