@@ -16,6 +16,8 @@ pub struct Request<'a> {
     pub mode: Mode,
     pub audience: Audience,
     pub now: jiff::Timestamp,
+    /// `--emails DIR`: also write one `.eml` per communique there.
+    pub emails: Option<PathBuf>,
 }
 
 pub struct Built {
@@ -33,7 +35,8 @@ pub fn build(request: &Request) -> Result<Built, Vec<Diagnostic>> {
     let Some(mut site) = loaded.site.filter(|_| errors.is_empty()) else {
         return Err(errors);
     };
-    let warnings = loaded.diagnostics.len();
+    // Warnings do not stop a build, but its summary line says how many `check` will show.
+    let warnings = loaded.diagnostics.len() + crate::lint::warnings(&site, &loaded.sources, request.now).len();
     if let Some(url) = &request.base_url {
         site.config.base_url = crate::config::with_trailing_slash(url);
     }
@@ -46,8 +49,18 @@ pub fn build(request: &Request) -> Result<Built, Vec<Diagnostic>> {
     let fail = |message: String| vec![Diagnostic::error("site.toml", crate::diagnostics::Pos::START, "io", message)];
     output::check_output_dir(request.root, &output).map_err(fail)?;
     let staging = Staging::begin(&output).map_err(|e| fail(format!("cannot prepare `{}`: {e}", output.display())))?;
+    let emails = match &request.emails {
+        Some(dir) => {
+            output::check_output_dir(request.root, dir).map_err(fail)?;
+            Some(Staging::begin(dir).map_err(|e| fail(format!("cannot prepare `{}`: {e}", dir.display())))?)
+        }
+        None => None,
+    };
     let options = Options { mode: request.mode, audience: request.audience, now: request.now };
-    let stats = render::build(request.root, &site, &options, &staging)?;
+    let stats = render::build(request.root, &site, &options, &staging, emails.as_ref())?;
     staging.commit().map_err(|e| fail(format!("cannot write `{}`: {e}", output.display())))?;
+    if let (Some(emails), Some(dir)) = (emails, &request.emails) {
+        emails.commit().map_err(|e| fail(format!("cannot write `{}`: {e}", dir.display())))?;
+    }
     Ok(Built { stats, output, warnings, site, sources: loaded.sources })
 }

@@ -31,6 +31,9 @@ pub struct Args {
     /// The moment to build for (RFC 3339); default SOURCE_DATE_EPOCH, else the clock
     #[arg(long)]
     pub now: Option<String>,
+    /// Also write one mail-ready message per communique to DIR/<slug>/<group>.eml
+    #[arg(long, value_name = "DIR")]
+    pub emails: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -62,16 +65,27 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             AudienceArg::Internal => Audience::Internal,
         },
         now,
+        emails: args.emails.clone(),
     };
     match build::build(&request) {
         Ok(built) => {
-            let s = built.stats;
+            let s = &built.stats;
+            if !s.groups_without_email.is_empty() {
+                eprintln!(
+                    "note: no e-mails for {} (no `email` in their group file)",
+                    s.groups_without_email.iter().map(|g| format!("`{g}`")).collect::<Vec<_>>().join(", ")
+                );
+            }
+            let emails = match &args.emails {
+                Some(dir) => format!(", {} e-mails → {}", s.emails, dir.display()),
+                None => String::new(),
+            };
             let note = match built.warnings {
                 0 => String::new(),
                 n => format!(" ({n} warning{}: run `communique check`)", super::check::plural(n)),
             };
             println!(
-                "{} groups, {} releases, {} communiques, {} feeds, {} files in {} ms → {}{note}",
+                "{} groups, {} releases, {} communiques, {} feeds, {} files in {} ms → {}{emails}{note}",
                 s.groups,
                 s.releases,
                 s.communiques,

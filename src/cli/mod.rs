@@ -3,6 +3,7 @@
 mod build;
 mod check;
 mod init;
+mod review;
 mod serve;
 
 use clap::{Parser, Subcommand};
@@ -28,6 +29,8 @@ pub enum Command {
     Build(build::Args),
     /// Report every error and warning in the site's content
     Check(check::Args),
+    /// The deployment manager's consolidated view of every release × group
+    Review(review::Args),
     /// Preview the site with live reload: drafts and scheduled communiques shown, marked
     Serve(serve::Args),
 }
@@ -37,6 +40,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Init(args) => init::run(args),
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
+        Command::Review(args) => review::run(args),
         Command::Serve(args) => serve::run(args),
     }
 }

@@ -131,7 +131,7 @@ pub fn typed<T: DeserializeOwned>(map: Mapping) -> Result<T, (String, String)> {
 }
 
 fn humanize_type_error(message: &str) -> String {
-    message
+    let mut message = message
         .replace("invalid type: ", "found ")
         .replace("a sequence", "a list")
         .replace("sequence", "a list")
@@ -139,6 +139,14 @@ fn humanize_type_error(message: &str) -> String {
         .replace("struct ", "")
         .replace("a map", "a mapping of `field: value` lines")
         .replace("expected map", "expected a mapping of `field: value` lines")
+        .replace("found map", "found a mapping of `field: value` lines");
+    // serde names the Rust type it wanted (`RawFeature`); to an author that is a mapping.
+    while let Some(at) = message.find("expected Raw") {
+        let name = at + "expected ".len();
+        let end = message[name..].find(|c: char| !c.is_ascii_alphanumeric()).map_or(message.len(), |e| name + e);
+        message.replace_range(at..end, "expected a mapping of `field: value` lines");
+    }
+    message
 }
 
 /// Where each key and value of a YAML text is. Paths are dotted: `features.0.groups.1`.
@@ -321,6 +329,18 @@ mod tests {
             bomb.push_str(&format!("b{i}: &b{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
         }
         assert!(parse_mapping(&bomb).is_err());
+    }
+
+    #[test]
+    fn type_errors_use_the_authors_words() {
+        assert_eq!(
+            humanize_type_error("invalid type: string \"a\", expected struct RawFeature"),
+            "found string \"a\", expected a mapping of `field: value` lines"
+        );
+        assert_eq!(
+            humanize_type_error("invalid type: map, expected a sequence"),
+            "found a mapping of `field: value` lines, expected a list"
+        );
     }
 
     #[test]

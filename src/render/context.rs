@@ -57,8 +57,14 @@ pub struct GroupView<'a> {
     pub communique_count: usize,
 }
 
+/// `how`, `when`, `where`, `permissions`: the Markdown source (for plain-text mail);
+/// `*_html`: rendered.
 #[derive(Serialize)]
 pub struct AccessView {
+    pub how: String,
+    pub when: String,
+    pub r#where: String,
+    pub permissions: String,
     pub how_html: String,
     pub when_html: String,
     pub where_html: String,
@@ -133,6 +139,7 @@ pub struct ReleaseView<'a> {
     pub features: Vec<FeatureView<'a>>,
     pub communiques: Vec<CommuniqueRef<'a>>,
     pub access: Vec<GroupAccessView<'a>>,
+    pub windows: Vec<WindowView<'a>>,
     pub constraints: Vec<ConstraintView<'a>>,
 }
 
@@ -140,16 +147,30 @@ pub struct ReleaseView<'a> {
 pub struct CommuniqueFeature<'a> {
     pub id: &'a str,
     pub title: &'a str,
+    pub summary: &'a str,
     pub summary_html: String,
+    pub value: &'a str,
     pub value_html: String,
     pub url: String,
 }
 
 #[derive(Serialize)]
-pub struct ConstraintGroup {
+pub struct ConstraintGroup<'a> {
     pub kind: &'static str,
     pub label: &'static str,
     pub items: Vec<String>,
+    /// The same texts as Markdown source, for plain-text mail.
+    pub texts: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct WindowView<'a> {
+    pub title: &'a str,
+    pub kind: crate::model::WindowKind,
+    pub start: DateView,
+    pub end: DateView,
+    /// Empty when the window concerns every group of the release.
+    pub groups: Vec<GroupRef<'a>>,
 }
 
 #[derive(Serialize)]
@@ -162,7 +183,9 @@ pub struct CommuniqueView<'a> {
     pub marker: Option<Marker>,
     pub features: Vec<CommuniqueFeature<'a>>,
     pub access: Option<AccessView>,
-    pub constraints: Vec<ConstraintGroup>,
+    pub windows: Vec<WindowView<'a>>,
+    pub constraints: Vec<ConstraintGroup<'a>>,
+    pub handwritten: Option<&'a str>,
     pub handwritten_html: Option<String>,
     pub contacts: &'a [String],
 }
@@ -182,12 +205,24 @@ pub struct Views<'s, 'a> {
     pub markdown: Markdown,
 }
 
+/// File, label and type of each channel a group has.
+pub const GROUP_CHANNELS: [(&str, &str, &str); 4] = [
+    ("feed.xml", "RSS", "application/rss+xml"),
+    ("atom.xml", "Atom", "application/atom+xml"),
+    ("feed.json", "JSON Feed", "application/feed+json"),
+    ("calendar.ics", "Calendar", "text/calendar"),
+];
+
 pub fn release_path(slug: &str) -> String {
     format!("releases/{slug}/")
 }
 
 pub fn communique_path(slug: &str, group: &str) -> String {
     format!("releases/{slug}/{group}/")
+}
+
+pub fn product_path(slug: &str) -> String {
+    format!("products/{slug}/")
 }
 
 pub fn group_path(id: &str) -> String {
@@ -220,12 +255,22 @@ impl<'s, 'a> Views<'s, 'a> {
         self.h().get(id).filter(|g| visible(self.selection.audience, g)).map(|g| self.group_ref(g))
     }
 
+    /// Every channel of a group, RSS first (SPEC §6, §9).
     pub fn group_feeds(&self, g: &StakeholderGroup) -> Vec<FeedLink> {
-        vec![FeedLink {
-            title: format!("{} — {} (RSS)", self.config.title, g.name),
-            url: self.url(&format!("{}feed.xml", group_path(&g.id))),
-            mime: "application/rss+xml",
-        }]
+        let base = group_path(&g.id);
+        GROUP_CHANNELS
+            .iter()
+            .map(|(file, label, mime)| FeedLink {
+                title: format!("{} — {} ({label})", self.config.title, g.name),
+                url: self.url(&format!("{base}{file}")),
+                mime,
+            })
+            .collect()
+    }
+
+    /// The feeds a group's pages advertise with `<link rel="alternate">` (not the calendar).
+    pub fn group_alternates(&self, g: &StakeholderGroup) -> Vec<FeedLink> {
+        self.group_feeds(g).into_iter().filter(|f| f.mime != "text/calendar").collect()
     }
 
     pub fn group(&self, g: &'a StakeholderGroup, communique_count: usize) -> GroupView<'a> {
@@ -275,7 +320,12 @@ impl<'s, 'a> Views<'s, 'a> {
 
     fn access(&self, a: &Access) -> AccessView {
         let md = |t: &Option<String>| t.as_deref().map(|t| self.markdown.inline(t)).unwrap_or_default();
+        let plain = |t: &Option<String>| t.clone().unwrap_or_default();
         AccessView {
+            how: plain(&a.how),
+            when: plain(&a.when),
+            r#where: plain(&a.r#where),
+            permissions: plain(&a.permissions),
             how_html: md(&a.how),
             when_html: md(&a.when),
             where_html: md(&a.r#where),
@@ -348,6 +398,7 @@ impl<'s, 'a> Views<'s, 'a> {
             features,
             communiques: shown.groups.iter().map(|g| self.communique_ref(shown, g)).collect(),
             access,
+            windows: self.release_windows(r),
             constraints,
         }
     }
@@ -364,7 +415,9 @@ impl<'s, 'a> Views<'s, 'a> {
             .map(|f| CommuniqueFeature {
                 id: &f.id,
                 title: &f.title,
+                summary: &f.summary,
                 summary_html: self.markdown.inline(&f.summary),
+                value: h.inherited(&f.value, &g.id).map_or("", String::as_str),
                 value_html: h.inherited(&f.value, &g.id).map(|v| self.markdown.inline(v)).unwrap_or_default(),
                 url: format!("{}#{}", self.url(&release_path(&r.slug)), f.id),
             })
@@ -372,13 +425,14 @@ impl<'s, 'a> Views<'s, 'a> {
         let constraints = ConstraintKind::ALL
             .iter()
             .filter_map(|kind| {
-                let items: Vec<String> = r
+                let texts: Vec<&str> = r
                     .constraints
                     .iter()
                     .filter(|c| c.kind == *kind && h.constraint_applies(c, &g.id))
-                    .map(|c| self.markdown.inline(&c.text))
+                    .map(|c| c.text.as_str())
                     .collect();
-                (!items.is_empty()).then(|| ConstraintGroup { kind: kind.as_str(), label: kind.label(), items })
+                let items = texts.iter().map(|t| self.markdown.inline(t)).collect();
+                (!texts.is_empty()).then(|| ConstraintGroup { kind: kind.as_str(), label: kind.label(), items, texts })
             })
             .collect();
         let summary = h.inherited(&r.handwritten, &g.id).and_then(|p| p.summary.as_deref()).unwrap_or(&r.summary);
@@ -390,13 +444,54 @@ impl<'s, 'a> Views<'s, 'a> {
             marker: shown.marker,
             features,
             access: h.inherited(&r.access, &g.id).map(|a| self.access(a)),
+            windows: self.windows(r, &g.id),
             constraints,
+            handwritten: h.inherited(&r.handwritten, &g.id).map(|p| p.body.as_str()).filter(|b| !b.trim().is_empty()),
             handwritten_html: h
                 .inherited(&r.handwritten, &g.id)
                 .map(|p| self.markdown.block(&p.body))
                 .filter(|s| !s.is_empty()),
             contacts: &g.contacts,
         }
+    }
+
+    /// The maintenance and availability windows that concern group `g`.
+    pub fn windows(&self, r: &'a Release, g: &'a str) -> Vec<WindowView<'a>> {
+        r.windows
+            .iter()
+            .filter(|w| w.groups.as_ref().is_none_or(|targets| self.h().receives(g, targets)))
+            .map(|w| self.window(w, vec![]))
+            .collect()
+    }
+
+    fn window(&self, w: &'a crate::model::Window, groups: Vec<GroupRef<'a>>) -> WindowView<'a> {
+        WindowView {
+            title: &w.title,
+            kind: w.kind,
+            start: date_view(w.start, self.config),
+            end: date_view(w.end, self.config),
+            groups,
+        }
+    }
+
+    /// The windows of a release this build's audience may see, with their groups.
+    fn release_windows(&self, r: &'a Release) -> Vec<WindowView<'a>> {
+        r.windows
+            .iter()
+            .filter_map(|w| {
+                let groups = match &w.groups {
+                    None => vec![],
+                    Some(ids) => {
+                        let refs: Vec<_> = ids.iter().filter_map(|g| self.group_ref_by_id(g)).collect();
+                        if refs.is_empty() {
+                            return None; // only for groups this audience cannot see
+                        }
+                        refs
+                    }
+                };
+                Some(self.window(w, groups))
+            })
+            .collect()
     }
 
     pub fn paginator(&self, base: &str, current: usize, total: usize) -> Paginator {

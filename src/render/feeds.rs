@@ -1,13 +1,17 @@
-//! RSS 2.0 feeds (SPEC §6) with the rss crate: one per group, one for the whole site.
+//! Syndication feeds (SPEC §6, §9): RSS 2.0 (rss crate), Atom 1.0 (atom_syndication)
+//! and JSON Feed 1.1, all from the same entries, so every format carries the same items
+//! with the same permanent ids.
 
+use atom_syndication as atom;
 use rss::extension::atom::{AtomExtension, Link};
 use rss::{Category, Channel, Guid, Item};
+use serde::Serialize;
 
 /// One entry of a feed, already rendered.
 pub struct Entry {
     pub title: String,
-    /// The absolute permalink: both `link` and the `guid`, so that editing a release
-    /// never changes it.
+    /// The absolute permalink: `link`, RSS `guid`, Atom `id` and JSON Feed `id`, so that
+    /// editing a release never changes it.
     pub url: String,
     pub published: jiff::Timestamp,
     pub summary_html: String,
@@ -17,10 +21,15 @@ pub struct Entry {
 
 pub struct FeedInfo<'a> {
     pub title: String,
+    /// The page the feed belongs to.
     pub link: String,
+    /// The feed's own URL, without extension: `…/groups/x/feed` gets `.xml`, `…/atom`
+    /// gets `.xml`; the caller gives each format's full URL.
     pub self_url: String,
     pub description: String,
     pub language: &'a str,
+    /// `feed.xsl`, so that a feed opened in a browser reads as a page.
+    pub stylesheet: &'a str,
 }
 
 /// Entries must come newest first and already capped at `feed_limit`.
@@ -46,7 +55,7 @@ pub fn rss(info: &FeedInfo, entries: &[Entry]) -> String {
     channel.set_language(info.language.to_string());
     channel.set_generator(format!("communique {}", env!("CARGO_PKG_VERSION")));
     // The newest item's date, never the clock: the same input gives the same bytes.
-    channel.set_last_build_date(entries.iter().map(|e| e.published).max().map(rfc822));
+    channel.set_last_build_date(newest(entries).map(rfc822));
     channel.set_atom_ext(AtomExtension {
         links: vec![Link {
             href: info.self_url.clone(),
@@ -56,8 +65,133 @@ pub fn rss(info: &FeedInfo, entries: &[Entry]) -> String {
         }],
     });
     channel.set_items(items);
-    let xml = channel.to_string();
-    super::xml_safe(&xml)
+    let mut xml = channel.to_string();
+    // RSS's default is a permalink guid, so the rss crate leaves the attribute out;
+    // SPEC §6 (and some readers) want it spelled out.
+    for e in entries {
+        let guid = format!("<guid>{}</guid>", super::sitemap::escape(&e.url));
+        let explicit = format!("<guid isPermaLink=\"true\">{}</guid>", super::sitemap::escape(&e.url));
+        xml = xml.replacen(&guid, &explicit, 1);
+    }
+    with_stylesheet(&xml, info.stylesheet)
+}
+
+pub fn atom(info: &FeedInfo, entries: &[Entry]) -> String {
+    let link = |href: &str, rel: &str, mime: Option<&str>| atom::Link {
+        href: href.to_string(),
+        rel: rel.to_string(),
+        mime_type: mime.map(str::to_string),
+        ..Default::default()
+    };
+    let text = |s: &str| atom::Text::plain(s.to_string());
+    let html = |s: &str| atom::Text::html(s.to_string());
+    let feed = atom::Feed {
+        title: text(&info.title),
+        id: info.self_url.clone(),
+        // Atom requires `updated`; an empty feed takes the Unix epoch rather than the clock.
+        updated: fixed(newest(entries).unwrap_or(jiff::Timestamp::UNIX_EPOCH)),
+        links: vec![
+            link(&info.link, "alternate", Some("text/html")),
+            link(&info.self_url, "self", Some("application/atom+xml")),
+        ],
+        subtitle: (!info.description.is_empty()).then(|| text(&info.description)),
+        generator: Some(atom::Generator {
+            value: "communique".into(),
+            uri: None,
+            version: Some(env!("CARGO_PKG_VERSION").into()),
+        }),
+        lang: Some(info.language.to_string()),
+        entries: entries
+            .iter()
+            .map(|e| atom::Entry {
+                title: text(&e.title),
+                id: e.url.clone(),
+                updated: fixed(e.published),
+                published: Some(fixed(e.published)),
+                links: vec![link(&e.url, "alternate", Some("text/html"))],
+                summary: Some(html(&e.summary_html)),
+                content: Some(atom::Content {
+                    value: Some(e.content_html.clone()),
+                    content_type: Some("html".into()),
+                    ..Default::default()
+                }),
+                categories: vec![atom::Category { term: e.category.clone(), ..Default::default() }],
+                ..Default::default()
+            })
+            .collect(),
+        ..Default::default()
+    };
+    with_stylesheet(&feed.to_string(), info.stylesheet)
+}
+
+#[derive(Serialize)]
+struct JsonFeed<'a> {
+    version: &'static str,
+    title: &'a str,
+    home_page_url: &'a str,
+    feed_url: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    description: &'a str,
+    language: &'a str,
+    items: Vec<JsonItem<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonItem<'a> {
+    id: &'a str,
+    url: &'a str,
+    title: &'a str,
+    summary: &'a str,
+    content_html: &'a str,
+    date_published: String,
+    tags: [&'a str; 1],
+}
+
+pub fn json_feed(info: &FeedInfo, entries: &[Entry]) -> String {
+    let feed = JsonFeed {
+        version: "https://jsonfeed.org/version/1.1",
+        title: &info.title,
+        home_page_url: &info.link,
+        feed_url: &info.self_url,
+        description: &info.description,
+        language: info.language,
+        items: entries
+            .iter()
+            .map(|e| JsonItem {
+                id: &e.url,
+                url: &e.url,
+                title: &e.title,
+                summary: &e.summary_html,
+                content_html: &e.content_html,
+                date_published: e.published.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+                tags: [&e.category],
+            })
+            .collect(),
+    };
+    let mut json = serde_json::to_string_pretty(&feed).expect("a feed serializes");
+    json.push('\n');
+    json
+}
+
+fn newest(entries: &[Entry]) -> Option<jiff::Timestamp> {
+    entries.iter().map(|e| e.published).max()
+}
+
+fn fixed(ts: jiff::Timestamp) -> atom::FixedDateTime {
+    atom::FixedDateTime::parse_from_rfc3339(&ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()).expect("an RFC 3339 date")
+}
+
+/// Adds `<?xml-stylesheet?>` after the XML declaration and drops characters XML 1.0
+/// cannot carry.
+fn with_stylesheet(xml: &str, stylesheet: &str) -> String {
+    let xml = super::xml_safe(xml);
+    let pi = format!("<?xml-stylesheet type=\"text/xsl\" href=\"{}\"?>", super::sitemap::escape(stylesheet));
+    match xml.find("?>") {
+        Some(end) if xml.starts_with("<?xml") => {
+            format!("{}\n{pi}\n{}\n", &xml[..end + 2], xml[end + 2..].trim_start())
+        }
+        _ => format!("{pi}\n{xml}\n"),
+    }
 }
 
 /// RFC 822 date as RSS wants it, in UTC: `Sat, 21 Nov 2026 08:00:00 +0000`.
@@ -69,9 +203,45 @@ pub fn rfc822(ts: jiff::Timestamp) -> String {
 mod tests {
     use super::*;
 
+    fn sample() -> (FeedInfo<'static>, Vec<Entry>) {
+        let info = FeedInfo {
+            title: "Acme — Customers".into(),
+            link: "https://x.example/groups/customers/".into(),
+            self_url: "https://x.example/groups/customers/feed.xml".into(),
+            description: "What each release means for customers.".into(),
+            language: "en",
+            stylesheet: "https://x.example/feed.xsl",
+        };
+        let entries = vec![Entry {
+            title: "Payments <4.2> & more".into(),
+            url: "https://x.example/releases/p/customers/".into(),
+            published: "2026-11-21T08:00:00Z".parse().unwrap(),
+            summary_html: "<p>Refunds]]> settle</p>".into(),
+            content_html: "<h1>x</h1>".into(),
+            category: "Payments".into(),
+        }];
+        (info, entries)
+    }
+
     #[test]
     fn rfc822_dates() {
         let ts: jiff::Timestamp = "2026-11-21T08:00:00Z".parse().unwrap();
         assert_eq!(rfc822(ts), "Sat, 21 Nov 2026 08:00:00 +0000");
+    }
+
+    #[test]
+    fn every_format_parses_with_the_same_ids() {
+        let (info, entries) = sample();
+        for (name, body) in
+            [("rss", rss(&info, &entries)), ("atom", atom(&info, &entries)), ("json", json_feed(&info, &entries))]
+        {
+            let feed = feed_rs::parser::parse(body.as_bytes()).unwrap_or_else(|e| panic!("{name}: {e}\n{body}"));
+            assert_eq!(feed.entries.len(), 1, "{name}");
+            assert_eq!(feed.entries[0].id, "https://x.example/releases/p/customers/", "{name}");
+            assert_eq!(feed.entries[0].title.as_ref().unwrap().content, "Payments <4.2> & more", "{name}");
+        }
+        let xml = rss(&info, &entries);
+        assert!(xml.contains("<?xml-stylesheet type=\"text/xsl\" href=\"https://x.example/feed.xsl\"?>"));
+        assert!(xml.contains("<guid isPermaLink=\"true\">https://x.example/releases/p/customers/</guid>"), "{xml}");
     }
 }

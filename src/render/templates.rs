@@ -16,10 +16,16 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("group.html", include_str!("../../themes/default/templates/group.html")),
     ("404.html", include_str!("../../themes/default/templates/404.html")),
     ("review.html", include_str!("../../themes/default/templates/review.html")),
+    ("products.html", include_str!("../../themes/default/templates/products.html")),
+    ("product.html", include_str!("../../themes/default/templates/product.html")),
+    ("communique.txt", include_str!("../../themes/default/templates/communique.txt")),
 ];
 
 /// The built-in theme's static files, copied to the output root.
-pub const BUILT_IN_STATIC: &[(&str, &str)] = &[("style.css", include_str!("../../themes/default/static/style.css"))];
+pub const BUILT_IN_STATIC: &[(&str, &str)] = &[
+    ("style.css", include_str!("../../themes/default/static/style.css")),
+    ("feed.xsl", include_str!("../../themes/default/static/feed.xsl")),
+];
 
 /// Joins a template name to the theme folder, refusing `..`, hidden segments and
 /// backslashes (as minijinja's own path loader does).

@@ -151,6 +151,7 @@ fn rebuild(shared: &Shared, reason: &str) {
         mode: Mode::Preview,
         audience: shared.audience,
         now,
+        emails: None,
     };
     match build::build(&request) {
         Ok(built) => {

@@ -1,0 +1,75 @@
+//! `communique review`: the deployment manager's consolidated view of every release ×
+//! group, or with `--plan` the distribution plan (who is notified, how and when).
+
+use super::RootArg;
+use crate::diagnostics::{self, Format as DiagnosticFormat};
+use crate::review;
+use std::io::Write;
+use std::process::ExitCode;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned columns for a terminal, at most 120 characters wide
+    Text,
+    /// Tables to paste into a wiki page or a pull request
+    Markdown,
+    /// For scripts
+    Json,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(flatten)]
+    pub root: RootArg,
+    /// How to print the review
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Print the distribution plan instead: per group, each communique's date, state and
+    /// channels, and the group's contacts
+    #[arg(long)]
+    pub plan: bool,
+    /// The moment to review against (RFC 3339), for states and `overdue-approval`;
+    /// default SOURCE_DATE_EPOCH, else the clock
+    #[arg(long)]
+    pub now: Option<String>,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let now = match super::now(args.now.as_deref()) {
+        Ok(now) => now,
+        Err(message) => return Ok(super::usage_error(&message)),
+    };
+    let loaded = crate::content::load(&args.root.root);
+    let Some(site) = &loaded.site else {
+        // The review needs a site without errors; say what stands in the way.
+        diagnostics::print(&loaded.diagnostics, DiagnosticFormat::Text);
+        let errors = diagnostics::count_errors(&loaded.diagnostics);
+        eprintln!(
+            "{errors} error{}: fix them (see `communique check`) to review the site",
+            super::check::plural(errors)
+        );
+        return Ok(ExitCode::from(1));
+    };
+    let text = if args.plan {
+        let plan = review::plan(site, now);
+        match args.format {
+            Format::Text => review::plan_to_text(&plan),
+            Format::Markdown => review::plan_to_markdown(&plan),
+            Format::Json => review::to_json(&plan),
+        }
+    } else {
+        let review = review::review(site, &loaded.sources, now);
+        match args.format {
+            Format::Text => review::to_text(&review),
+            Format::Markdown => review::to_markdown(&review),
+            Format::Json => review::to_json(&review),
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        // `communique review | head`: the reader has what it wanted.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        Err(e) => Err(e.into()),
+    }
+}
