@@ -30,7 +30,9 @@ pub struct Built {
 
 /// Builds the site; on failure returns every error (and writes nothing).
 pub fn build(request: &Request) -> Result<Built, Vec<Diagnostic>> {
+    let phase = crate::profile::Phase::start("load and validate");
     let loaded = crate::content::load(request.root);
+    phase.end();
     let errors: Vec<_> = loaded.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
     let Some(mut site) = loaded.site.filter(|_| errors.is_empty()) else {
         return Err(errors);
@@ -58,7 +60,10 @@ pub fn build(request: &Request) -> Result<Built, Vec<Diagnostic>> {
     };
     let options = Options { mode: request.mode, audience: request.audience, now: request.now };
     let stats = render::build(request.root, &site, &options, &staging, emails.as_ref())?;
-    staging.commit().map_err(|e| fail(format!("cannot write `{}`: {e}", output.display())))?;
+    let phase = crate::profile::Phase::start("commit");
+    let committed = staging.commit();
+    phase.end();
+    committed.map_err(|e| fail(format!("cannot write `{}`: {e}", output.display())))?;
     if let (Some(emails), Some(dir)) = (emails, &request.emails) {
         emails.commit().map_err(|e| fail(format!("cannot write `{}`: {e}", dir.display())))?;
     }

@@ -112,9 +112,7 @@ impl SiteConfig {
         if !diagnostics.is_empty() {
             return Err(diagnostics);
         }
-        let raw: RawConfig = toml::Value::Table(table)
-            .try_into()
-            .map_err(|e: toml::de::Error| vec![err(Pos::START, "invalid-value", e.message().to_string())])?;
+        let raw = typed(text, table)?;
         Self::from_raw(text, raw)
     }
 
@@ -226,6 +224,56 @@ fn check_keys(text: &str, table: &toml::Table, section: Option<&str>, known: &[&
                 "unknown-field",
                 format!("unknown key `{key}`{place}{}", hint(key, known)),
             ));
+        }
+    }
+}
+
+/// The table as [`RawConfig`], with every value of the wrong type reported at its key:
+/// a bad key is set aside and the rest read again, so that one run reports them all.
+fn typed(text: &str, mut table: toml::Table) -> Result<RawConfig, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    // Each round removes one key, so the rounds are bounded by the number of keys.
+    loop {
+        match serde_path_to_error::deserialize::<_, RawConfig>(toml::Value::Table(table.clone())) {
+            Ok(raw) if errors.is_empty() => return Ok(raw),
+            Ok(_) => return Err(errors),
+            Err(e) => {
+                let path: Vec<String> = e
+                    .path()
+                    .iter()
+                    .filter_map(|s| match s {
+                        serde_path_to_error::Segment::Map { key } => Some(key.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                let pos = match path.as_slice() {
+                    [key] => key_pos(text, None, key),
+                    [section, key, ..] => key_pos(text, Some(section), key),
+                    [] => Pos::START,
+                };
+                let message = e
+                    .inner()
+                    .message()
+                    .replace("invalid type: ", "found ")
+                    .replace("invalid value: ", "found ")
+                    .replace("expected i64", "expected a whole number")
+                    .replace("expected usize", "expected a whole number, 0 or more")
+                    .replace("expected a string", "expected text")
+                    .replace("expected a boolean", "expected true or false")
+                    .replace("found sequence", "found a list")
+                    .replace("expected a map", "expected a table");
+                errors.push(Diagnostic::error(FILE, pos, "invalid-value", format!("`{}`: {message}", path.join("."))));
+                let removed = match path.as_slice() {
+                    [key] => table.remove(key).is_some(),
+                    [section, key, ..] => {
+                        table.get_mut(section).and_then(|t| t.as_table_mut()).and_then(|t| t.remove(key)).is_some()
+                    }
+                    [] => false,
+                };
+                if !removed {
+                    return Err(errors);
+                }
+            }
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod hierarchy;
 pub mod lint;
 pub mod model;
 pub mod output;
+pub mod profile;
 pub mod render;
 pub mod review;
 pub mod scaffold;

@@ -128,6 +128,13 @@ impl Staging {
         let previous = self.target.join(rel);
         let unchanged = fs::metadata(&previous).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
             && fs::read(&previous).is_ok_and(|old| old == bytes);
+        // A file written twice (a static file over a generated page) may be a hard link
+        // to the previous output by now: writing through it would change the live site.
+        // Unlink first, so every write makes a file of its own.
+        match fs::remove_file(&dest) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
         if !(unchanged && fs::hard_link(&previous, &dest).is_ok()) {
             fs::write(&dest, bytes)?;
         }
@@ -293,6 +300,23 @@ mod tests {
         assert_eq!(fs::read(out.join("index.html")).unwrap(), b"two");
         assert!(!out.join("old/index.html").exists(), "stale file of ours dropped");
         assert_eq!(fs::read_to_string(out.join("CNAME")).unwrap(), "x.example");
+    }
+
+    #[test]
+    fn rewriting_a_staged_file_never_touches_the_previous_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let first = Staging::begin(&out).unwrap();
+        first.write("index.html", b"generated").unwrap();
+        first.commit().unwrap();
+        // Unchanged, so hard-linked from the previous output; then a site's static file
+        // replaces it. The previous output must not change through the shared file.
+        let second = Staging::begin(&out).unwrap();
+        second.write("index.html", b"generated").unwrap();
+        second.write("index.html", b"from static/").unwrap();
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"generated");
+        drop(second);
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"generated");
     }
 
     #[test]

@@ -27,6 +27,12 @@ pub fn split(text: &str, required: bool) -> Result<Document<'_>, SplitError> {
         if !required {
             return Ok(Document { yaml: "", yaml_line: 1, body: text });
         }
+        if text.trim().is_empty() {
+            return Err(SplitError {
+                pos: Pos::START,
+                message: "the file is empty: write a line `---`, then YAML fields, then a line `---`".into(),
+            });
+        }
         return Err(SplitError {
             pos: Pos::START,
             message: "missing front matter: the file must start with a line `---`, then YAML fields, then a line `---`"

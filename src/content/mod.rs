@@ -51,6 +51,7 @@ pub fn load(root: &Path) -> Loaded {
     let tz = config.as_ref().map_or(jiff::tz::TimeZone::UTC, |c| c.tz.clone());
 
     let files = discover(root, &mut diagnostics);
+    check_links(root, &mut diagnostics);
     let release_files: std::collections::HashSet<String> = files
         .iter()
         .filter_map(|f| match &f.kind {
@@ -174,6 +175,39 @@ pub fn relative(root: &Path, path: &Path) -> String {
     rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
+/// A symbolic link that resolves outside the site (or nowhere): what it points at must
+/// never be read into a build, let alone published.
+fn link_outside(canonical_root: &Path, entry: &walkdir::DirEntry, rel: &str) -> Option<Diagnostic> {
+    let inside = entry.path().canonicalize().is_ok_and(|t| t.starts_with(canonical_root));
+    (entry.path_is_symlink() && !inside).then(|| {
+        Diagnostic::error(
+            rel,
+            Pos::START,
+            "symlink-outside-site",
+            "this symbolic link points outside the site; copy the file into the site instead of linking to it",
+        )
+    })
+}
+
+/// `themes/` and `static/` are read by the build too (templates, assets to publish):
+/// refuse their links out of the site here, so that `check` reports them as well.
+fn check_links(root: &Path, diagnostics: &mut Vec<Diagnostic>) {
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    for top in ["themes", "static"] {
+        let mut walker = walkdir::WalkDir::new(root.join(top)).follow_links(true).sort_by_file_name().into_iter();
+        while let Some(entry) = walker.next() {
+            // Unreadable entries are reported by whoever reads them (a missing folder is fine).
+            let Ok(entry) = entry else { continue };
+            if let Some(d) = link_outside(&canonical_root, &entry, &relative(root, entry.path())) {
+                diagnostics.push(d);
+                if entry.file_type().is_dir() {
+                    walker.skip_current_dir();
+                }
+            }
+        }
+    }
+}
+
 /// Finds every content file and what it is, reporting misplaced and unsafe ones.
 fn discover(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<File> {
     let content = root.join("content");
@@ -193,20 +227,12 @@ fn discover(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<File> {
             }
         };
         let rel = relative(root, entry.path());
-        if entry.path_is_symlink() {
-            let target = entry.path().canonicalize();
-            if !target.as_ref().is_ok_and(|t| t.starts_with(&canonical_root)) {
-                diagnostics.push(Diagnostic::error(
-                    &rel,
-                    Pos::START,
-                    "symlink-outside-site",
-                    "this symbolic link points outside the site; copy the file into the site instead of linking to it",
-                ));
-                if entry.file_type().is_dir() {
-                    walker.skip_current_dir();
-                }
-                continue;
+        if let Some(d) = link_outside(&canonical_root, &entry, &rel) {
+            diagnostics.push(d);
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
             }
+            continue;
         }
         if !entry.file_type().is_file() || entry.path().extension().is_none_or(|e| e != "md") {
             continue;

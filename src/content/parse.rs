@@ -134,13 +134,7 @@ fn front_matter<T: for<'de> Deserialize<'de>>(
     let mut map = match yaml::parse_mapping(&source.yaml) {
         Ok(map) => map,
         Err(e) => {
-            let code = if e.message.starts_with("invalid YAML") || e.message.contains("tab") {
-                "yaml-syntax"
-            } else {
-                "invalid-value"
-            };
-            let code = if e.message.contains("only once") { "yaml-syntax" } else { code };
-            out.push(Diagnostic::error(&source.path, source.in_file(e.pos), code, e.message));
+            out.push(Diagnostic::error(&source.path, source.in_file(e.pos), e.code, e.message));
             return None;
         }
     };
@@ -151,8 +145,14 @@ fn front_matter<T: for<'de> Deserialize<'de>>(
     let Value::Mapping(map) = value else { unreachable!("still a mapping") };
     match yaml::typed::<T>(map) {
         Ok(raw) => Some(raw),
-        Err((path, message)) => {
-            out.push(source.error_at_value(&path, "invalid-value", format!("`{}`: {message}", display_path(&path))));
+        Err(errors) => {
+            for (path, message) in errors {
+                let d = source.error_at_value(&path, "invalid-value", format!("`{}`: {message}", display_path(&path)));
+                // `nested` may have explained this very value already, in better words.
+                if !out.iter().any(|o| (&o.path, o.line, o.column) == (&d.path, d.line, d.column)) {
+                    out.push(d);
+                }
+            }
             None
         }
     }
@@ -336,6 +336,7 @@ pub fn release(
     for (i, f) in raw.features.unwrap_or_default().into_iter().enumerate() {
         let at = format!("features.{i}");
         let title = require(source, f.title, &format!("{at}.title"), "Instant refunds", out);
+        let explicit_id = non_empty(f.id.clone()).is_some();
         let id = match non_empty(f.id) {
             Some(id) if is_valid_id(&id) => id,
             Some(id) => {
@@ -359,7 +360,9 @@ pub fn release(
                 ),
             ));
         }
-        if let Some(previous) = features.iter().position(|other: &Feature| other.id == id) {
+        // A feature without a title or id has no id to compare; `missing-field` says so.
+        let comparable = explicit_id || !title.is_empty();
+        if let Some(previous) = features.iter().position(|other: &Feature| comparable && other.id == id) {
             out.push(source.error_at_key(
                 &format!("{at}.title"),
                 "duplicate-feature",

@@ -13,6 +13,8 @@ use yaml_rust2::scanner::Marker;
 #[derive(Debug)]
 pub struct YamlError {
     pub pos: Pos,
+    /// `yaml-syntax` (the text is not YAML) or `invalid-value` (YAML, but not front matter).
+    pub code: &'static str,
     pub message: String,
 }
 
@@ -22,27 +24,39 @@ pub fn parse_mapping(yaml: &str) -> Result<Mapping, YamlError> {
         if let Some((line, col)) = leading_tab(yaml) {
             return Err(YamlError {
                 pos: Pos::new(line, col),
+                code: "yaml-syntax",
                 message: "a tab indents this line; YAML indents with spaces only, so replace the tab with spaces"
                     .into(),
             });
         }
     }
     let value: Value = serde_yaml::from_str(yaml).map_err(|e| {
-        let message = explain_syntax_error(&e.to_string());
-        let reported = e.location().map_or(Pos::START, |l| Pos::new(l.line(), l.column()));
-        YamlError { pos: duplicate_position(yaml, &message).unwrap_or(reported), message }
+        let (code, message) = explain_syntax_error(&e.to_string());
+        let reported = offset_position(yaml, &e).or_else(|| e.location().map(|l| Pos::new(l.line(), l.column())));
+        let reported = reported.unwrap_or(Pos::START);
+        YamlError { pos: duplicate_position(yaml, &message, reported).unwrap_or(reported), code, message }
     })?;
     match value {
         Value::Null => Ok(Mapping::new()),
         Value::Mapping(m) => Ok(m),
         other => Err(YamlError {
             pos: Pos::START,
+            code: "invalid-value",
             message: format!(
                 "the front matter is {}, but it must be `field: value` lines, such as `title: Payments 4.2`",
                 kind_of(&other)
             ),
         }),
     }
+}
+
+/// Errors of the YAML reader (a control character, say) carry a byte offset instead of a
+/// line and column: "… at position 10".
+fn offset_position(yaml: &str, e: &serde_yaml::Error) -> Option<Pos> {
+    let offset: usize = e.to_string().rsplit_once(" at position ")?.1.trim().parse().ok()?;
+    let before = yaml.get(..offset.min(yaml.len()))?;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    Some(Pos::new(before.matches('\n').count() + 1, before[line_start..].chars().count() + 1))
 }
 
 fn leading_tab(yaml: &str) -> Option<(usize, usize)> {
@@ -52,11 +66,13 @@ fn leading_tab(yaml: &str) -> Option<(usize, usize)> {
     })
 }
 
-/// serde_yaml reports a duplicate key at its mapping; point at the second occurrence.
-fn duplicate_position(yaml: &str, message: &str) -> Option<Pos> {
-    let key = message.strip_prefix("duplicate entry with key \"")?.split('"').next()?;
+/// serde_yaml reports a duplicate key at its mapping (`features[0]: duplicate entry…`
+/// when nested); point at the second occurrence of the key at or after that place.
+fn duplicate_position(yaml: &str, message: &str, reported: Pos) -> Option<Pos> {
+    let key = message.split("duplicate entry with key \"").nth(1)?.split('"').next()?;
     yaml.lines()
         .enumerate()
+        .skip(reported.line.saturating_sub(1))
         .filter_map(|(i, line)| {
             let trimmed = line.trim_start().trim_start_matches("- ");
             let name = trimmed.split(':').next()?.trim().trim_matches(['"', '\'']);
@@ -65,16 +81,34 @@ fn duplicate_position(yaml: &str, message: &str) -> Option<Pos> {
         .nth(1)
 }
 
-fn explain_syntax_error(raw: &str) -> String {
+/// serde_yaml's message in the author's words, with the diagnostic code it deserves.
+fn explain_syntax_error(raw: &str) -> (&'static str, String) {
     // serde_yaml appends " at line L column C"; the position is ours to print.
-    let message = raw.split(" at line ").next().unwrap_or(raw).trim();
-    if message.starts_with("duplicate entry") {
-        format!("{message}: each field may appear only once; remove one of them")
+    let message = raw.split(" at line ").next().unwrap_or(raw);
+    let message = message.split(" at position ").next().unwrap_or(message).trim();
+    if message.contains("duplicate entry") {
+        ("yaml-syntax", format!("{message}: each field may appear only once; remove one of them"))
     } else if message.contains("recursion limit") || message.contains("repetition limit") {
-        format!("{message}: aliases expand too far; write the values out instead of nesting aliases")
+        ("yaml-syntax", format!("{message}: aliases expand too far; write the values out instead of nesting aliases"))
+    } else if let Some(number) = too_large_number(message) {
+        (
+            "invalid-value",
+            format!(
+                "the number {number} is out of range (whole numbers go from {} to {}); quote it if it is text: \"{number}\"",
+                i64::MIN,
+                i64::MAX
+            ),
+        )
     } else {
-        format!("invalid YAML: {message}")
+        ("yaml-syntax", format!("invalid YAML: {message}"))
     }
+}
+
+/// serde_yaml cannot hold integers beyond 64 bits: "invalid type: integer `…` as i128".
+fn too_large_number(message: &str) -> Option<&str> {
+    let rest = message.split("invalid type: integer `").nth(1)?;
+    let (number, tail) = rest.split_once('`')?;
+    (tail.starts_with(" as i128") || tail.starts_with(" as u128")).then_some(number)
 }
 
 pub fn kind_of(value: &Value) -> &'static str {
@@ -97,6 +131,17 @@ pub fn scalars_to_text(value: &mut Value, key: Option<&str>) {
         Value::Bool(b) => *value = Value::String(b.to_string()),
         Value::Sequence(items) => items.iter_mut().for_each(|v| scalars_to_text(v, None)),
         Value::Mapping(map) => {
+            // Keys too: `access: { 2024: … }` names the group `2024`.
+            if map.keys().any(|k| matches!(k, Value::Number(_) | Value::Bool(_))) {
+                *map = std::mem::take(map)
+                    .into_iter()
+                    .map(|(k, v)| match k {
+                        Value::Number(n) => (Value::String(n.to_string()), v),
+                        Value::Bool(b) => (Value::String(b.to_string()), v),
+                        k => (k, v),
+                    })
+                    .collect();
+            }
             for (k, v) in map.iter_mut() {
                 scalars_to_text(v, k.as_str());
             }
@@ -110,10 +155,78 @@ pub fn scalars_to_text(value: &mut Value, key: Option<&str>) {
     }
 }
 
-/// Deserializes a mapping into `T`. On a type error returns the dotted path of the bad
-/// field (`features.0.title`) with a message in the author's words.
-pub fn typed<T: DeserializeOwned>(map: Mapping) -> Result<T, (String, String)> {
-    serde_path_to_error::deserialize(Value::Mapping(map)).map_err(|e| {
+/// Deserializes a mapping into `T`. On type errors returns, for every bad field, its
+/// dotted path (`features.0.title`) and a message in the author's words: a bad field is
+/// set aside and the rest tried again, so that one run reports them all.
+pub fn typed<T: DeserializeOwned>(map: Mapping) -> Result<T, Vec<(String, String)>> {
+    let mut value = Value::Mapping(map);
+    let mut errors: Vec<(String, String)> = Vec::new();
+    let mut attempts: HashMap<String, usize> = HashMap::new();
+    // Each round sets one node aside, so this ends; the cap keeps a hostile file cheap.
+    for _ in 0..150 {
+        match typed_once::<T>(&value) {
+            Ok(raw) if errors.is_empty() => return Ok(raw),
+            Ok(_) => return Err(errors),
+            Err((path, message)) => {
+                let attempt = attempts.entry(path.clone()).or_default();
+                if *attempt == 0 {
+                    errors.push((path.clone(), message));
+                }
+                let set_aside = set_aside(&mut value, &path, *attempt);
+                *attempt += 1;
+                if !set_aside || errors.len() >= 50 {
+                    break;
+                }
+            }
+        }
+    }
+    Err(errors)
+}
+
+/// Sets aside the node at a dotted path so that the next round reads past it: a field is
+/// removed; a list item is replaced by an empty mapping, then by empty text (whichever
+/// its list holds), and removed only as a last resort, since that shifts the indexes of
+/// the items after it. False when there is nothing left to try.
+fn set_aside(value: &mut Value, path: &str, attempt: usize) -> bool {
+    let (parents, last) = path.rsplit_once('.').unwrap_or(("", path));
+    if last.is_empty() {
+        return false;
+    }
+    let mut node = value;
+    for part in parents.split('.').filter(|p| !p.is_empty()) {
+        let next = match node {
+            Value::Mapping(m) => m.get_mut(part),
+            Value::Sequence(items) => part.parse::<usize>().ok().and_then(|i| items.get_mut(i)),
+            _ => None,
+        };
+        match next {
+            Some(next) => node = next,
+            None => return false,
+        }
+    }
+    match node {
+        Value::Mapping(m) => attempt == 0 && m.remove(last).is_some(),
+        Value::Sequence(items) => match (last.parse::<usize>(), attempt) {
+            (Ok(i), 0) if i < items.len() => {
+                items[i] = Value::Mapping(Mapping::new());
+                true
+            }
+            (Ok(i), 1) if i < items.len() => {
+                items[i] = Value::String(String::new());
+                true
+            }
+            (Ok(i), 2) if i < items.len() => {
+                items.remove(i);
+                true
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+fn typed_once<T: DeserializeOwned>(value: &Value) -> Result<T, (String, String)> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e
             .path()
             .iter()
@@ -136,6 +249,7 @@ fn humanize_type_error(message: &str) -> String {
         .replace("a sequence", "a list")
         .replace("sequence", "a list")
         .replace("expected a string", "expected text")
+        .replace("expected i64", "expected a whole number")
         .replace("struct ", "")
         .replace("a map", "a mapping of `field: value` lines")
         .replace("expected map", "expected a mapping of `field: value` lines")

@@ -3,6 +3,7 @@
 //! read gets into a view; templates cannot leak what they are never given.
 
 use super::markdown::Markdown;
+use super::texts::{AccessHtml, Texts};
 use crate::config::SiteConfig;
 use crate::hierarchy::Hierarchy;
 use crate::model::{Access, ConstraintKind, Release, StakeholderGroup};
@@ -198,11 +199,11 @@ pub struct Paginator {
     pub next_url: Option<String>,
 }
 
-/// Builds views for one build: the selection, the site's URLs and its Markdown rules.
+/// Builds views for one build: the selection, the site's URLs and its texts, rendered.
 pub struct Views<'s, 'a> {
     pub selection: &'s Selection<'a>,
     pub config: &'a SiteConfig,
-    pub markdown: Markdown,
+    pub texts: Texts<'a>,
 }
 
 /// File, label and type of each channel a group has.
@@ -239,6 +240,13 @@ pub fn page_path(base: &str, page: usize) -> String {
 }
 
 impl<'s, 'a> Views<'s, 'a> {
+    pub fn new(selection: &'s Selection<'a>, config: &'a SiteConfig) -> Self {
+        let markdown = Markdown::new(config.markdown.unsafe_html, &config.base_url);
+        let releases: Vec<&Release> = selection.releases.iter().map(|s| s.release).collect();
+        let texts = Texts::render(&markdown, &releases, &selection.groups);
+        Views { selection, config, texts }
+    }
+
     fn h(&self) -> &Hierarchy<'a> {
         &self.selection.hierarchy
     }
@@ -279,7 +287,7 @@ impl<'s, 'a> Views<'s, 'a> {
             id: &g.id,
             name: &g.name,
             summary: &g.summary,
-            body_html: self.markdown.block(&g.body),
+            body_html: self.texts.group_body(g).to_string(),
             audience: g.audience,
             parent: g.parent.as_deref().and_then(|p| self.group_ref_by_id(p)),
             depth: self.h().depth(&g.id),
@@ -306,11 +314,15 @@ impl<'s, 'a> Views<'s, 'a> {
         let r = shown.release;
         let page = self.h().inherited(&r.handwritten, &g.id);
         let title = page.and_then(|p| p.title.as_deref()).unwrap_or(&r.title);
-        let summary = page.and_then(|p| p.summary.as_deref()).unwrap_or(&r.summary);
+        let html = self.texts.release(r);
+        let summary_html = page
+            .and_then(|p| html.handwritten.get(&p.group))
+            .and_then(|(summary, _)| summary.clone())
+            .unwrap_or_else(|| html.summary.clone());
         CommuniqueRef {
             url: self.url(&communique_path(&r.slug, &g.id)),
             title,
-            summary_html: self.markdown.inline(summary),
+            summary_html,
             release: self.release_ref(r),
             group: self.group_ref(g),
             publish_at: date_view(r.publish_at, self.config),
@@ -318,51 +330,53 @@ impl<'s, 'a> Views<'s, 'a> {
         }
     }
 
-    fn access(&self, a: &Access) -> AccessView {
-        let md = |t: &Option<String>| t.as_deref().map(|t| self.markdown.inline(t)).unwrap_or_default();
+    fn access(&self, a: &Access, html: Option<&AccessHtml>) -> AccessView {
         let plain = |t: &Option<String>| t.clone().unwrap_or_default();
+        let html = html.cloned().unwrap_or_default();
         AccessView {
             how: plain(&a.how),
             when: plain(&a.when),
             r#where: plain(&a.r#where),
             permissions: plain(&a.permissions),
-            how_html: md(&a.how),
-            when_html: md(&a.when),
-            where_html: md(&a.r#where),
-            permissions_html: md(&a.permissions),
+            how_html: html.how,
+            when_html: html.when,
+            where_html: html.r#where,
+            permissions_html: html.permissions,
         }
     }
 
     pub fn release(&self, shown: &ShownRelease<'a>) -> ReleaseView<'a> {
         let r = shown.release;
         let h = self.h();
+        let html = self.texts.release(r);
         let features = r
             .features
             .iter()
-            .filter(|f| shown.groups.iter().any(|g| h.feature_reaches(f, &g.id)))
-            .map(|f| FeatureView {
+            .zip(&html.features)
+            .filter(|(f, _)| shown.groups.iter().any(|g| h.feature_reaches(f, &g.id)))
+            .map(|(f, (summary_html, values))| FeatureView {
                 id: &f.id,
                 title: &f.title,
-                summary_html: self.markdown.inline(&f.summary),
+                summary_html: summary_html.clone(),
                 groups: f.groups.iter().filter_map(|g| self.group_ref_by_id(g)).collect(),
-                values: f
-                    .value
+                values: values
                     .iter()
-                    .filter_map(|(g, v)| {
-                        Some(ValueView { group: self.group_ref_by_id(g)?, value_html: self.markdown.inline(v) })
-                    })
+                    .filter_map(|(g, v)| Some(ValueView { group: self.group_ref_by_id(g)?, value_html: v.clone() }))
                     .collect(),
             })
             .collect();
         let access = r
             .access
             .iter()
-            .filter_map(|(g, a)| Some(GroupAccessView { group: self.group_ref_by_id(g)?, access: self.access(a) }))
+            .filter_map(|(g, a)| {
+                Some(GroupAccessView { group: self.group_ref_by_id(g)?, access: self.access(a, html.access.get(g)) })
+            })
             .collect();
         let constraints = r
             .constraints
             .iter()
-            .filter_map(|c| {
+            .zip(&html.constraints)
+            .filter_map(|(c, text_html)| {
                 let groups: Vec<GroupRef> = match &c.groups {
                     None => vec![],
                     Some(ids) => {
@@ -376,7 +390,7 @@ impl<'s, 'a> Views<'s, 'a> {
                 Some(ConstraintView {
                     kind: c.kind.as_str(),
                     kind_label: c.kind.label(),
-                    text_html: self.markdown.inline(&c.text),
+                    text_html: text_html.clone(),
                     groups,
                 })
             })
@@ -392,8 +406,8 @@ impl<'s, 'a> Views<'s, 'a> {
             deployed_at: date_view(r.deployed_at, self.config),
             publish_at: date_view(r.publish_at, self.config),
             summary: &r.summary,
-            summary_html: self.markdown.inline(&r.summary),
-            body_html: self.markdown.block(&r.body),
+            summary_html: html.summary.clone(),
+            body_html: html.body.clone(),
             components: &r.components,
             features,
             communiques: shown.groups.iter().map(|g| self.communique_ref(shown, g)).collect(),
@@ -407,50 +421,56 @@ impl<'s, 'a> Views<'s, 'a> {
     pub fn communique(&self, shown: &ShownRelease<'a>, g: &'a StakeholderGroup) -> CommuniqueView<'a> {
         let r = shown.release;
         let h = self.h();
+        let html = self.texts.release(r);
         let card = self.communique_ref(shown, g);
+        let chain = h.chain(&g.id);
+        // The nearest of the group's own and its ancestors' entries in `entries`.
+        let nearest = |has: &dyn Fn(&str) -> bool| chain.iter().copied().find(|k| has(k));
         let features = r
             .features
             .iter()
-            .filter(|f| h.feature_reaches(f, &g.id))
-            .map(|f| CommuniqueFeature {
-                id: &f.id,
-                title: &f.title,
-                summary: &f.summary,
-                summary_html: self.markdown.inline(&f.summary),
-                value: h.inherited(&f.value, &g.id).map_or("", String::as_str),
-                value_html: h.inherited(&f.value, &g.id).map(|v| self.markdown.inline(v)).unwrap_or_default(),
-                url: format!("{}#{}", self.url(&release_path(&r.slug)), f.id),
+            .zip(&html.features)
+            .filter(|(f, _)| h.feature_reaches(f, &g.id))
+            .map(|(f, (summary_html, values))| {
+                let key = nearest(&|k| f.value.contains_key(k));
+                CommuniqueFeature {
+                    id: &f.id,
+                    title: &f.title,
+                    summary: &f.summary,
+                    summary_html: summary_html.clone(),
+                    value: key.map_or("", |k| f.value[k].as_str()),
+                    value_html: key.and_then(|k| values.get(k)).cloned().unwrap_or_default(),
+                    url: format!("{}#{}", self.url(&release_path(&r.slug)), f.id),
+                }
             })
             .collect();
         let constraints = ConstraintKind::ALL
             .iter()
             .filter_map(|kind| {
-                let texts: Vec<&str> = r
+                let (texts, items): (Vec<&str>, Vec<String>) = r
                     .constraints
                     .iter()
-                    .filter(|c| c.kind == *kind && h.constraint_applies(c, &g.id))
-                    .map(|c| c.text.as_str())
-                    .collect();
-                let items = texts.iter().map(|t| self.markdown.inline(t)).collect();
+                    .zip(&html.constraints)
+                    .filter(|(c, _)| c.kind == *kind && h.constraint_applies(c, &g.id))
+                    .map(|(c, text_html)| (c.text.as_str(), text_html.clone()))
+                    .unzip();
                 (!texts.is_empty()).then(|| ConstraintGroup { kind: kind.as_str(), label: kind.label(), items, texts })
             })
             .collect();
-        let summary = h.inherited(&r.handwritten, &g.id).and_then(|p| p.summary.as_deref()).unwrap_or(&r.summary);
+        let page = nearest(&|k| r.handwritten.contains_key(k)).map(|k| (&r.handwritten[k], &html.handwritten[k]));
+        let access = nearest(&|k| r.access.contains_key(k)).map(|k| self.access(&r.access[k], html.access.get(k)));
         CommuniqueView {
             url: card.url,
             title: card.title,
-            summary,
+            summary: page.and_then(|(p, _)| p.summary.as_deref()).unwrap_or(&r.summary),
             summary_html: card.summary_html,
             marker: shown.marker,
             features,
-            access: h.inherited(&r.access, &g.id).map(|a| self.access(a)),
+            access,
             windows: self.windows(r, &g.id),
             constraints,
-            handwritten: h.inherited(&r.handwritten, &g.id).map(|p| p.body.as_str()).filter(|b| !b.trim().is_empty()),
-            handwritten_html: h
-                .inherited(&r.handwritten, &g.id)
-                .map(|p| self.markdown.block(&p.body))
-                .filter(|s| !s.is_empty()),
+            handwritten: page.map(|(p, _)| p.body.as_str()).filter(|b| !b.trim().is_empty()),
+            handwritten_html: page.map(|(_, (_, body))| body.clone()).filter(|b| !b.is_empty()),
             contacts: &g.contacts,
         }
     }
@@ -535,7 +555,7 @@ impl<'s, 'a> Views<'s, 'a> {
             deployed_at: date_view(r.deployed_at, self.config),
             publish_at: date_view(r.publish_at, self.config),
             summary: &r.summary,
-            summary_html: self.markdown.inline(&r.summary),
+            summary_html: self.texts.release(r).summary.clone(),
             communiques: shown.groups.iter().map(|g| self.communique_ref(shown, g)).collect(),
         }
     }

@@ -11,6 +11,7 @@ pub mod markdown;
 mod pages;
 pub mod sitemap;
 pub mod templates;
+mod texts;
 
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::model::{Audience, Site};
@@ -190,11 +191,9 @@ pub fn build(
         return Err(template_errors);
     }
     let base = base_context(config, options.audience, options.mode == Mode::Preview);
-    let views = Views {
-        selection: &selection,
-        config,
-        markdown: markdown::Markdown::new(config.markdown.unsafe_html, &config.base_url),
-    };
+    let phase = crate::profile::Phase::start("render Markdown");
+    let views = Views::new(&selection, config);
+    phase.end();
     let r = Renderer { env, theme, base, views, staging, emails, errors: Mutex::new(Vec::new()) };
 
     let stats = pages::render_all(&r);

@@ -56,16 +56,25 @@ struct Captured {
 
 pub(super) fn render_all(r: &Renderer) -> Stats {
     let selection = r.views.selection;
+    let phase = crate::profile::Phase::start;
     let index = Index::new(selection);
     let captured = Captured::default();
+    let p = phase("release and communique pages");
     release_pages(r, &index, &captured);
+    p.end();
     let communique_texts = captured.communiques.into_inner().expect("lock");
     let release_texts = captured.releases.into_inner().expect("lock");
+    let p = phase("group pages, feeds, calendars");
     group_pages(r, &index, &communique_texts);
+    p.end();
+    let p = phase("product pages and feeds");
     product_pages(r, &index, &release_texts);
+    p.end();
+    let p = phase("lists, site feed, sitemap");
     list_pages(r, &index);
     site_feed(r, &release_texts);
     r.write("sitemap.xml", sitemap::sitemap(&sitemap_entries(r, &index)).as_bytes());
+    p.end();
 
     let communiques = selection.releases.iter().map(|s| s.groups.len()).sum();
     let groups_without_email = match r.emails {
@@ -100,6 +109,13 @@ fn release_pages(r: &Renderer, index: &Index, captured: &Captured) {
         .enumerate()
         .flat_map(|(gi, rs)| rs.iter().take(limit).map(move |&ri| (ri, gi)))
         .collect();
+    let group_values: Vec<Value> = index
+        .selection
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(gi, g)| Value::from_serialize(views.group(g, index.per_group[gi].len())))
+        .collect();
     let in_product_feed: HashSet<usize> =
         index.per_product.values().flat_map(|rs| rs.iter().take(limit).copied()).collect();
     index.selection.releases.par_iter().enumerate().for_each(|(ri, shown)| {
@@ -116,7 +132,7 @@ fn release_pages(r: &Renderer, index: &Index, captured: &Captured) {
             let cpath = communique_path(&shown.release.slug, &g.id);
             let vars = context! {
                 release => release.clone(),
-                group => Value::from_serialize(views.group(g, index.per_group[gi].len())),
+                group => group_values[gi].clone(),
                 communique => Value::from_serialize(&communique),
             };
             let page = r.page_view(communique.title, &cpath, shown.marker, views.group_alternates(g));
@@ -342,7 +358,7 @@ fn release_entry(r: &Renderer, shown: &ShownRelease, text: Option<&String>) -> E
         title: shown.release.title.clone(),
         url: r.views.url(&release_path(&shown.release.slug)),
         published: shown.release.publish_at,
-        summary_html: r.views.markdown.inline(&shown.release.summary),
+        summary_html: r.views.texts.release(shown.release).summary.clone(),
         content_html: text.cloned().unwrap_or_default(),
         category: shown.release.product.clone(),
     }

@@ -155,8 +155,10 @@ fn rebuild(shared: &Shared, reason: &str) {
     };
     match build::build(&request) {
         Ok(built) => {
-            *shared.review.write().expect("review lock") =
-                crate::render::review_page(&shared.root, &built.site, &serde_json::json!({ "rows": [] }), now);
+            *shared.review.write().expect("review lock") = {
+                let review = crate::review::review(&built.site, &built.sources, now);
+                crate::render::review_page(&shared.root, &built.site, &review, now)
+            };
             *shared.built.write().expect("built lock") = true;
             let had_errors = !std::mem::take(&mut *shared.errors.write().expect("errors lock")).is_empty();
             if reason != "start" || had_errors {

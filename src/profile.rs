@@ -1,0 +1,27 @@
+//! Phase timings on stderr when `COMMUNIQUE_PROFILE` is set: where a build spends its
+//! time, for the benchmarks in docs/benchmarks.md. Silent otherwise.
+
+use std::sync::OnceLock;
+use std::time::Instant;
+
+fn enabled() -> bool {
+    static ENABLED: OnceLock<bool> = OnceLock::new();
+    *ENABLED.get_or_init(|| std::env::var_os("COMMUNIQUE_PROFILE").is_some())
+}
+
+pub struct Phase {
+    name: &'static str,
+    started: Option<Instant>,
+}
+
+impl Phase {
+    pub fn start(name: &'static str) -> Phase {
+        Phase { name, started: enabled().then(Instant::now) }
+    }
+
+    pub fn end(self) {
+        if let Some(started) = self.started {
+            eprintln!("profile: {:>8.1} ms  {}", started.elapsed().as_secs_f64() * 1000.0, self.name);
+        }
+    }
+}
