@@ -15,6 +15,7 @@ pub mod lint;
 pub mod model;
 pub mod output;
 pub mod profile;
+pub mod progress;
 pub mod render;
 pub mod review;
 pub mod scaffold;

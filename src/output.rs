@@ -1,24 +1,50 @@
-//! The one place that writes a build's files. A build writes into a staging folder
-//! beside the output; only when every page is written does the staging folder take the
-//! output's place, in one atomic exchange. A build that fails, or is killed, leaves the
-//! previous output exactly as it was. Files the build did not write (a `CNAME`, say) are
-//! carried over; files a previous build wrote and this one does not are dropped.
+//! The one place that writes a build's files.
+//!
+//! A build first writes every file that differs from the previous output into a
+//! staging folder beside the output, comparing against the previous build's manifest
+//! (path, length and hash of every file it wrote), so unchanged files are not written
+//! at all. Nothing in the output changes until every page has been rendered: a build
+//! that fails, or is killed while rendering, leaves the previous output exactly as it
+//! was. The commit then moves each staged file into place (one atomic rename per file)
+//! and removes the files the previous build wrote and this one did not. A journal
+//! written before the first rename lets the next build finish a commit that was
+//! interrupted. Files the build never wrote (a `CNAME`, say) are never touched.
+//!
+//! Into a folder that does not exist yet, the staging folder simply becomes the output
+//! in one rename.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
-/// Lists what a build wrote, so the next build can tell its own stale files from files
-/// somebody else put in the output folder.
+/// Lists what a build wrote (`<length> <hash> <path>` per line), so the next build can
+/// skip unchanged files and tell its own stale files from files somebody else put in
+/// the output folder.
 pub const MANIFEST: &str = ".communique-manifest";
+
+/// Length and FNV-1a hash of a file's bytes.
+type Fingerprint = (u64, u64);
+
+fn fingerprint(bytes: &[u8]) -> Fingerprint {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in bytes {
+        hash ^= u64::from(*byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    (bytes.len() as u64, hash)
+}
 
 pub struct Staging {
     target: PathBuf,
     staging: PathBuf,
-    written: Mutex<Vec<String>>,
-    dirs: Mutex<HashSet<PathBuf>>,
+    journal: PathBuf,
+    /// What the previous build wrote, from its manifest.
+    previous: HashMap<String, Fingerprint>,
+    /// What this build wrote; `true` when the file is staged (new or changed).
+    written: Mutex<HashMap<String, (Fingerprint, bool)>>,
+    dirs: Mutex<std::collections::HashSet<PathBuf>>,
     committed: bool,
 }
 
@@ -96,15 +122,23 @@ impl Staging {
         fs::create_dir_all(parent)?;
         let name = target.file_name().map_or("output".into(), |n| n.to_string_lossy().into_owned());
         let staging = parent.join(format!(".{name}.communique-staging"));
+        let journal = parent.join(format!(".{name}.communique-journal"));
+        if journal.exists() {
+            // A commit was interrupted: finish it before anything else.
+            finish_commit(&target, &staging, &journal)?;
+        }
         if staging.exists() {
-            fs::remove_dir_all(&staging)?; // left by a build that was killed
+            fs::remove_dir_all(&staging)?; // left by a build that was killed while rendering
         }
         fs::create_dir(&staging)?;
+        let previous = read_manifest(&target.join(MANIFEST));
         Ok(Staging {
             target,
             staging,
-            written: Mutex::new(Vec::new()),
-            dirs: Mutex::new(HashSet::new()),
+            journal,
+            previous,
+            written: Mutex::new(HashMap::new()),
+            dirs: Mutex::new(std::collections::HashSet::new()),
             committed: false,
         })
     }
@@ -113,92 +147,136 @@ impl Staging {
         &self.target
     }
 
-    /// Writes one file of the build. Unchanged files are hard-linked from the previous
-    /// output rather than written again: the bytes are the same, the disk does less.
+    /// Writes one file of the build (the last write of a path wins). A file the previous
+    /// build wrote with the same bytes, and that is still there, is not written again.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         check_relative(rel)?;
+        let print = fingerprint(bytes);
         let dest = self.staging.join(rel);
-        if let Some(dir) = dest.parent() {
-            let known = self.dirs.lock().expect("dirs lock").contains(dir);
-            if !known {
-                fs::create_dir_all(dir)?;
-                self.dirs.lock().expect("dirs lock").insert(dir.to_path_buf());
+        let unchanged = self.previous.get(rel) == Some(&print) && self.target.join(rel).is_file();
+        if unchanged {
+            // An earlier write of the same path in this build may have staged other bytes.
+            match fs::remove_file(&dest) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                _ => {}
             }
-        }
-        let previous = self.target.join(rel);
-        let unchanged = fs::metadata(&previous).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
-            && fs::read(&previous).is_ok_and(|old| old == bytes);
-        // A file written twice (a static file over a generated page) may be a hard link
-        // to the previous output by now: writing through it would change the live site.
-        // Unlink first, so every write makes a file of its own.
-        match fs::remove_file(&dest) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-            _ => {}
-        }
-        if !(unchanged && fs::hard_link(&previous, &dest).is_ok()) {
+        } else {
+            if let Some(dir) = dest.parent() {
+                let known = self.dirs.lock().expect("dirs lock").contains(dir);
+                if !known {
+                    fs::create_dir_all(dir)?;
+                    self.dirs.lock().expect("dirs lock").insert(dir.to_path_buf());
+                }
+            }
             fs::write(&dest, bytes)?;
         }
-        self.written.lock().expect("written lock").push(rel.to_string());
+        self.written.lock().expect("written lock").insert(rel.to_string(), (print, !unchanged));
         Ok(())
     }
 
-    /// How many files this build wrote so far.
+    /// How many files this build has written so far.
     pub fn count(&self) -> usize {
         self.written.lock().expect("written lock").len()
     }
 
-    /// Makes the staged build the output, atomically.
+    /// Makes the staged build the output.
     pub fn commit(mut self) -> io::Result<usize> {
-        let mut written = std::mem::take(&mut *self.written.lock().expect("written lock"));
-        written.sort();
-        written.dedup(); // a site's static file may replace a generated one
+        let written = std::mem::take(&mut *self.written.lock().expect("written lock"));
         let count = written.len();
-        let ours: HashSet<&str> = written.iter().map(String::as_str).collect();
-        self.carry_foreign_files(&ours)?;
-        let mut manifest = written.join("\n");
-        manifest.push('\n');
-        fs::write(self.staging.join(MANIFEST), manifest)?;
-        if self.target.exists() {
-            swap(&self.staging, &self.target)?;
-            // The staging path now holds the previous output.
-            fs::remove_dir_all(&self.staging)?;
-        } else {
+        let mut paths: Vec<&String> = written.keys().collect();
+        paths.sort();
+        let mut manifest = String::new();
+        for path in &paths {
+            let ((len, hash), _) = written[*path];
+            manifest.push_str(&format!("{len} {hash:016x} {path}\n"));
+        }
+        fs::write(self.staging.join(MANIFEST), &manifest)?;
+
+        let fresh = !self.target.exists() || fs::read_dir(&self.target)?.next().is_none();
+        if fresh {
+            if self.target.exists() {
+                fs::remove_dir(&self.target)?;
+            }
             fs::rename(&self.staging, &self.target)?;
+        } else {
+            let mut journal = String::from("communique commit journal\n");
+            for path in paths.iter().filter(|p| written[**p].1) {
+                journal.push_str(&format!("move {path}\n"));
+            }
+            let mut stale: Vec<&String> = self.previous.keys().filter(|p| !written.contains_key(*p)).collect();
+            stale.sort();
+            for path in stale {
+                journal.push_str(&format!("delete {path}\n"));
+            }
+            journal.push_str(&format!("move {MANIFEST}\n"));
+            // Written whole, then renamed: a journal is either complete or absent.
+            let partial = self.journal.with_extension("partial");
+            fs::write(&partial, journal)?;
+            fs::rename(&partial, &self.journal)?;
+            finish_commit(&self.target, &self.staging, &self.journal)?;
         }
         self.committed = true;
         Ok(count)
     }
+}
 
-    /// Hard-links into staging every file of the current output that no build of ours wrote.
-    fn carry_foreign_files(&self, ours: &HashSet<&str>) -> io::Result<()> {
-        if !self.target.is_dir() {
-            return Ok(());
-        }
-        let previous: HashSet<String> = fs::read_to_string(self.target.join(MANIFEST))
-            .map(|m| m.lines().map(str::to_string).collect())
-            .unwrap_or_default();
-        for entry in walkdir::WalkDir::new(&self.target).min_depth(1) {
-            let entry = entry.map_err(io::Error::other)?;
-            if entry.file_type().is_dir() {
+/// Applies a commit journal: moves staged files into the output, deletes stale ones,
+/// then removes the journal and the staging folder. Safe to run again after a kill:
+/// a move whose staged file is gone was already done.
+fn finish_commit(target: &Path, staging: &Path, journal: &Path) -> io::Result<()> {
+    let text = fs::read_to_string(journal)?;
+    let mut made: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
+    for line in text.lines().skip(1) {
+        if let Some(rel) = line.strip_prefix("move ") {
+            check_relative(rel)?;
+            let from = staging.join(rel);
+            if !from.exists() {
                 continue;
             }
-            let rel = crate::content::relative(&self.target, entry.path());
-            if rel == MANIFEST || ours.contains(rel.as_str()) || previous.contains(&rel) {
-                continue;
+            let to = target.join(rel);
+            if let Some(dir) = to.parent() {
+                if made.insert(dir.to_path_buf()) {
+                    fs::create_dir_all(dir)?;
+                }
             }
-            let dest = self.staging.join(&rel);
-            if let Some(dir) = dest.parent() {
-                fs::create_dir_all(dir)?;
+            if to.is_dir() {
+                fs::remove_dir_all(&to)?;
             }
-            if entry.path_is_symlink() {
-                let link = fs::read_link(entry.path())?;
-                symlink(&link, &dest)?;
-            } else if fs::hard_link(entry.path(), &dest).is_err() {
-                fs::copy(entry.path(), &dest)?;
+            fs::rename(&from, &to)?;
+        } else if let Some(rel) = line.strip_prefix("delete ") {
+            check_relative(rel)?;
+            let path = target.join(rel);
+            match fs::remove_file(&path) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            }
+            // Remove folders the deletion emptied, up to the output itself.
+            let mut dir = path.parent();
+            while let Some(d) = dir.filter(|d| *d != target && d.starts_with(target)) {
+                if fs::remove_dir(d).is_err() {
+                    break;
+                }
+                dir = d.parent();
             }
         }
-        Ok(())
     }
+    fs::remove_file(journal)?;
+    if staging.exists() {
+        fs::remove_dir_all(staging)?;
+    }
+    Ok(())
+}
+
+fn read_manifest(path: &Path) -> HashMap<String, Fingerprint> {
+    let Ok(text) = fs::read_to_string(path) else { return HashMap::new() };
+    text.lines()
+        .filter_map(|line| {
+            let mut parts = line.splitn(3, ' ');
+            let len = parts.next()?.parse().ok()?;
+            let hash = u64::from_str_radix(parts.next()?, 16).ok()?;
+            Some((parts.next()?.to_string(), (len, hash)))
+        })
+        .collect()
 }
 
 impl Drop for Staging {
@@ -207,54 +285,6 @@ impl Drop for Staging {
             let _ = fs::remove_dir_all(&self.staging);
         }
     }
-}
-
-#[cfg(unix)]
-fn symlink(target: &Path, link: &Path) -> io::Result<()> {
-    std::os::unix::fs::symlink(target, link)
-}
-
-#[cfg(not(unix))]
-fn symlink(_target: &Path, _link: &Path) -> io::Result<()> {
-    Ok(())
-}
-
-/// Exchanges two folders in one step where the OS can (Linux `renameat2`), so there is
-/// no moment at which the output is missing.
-#[cfg(target_os = "linux")]
-#[allow(unsafe_code)]
-fn swap(a: &Path, b: &Path) -> io::Result<()> {
-    use std::ffi::CString;
-    use std::os::unix::ffi::OsStrExt;
-    let a_c = CString::new(a.as_os_str().as_bytes()).map_err(io::Error::other)?;
-    let b_c = CString::new(b.as_os_str().as_bytes()).map_err(io::Error::other)?;
-    // SAFETY: both paths are valid NUL-terminated strings that outlive the call.
-    let rc =
-        unsafe { libc::renameat2(libc::AT_FDCWD, a_c.as_ptr(), libc::AT_FDCWD, b_c.as_ptr(), libc::RENAME_EXCHANGE) };
-    if rc == 0 {
-        return Ok(());
-    }
-    let err = io::Error::last_os_error();
-    // Filesystems without RENAME_EXCHANGE: fall back to two renames.
-    if matches!(err.raw_os_error(), Some(libc::EINVAL) | Some(libc::ENOSYS)) {
-        return swap_by_rename(a, b);
-    }
-    Err(err)
-}
-
-#[cfg(not(target_os = "linux"))]
-fn swap(a: &Path, b: &Path) -> io::Result<()> {
-    swap_by_rename(a, b)
-}
-
-fn swap_by_rename(staging: &Path, target: &Path) -> io::Result<()> {
-    let parked = staging.with_extension("previous");
-    if parked.exists() {
-        fs::remove_dir_all(&parked)?;
-    }
-    fs::rename(target, &parked)?;
-    fs::rename(staging, target)?;
-    fs::rename(&parked, staging)
 }
 
 #[cfg(test)]
@@ -331,5 +361,48 @@ mod tests {
         drop(second);
         assert_eq!(fs::read(out.join("index.html")).unwrap(), b"one");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no staging folder left behind");
+    }
+
+    #[test]
+    fn unchanged_files_are_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let first = Staging::begin(&out).unwrap();
+        first.write("a.html", b"same").unwrap();
+        first.write("b.html", b"old").unwrap();
+        first.commit().unwrap();
+        let inode = |p: &str| std::os::unix::fs::MetadataExt::ino(&fs::metadata(out.join(p)).unwrap());
+        let (a, b) = (inode("a.html"), inode("b.html"));
+        let second = Staging::begin(&out).unwrap();
+        second.write("a.html", b"same").unwrap();
+        second.write("b.html", b"new").unwrap();
+        second.commit().unwrap();
+        assert_eq!(inode("a.html"), a, "an unchanged file is not rewritten");
+        assert_ne!(inode("b.html"), b);
+        assert_eq!(fs::read(out.join("b.html")).unwrap(), b"new");
+    }
+
+    #[test]
+    fn an_interrupted_commit_is_finished_by_the_next_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let first = Staging::begin(&out).unwrap();
+        first.write("a.html", b"one").unwrap();
+        first.write("gone/index.html", b"stale").unwrap();
+        first.commit().unwrap();
+        // A journal as a killed commit leaves it: written, nothing applied yet.
+        let staging = dir.path().join(".public.communique-staging");
+        fs::create_dir_all(&staging).unwrap();
+        fs::write(staging.join("a.html"), b"two").unwrap();
+        fs::write(staging.join(MANIFEST), "3 0 a.html\n").unwrap();
+        fs::write(
+            dir.path().join(".public.communique-journal"),
+            "communique commit journal\nmove a.html\ndelete gone/index.html\nmove .communique-manifest\n",
+        )
+        .unwrap();
+        let next = Staging::begin(&out).unwrap();
+        assert_eq!(fs::read(out.join("a.html")).unwrap(), b"two");
+        assert!(!out.join("gone").exists(), "stale file and its emptied folder removed");
+        drop(next);
     }
 }

@@ -33,12 +33,16 @@ pub fn calendar(name: &str, description: &str, events: &[CalendarEvent]) -> Stri
             .uid(&e.uid)
             .add_property("DTSTAMP", utc(e.stamp))
             .add_property("DTSTART", utc(e.start))
-            .add_property("DTEND", utc(e.end.unwrap_or(e.start)))
             .add_property("SEQUENCE", "0")
             .add_property("CATEGORIES", e.category)
             .summary(&e.summary)
             .description(&e.description)
             .url(&e.url);
+        // RFC 5545 §3.8.2.2: DTEND must be later than DTSTART; without one, the event is
+        // the moment DTSTART (§3.6.1), which is what a go-live is.
+        if let Some(end) = e.end {
+            event.add_property("DTEND", utc(end));
+        }
         calendar.push(event.done());
     }
     calendar.done().to_string()

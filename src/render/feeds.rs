@@ -65,14 +65,10 @@ pub fn rss(info: &FeedInfo, entries: &[Entry]) -> String {
         }],
     });
     channel.set_items(items);
-    let mut xml = channel.to_string();
     // RSS's default is a permalink guid, so the rss crate leaves the attribute out;
-    // SPEC §6 (and some readers) want it spelled out.
-    for e in entries {
-        let guid = format!("<guid>{}</guid>", super::sitemap::escape(&e.url));
-        let explicit = format!("<guid isPermaLink=\"true\">{}</guid>", super::sitemap::escape(&e.url));
-        xml = xml.replacen(&guid, &explicit, 1);
-    }
+    // SPEC §6 (and some readers) want it spelled out. Item texts are HTML in which a
+    // literal `<` is escaped, so `<guid>` only ever opens a guid element.
+    let xml = channel.to_string().replace("<guid>", "<guid isPermaLink=\"true\">");
     with_stylesheet(&xml, info.stylesheet)
 }
 
@@ -101,6 +97,8 @@ pub fn atom(info: &FeedInfo, entries: &[Entry]) -> String {
             version: Some(env!("CARGO_PKG_VERSION").into()),
         }),
         lang: Some(info.language.to_string()),
+        // RFC 4287 §4.1.1: a feed names an author unless each of its entries does.
+        authors: vec![atom::Person { name: info.title.clone(), ..Default::default() }],
         entries: entries
             .iter()
             .map(|e| atom::Entry {
@@ -141,7 +139,8 @@ struct JsonItem<'a> {
     id: &'a str,
     url: &'a str,
     title: &'a str,
-    summary: &'a str,
+    /// Plain text: JSON Feed 1.1 has `content_html` for HTML, `summary` is text.
+    summary: String,
     content_html: &'a str,
     date_published: String,
     tags: [&'a str; 1],
@@ -161,7 +160,7 @@ pub fn json_feed(info: &FeedInfo, entries: &[Entry]) -> String {
                 id: &e.url,
                 url: &e.url,
                 title: &e.title,
-                summary: &e.summary_html,
+                summary: plain_text(&e.summary_html),
                 content_html: &e.content_html,
                 date_published: e.published.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
                 tags: [&e.category],
@@ -171,6 +170,45 @@ pub fn json_feed(info: &FeedInfo, entries: &[Entry]) -> String {
     let mut json = serde_json::to_string_pretty(&feed).expect("a feed serializes");
     json.push('\n');
     json
+}
+
+/// The text of an HTML fragment: tags dropped, entities decoded.
+fn plain_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find(['<', '&']) {
+        text.push_str(&rest[..at]);
+        rest = &rest[at..];
+        if rest.starts_with('<') {
+            rest = rest.find('>').map_or("", |end| &rest[end + 1..]);
+            continue;
+        }
+        let entity = rest.find(';').filter(|&end| end <= 10).map(|end| &rest[1..end]);
+        let decoded = match entity {
+            Some("amp") => Some('&'),
+            Some("lt") => Some('<'),
+            Some("gt") => Some('>'),
+            Some("quot") => Some('"'),
+            Some("apos") => Some('\''),
+            Some(e) if e.starts_with("#x") || e.starts_with("#X") => {
+                u32::from_str_radix(&e[2..], 16).ok().and_then(char::from_u32)
+            }
+            Some(e) if e.starts_with('#') => e[1..].parse().ok().and_then(char::from_u32),
+            _ => None,
+        };
+        match (decoded, entity) {
+            (Some(c), Some(e)) => {
+                text.push(c);
+                rest = &rest[e.len() + 2..];
+            }
+            _ => {
+                text.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    text.push_str(rest);
+    text
 }
 
 fn newest(entries: &[Entry]) -> Option<jiff::Timestamp> {
@@ -221,6 +259,12 @@ mod tests {
             category: "Payments".into(),
         }];
         (info, entries)
+    }
+
+    #[test]
+    fn plain_text_of_html() {
+        assert_eq!(plain_text("<strong>R&amp;D</strong> &lt;3 &#39;x&#x27; a & b"), "R&D <3 'x' a & b");
+        assert_eq!(plain_text("<a href=\"https://x.example/?a=1&amp;b=2\">link</a>"), "link");
     }
 
     #[test]

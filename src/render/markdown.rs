@@ -4,7 +4,7 @@
 //! HTML works on a page, in a feed reader and in an e-mail.
 
 use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 pub struct Markdown {
     unsafe_html: bool,
@@ -81,6 +81,9 @@ pub fn is_dangerous_url(url: &str) -> bool {
 /// Gives every heading without an explicit `{#id}` an id from its text, unique in the text.
 fn with_heading_ids(mut events: Vec<Event<'_>>) -> Vec<Event<'_>> {
     let mut used: HashSet<String> = HashSet::new();
+    // The next suffix to try per base id: without it, n headings with the same text
+    // would cost n² tries (100,000 `# Notes` would take minutes).
+    let mut next_suffix: HashMap<String, usize> = HashMap::new();
     let mut i = 0;
     while i < events.len() {
         if let Event::Start(Tag::Heading { id: None, .. }) = &events[i] {
@@ -94,10 +97,10 @@ fn with_heading_ids(mut events: Vec<Event<'_>>) -> Vec<Event<'_>> {
             }
             let base = crate::content::parse::slugify(&text);
             let mut id = base.clone();
-            let mut n = 1;
+            let n = next_suffix.entry(base.clone()).or_insert(1);
             while !used.insert(id.clone()) {
                 id = format!("{base}-{n}");
-                n += 1;
+                *n += 1;
             }
             if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
                 *slot = Some(CowStr::Boxed(id.into_boxed_str()));

@@ -55,7 +55,9 @@ struct PageView {
 /// Control characters other than tab and newlines are not allowed in XML 1.0; text that
 /// carries them (pasted from a terminal, say) must not make a feed unreadable.
 pub fn xml_safe(xml: &str) -> String {
-    if xml.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
+    // C0 controls are single bytes; C1 controls (U+0080–U+009F) start with 0xC2; DEL is 0x7F.
+    let suspect = |b: &u8| (*b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || *b == 0x7f || *b == 0xc2;
+    if xml.as_bytes().iter().any(suspect) && xml.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
         xml.chars().filter(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r')).collect()
     } else {
         xml.to_string()

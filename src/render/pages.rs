@@ -118,7 +118,10 @@ fn release_pages(r: &Renderer, index: &Index, captured: &Captured) {
         .collect();
     let in_product_feed: HashSet<usize> =
         index.per_product.values().flat_map(|rs| rs.iter().take(limit).copied()).collect();
+    let pages = index.selection.releases.iter().map(|s| s.groups.len() as u64 + 1).sum();
+    let progress = crate::progress::Progress::start(pages, "Rendering communiques");
     index.selection.releases.par_iter().enumerate().for_each(|(ri, shown)| {
+        progress.inc();
         let release = Value::from_serialize(views.release(shown));
         let path = release_path(&shown.release.slug);
         let page = r.page_view(&shown.release.title, &path, shown.marker, vec![]);
@@ -127,6 +130,7 @@ fn release_pages(r: &Renderer, index: &Index, captured: &Captured) {
             captured.releases.lock().expect("lock").insert(ri, text);
         }
         for g in &shown.groups {
+            progress.inc();
             let gi = index.group_index[g.id.as_str()];
             let communique = views.communique(shown, g);
             let cpath = communique_path(&shown.release.slug, &g.id);
@@ -151,6 +155,7 @@ fn release_pages(r: &Renderer, index: &Index, captured: &Captured) {
             }
         }
     });
+    progress.finish();
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -261,17 +266,34 @@ fn calendar_events(r: &Renderer, index: &Index, g: &StakeholderGroup, releases: 
             stamp: release.publish_at,
             category: "Go-live",
         });
-        for w in release
+        // A window's id is its title's slug; windows that share one (a nightly batch on two
+        // nights) are numbered in file order, so that each keeps a UID of its own.
+        let mut used = HashSet::new();
+        let window_ids: Vec<String> = release
             .windows
             .iter()
-            .filter(|w| w.groups.as_ref().is_none_or(|t| index.selection.hierarchy.receives(&g.id, t)))
+            .map(|w| {
+                let base = slugify(&w.title);
+                let (mut id, mut n) = (base.clone(), 1);
+                while !used.insert(id.clone()) {
+                    n += 1;
+                    id = format!("{base}-{n}");
+                }
+                id
+            })
+            .collect();
+        for (i, w) in release
+            .windows
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| w.groups.as_ref().is_none_or(|t| index.selection.hierarchy.receives(&g.id, t)))
         {
             let kind = match w.kind {
                 crate::model::WindowKind::Maintenance => "Maintenance",
                 crate::model::WindowKind::Availability => "Availability",
             };
             events.push(CalendarEvent {
-                uid: format!("{}.window-{}.{}@{host}", release.slug, slugify(&w.title), g.id),
+                uid: format!("{}.window-{}.{}@{host}", release.slug, window_ids[i], g.id),
                 summary: format!("{kind}: {} ({})", w.title, release.title),
                 description: format!("{}\n\n{}", release.summary, card.url),
                 url: card.url.clone(),

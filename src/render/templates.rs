@@ -42,18 +42,29 @@ fn safe_join(base: &Path, template: &str) -> Option<PathBuf> {
 
 /// Escapes text for HTML content and quoted attribute values.
 pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    let mut out = String::with_capacity(text.len() + 16);
+    write_escaped(&mut out, text).expect("writing to a String cannot fail");
     out
+}
+
+/// Writes `text` escaped, copying the runs between special characters in one piece:
+/// pages are mostly text that needs no escaping.
+fn write_escaped(out: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result {
+    let mut last = 0;
+    for (i, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.write_str(&text[last..i])?;
+        out.write_str(entity)?;
+        last = i + 1;
+    }
+    out.write_str(&text[last..])
 }
 
 /// Where the site's own templates are, if it has any.
@@ -108,7 +119,7 @@ impl Theme {
             // what HTML needs escaped, nothing more.
             match value.as_str() {
                 Some(text) if state.auto_escape() == minijinja::AutoEscape::Html && !value.is_safe() => {
-                    out.write_str(&escape_html(text)).map_err(minijinja::Error::from)
+                    write_escaped(out, text).map_err(minijinja::Error::from)
                 }
                 _ => minijinja::escape_formatter(out, state, value),
             }
