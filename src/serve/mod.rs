@@ -73,6 +73,10 @@ pub fn serve(options: Options) -> Result<(), ServeError> {
         changed: Condvar::new(),
     });
 
+    // Watch before the first build, so that no save made after the URL is printed is missed.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let watcher = watch(&options.root, tx).map_err(|e| ServeError::Io(std::io::Error::other(e)))?;
+
     rebuild(&shared, "start");
     eprintln!(
         "Previewing {} at {base_url} (drafts and scheduled communiques shown and marked; review at {base_url}_review/). Ctrl-C to stop.",
@@ -82,7 +86,7 @@ pub fn serve(options: Options) -> Result<(), ServeError> {
         open_browser(&base_url);
     }
 
-    // Ctrl-C: remove the preview build, then exit quietly.
+    // Ctrl-C (or SIGTERM): remove the preview build, then exit quietly.
     let temp_path = temp.path().to_path_buf();
     let _ = ctrlc::set_handler(move || {
         let _ = std::fs::remove_dir_all(&temp_path);
@@ -92,9 +96,8 @@ pub fn serve(options: Options) -> Result<(), ServeError> {
 
     let watcher_shared = Arc::clone(&shared);
     std::thread::spawn(move || {
-        if let Err(e) = watch_and_rebuild(&watcher_shared) {
-            eprintln!("error: file watching stopped: {e}");
-        }
+        let _watcher = watcher; // dropping it would stop the events
+        rebuild_on_changes(&watcher_shared, rx);
     });
 
     let server = Arc::new(server);
@@ -177,14 +180,22 @@ fn rebuild(shared: &Shared, reason: &str) {
     shared.changed.notify_all();
 }
 
+type Events = std::sync::mpsc::Receiver<notify::Result<notify::Event>>;
+
+fn watch(
+    root: &std::path::Path,
+    tx: std::sync::mpsc::Sender<notify::Result<notify::Event>>,
+) -> notify::Result<impl Sized> {
+    use notify::{RecursiveMode, Watcher};
+    let mut watcher = notify::recommended_watcher(tx)?;
+    watcher.watch(&root.canonicalize().unwrap_or_else(|_| root.to_path_buf()), RecursiveMode::Recursive)?;
+    Ok(watcher)
+}
+
 /// Waits for changes, lets a burst settle (editors save in several steps, a rename is
 /// two events), then rebuilds once.
-fn watch_and_rebuild(shared: &Shared) -> notify::Result<()> {
-    use notify::{RecursiveMode, Watcher};
-    let (tx, rx) = std::sync::mpsc::channel();
-    let mut watcher = notify::recommended_watcher(tx)?;
+fn rebuild_on_changes(shared: &Shared, rx: Events) {
     let root = shared.root.canonicalize().unwrap_or_else(|_| shared.root.clone());
-    watcher.watch(&root, RecursiveMode::Recursive)?;
     let relevant = |event: notify::Result<notify::Event>| -> Vec<PathBuf> {
         match event {
             Ok(event) if !matches!(event.kind, notify::EventKind::Access(_)) => {
@@ -194,7 +205,7 @@ fn watch_and_rebuild(shared: &Shared) -> notify::Result<()> {
         }
     };
     loop {
-        let Ok(first) = rx.recv() else { return Ok(()) };
+        let Ok(first) = rx.recv() else { return };
         let mut changed = relevant(first);
         if changed.is_empty() {
             continue;

@@ -18,6 +18,15 @@ pub struct Preview {
 
 impl Drop for Preview {
     fn drop(&mut self) {
+        // SIGTERM, as a person's Ctrl-C would: the server removes its preview build.
+        let _ = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
