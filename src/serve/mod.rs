@@ -22,6 +22,11 @@ pub struct Options {
     pub open: bool,
 }
 
+struct LastGood {
+    site: crate::model::Site,
+    sources: std::collections::HashMap<String, crate::content::Source>,
+}
+
 /// What the request handlers share with the rebuild loop.
 pub struct Shared {
     root: PathBuf,
@@ -33,8 +38,9 @@ pub struct Shared {
     errors: RwLock<Vec<Diagnostic>>,
     /// Whether any build has succeeded yet.
     built: RwLock<bool>,
-    /// The `/_review/` page of the last good build.
-    review: RwLock<String>,
+    /// The model of the last good build, for `/_review/`, which is computed when asked
+    /// for: on a large program it costs more than the rest of a rebuild.
+    last_good: RwLock<Option<Arc<LastGood>>>,
     /// Bumped after every rebuild, good or bad; live-reload streams wait on it.
     generation: Mutex<u64>,
     changed: Condvar,
@@ -68,7 +74,7 @@ pub fn serve(options: Options) -> Result<(), ServeError> {
         audience: options.audience,
         errors: RwLock::new(Vec::new()),
         built: RwLock::new(false),
-        review: RwLock::new(String::new()),
+        last_good: RwLock::new(None),
         generation: Mutex::new(0),
         changed: Condvar::new(),
     });
@@ -158,10 +164,8 @@ fn rebuild(shared: &Shared, reason: &str) {
     };
     match build::build(&request) {
         Ok(built) => {
-            *shared.review.write().expect("review lock") = {
-                let review = crate::review::review(&built.site, &built.sources, now);
-                crate::render::review_page(&shared.root, &built.site, &review, now)
-            };
+            *shared.last_good.write().expect("last good lock") =
+                Some(Arc::new(LastGood { site: built.site, sources: built.sources }));
             *shared.built.write().expect("built lock") = true;
             let had_errors = !std::mem::take(&mut *shared.errors.write().expect("errors lock")).is_empty();
             if reason != "start" || had_errors {
@@ -245,7 +249,15 @@ fn handle(request: tiny_http::Request, shared: &Arc<Shared>) {
         return;
     }
     if path == "/_review" || path == "/_review/" {
-        let page = shared.review.read().expect("review lock").clone();
+        let last = shared.last_good.read().expect("last good lock").clone();
+        let page = match last {
+            Some(last) => {
+                let now = crate::cli::now(None).unwrap_or_else(|_| jiff::Timestamp::now());
+                let review = crate::review::review(&last.site, &last.sources, now);
+                crate::render::review_page(&shared.root, &last.site, &review, now)
+            }
+            None => String::new(),
+        };
         respond_html(request, 200, &http::inject(&page, overlay.as_deref()));
         return;
     }
