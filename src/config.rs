@@ -109,11 +109,27 @@ impl SiteConfig {
                 None => {}
             }
         }
-        if !diagnostics.is_empty() {
-            return Err(diagnostics);
+        // Report unknown keys together with every other problem: drop them and go on.
+        let mut table = table;
+        table.retain(|key: &str, _| TOP_KEYS.contains(&key));
+        for (section, keys) in [("markdown", MARKDOWN_KEYS), ("lint", LINT_KEYS)] {
+            match table.get_mut(section) {
+                Some(toml::Value::Table(t)) => t.retain(|key: &str, _| keys.contains(&key)),
+                Some(_) => {
+                    table.remove(section);
+                }
+                None => {}
+            }
         }
-        let raw = typed(text, table)?;
-        Self::from_raw(text, raw)
+        let result = typed(text, table).and_then(|raw| Self::from_raw(text, raw));
+        match result {
+            Ok(config) if diagnostics.is_empty() => Ok(config),
+            Ok(_) => Err(diagnostics),
+            Err(more) => {
+                diagnostics.extend(more);
+                Err(diagnostics)
+            }
+        }
     }
 
     fn from_raw(text: &str, raw: RawConfig) -> Result<SiteConfig, Vec<Diagnostic>> {
@@ -327,7 +343,9 @@ mod tests {
         let errs =
             SiteConfig::parse("titel = \"T\"\nbase_url = \"https://x.example\"\n[markdown]\nunsafe_htm = true\n")
                 .unwrap_err();
-        assert_eq!(errs.len(), 2);
+        // The misspelt `title` is also missing: both are said in the same run.
+        let codes: Vec<_> = errs.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["unknown-field", "unknown-field", "missing-field"]);
         assert!(errs[0].message.contains("did you mean `title`"), "{}", errs[0].message);
         assert_eq!((errs[0].line, errs[0].column), (1, 1));
         assert!(errs[1].message.contains("`unsafe_html`"));

@@ -24,16 +24,15 @@ use std::sync::Mutex;
 /// the output folder.
 pub const MANIFEST: &str = ".communique-manifest";
 
-/// Length and FNV-1a hash of a file's bytes.
+/// Length and hash of a file's bytes. The hash need only be stable for one version of
+/// the program: after an upgrade, a different hash just means the file is written again.
 type Fingerprint = (u64, u64);
 
 fn fingerprint(bytes: &[u8]) -> Fingerprint {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in bytes {
-        hash ^= u64::from(*byte);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    (bytes.len() as u64, hash)
+    use std::hash::Hasher;
+    let mut hasher = std::hash::DefaultHasher::new();
+    hasher.write(bytes);
+    (bytes.len() as u64, hasher.finish())
 }
 
 pub struct Staging {

@@ -40,7 +40,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Err(message) => return Ok(super::usage_error(&message)),
     };
     let loaded = crate::content::load(&args.root.root);
-    let Some(site) = &loaded.site else {
+    let Some(site) = loaded.site.as_ref().filter(|_| diagnostics::count_errors(&loaded.diagnostics) == 0) else {
         // The review needs a site without errors; say what stands in the way.
         diagnostics::print(&loaded.diagnostics, DiagnosticFormat::Text);
         let errors = diagnostics::count_errors(&loaded.diagnostics);

@@ -18,7 +18,9 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-/// What loading found. `site` is there only when no error was found.
+/// What loading found. `site` is there whenever site.toml could be read, even when
+/// there are errors (for warnings and for rules across files); build it only when
+/// `diagnostics` has no error.
 pub struct Loaded {
     pub site: Option<Site>,
     /// Every content file's front matter, by site-relative path, for later rules.
@@ -108,12 +110,19 @@ pub fn load(root: &Path) -> Loaded {
         }
     }
 
-    validate::site(&groups, &releases, &sources, &mut diagnostics);
+    // Group files that failed to load still define their ids: one typo in a group file
+    // must not turn every mention of that group into an error too.
+    let group_ids: Vec<String> = files
+        .iter()
+        .filter_map(|f| match &f.kind {
+            Kind::Group { id } => Some(id.clone()),
+            _ => None,
+        })
+        .collect();
+    validate::site(&groups, &group_ids, &releases, &sources, &mut diagnostics);
     diagnostics::sort(&mut diagnostics);
-    let site = match config {
-        Some(config) if diagnostics::count_errors(&diagnostics) == 0 => Some(Site { config, groups, releases }),
-        _ => None,
-    };
+    // With errors the site is still returned, for warnings; it is never built.
+    let site = config.map(|config| Site { config, groups, releases });
     Loaded { site, sources, diagnostics }
 }
 

@@ -272,6 +272,14 @@ pub fn group(source: &Source, id: &str, body: &str, out: &mut Vec<Diagnostic>) -
         Some(a) => one_of(source, a, "audience", AUDIENCES, &[Audience::Public, Audience::Internal], out)?,
     };
     let parent = non_empty(raw.parent);
+    let email = non_empty(raw.email);
+    if let Some(problem) = email.as_deref().and_then(email_problem) {
+        out.push(source.error_at_value(
+            "email",
+            "invalid-value",
+            format!("`email` is not one e-mail address: {problem}; write just the list's address, like `email: customers-announce@acme.example`"),
+        ));
+    }
     Some(StakeholderGroup {
         id: id.to_string(),
         name,
@@ -281,10 +289,38 @@ pub fn group(source: &Source, id: &str, body: &str, out: &mut Vec<Diagnostic>) -
         order: raw.order,
         contacts: raw.contacts.unwrap_or_default(),
         components: raw.components.unwrap_or_default(),
-        email: non_empty(raw.email),
+        email,
         body: body.to_string(),
         path: source.path.clone(),
     })
+}
+
+/// Why `address` is not one plain e-mail address (`local@domain.tld`), or None when it is.
+/// Only what `To:` and `sendmail -t` need: one `@`, a local part, a dotted domain, and
+/// nothing that would add a name, a second recipient or a header.
+fn email_problem(address: &str) -> Option<&'static str> {
+    if address.contains(['<', '>']) {
+        return Some("it has angle brackets (a name goes in `contacts`, not here)");
+    }
+    if address.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Some("it contains a space or a line break");
+    }
+    if address.contains([',', ';', '"', '(', ')', '[', ']', '\\', ':']) {
+        return Some("it has a character an address cannot have, such as `,` or `;` (one address only)");
+    }
+    let Some((local, domain)) = address.split_once('@') else {
+        return Some("it has no `@`");
+    };
+    if domain.contains('@') {
+        return Some("it has more than one `@`");
+    }
+    if local.is_empty() {
+        return Some("nothing comes before the `@`");
+    }
+    if !domain.contains('.') || domain.split('.').any(str::is_empty) {
+        return Some("the part after the `@` is not a domain like `acme.example`");
+    }
+    None
 }
 
 pub fn release(
@@ -294,7 +330,6 @@ pub fn release(
     tz: &jiff::tz::TimeZone,
     out: &mut Vec<Diagnostic>,
 ) -> Option<Release> {
-    let errors_before = out.iter().filter(|d| d.is_error()).count();
     let nested = |map: &Mapping, out: &mut Vec<Diagnostic>| {
         check_list_items(source, map, "features", FEATURE_KEYS, out);
         check_list_items(source, map, "constraints", CONSTRAINT_KEYS, out);
@@ -446,18 +481,17 @@ pub fn release(
         }
     }
 
-    let errors_after = out.iter().filter(|d| d.is_error()).count();
-    if errors_after > errors_before {
-        return None;
-    }
+    // A release with errors is still returned, with stand-ins for what failed, so that
+    // the rules across files (known groups, hand-written pages) and the warnings can
+    // still be reported in the same run; a site with errors is never built.
     Some(Release {
         slug: slug.to_string(),
         title,
         product,
         version: text(raw.version),
-        status: status?,
-        deployed_at: deployed_at?,
-        publish_at: publish_at?,
+        status: status.unwrap_or(Status::Draft),
+        deployed_at: deployed_at.unwrap_or(jiff::Timestamp::UNIX_EPOCH),
+        publish_at: publish_at.or(deployed_at).unwrap_or(jiff::Timestamp::UNIX_EPOCH),
         summary: text(raw.summary),
         components: raw.components.unwrap_or_default(),
         features,
@@ -509,6 +543,28 @@ mod tests {
         ] {
             assert_eq!(slugify(input), slug);
             assert!(is_valid_id(&slugify(input)));
+        }
+    }
+
+    #[test]
+    fn email_addresses() {
+        for ok in ["customers-announce@acme.example", "a.b+c@x.y.example", "x@sub-1.acme.example"] {
+            assert_eq!(email_problem(ok), None, "{ok}");
+        }
+        for bad in [
+            "not-an-address",
+            "@acme.example",
+            "a@b@acme.example",
+            "a@localhost",
+            "a@acme..example",
+            "a@acme.example.",
+            "a b@acme.example",
+            "a@acme.example\nBcc: x@evil.example",
+            "Customers <c@acme.example>",
+            "a@acme.example,b@acme.example",
+            "a@acme.example;b@acme.example",
+        ] {
+            assert!(email_problem(bad).is_some(), "{bad}");
         }
     }
 

@@ -8,13 +8,18 @@ use crate::hierarchy::Hierarchy;
 use crate::model::{Audience, Release, StakeholderGroup};
 use std::collections::HashMap;
 
+/// `group_files`: the id of every group file, including those that failed to load.
 pub fn site(
     groups: &[StakeholderGroup],
+    group_files: &[String],
     releases: &[Release],
     sources: &HashMap<String, Source>,
     out: &mut Vec<Diagnostic>,
 ) {
-    let ids: Vec<&str> = groups.iter().map(|g| g.id.as_str()).collect();
+    let mut ids: Vec<&str> = group_files.iter().map(String::as_str).collect();
+    ids.extend(groups.iter().map(|g| g.id.as_str()));
+    ids.sort_unstable();
+    ids.dedup();
     let hierarchy = Hierarchy::new(groups);
     hierarchy_rules(groups, &hierarchy, &ids, sources, out);
     for release in releases {
@@ -49,7 +54,9 @@ fn hierarchy_rules(
             continue;
         };
         let Some(parent_group) = h.get(parent) else {
-            out.push(unknown_group(source, "parent", parent, ids));
+            if !ids.contains(&parent.as_str()) {
+                out.push(unknown_group(source, "parent", parent, ids));
+            }
             continue;
         };
         // Walk up from the parent; coming back to this group means a cycle.
@@ -93,7 +100,7 @@ fn hierarchy_rules(
 }
 
 fn release_rules(release: &Release, h: &Hierarchy, ids: &[&str], source: &Source, out: &mut Vec<Diagnostic>) {
-    let known = |id: &str| h.get(id).is_some();
+    let known = |id: &str| ids.contains(&id);
     for (i, feature) in release.features.iter().enumerate() {
         for (j, g) in feature.groups.iter().enumerate() {
             if !known(g) {
@@ -108,7 +115,7 @@ fn release_rules(release: &Release, h: &Hierarchy, ids: &[&str], source: &Source
                     "unknown-group",
                     format!("`{}`: unknown group `{g}`{}", display_path(&path), hint(g, ids)),
                 ));
-            } else if !h.feature_reaches(feature, g) {
+            } else if h.get(g).is_some() && !h.feature_reaches(feature, g) {
                 out.push(source.error_at_key(
                     &path,
                     "unknown-group",
@@ -153,7 +160,7 @@ fn release_rules(release: &Release, h: &Hierarchy, ids: &[&str], source: &Source
                     hint(group, ids)
                 ),
             ));
-        } else if !release_groups.contains(&group.as_str()) {
+        } else if h.get(group).is_some() && !release_groups.contains(&group.as_str()) {
             out.push(Diagnostic::error(
                 &page.path,
                 Pos::START,

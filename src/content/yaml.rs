@@ -30,6 +30,15 @@ pub fn parse_mapping(yaml: &str) -> Result<Mapping, YamlError> {
             });
         }
     }
+    if let Some(pos) = too_deep(yaml) {
+        return Err(YamlError {
+            pos,
+            code: "yaml-syntax",
+            message: format!(
+                "lists and mappings nest more than {MAX_DEPTH} levels deep here; front matter needs a few at most"
+            ),
+        });
+    }
     let value: Value = serde_yaml::from_str(yaml).map_err(|e| {
         let (code, message) = explain_syntax_error(&e.to_string());
         let reported = offset_position(yaml, &e).or_else(|| e.location().map(|l| Pos::new(l.line(), l.column())));
@@ -57,6 +66,29 @@ fn offset_position(yaml: &str, e: &serde_yaml::Error) -> Option<Pos> {
     let before = yaml.get(..offset.min(yaml.len()))?;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     Some(Pos::new(before.matches('\n').count() + 1, before[line_start..].chars().count() + 1))
+}
+
+/// The YAML reader takes time in proportion to the nesting depth for every token it reads,
+/// so 100,000 `[` (or `{a: `) would keep it busy for minutes before it reports its own
+/// recursion limit. Counting brackets, even inside quotes, is cheap and errs on the safe
+/// side: no real front matter has 128 unclosed brackets.
+const MAX_DEPTH: usize = 128;
+
+fn too_deep(yaml: &str) -> Option<Pos> {
+    let mut depth = 0usize;
+    let (mut line, mut line_start) = (1, 0);
+    for (i, b) in yaml.bytes().enumerate() {
+        match b {
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            b'\n' => (line, line_start) = (line + 1, i + 1),
+            _ => {}
+        }
+        if depth > MAX_DEPTH {
+            return Some(Pos::new(line, yaml[line_start..i].chars().count() + 1));
+        }
+    }
+    None
 }
 
 fn leading_tab(yaml: &str) -> Option<(usize, usize)> {
@@ -88,7 +120,9 @@ fn explain_syntax_error(raw: &str) -> (&'static str, String) {
     let message = message.split(" at position ").next().unwrap_or(message).trim();
     if message.contains("duplicate entry") {
         ("yaml-syntax", format!("{message}: each field may appear only once; remove one of them"))
-    } else if message.contains("recursion limit") || message.contains("repetition limit") {
+    } else if message.contains("recursion limit") {
+        ("yaml-syntax", format!("{message}: lists and mappings nest too deep; front matter needs a few levels at most"))
+    } else if message.contains("repetition limit") {
         ("yaml-syntax", format!("{message}: aliases expand too far; write the values out instead of nesting aliases"))
     } else if let Some(number) = too_large_number(message) {
         (

@@ -25,8 +25,8 @@ pub fn calendar(name: &str, description: &str, events: &[CalendarEvent]) -> Stri
         .append_property(("PRODID", format!("-//communique//communique {}//EN", env!("CARGO_PKG_VERSION")).as_str()));
     calendar.append_property(("CALSCALE", "GREGORIAN"));
     calendar.append_property(("METHOD", "PUBLISH"));
-    calendar.name(name);
-    calendar.description(description);
+    calendar.name(&clip(name));
+    calendar.description(&clip(description));
     for e in events {
         let mut event = Event::new();
         event
@@ -35,8 +35,8 @@ pub fn calendar(name: &str, description: &str, events: &[CalendarEvent]) -> Stri
             .add_property("DTSTART", utc(e.start))
             .add_property("SEQUENCE", "0")
             .add_property("CATEGORIES", e.category)
-            .summary(&e.summary)
-            .description(&e.description)
+            .summary(&clip(&e.summary))
+            .description(&clip(&e.description))
             .url(&e.url);
         // RFC 5545 §3.8.2.2: DTEND must be later than DTSTART; without one, the event is
         // the moment DTSTART (§3.6.1), which is what a go-live is.
@@ -46,6 +46,18 @@ pub fn calendar(name: &str, description: &str, events: &[CalendarEvent]) -> Stri
         calendar.push(event.done());
     }
     calendar.done().to_string()
+}
+
+/// At most this many characters of a text go into a calendar: an event shows a few
+/// lines, and the icalendar crate folds long lines in quadratic time (a 1 MB summary
+/// would take minutes).
+const TEXT_LIMIT: usize = 4000;
+
+fn clip(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(TEXT_LIMIT) {
+        Some((end, _)) => format!("{}…", &text[..end]).into(),
+        None => text.into(),
+    }
 }
 
 fn utc(ts: jiff::Timestamp) -> String {

@@ -55,13 +55,22 @@ struct PageView {
 /// Control characters other than tab and newlines are not allowed in XML 1.0; text that
 /// carries them (pasted from a terminal, say) must not make a feed unreadable.
 pub fn xml_safe(xml: &str) -> String {
-    // C0 controls are single bytes; C1 controls (U+0080–U+009F) start with 0xC2; DEL is 0x7F.
-    let suspect = |b: &u8| (*b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || *b == 0x7f || *b == 0xc2;
-    if xml.as_bytes().iter().any(suspect) && xml.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
-        xml.chars().filter(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r')).collect()
-    } else {
-        xml.to_string()
+    if !has_control_characters(xml) {
+        return xml.to_string();
     }
+    xml.chars().filter(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r')).collect()
+}
+
+/// C0 controls but tab and newlines, DEL, and C1 controls (U+0080–U+009F, which UTF-8
+/// writes as 0xC2 0x80–0x9F), found byte by byte.
+fn has_control_characters(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| match b {
+        b'\t' | b'\n' | b'\r' => false,
+        0..=0x1f | 0x7f => true,
+        0xc2 => bytes.get(i + 1).is_some_and(|next| (0x80..=0x9f).contains(next)),
+        _ => false,
+    })
 }
 
 struct Renderer<'s, 'a> {
