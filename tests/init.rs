@@ -49,7 +49,8 @@ fn init_refuses_a_folder_that_is_not_empty_and_writes_nothing() {
     let before = Tree::read(dir.path());
     for args in [&["init"][..], &["init", "."]] {
         let run = run_in(dir.path(), args, &[]);
-        run.code_is(1);
+        // Naming a folder that is in use is a usage error (SPEC §7: exit 2).
+        run.code_is(2);
         assert!(run.stderr.contains("not empty"), "{}", run.stderr);
         assert!(run.stdout.is_empty());
         assert_eq!(Tree::read(dir.path()), before, "{args:?} wrote something");
@@ -57,7 +58,7 @@ fn init_refuses_a_folder_that_is_not_empty_and_writes_nothing() {
     // A hidden file makes a folder non-empty too.
     let hidden = TempDir::new().unwrap();
     std::fs::create_dir(hidden.path().join(".git")).unwrap();
-    run_in(hidden.path(), &["init"], &[]).code_is(1);
+    run_in(hidden.path(), &["init"], &[]).code_is(2);
     assert!(!hidden.path().join("site.toml").exists());
 }
 
@@ -66,7 +67,7 @@ fn init_refuses_a_file() {
     let dir = TempDir::new().unwrap();
     std::fs::write(dir.path().join("site"), "a file").unwrap();
     let run = run_in(dir.path(), &["init", "site"], &[]);
-    run.code_is(1);
+    run.code_is(2);
     assert_eq!(std::fs::read_to_string(dir.path().join("site")).unwrap(), "a file");
 }
 

@@ -275,12 +275,13 @@ fn output_folders_over_the_sources_are_refused_before_anything_is_written() {
     let before = Tree::read(site.root());
     for output in [".", "..", "content", "content/out", "themes/x", "static"] {
         let run = site.run(&["build", "--now", NOW, "--output", output]);
-        run.code_is(1);
+        // A flag naming the wrong folder is a usage error (SPEC §7: exit 2).
+        run.code_is(2);
         assert!(run.stderr.contains("error") && run.stderr.contains("output folder"), "{output}: {}", run.stderr);
         assert!(run.stdout.is_empty());
         assert_eq!(Tree::read(site.root()), before, "--output {output} wrote something");
     }
-    // The same with the site's own output_dir setting.
+    // The same with the site's own output_dir setting: a content error (exit 1).
     site.write("site.toml", &format!("{SITE_TOML}output_dir = \"content/site\"\n"));
     let before = Tree::read(site.root());
     site.run(&["build", "--now", NOW]).code_is(1);

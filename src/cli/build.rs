@@ -55,6 +55,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             )));
         }
     }
+    // An explicit folder that would overwrite the site is a usage error, said before
+    // anything is read.
+    for folder in [&args.output, &args.emails].into_iter().flatten() {
+        if let Err(message) = crate::output::check_output_dir(&args.root.root, folder) {
+            return Ok(super::usage_error(&message));
+        }
+    }
     let request = Request {
         root: &args.root.root,
         output: args.output.clone(),
@@ -84,13 +91,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 0 => String::new(),
                 n => format!(" ({n} warning{}: run `communique check`)", super::check::plural(n)),
             };
+            let count = |n: usize, what: &str| format!("{n} {what}{}", super::check::plural(n));
             println!(
-                "{} groups, {} releases, {} communiques, {} feeds, {} files in {} ms → {}{emails}{note}",
-                s.groups,
-                s.releases,
-                s.communiques,
-                s.feeds,
-                s.files,
+                "{}, {}, {}, {}, {} in {} ms → {}{emails}{note}",
+                count(s.groups, "group"),
+                count(s.releases, "release"),
+                count(s.communiques, "communique"),
+                count(s.feeds, "feed"),
+                count(s.files, "file"),
                 started.elapsed().as_millis(),
                 built.output.display()
             );

@@ -15,14 +15,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if dir.exists() {
         if !dir.is_dir() {
             eprintln!("error: `{}` is a file; name a new folder, such as `communique init my-site`", dir.display());
-            return Ok(ExitCode::from(1));
+            return Ok(ExitCode::from(2));
         }
         if std::fs::read_dir(dir)?.next().is_some() {
             eprintln!(
                 "error: `{}` is not empty; run `communique init` with a new folder name, such as `communique init my-site`",
                 dir.display()
             );
-            return Ok(ExitCode::from(1));
+            return Ok(ExitCode::from(2));
         }
     }
     for (rel, text) in crate::scaffold::FILES {
@@ -32,10 +32,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         std::fs::write(&path, text)?;
     }
-    println!(
-        "Created a site in {} — next: cd {} && communique build --drafts, then open public/index.html",
-        dir.display(),
-        dir.display()
-    );
+    let cd = if dir == std::path::Path::new(".") { String::new() } else { format!("cd {} && ", dir.display()) };
+    println!("Created a site in {} — next: {cd}communique serve, and open http://127.0.0.1:1111/", dir.display());
     Ok(ExitCode::SUCCESS)
 }

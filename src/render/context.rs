@@ -243,7 +243,8 @@ impl<'s, 'a> Views<'s, 'a> {
     pub fn new(selection: &'s Selection<'a>, config: &'a SiteConfig) -> Self {
         let markdown = Markdown::new(config.markdown.unsafe_html, &config.base_url);
         let releases: Vec<&Release> = selection.releases.iter().map(|s| s.release).collect();
-        let texts = Texts::render(&markdown, &releases, &selection.groups);
+        let url = |path: &str| config.url(path);
+        let texts = Texts::render(&markdown, &url, &releases, &selection.groups);
         Views { selection, config, texts }
     }
 

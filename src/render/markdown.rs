@@ -1,7 +1,8 @@
 //! Markdown → HTML with pulldown-cmark: GFM tables, strikethrough, task lists, footnotes,
 //! heading ids; raw HTML escaped unless the site allows it; dangerous URL schemes
-//! neutralised always; site-root links (`/groups/x/`) made absolute, so that the same
-//! HTML works on a page, in a feed reader and in an e-mail.
+//! neutralised always; relative links made absolute — `/groups/x/` against the site's
+//! `base_url`, `../x/` against the page the text belongs to — so that the same HTML
+//! works on a page, in a feed reader and in an e-mail.
 
 use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
 use std::collections::{HashMap, HashSet};
@@ -16,8 +17,19 @@ impl Markdown {
         Markdown { unsafe_html, base_url: base_url.to_string() }
     }
 
-    /// A whole text: paragraphs, lists, tables…
+    /// A whole text: paragraphs, lists, tables…, with links relative to the site root.
     pub fn block(&self, text: &str) -> String {
+        self.block_in(text, &self.base_url)
+    }
+
+    /// A short text, with links relative to the site root; see [`Markdown::inline_in`].
+    pub fn inline(&self, text: &str) -> String {
+        self.inline_in(text, &self.base_url)
+    }
+
+    /// A whole text that belongs to the page at `page_url`: its relative links are
+    /// resolved against that page.
+    pub fn block_in(&self, text: &str, page_url: &str) -> String {
         if text.trim().is_empty() {
             return String::new();
         }
@@ -26,7 +38,8 @@ impl Markdown {
             | Options::ENABLE_TASKLISTS
             | Options::ENABLE_FOOTNOTES
             | Options::ENABLE_HEADING_ATTRIBUTES;
-        let events: Vec<Event> = Parser::new_ext(text, options).map(|e| self.make_safe(e)).collect();
+        let page = url::Url::parse(page_url).ok();
+        let events: Vec<Event> = Parser::new_ext(text, options).map(|e| self.make_safe(e, page.as_ref())).collect();
         let events = with_heading_ids(events);
         let mut out = String::with_capacity(text.len() * 3 / 2);
         html::push_html(&mut out, events.into_iter());
@@ -35,8 +48,8 @@ impl Markdown {
 
     /// A short text shown inside a sentence or a list item: a single paragraph loses
     /// its `<p>`.
-    pub fn inline(&self, text: &str) -> String {
-        let html = self.block(text);
+    pub fn inline_in(&self, text: &str, page_url: &str) -> String {
+        let html = self.block_in(text, page_url);
         let trimmed = html.trim_end();
         if let Some(inner) = trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")) {
             if !inner.contains("<p>") {
@@ -46,27 +59,37 @@ impl Markdown {
         html
     }
 
-    fn make_safe<'a>(&self, event: Event<'a>) -> Event<'a> {
+    fn make_safe<'a>(&self, event: Event<'a>, page: Option<&url::Url>) -> Event<'a> {
         match event {
             Event::Html(raw) | Event::InlineHtml(raw) if !self.unsafe_html => Event::Text(raw),
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                Event::Start(Tag::Link { link_type, dest_url: self.safe_url(dest_url), title, id })
+                Event::Start(Tag::Link { link_type, dest_url: self.safe_url(dest_url, page), title, id })
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                Event::Start(Tag::Image { link_type, dest_url: self.safe_url(dest_url), title, id })
+                Event::Start(Tag::Image { link_type, dest_url: self.safe_url(dest_url, page), title, id })
             }
             other => other,
         }
     }
 
-    fn safe_url<'a>(&self, url: CowStr<'a>) -> CowStr<'a> {
+    fn safe_url<'a>(&self, url: CowStr<'a>, page: Option<&url::Url>) -> CowStr<'a> {
         if is_dangerous_url(&url) {
             return CowStr::Borrowed("#");
         }
         if url.starts_with('/') && !url.starts_with("//") {
             return CowStr::Boxed(format!("{}{}", self.base_url, &url[1..]).into_boxed_str());
         }
-        url
+        // In-page anchors and URLs with a scheme (`https:`, `mailto:`) stay as written.
+        let has_scheme = url.split_once(':').is_some_and(|(scheme, _)| {
+            !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        });
+        if url.is_empty() || url.starts_with('#') || url.starts_with("//") || has_scheme {
+            return url;
+        }
+        match page.and_then(|p| p.join(&url).ok()) {
+            Some(absolute) => CowStr::Boxed(absolute.to_string().into_boxed_str()),
+            None => url,
+        }
     }
 }
 
@@ -164,6 +187,17 @@ mod tests {
             }
         }
         assert!(!is_dangerous_url("https://ok.example/javascript:"));
+    }
+
+    #[test]
+    fn relative_links_resolve_against_their_page() {
+        let html = md().inline_in(
+            "[peer](../developers/) ![logo](logo.png) [top](#top) [mail](mailto:a@x.example)",
+            "https://x.example/releases/r/customers/",
+        );
+        assert!(html.contains("href=\"https://x.example/releases/r/developers/\""), "{html}");
+        assert!(html.contains("src=\"https://x.example/releases/r/customers/logo.png\""), "{html}");
+        assert!(html.contains("href=\"#top\"") && html.contains("href=\"mailto:a@x.example\""), "{html}");
     }
 
     #[test]

@@ -33,9 +33,19 @@ pub struct Texts<'a> {
 }
 
 impl<'a> Texts<'a> {
-    pub fn render(markdown: &Markdown, releases: &[&'a Release], groups: &[&'a StakeholderGroup]) -> Self {
-        let releases = releases.par_iter().map(|r| (r.slug.as_str(), release(markdown, r))).collect();
-        let groups = groups.iter().map(|g| (g.id.as_str(), markdown.block(&g.body))).collect();
+    /// `url` makes a site path absolute: relative links in a text resolve against the
+    /// page the text belongs to.
+    pub fn render(
+        markdown: &Markdown,
+        url: &(dyn Fn(&str) -> String + Sync),
+        releases: &[&'a Release],
+        groups: &[&'a StakeholderGroup],
+    ) -> Self {
+        let releases = releases.par_iter().map(|r| (r.slug.as_str(), release(markdown, url, r))).collect();
+        let groups = groups
+            .iter()
+            .map(|g| (g.id.as_str(), markdown.block_in(&g.body, &url(&super::context::group_path(&g.id)))))
+            .collect();
         Texts { releases, groups }
     }
 
@@ -50,26 +60,32 @@ impl<'a> Texts<'a> {
     }
 }
 
-fn release(md: &Markdown, r: &Release) -> ReleaseHtml {
+/// A release's texts belong to its page; hand-written texts to their communique's.
+fn release(md: &Markdown, url: &(dyn Fn(&str) -> String + Sync), r: &Release) -> ReleaseHtml {
+    let page = url(&super::context::release_path(&r.slug));
+    let inline = |text: &str| md.inline_in(text, &page);
     ReleaseHtml {
-        summary: md.inline(&r.summary),
-        body: md.block(&r.body),
+        summary: inline(&r.summary),
+        body: md.block_in(&r.body, &page),
         features: r
             .features
             .iter()
-            .map(|f| (md.inline(&f.summary), f.value.iter().map(|(g, v)| (g.clone(), md.inline(v))).collect()))
+            .map(|f| (inline(&f.summary), f.value.iter().map(|(g, v)| (g.clone(), inline(v))).collect()))
             .collect(),
-        access: r.access.iter().map(|(g, a)| (g.clone(), access(md, a))).collect(),
-        constraints: r.constraints.iter().map(|c| md.inline(&c.text)).collect(),
+        access: r.access.iter().map(|(g, a)| (g.clone(), access(md, &page, a))).collect(),
+        constraints: r.constraints.iter().map(|c| inline(&c.text)).collect(),
         handwritten: r
             .handwritten
             .iter()
-            .map(|(g, p)| (g.clone(), (p.summary.as_deref().map(|s| md.inline(s)), md.block(&p.body))))
+            .map(|(g, p)| {
+                let page = url(&super::context::communique_path(&r.slug, g));
+                (g.clone(), (p.summary.as_deref().map(|s| md.inline_in(s, &page)), md.block_in(&p.body, &page)))
+            })
             .collect(),
     }
 }
 
-fn access(md: &Markdown, a: &Access) -> AccessHtml {
-    let html = |t: &Option<String>| t.as_deref().map(|t| md.inline(t)).unwrap_or_default();
+fn access(md: &Markdown, page: &str, a: &Access) -> AccessHtml {
+    let html = |t: &Option<String>| t.as_deref().map(|t| md.inline_in(t, page)).unwrap_or_default();
     AccessHtml { how: html(&a.how), when: html(&a.when), r#where: html(&a.r#where), permissions: html(&a.permissions) }
 }

@@ -176,7 +176,11 @@ fn rebuild(shared: &Shared, reason: &str) {
             for d in &errors {
                 eprintln!("{d}");
             }
-            eprintln!("the site does not build ({reason}); still serving the last good build");
+            if *shared.built.read().expect("built lock") {
+                eprintln!("the site does not build ({reason}); still serving the last good build");
+            } else {
+                eprintln!("the site does not build yet ({reason}); the preview shows these errors until it does");
+            }
             *shared.errors.write().expect("errors lock") = errors;
         }
     }
@@ -253,7 +257,11 @@ fn handle(request: tiny_http::Request, shared: &Arc<Shared>) {
         let page = match last {
             Some(last) => {
                 let now = crate::cli::now(None).unwrap_or_else(|_| jiff::Timestamp::now());
-                let review = crate::review::review(&last.site, &last.sources, now);
+                let mut review = crate::review::review(&last.site, &last.sources, now);
+                if shared.audience == Audience::Public {
+                    // Previewing the public portal: review only what it will show.
+                    review.rows.retain(|row| row.audience == Audience::Public);
+                }
                 crate::render::review_page(&shared.root, &last.site, &review, now)
             }
             None => String::new(),
