@@ -28,9 +28,8 @@ pub struct Args {
     /// Who the build is for: public (only public groups) or internal (all groups)
     #[arg(long, value_enum, default_value_t = AudienceArg::Public)]
     pub audience: AudienceArg,
-    /// The moment to build for (RFC 3339); default SOURCE_DATE_EPOCH, else the clock
-    #[arg(long)]
-    pub now: Option<String>,
+    #[command(flatten)]
+    pub now: super::NowArg,
     /// Also write one mail-ready message per communique to DIR/<slug>/<group>.eml
     #[arg(long, value_name = "DIR")]
     pub emails: Option<PathBuf>,
@@ -44,9 +43,9 @@ pub enum AudienceArg {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let now = match super::now(args.now.as_deref()) {
+    let now = match args.now.resolve() {
         Ok(now) => now,
-        Err(message) => return Ok(super::usage_error(&message)),
+        Err(usage) => return Ok(usage),
     };
     if let Some(url) = &args.base_url {
         if !crate::config::is_absolute_url(url) {

@@ -15,16 +15,14 @@ pub struct Args {
     /// Fail (exit 1) on warnings too
     #[arg(long)]
     pub strict: bool,
-    /// The moment to check against (RFC 3339), for `overdue-approval`; default
-    /// SOURCE_DATE_EPOCH, else the clock
-    #[arg(long)]
-    pub now: Option<String>,
+    #[command(flatten)]
+    pub now: super::NowArg,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let now = match super::now(args.now.as_deref()) {
+    let now = match args.now.resolve() {
         Ok(now) => now,
-        Err(message) => return Ok(super::usage_error(&message)),
+        Err(usage) => return Ok(usage),
     };
     let root = &args.root.root;
     let loaded = crate::content::load(root);

@@ -53,6 +53,22 @@ pub struct RootArg {
     pub root: PathBuf,
 }
 
+/// `--now`: the moment a command acts for (what is published, scheduled, overdue).
+#[derive(clap::Args, Debug, Clone)]
+pub struct NowArg {
+    /// The moment to act for (RFC 3339): what is published, scheduled or overdue;
+    /// default SOURCE_DATE_EPOCH, else the clock
+    #[arg(long, value_name = "RFC3339")]
+    pub now: Option<String>,
+}
+
+impl NowArg {
+    /// The moment, or the usage error that says why there is none.
+    pub fn resolve(&self) -> Result<jiff::Timestamp, ExitCode> {
+        now(self.now.as_deref()).map_err(|message| usage_error(&message))
+    }
+}
+
 /// "Now" for selection: `--now`, else `SOURCE_DATE_EPOCH`, else the clock.
 pub fn now(flag: Option<&str>) -> Result<jiff::Timestamp, String> {
     if let Some(text) = flag {

@@ -28,16 +28,14 @@ pub struct Args {
     /// channels, and the group's contacts
     #[arg(long)]
     pub plan: bool,
-    /// The moment to review against (RFC 3339), for states and `overdue-approval`;
-    /// default SOURCE_DATE_EPOCH, else the clock
-    #[arg(long)]
-    pub now: Option<String>,
+    #[command(flatten)]
+    pub now: super::NowArg,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let now = match super::now(args.now.as_deref()) {
+    let now = match args.now.resolve() {
         Ok(now) => now,
-        Err(message) => return Ok(super::usage_error(&message)),
+        Err(usage) => return Ok(usage),
     };
     let loaded = crate::content::load(&args.root.root);
     let Some(site) = loaded.site.as_ref().filter(|_| diagnostics::count_errors(&loaded.diagnostics) == 0) else {

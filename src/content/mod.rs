@@ -205,8 +205,22 @@ fn check_links(root: &Path, diagnostics: &mut Vec<Diagnostic>) {
     for top in ["themes", "static"] {
         let mut walker = walkdir::WalkDir::new(root.join(top)).follow_links(true).sort_by_file_name().into_iter();
         while let Some(entry) = walker.next() {
-            // Unreadable entries are reported by whoever reads them (a missing folder is fine).
-            let Ok(entry) = entry else { continue };
+            let entry = match entry {
+                Ok(entry) => entry,
+                // A link to nothing would fail the build later; say so now. Anything else
+                // unreadable is reported by whoever reads it (a missing folder is fine).
+                Err(e) => {
+                    if let Some(path) = e.path().filter(|p| p.is_symlink() && !p.exists()) {
+                        diagnostics.push(Diagnostic::error(
+                            relative(root, path),
+                            Pos::START,
+                            "io",
+                            "this symbolic link points to nothing: fix its target or remove it",
+                        ));
+                    }
+                    continue;
+                }
+            };
             if let Some(d) = link_outside(&canonical_root, &entry, &relative(root, entry.path())) {
                 diagnostics.push(d);
                 if entry.file_type().is_dir() {

@@ -122,23 +122,14 @@ pub struct CommuniqueRef<'a> {
     pub marker: Option<Marker>,
 }
 
+/// A release on its own page: its card, plus everything in it this audience may see.
 #[derive(Serialize)]
 pub struct ReleaseView<'a> {
-    pub slug: &'a str,
-    pub title: &'a str,
-    pub product: &'a str,
-    pub version: &'a str,
-    pub status: &'static str,
-    pub marker: Option<Marker>,
-    pub url: String,
-    pub deployed_at: DateView,
-    pub publish_at: DateView,
-    pub summary: &'a str,
-    pub summary_html: String,
+    #[serde(flatten)]
+    pub card: ReleaseCard<'a>,
     pub body_html: String,
     pub components: &'a [String],
     pub features: Vec<FeatureView<'a>>,
-    pub communiques: Vec<CommuniqueRef<'a>>,
     pub access: Vec<GroupAccessView<'a>>,
     pub windows: Vec<WindowView<'a>>,
     pub constraints: Vec<ConstraintView<'a>>,
@@ -397,21 +388,10 @@ impl<'s, 'a> Views<'s, 'a> {
             })
             .collect();
         ReleaseView {
-            slug: &r.slug,
-            title: &r.title,
-            product: &r.product,
-            version: &r.version,
-            status: r.status.as_str(),
-            marker: shown.marker,
-            url: self.url(&release_path(&r.slug)),
-            deployed_at: date_view(r.deployed_at, self.config),
-            publish_at: date_view(r.publish_at, self.config),
-            summary: &r.summary,
-            summary_html: html.summary.clone(),
+            card: self.release_card(shown),
             body_html: html.body.clone(),
             components: &r.components,
             features,
-            communiques: shown.groups.iter().map(|g| self.communique_ref(shown, g)).collect(),
             access,
             windows: self.release_windows(r),
             constraints,
