@@ -18,6 +18,9 @@ pub struct Request<'a> {
     pub now: jiff::Timestamp,
     /// `--emails DIR`: also write one `.eml` per communique there.
     pub emails: Option<PathBuf>,
+    /// Keep the files' text in [`Built::sources`] (the preview server's review needs
+    /// it); a plain build frees it before rendering.
+    pub keep_sources: bool,
 }
 
 pub struct Built {
@@ -39,6 +42,7 @@ pub fn build(request: &Request) -> Result<Built, Vec<Diagnostic>> {
     };
     // Warnings do not stop a build, but its summary line says how many `check` will show.
     let warnings = loaded.diagnostics.len() + crate::lint::warnings(&site, &loaded.sources, request.now).len();
+    let sources = if request.keep_sources { loaded.sources } else { Default::default() };
     if let Some(url) = &request.base_url {
         site.config.base_url = crate::config::with_trailing_slash(url);
     }
@@ -67,5 +71,5 @@ pub fn build(request: &Request) -> Result<Built, Vec<Diagnostic>> {
     if let (Some(emails), Some(dir)) = (emails, &request.emails) {
         emails.commit().map_err(|e| fail(format!("cannot write `{}`: {e}", dir.display())))?;
     }
-    Ok(Built { stats, output, warnings, site, sources: loaded.sources })
+    Ok(Built { stats, output, warnings, site, sources })
 }

@@ -4,11 +4,6 @@
 use clap::Parser;
 use std::process::ExitCode;
 
-// A build allocates and frees millions of small strings; mimalloc does that faster
-// than the system allocator.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = communique::cli::Cli::parse();
     match communique::cli::run(cli) {

@@ -72,6 +72,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         },
         now,
         emails: args.emails.clone(),
+        keep_sources: false,
     };
     match build::build(&request) {
         Ok(built) => {

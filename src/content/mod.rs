@@ -3,6 +3,8 @@
 
 mod dates;
 mod front_matter;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod parse;
 mod source;
 mod validate;
@@ -160,7 +162,12 @@ fn load_config(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<SiteCon
 pub fn read_text(path: &Path, rel: &str) -> Result<String, Diagnostic> {
     let bytes = std::fs::read(path)
         .map_err(|e| Diagnostic::error(rel, Pos::START, "io", format!("cannot read the file: {e}")))?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    decode_text(&bytes, rel)
+}
+
+/// A file's bytes as text: UTF-8 required, a byte-order mark accepted and dropped.
+pub fn decode_text(bytes: &[u8], rel: &str) -> Result<String, Diagnostic> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(text.to_string()),
         Err(e) => {
@@ -338,25 +345,35 @@ fn discover(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<File> {
 }
 
 fn parse_file(file: &File, tz: &jiff::tz::TimeZone, out: &mut Vec<Diagnostic>) -> (Parsed, Option<Source>) {
-    let text = match read_text(&file.path, &file.rel) {
-        Ok(text) => text,
+    match read_text(&file.path, &file.rel) {
+        Ok(text) => parse_text(&file.kind, &file.rel, text, tz, out),
         Err(d) => {
             out.push(d);
-            return (Parsed::Nothing, None);
+            (Parsed::Nothing, None)
         }
-    };
-    let required = !matches!(file.kind, Kind::Handwritten { .. });
+    }
+}
+
+/// One file's text → its model value (or nothing), and its source for later rules.
+fn parse_text(
+    kind: &Kind,
+    rel: &str,
+    text: String,
+    tz: &jiff::tz::TimeZone,
+    out: &mut Vec<Diagnostic>,
+) -> (Parsed, Option<Source>) {
+    let required = !matches!(kind, Kind::Handwritten { .. });
     let doc = match front_matter::split(&text, required) {
         Ok(doc) => doc,
         Err(e) => {
-            out.push(Diagnostic::error(&file.rel, e.pos, "front-matter", e.message));
+            out.push(Diagnostic::error(rel, e.pos, "front-matter", e.message));
             return (Parsed::Nothing, None);
         }
     };
     let (yaml, yaml_line, body) = (doc.yaml.to_string(), doc.yaml_line, doc.body.to_string());
-    let source = Source::new(file.rel.clone(), text, yaml, yaml_line);
+    let source = Source::new(rel.to_string(), text, yaml, yaml_line);
     let body = body.as_str();
-    let parsed = match &file.kind {
+    let parsed = match kind {
         Kind::Group { id } => parse::group(&source, id, body, out).map_or(Parsed::Nothing, Parsed::Group),
         Kind::Release { slug } => parse::release(&source, slug, body, tz, out).map_or(Parsed::Nothing, Parsed::Release),
         Kind::Handwritten { slug, group } => parse::handwritten(&source, group, body, out)

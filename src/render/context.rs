@@ -195,6 +195,7 @@ pub struct Views<'s, 'a> {
     pub selection: &'s Selection<'a>,
     pub config: &'a SiteConfig,
     pub texts: Texts<'a>,
+    pub markdown: Markdown,
 }
 
 /// File, label and type of each channel a group has.
@@ -236,7 +237,7 @@ impl<'s, 'a> Views<'s, 'a> {
         let releases: Vec<&Release> = selection.releases.iter().map(|s| s.release).collect();
         let url = |path: &str| config.url(path);
         let texts = Texts::render(&markdown, &url, &releases, &selection.groups);
-        Views { selection, config, texts }
+        Views { selection, config, texts, markdown }
     }
 
     fn h(&self) -> &Hierarchy<'a> {
@@ -389,7 +390,7 @@ impl<'s, 'a> Views<'s, 'a> {
             .collect();
         ReleaseView {
             card: self.release_card(shown),
-            body_html: html.body.clone(),
+            body_html: self.markdown.block_in(&r.body, &self.url(&release_path(&r.slug))),
             components: &r.components,
             features,
             access,

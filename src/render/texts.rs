@@ -1,6 +1,7 @@
-//! Every Markdown text of a build rendered once, before any page: a release's summary
-//! appears on its page, on each of its communiques, in lists, feeds and e-mails, and
-//! must not be parsed again for each of them.
+//! Every Markdown text that several pages show, rendered once before any page: a
+//! release's summary appears on its page, on each of its communiques, in lists, feeds
+//! and e-mails, and must not be parsed again for each of them. A release's body is on
+//! its own page only, so it is rendered there and never held for the whole build.
 
 use super::markdown::Markdown;
 use crate::model::{Access, Release, StakeholderGroup};
@@ -10,7 +11,6 @@ use std::collections::{BTreeMap, HashMap};
 #[derive(Default)]
 pub struct ReleaseHtml {
     pub summary: String,
-    pub body: String,
     /// Per feature, in order: its summary and its value per group.
     pub features: Vec<(String, BTreeMap<String, String>)>,
     pub access: BTreeMap<String, AccessHtml>,
@@ -66,7 +66,6 @@ fn release(md: &Markdown, url: &(dyn Fn(&str) -> String + Sync), r: &Release) ->
     let inline = |text: &str| md.inline_in(text, &page);
     ReleaseHtml {
         summary: inline(&r.summary),
-        body: md.block_in(&r.body, &page),
         features: r
             .features
             .iter()

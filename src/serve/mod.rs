@@ -161,6 +161,7 @@ fn rebuild(shared: &Shared, reason: &str) {
         audience: shared.audience,
         now,
         emails: None,
+        keep_sources: true,
     };
     match build::build(&request) {
         Ok(built) => {
