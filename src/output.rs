@@ -338,8 +338,8 @@ mod tests {
         let first = Staging::begin(&out).unwrap();
         first.write("index.html", b"generated").unwrap();
         first.commit().unwrap();
-        // Unchanged, so hard-linked from the previous output; then a site's static file
-        // replaces it. The previous output must not change through the shared file.
+        // Unchanged, so not staged; then a site's static file replaces it. The previous
+        // output must not change before the commit.
         let second = Staging::begin(&out).unwrap();
         second.write("index.html", b"generated").unwrap();
         second.write("index.html", b"from static/").unwrap();

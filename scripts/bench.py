@@ -1,0 +1,493 @@
+#!/usr/bin/env python3
+"""Benchmark communique against Hugo on the same synthetic release history.
+
+Runs from scripts/bench.sh (which checks that the tools are installed). Standard library only.
+
+  scripts/bench.sh                           # 10,000 releases, 30 groups, 5 runs of each build
+  scripts/bench.sh --releases 1000 --runs 3  # a quick run
+  scripts/bench.sh --scale                   # also: communique on 30,000 releases
+  scripts/bench.sh --preview                 # also: preview latency of `communique serve`
+
+Every build is timed with `/usr/bin/time -f '%e %M'` (wall seconds, peak resident memory).
+The builds alternate (communique cold, Hugo, communique warm, then again) so that a change
+in the machine's load during the run affects both tools alike. docs/benchmarks.md explains
+each row.
+"""
+import argparse
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from datetime import datetime, timezone
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+NOW = "2026-11-26T00:00:00Z"
+
+
+def log(message):
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def fail(message):
+    print(f"bench: {message}", file=sys.stderr)
+    sys.exit(1)
+
+
+# ---------------------------------------------------------------- setup
+
+
+def build_release():
+    log("cargo build --release")
+    r = subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO)
+    if r.returncode != 0:
+        fail("cargo build --release failed")
+    target = os.environ.get("CARGO_TARGET_DIR") or os.path.join(REPO, "target")
+    binary = os.path.join(target if os.path.isabs(target) else os.path.join(REPO, target), "release", "communique")
+    if not os.access(binary, os.X_OK):
+        fail(f"no binary at {binary} after cargo build --release")
+    return binary
+
+
+def corpus(generator, work, fmt, releases, groups):
+    """The corpus folder, generated once and reused (generated aside, then renamed, so an
+    interrupted generation is never mistaken for a finished one)."""
+    name = f"{'corpus' if fmt == 'communique' else 'hugo'}-{releases}-g{groups}"
+    path = os.path.join(work, "corpora", name)
+    if os.path.isdir(path):
+        log(f"reusing {path}")
+        return path
+    partial = path + ".partial"
+    log(f"generating {path}")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    cmd = [sys.executable, generator, "--releases", str(releases), "--groups", str(groups), "--out", partial,
+           "--format", fmt]
+    if subprocess.run(cmd, stdout=subprocess.DEVNULL).returncode != 0:
+        fail(f"corpus generation failed: {' '.join(cmd)}")
+    os.rename(partial, path)
+    return path
+
+
+# ---------------------------------------------------------------- timing
+
+
+def timed(cmd, time_file, env=None):
+    """Runs cmd under /usr/bin/time; returns ((wall s, peak RSS MiB, CPU s), stdout). CPU time
+    (user + system) is less sensitive than wall time to other work on the machine."""
+    r = subprocess.run(["/usr/bin/time", "-o", time_file, "-f", "%e %M %U %S", *cmd], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True, env=env)
+    if r.returncode != 0:
+        sys.stderr.write(r.stdout + r.stderr)
+        fail(f"exit status {r.returncode}: {' '.join(cmd)}")
+    last = open(time_file).read().strip().splitlines()[-1]
+    wall, rss_kib, user, system = last.split()
+    return (float(wall), int(rss_kib) / 1024.0, float(user) + float(system)), r.stdout.strip()
+
+
+def rmtree(path):
+    if os.path.lexists(path):
+        shutil.rmtree(path)
+
+
+def tree_size(path):
+    files = size = 0
+    for folder, _, names in os.walk(path):
+        for n in names:
+            files += 1
+            size += os.lstat(os.path.join(folder, n)).st_size
+    return files, size
+
+
+def summary(samples):
+    walls = [w for w, _, _ in samples]
+    return {"runs": len(samples), "wall_median": statistics.median(walls), "wall_min": min(walls),
+            "wall_max": max(walls), "mem_median": statistics.median(m for _, m, _ in samples),
+            "cpu_median": statistics.median(c for _, _, c in samples), "samples": samples}
+
+
+def show(sample):
+    return f"{sample[0]:6.2f} s {sample[1]:7.0f} MiB  (CPU {sample[2]:6.2f} s)"
+
+
+# ---------------------------------------------------------------- machine
+
+
+def describe_binary(binary):
+    """Version, build time and a short hash of the binary measured, so that figures can be
+    matched to the source they came from."""
+    import hashlib
+    version = subprocess.run([binary, "--version"], capture_output=True, text=True).stdout.strip()
+    built = datetime.fromtimestamp(os.stat(binary).st_mtime, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    digest = hashlib.sha256(open(binary, "rb").read()).hexdigest()[:12]
+    return f"{version} (binary built {built}, sha256 {digest})"
+
+
+def machine():
+    def out(cmd):
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True).stdout.strip()
+        except OSError:
+            return "?"
+
+    model = "?"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "nproc": out(["nproc"]),
+        "cpu": model,
+        "kernel": platform.release(),
+        "free_g": out(["free", "-g"]),
+        "hugo": out(["hugo", "version"]).split(" BuildDate")[0],
+    }
+
+
+def load_average():
+    try:
+        return os.getloadavg()
+    except OSError:
+        return (0.0, 0.0, 0.0)
+
+
+# ---------------------------------------------------------------- build benchmark
+
+
+def bench_builds(a, binary, work, c_corpus, h_corpus):
+    out_dir = os.path.join(work, "out")
+    c_out = os.path.join(out_dir, f"communique-{a.releases}")
+    h_out = os.path.join(out_dir, f"hugo-{a.releases}")
+    tf = os.path.join(work, "time.txt")
+    c_cmd = [binary, "build", "--root", c_corpus, "--output", c_out, "--now", NOW]
+    h_cmd = ["hugo", "--quiet", "-s", h_corpus, "-d", h_out]
+
+    for i in range(a.warmup):
+        log(f"warm-up {i + 1}/{a.warmup} (not counted)")
+        rmtree(c_out)
+        timed(c_cmd, tf)
+        rmtree(h_out)
+        timed(h_cmd, tf)
+
+    cold, warm, hugo, loads = [], [], [], []
+    line = ""
+    for i in range(a.runs):
+        loads.append(load_average()[0])
+        rmtree(c_out)
+        sample, line = timed(c_cmd, tf)
+        cold.append(sample)
+        log(f"run {i + 1}/{a.runs}  communique cold {show(sample)}")
+        rmtree(h_out)
+        sample, _ = timed(h_cmd, tf)
+        hugo.append(sample)
+        log(f"run {i + 1}/{a.runs}  Hugo            {show(sample)}")
+        sample, line = timed(c_cmd, tf)  # into the output the cold run just wrote
+        warm.append(sample)
+        log(f"run {i + 1}/{a.runs}  communique warm {show(sample)}")
+    c_files, c_bytes = tree_size(c_out)
+    h_files, h_bytes = tree_size(h_out)
+    return {
+        "communique_cold": summary(cold),
+        "communique_warm": summary(warm),
+        "hugo": summary(hugo),
+        "communique_summary": line,
+        "loads": loads,
+        "output": {"communique": {"files": c_files, "bytes": c_bytes}, "hugo": {"files": h_files, "bytes": h_bytes}},
+    }
+
+
+def bench_scale(a, binary, work, generator):
+    s_corpus = corpus(generator, work, "communique", a.scale_releases, a.groups)
+    s_out = os.path.join(work, "out", f"communique-{a.scale_releases}")
+    tf = os.path.join(work, "time.txt")
+    cmd = [binary, "build", "--root", s_corpus, "--output", s_out, "--now", NOW]
+    samples = []
+    for i in range(a.scale_runs):
+        rmtree(s_out)
+        sample, _ = timed(cmd, tf)
+        samples.append(sample)
+        log(f"scale run {i + 1}/{a.scale_runs}  communique cold ({a.scale_releases} releases) {show(sample)}")
+    rmtree(s_out)
+    return summary(samples)
+
+
+# ---------------------------------------------------------------- preview benchmark
+
+
+class Server:
+    """`communique serve --port 0`, its stderr read by a thread."""
+
+    def __init__(self, binary, root, env):
+        self.proc = subprocess.Popen([binary, "serve", "--root", root, "--port", "0"], stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.PIPE, text=True, env=env)
+        self.url = None
+        self.rebuilds = []  # milliseconds, as the server reports them
+        self.errors = []
+        self.cond = threading.Condition()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.proc.stderr:
+            with self.cond:
+                m = re.search(r"Previewing .* at (http://\S+/) ", line)
+                if m:
+                    self.url = m.group(1)
+                m = re.match(r"rebuilt in (\d+) ms", line)
+                if m:
+                    self.rebuilds.append(int(m.group(1)))
+                if "does not build" in line or line.startswith("error"):
+                    self.errors.append(line.strip())
+                self.cond.notify_all()
+        with self.cond:
+            self.cond.notify_all()
+
+    def wait(self, predicate, timeout):
+        with self.cond:
+            return self.cond.wait_for(lambda: predicate() or self.proc.poll() is not None, timeout) and predicate()
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)  # lets the server remove its preview folder
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def fetch(url):
+    r = subprocess.run(["curl", "-s", "--max-time", "5", url], capture_output=True)
+    return r.stdout.decode("utf-8", "replace")
+
+
+def poll_until(url, token, timeout):
+    """Fetches url every 10 ms until token appears; returns the moment it did."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if token in fetch(url):
+            return time.monotonic()
+        time.sleep(0.01)
+    fail(f"{url} did not show `{token}` within {timeout:.0f} s")
+
+
+def bench_preview(a, binary, c_corpus, build_seconds):
+    releases_dir = os.path.join(c_corpus, "content", "releases")
+    name = sorted(n for n in os.listdir(releases_dir) if n.endswith(".md"))[0]
+    release_file = os.path.join(releases_dir, name)
+    slug = name[: -len(".md")]
+    original = open(release_file, "rb").read()
+    text = original.decode("utf-8")
+    title = re.search(r'^title: "(.*)"$', text, re.M)
+    if not title:
+        fail(f"no `title: \"…\"` line in {release_file}")
+    templates = os.path.join(c_corpus, "themes", "default", "templates")
+    override = os.path.join(templates, "404.html")
+    if os.path.exists(override):
+        fail(f"{override} already exists; remove it (or regenerate the corpus) first")
+    created_dirs = [d for d in (os.path.join(c_corpus, "themes"), os.path.join(c_corpus, "themes", "default"),
+                                templates) if not os.path.exists(d)]
+    # A generous timeout: a rebuild is a full build of the site.
+    timeout = max(120.0, 20 * build_seconds)
+    env = dict(os.environ, SOURCE_DATE_EPOCH=str(int(datetime(2026, 11, 26, tzinfo=timezone.utc).timestamp())))
+
+    log(f"preview: starting communique serve on {c_corpus}")
+    started = time.monotonic()
+    server = Server(binary, c_corpus, env)
+    content, template = [], None
+    try:
+        if not server.wait(lambda: server.url is not None, timeout):
+            fail(f"communique serve did not start within {timeout:.0f} s: {server.errors}")
+        startup = time.monotonic() - started
+        page = f"{server.url}releases/{slug}/"
+        if title.group(1) not in fetch(page):
+            fail(f"{page} does not show the release's title")
+
+        for i in range(a.preview_edits):
+            token = f"benchtok{secrets.token_hex(4)}"
+            seen = len(server.rebuilds)
+            edited = text[: title.end(1)] + " " + token + text[title.end(1):]
+            with open(release_file, "w", encoding="utf-8") as f:  # in place, like an editor's save
+                f.write(edited)
+            saved = time.monotonic()
+            shown = poll_until(page, token, timeout)
+            content.append(shown - saved)
+            log(f"preview edit {i + 1}/{a.preview_edits}: page updated after {shown - saved:.3f} s")
+            # Let the server finish this rebuild (it also renders the review page) before the next edit.
+            server.wait(lambda: len(server.rebuilds) > seen, timeout)
+            time.sleep(0.2)
+
+        token = f"benchtok{secrets.token_hex(4)}"
+        seen = len(server.rebuilds)
+        os.makedirs(templates, exist_ok=True)
+        with open(override, "w", encoding="utf-8") as f:
+            f.write('{% extends "base.html" %}\n{% block title %}Not found{% endblock %}\n'
+                    f"{{% block content %}}<h1>Not found {token}</h1>{{% endblock %}}\n")
+        saved = time.monotonic()
+        shown = poll_until(f"{server.url}404.html", token, timeout)
+        template = shown - saved
+        log(f"preview template edit: 404.html updated after {template:.3f} s")
+        server.wait(lambda: len(server.rebuilds) > seen, timeout)
+    finally:
+        with open(release_file, "wb") as f:
+            f.write(original)
+        if os.path.exists(override):
+            os.remove(override)
+        for d in reversed(created_dirs):
+            if os.path.isdir(d) and not os.listdir(d):
+                os.rmdir(d)
+        server.stop()
+    return {
+        "file": os.path.relpath(release_file, c_corpus),
+        "startup": startup,
+        "edits": content,
+        "median": statistics.median(content) if content else None,
+        "max": max(content) if content else None,
+        "template": template,
+        "server_rebuild_ms": server.rebuilds,
+    }
+
+
+# ---------------------------------------------------------------- report
+
+
+def fmt_s(x):
+    return f"{x:.2f} s"
+
+
+def fmt_mib(x):
+    return f"{x:,.0f} MiB"
+
+
+def report(a, info, load_start, load_end, builds, scale, preview):
+    lines = []
+    add = lines.append
+    add(f"## {a.releases:,} releases, {a.groups} groups: median of {a.runs} runs "
+        f"(after {a.warmup} warm-up run{'s' if a.warmup != 1 else ''} of each)")
+    add("")
+    add(f"Machine: {info['nproc']} CPUs ({info['cpu']}), kernel {info['kernel']}; run started {info['date']}")
+    loads = [load_start[0], load_end[0], *builds["loads"]]
+    add(f"Load average (1 min): {load_start[0]:.2f} at the start, {min(builds['loads']):.2f} – "
+        f"{max(builds['loads']):.2f} during the runs, {load_end[0]:.2f} at the end"
+        + (" — other work was running on the machine, so the figures are noisy" if max(loads) > 1 else ""))
+    add(f"{info['communique']}, `cargo build --release`; {info['hugo']}")
+    add("")
+    add("```")
+    add(info["free_g"])
+    add("```")
+    add("")
+    cc, cw, h = builds["communique_cold"], builds["communique_warm"], builds["hugo"]
+    add("| build | wall, median | wall, min – max | peak memory, median | CPU (user + sys), median |")
+    add("|---|---|---|---|---|")
+    for label, s in (("communique, cold (empty output folder)", cc), ("communique, warm (rebuild into the previous output)", cw),
+                     ("Hugo (empty output folder)", h)):
+        add(f"| {label} | {fmt_s(s['wall_median'])} | {s['wall_min']:.2f} – {s['wall_max']:.2f} s "
+            f"| {fmt_mib(s['mem_median'])} | {fmt_s(s['cpu_median'])} |")
+    add(f"| **communique cold / Hugo** | **{cc['wall_median'] / h['wall_median']:.2f}×** | "
+        f"| **{cc['mem_median'] / h['mem_median']:.2f}×** | {cc['cpu_median'] / h['cpu_median']:.2f}× |")
+    add(f"| communique warm / Hugo | {cw['wall_median'] / h['wall_median']:.2f}× | "
+        f"| {cw['mem_median'] / h['mem_median']:.2f}× | {cw['cpu_median'] / h['cpu_median']:.2f}× |")
+    add("")
+    o = builds["output"]
+    add(f"Output: communique {o['communique']['files']:,} files, {o['communique']['bytes'] / 2**20:,.0f} MiB "
+        f"(public build; its summary: `{builds['communique_summary']}`); "
+        f"Hugo {o['hugo']['files']:,} files, {o['hugo']['bytes'] / 2**20:,.0f} MiB.")
+    if scale:
+        ratio_content = a.scale_releases / a.releases
+        t = scale["wall_median"] / cc["wall_median"]
+        m = scale["mem_median"] / cc["mem_median"]
+        add("")
+        add(f"### Scale: {a.scale_releases:,} releases, median of {scale['runs']} cold runs")
+        add("")
+        c = scale["cpu_median"] / cc["cpu_median"]
+        add("| communique, cold | wall, median | wall, min – max | peak memory, median | CPU (user + sys), median |")
+        add("|---|---|---|---|---|")
+        add(f"| {a.releases:,} releases | {fmt_s(cc['wall_median'])} | {cc['wall_min']:.2f} – {cc['wall_max']:.2f} s "
+            f"| {fmt_mib(cc['mem_median'])} | {fmt_s(cc['cpu_median'])} |")
+        add(f"| {a.scale_releases:,} releases | {fmt_s(scale['wall_median'])} | "
+            f"{scale['wall_min']:.2f} – {scale['wall_max']:.2f} s | {fmt_mib(scale['mem_median'])} "
+            f"| {fmt_s(scale['cpu_median'])} |")
+        add(f"| ratio ({ratio_content:g}× the content) | {t:.2f}× (target ≤ {1.1 * ratio_content:.2f}×: "
+            f"{'met' if t <= 1.1 * ratio_content else 'NOT met'}) | | {m:.2f}× (target ≤ {ratio_content:g}×: "
+            f"{'met' if m <= ratio_content else 'NOT met'}) | {c:.2f}× |")
+    if preview:
+        p = preview
+        add("")
+        add(f"### Preview (`communique serve`), {a.releases:,} releases")
+        add("")
+        add(f"- start-up (first build until the server prints its address): {p['startup']:.2f} s")
+        add(f"- edit of one release's title (`{p['file']}`), saved until its page shows it, {len(p['edits'])} edits: "
+            f"median {p['median']:.2f} s, max {p['max']:.2f} s")
+        add(f"- new template override (`themes/default/templates/404.html`), saved until `/404.html` shows it: "
+            f"{p['template']:.2f} s")
+        if p["server_rebuild_ms"]:
+            add(f"- rebuild times the server reported: median {statistics.median(p['server_rebuild_ms']):,.0f} ms "
+                f"({len(p['server_rebuild_ms'])} rebuilds)")
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- main
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--releases", type=int, default=10000, help="releases in the corpus (default 10000)")
+    ap.add_argument("--groups", type=int, default=30, help="stakeholder groups in the corpus (default 30)")
+    ap.add_argument("--runs", type=int, default=5, help="timed runs of each build (default 5)")
+    ap.add_argument("--warmup", type=int, default=1, help="untimed runs of each build first (default 1)")
+    ap.add_argument("--scale", action="store_true", help="also time communique on a larger corpus")
+    ap.add_argument("--scale-releases", type=int, default=30000, help="releases for --scale (default 30000)")
+    ap.add_argument("--scale-runs", type=int, default=3, help="timed runs for --scale (default 3)")
+    ap.add_argument("--preview", action="store_true", help="also measure the preview server's latency")
+    ap.add_argument("--preview-edits", type=int, default=10, help="release edits for --preview (default 10)")
+    ap.add_argument("--work", default=os.path.join(REPO, "target", "bench"),
+                    help="folder for corpora, outputs and results (default target/bench)")
+    ap.add_argument("--corpus-generator", default=os.path.join(os.path.dirname(REPO), "shared", "bench", "gen-corpus.py"),
+                    help="gen-corpus.py (default ../shared/bench/gen-corpus.py beside the repository)")
+    a = ap.parse_args()
+    if a.runs < 1 or a.releases < 1 or a.groups < 3 or a.warmup < 0 or a.scale_runs < 1 or a.preview_edits < 1:
+        ap.error("--runs, --releases, --scale-runs and --preview-edits must be at least 1, --groups at least 3")
+    generator = os.path.abspath(a.corpus_generator)
+    if not os.path.isfile(generator):
+        fail(f"no corpus generator at {generator}; pass --corpus-generator PATH")
+    work = os.path.abspath(a.work)
+    os.makedirs(work, exist_ok=True)
+
+    info = machine()
+    load_start = load_average()
+    binary = build_release()
+    info["communique"] = describe_binary(binary)
+    c_corpus = corpus(generator, work, "communique", a.releases, a.groups)
+    h_corpus = corpus(generator, work, "hugo", a.releases, a.groups)
+
+    builds = bench_builds(a, binary, work, c_corpus, h_corpus)
+    scale = bench_scale(a, binary, work, generator) if a.scale else None
+    preview = bench_preview(a, binary, c_corpus, builds["communique_cold"]["wall_max"]) if a.preview else None
+    load_end = load_average()
+    tf = os.path.join(work, "time.txt")
+    if os.path.exists(tf):
+        os.remove(tf)
+
+    text = report(a, info, load_start, load_end, builds, scale, preview)
+    print(text)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    base = os.path.join(work, f"results-{a.releases}-{stamp}")
+    with open(base + ".md", "w") as f:
+        f.write(text)
+    with open(base + ".json", "w") as f:
+        json.dump({"args": vars(a), "machine": info, "load_start": load_start, "load_end": load_end,
+                   "builds": builds, "scale": scale, "preview": preview}, f, indent=2)
+    log(f"results written to {base}.md and .json")
+
+
+if __name__ == "__main__":
+    main()
