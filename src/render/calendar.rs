@@ -25,8 +25,9 @@ pub fn calendar(name: &str, description: &str, events: &[CalendarEvent]) -> Stri
         .append_property(("PRODID", format!("-//communique//communique {}//EN", env!("CARGO_PKG_VERSION")).as_str()));
     calendar.append_property(("CALSCALE", "GREGORIAN"));
     calendar.append_property(("METHOD", "PUBLISH"));
-    calendar.name(&clip(name));
-    calendar.description(&clip(description));
+    // The icalendar crate writes these two (and their X-WR- twins) unescaped: one line.
+    calendar.name(&one_line(name));
+    calendar.description(&one_line(description));
     for e in events {
         let mut event = Event::new();
         event
@@ -35,8 +36,8 @@ pub fn calendar(name: &str, description: &str, events: &[CalendarEvent]) -> Stri
             .add_property("DTSTART", utc(e.start))
             .add_property("SEQUENCE", "0")
             .add_property("CATEGORIES", e.category)
-            .summary(&clip(&e.summary))
-            .description(&clip(&e.description))
+            .summary(&text(&e.summary))
+            .description(&text(&e.description))
             .url(&e.url);
         // RFC 5545 §3.8.2.2: DTEND must be later than DTSTART; without one, the event is
         // the moment DTSTART (§3.6.1), which is what a go-live is.
@@ -53,11 +54,27 @@ pub fn calendar(name: &str, description: &str, events: &[CalendarEvent]) -> Stri
 /// would take minutes).
 const TEXT_LIMIT: usize = 4000;
 
-fn clip(text: &str) -> std::borrow::Cow<'_, str> {
-    match text.char_indices().nth(TEXT_LIMIT) {
-        Some((end, _)) => format!("{}…", &text[..end]).into(),
-        None => text.into(),
+/// A TEXT value as RFC 5545 allows it: line breaks as `\n` (the crate escapes `\n`
+/// only, so a `\r` would end the line and start a property of the author's making), no
+/// other control characters, and not too long.
+fn text(value: &str) -> String {
+    let mut out = String::with_capacity(value.len().min(TEXT_LIMIT + 1));
+    for (i, c) in value.replace("\r\n", "\n").replace('\r', "\n").chars().enumerate() {
+        if i == TEXT_LIMIT {
+            out.push('…');
+            break;
+        }
+        if !c.is_control() || matches!(c, '\n' | '\t') {
+            out.push(c);
+        }
     }
+    out
+}
+
+/// A value the crate writes as it is: every control character, line breaks included,
+/// becomes a space.
+fn one_line(value: &str) -> String {
+    text(value).chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
 }
 
 fn utc(ts: jiff::Timestamp) -> String {
@@ -89,5 +106,28 @@ mod tests {
         assert!(ics.contains("DTSTAMP:20261121T010000Z\r\n"));
         assert!(ics.contains("SUMMARY:Payments 4.2\\, live\\; really\r\n"), "{ics}");
         assert!(ics.contains("DESCRIPTION:Line one\\nLine two\r\n"), "{ics}");
+    }
+
+    #[test]
+    fn no_text_can_start_a_line_of_its_own() {
+        let at: jiff::Timestamp = "2026-11-21T01:00:00Z".parse().unwrap();
+        let evil = "x\r\nX-EVIL:1\rX-EVIL:2\nX-EVIL:3\u{0}\u{1b}";
+        let event = CalendarEvent {
+            uid: "u@x.example".into(),
+            summary: evil.into(),
+            description: evil.repeat(1000),
+            url: "https://x.example/".into(),
+            start: at,
+            end: None,
+            stamp: at,
+            category: "Go-live",
+        };
+        let ics = calendar(evil, evil, &[event]);
+        for line in ics.split("\r\n") {
+            assert!(!line.starts_with("X-EVIL") && !line.contains('\r'), "{line:?}");
+            assert!(!line.contains(['\u{0}', '\u{1b}']), "{line:?}");
+        }
+        assert!(ics.contains("SUMMARY:x\\nX-EVIL:1\\nX-EVIL:2\\nX-EVIL:3\r\n"), "{ics}");
+        assert!(ics.contains("X-WR-CALNAME:x X-EVIL:1 X-EVIL:2 X-EVIL:3\r\n"), "{ics}");
     }
 }
