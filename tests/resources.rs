@@ -119,24 +119,31 @@ fn a_hundred_thousand_levels_of_nesting_overflow_no_stack() {
         ("link brackets", |n| "[".repeat(n) + "deep" + &"]".repeat(n) + "(x)\n"),
         ("headings in quotes", |n| "> # deep\n".repeat(n)),
     ];
-    for (what, make) in cases {
-        // 100,000 levels in the release's body, a group's body and a hand-written page;
-        // 10,000 in the summary (inline Markdown, as values and access entries are,
-        // rendered on a dozen pages and feeds). Front matter refuses 128 unclosed
-        // brackets even inside quotes (see `deeply_nested_yaml_is_refused_at_once`), so
-        // the bracket case keeps its summary plain.
-        let text = make(100_000);
-        let summary = if what == "link brackets" { "Summary.".to_string() } else { make(10_000) };
-        let site = site(&release_with(&text, &summary, "Worth it."));
-        site.write("content/stakeholders/customers.md", &format!("{CUSTOMERS}{text}"));
-        site.write("content/releases/payments-4-2/customers.md", &format!("---\ntitle: For you\n---\n{text}"));
-        let run = site.run(&["build", "--now", NOW]);
-        run.success();
-        let page = std::fs::read_to_string(site.path("public/releases/payments-4-2/customers/index.html")).unwrap();
-        assert!(page.contains("deep"), "{what}: the text is on the communique");
-        let feed = std::fs::read_to_string(site.path("public/groups/customers/feed.xml")).unwrap();
-        common::assert_well_formed(&format!("{what}: the group feed"), &feed);
-    }
+    // Each case is a whole build; they run side by side.
+    std::thread::scope(|scope| {
+        for (what, make) in cases {
+            scope.spawn(move || nesting_case(what, make));
+        }
+    });
+}
+
+fn nesting_case(what: &str, make: Nesting) {
+    // 100,000 levels in the release's body, a group's body and a hand-written page;
+    // 10,000 in the summary (inline Markdown, as values and access entries are,
+    // rendered on a dozen pages and feeds). Front matter refuses 128 unclosed
+    // brackets even inside quotes (see `deeply_nested_yaml_is_refused_at_once`), so
+    // the bracket case keeps its summary plain.
+    let text = make(100_000);
+    let summary = if what == "link brackets" { "Summary.".to_string() } else { make(10_000) };
+    let site = site(&release_with(&text, &summary, "Worth it."));
+    site.write("content/stakeholders/customers.md", &format!("{CUSTOMERS}{text}"));
+    site.write("content/releases/payments-4-2/customers.md", &format!("---\ntitle: For you\n---\n{text}"));
+    let run = site.run(&["build", "--now", NOW]);
+    run.success();
+    let page = std::fs::read_to_string(site.path("public/releases/payments-4-2/customers/index.html")).unwrap();
+    assert!(page.contains("deep"), "{what}: the text is on the communique");
+    let feed = std::fs::read_to_string(site.path("public/groups/customers/feed.xml")).unwrap();
+    common::assert_well_formed(&format!("{what}: the group feed"), &feed);
 }
 
 #[test]
