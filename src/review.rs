@@ -683,6 +683,21 @@ fn wrap(first: &str, rest: &str, text: &str) -> Vec<String> {
     lines
 }
 
+/// One row of the review table, in column order; `title` as the format shows it.
+fn row_cells(r: &Row, title: String) -> Vec<String> {
+    vec![
+        r.publish_local.clone(),
+        title,
+        r.product.clone(),
+        r.version.clone(),
+        r.group_name.clone(),
+        r.status.as_str().into(),
+        r.words.to_string(),
+        ease_text(r.reading_ease),
+        r.warnings.len().to_string(),
+    ]
+}
+
 fn ease_text(ease: Option<f64>) -> String {
     ease.map_or("—".to_string(), |e| format!("{e:.1}"))
 }
@@ -829,23 +844,7 @@ pub fn to_text(review: &Review) -> String {
             right("EASE"),
             right("WARN"),
         ];
-        let rows: Vec<Vec<String>> = review
-            .rows
-            .iter()
-            .map(|r| {
-                vec![
-                    r.publish_local.clone(),
-                    r.release_title.clone(),
-                    r.product.clone(),
-                    r.version.clone(),
-                    r.group_name.clone(),
-                    r.status.as_str().into(),
-                    r.words.to_string(),
-                    ease_text(r.reading_ease),
-                    r.warnings.len().to_string(),
-                ]
-            })
-            .collect();
+        let rows: Vec<Vec<String>> = review.rows.iter().map(|r| row_cells(r, r.release_title.clone())).collect();
         lines.extend(table("", &columns, &rows));
     }
 
@@ -945,23 +944,8 @@ pub fn to_markdown(review: &Review) -> String {
     if review.rows.is_empty() {
         out.push_str("No releases.\n\n");
     } else {
-        let rows: Vec<Vec<String>> = review
-            .rows
-            .iter()
-            .map(|r| {
-                vec![
-                    r.publish_local.clone(),
-                    format!("[{}]({})", link_text(&r.release_title), r.url),
-                    r.product.clone(),
-                    r.version.clone(),
-                    r.group_name.clone(),
-                    r.status.as_str().into(),
-                    r.words.to_string(),
-                    ease_text(r.reading_ease),
-                    r.warnings.len().to_string(),
-                ]
-            })
-            .collect();
+        let rows: Vec<Vec<String>> =
+            review.rows.iter().map(|r| row_cells(r, format!("[{}]({})", link_text(&r.release_title), r.url))).collect();
         md_table(
             &mut out,
             &["Publish", "Release", "Product", "Version", "Group", "Status", "Words", "Reading ease", "Warnings"],

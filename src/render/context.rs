@@ -370,16 +370,7 @@ impl<'s, 'a> Views<'s, 'a> {
             .iter()
             .zip(&html.constraints)
             .filter_map(|(c, text_html)| {
-                let groups: Vec<GroupRef> = match &c.groups {
-                    None => vec![],
-                    Some(ids) => {
-                        let refs: Vec<_> = ids.iter().filter_map(|g| self.group_ref_by_id(g)).collect();
-                        if refs.is_empty() {
-                            return None; // only for groups this audience cannot see
-                        }
-                        refs
-                    }
-                };
+                let groups = self.visible_targets(&c.groups)?;
                 Some(ConstraintView {
                     kind: c.kind.as_str(),
                     kind_label: c.kind.label(),
@@ -476,21 +467,21 @@ impl<'s, 'a> Views<'s, 'a> {
         }
     }
 
+    /// The groups a constraint or window names, as this audience sees them: empty for
+    /// "every group of the release", None when it names only groups this audience
+    /// cannot see (then the text is not for this build).
+    fn visible_targets(&self, groups: &Option<Vec<String>>) -> Option<Vec<GroupRef<'a>>> {
+        let Some(ids) = groups else { return Some(vec![]) };
+        let refs: Vec<_> = ids.iter().filter_map(|g| self.group_ref_by_id(g)).collect();
+        (!refs.is_empty()).then_some(refs)
+    }
+
     /// The windows of a release this build's audience may see, with their groups.
     fn release_windows(&self, r: &'a Release) -> Vec<WindowView<'a>> {
         r.windows
             .iter()
             .filter_map(|w| {
-                let groups = match &w.groups {
-                    None => vec![],
-                    Some(ids) => {
-                        let refs: Vec<_> = ids.iter().filter_map(|g| self.group_ref_by_id(g)).collect();
-                        if refs.is_empty() {
-                            return None; // only for groups this audience cannot see
-                        }
-                        refs
-                    }
-                };
+                let groups = self.visible_targets(&w.groups)?;
                 Some(self.window(w, groups))
             })
             .collect()
