@@ -4,6 +4,7 @@
 use crate::diagnostics::Diagnostic;
 use crate::model::{Audience, Site};
 use crate::output::{self, Staging};
+use crate::render::memo::Memo;
 use crate::render::{self, Options, Stats};
 use crate::select::Mode;
 use std::path::{Path, PathBuf};
@@ -28,20 +29,46 @@ pub struct Built {
     pub output: PathBuf,
     pub warnings: usize,
     pub site: Site,
-    pub sources: std::collections::HashMap<String, crate::content::Source>,
+    pub sources: crate::content::Sources,
+}
+
+/// What the preview server keeps from one build to the next, so that a rebuild costs
+/// what the edit touched: each file's parse, and what each output file was made from.
+#[derive(Default)]
+pub struct Session {
+    pub files: crate::content::Cache,
+    memo: Memo,
 }
 
 /// Builds the site; on failure returns every error (and writes nothing).
 pub fn build(request: &Request) -> Result<Built, Vec<Diagnostic>> {
+    build_in(request, None)
+}
+
+/// [`build`] again, reusing what `session` kept of the last build: only changed files
+/// are parsed, only pages whose inputs changed are made. The result is the same, byte
+/// for byte, except that `warnings` is not counted (0).
+pub fn rebuild(request: &Request, session: &mut Session) -> Result<Built, Vec<Diagnostic>> {
+    build_in(request, Some(session))
+}
+
+fn build_in(request: &Request, mut session: Option<&mut Session>) -> Result<Built, Vec<Diagnostic>> {
     let phase = crate::profile::Phase::start("load and validate");
-    let loaded = crate::content::load(request.root);
+    let loaded = match session.as_deref_mut() {
+        Some(session) => crate::content::load_cached(request.root, &mut session.files),
+        None => crate::content::load(request.root),
+    };
     phase.end();
     let errors: Vec<_> = loaded.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
     let Some(mut site) = loaded.site.filter(|_| errors.is_empty()) else {
         return Err(errors);
     };
     // Warnings do not stop a build, but its summary line says how many `check` will show.
-    let warnings = loaded.diagnostics.len() + crate::lint::warnings(&site, &loaded.sources, request.now).len();
+    // The preview does not say, and its rebuilds must be quick.
+    let warnings = match session {
+        Some(_) => 0,
+        None => loaded.diagnostics.len() + crate::lint::warnings(&site, &loaded.sources, request.now).len(),
+    };
     let sources = if request.keep_sources { loaded.sources } else { Default::default() };
     if let Some(url) = &request.base_url {
         site.config.base_url = crate::config::with_trailing_slash(url);
@@ -54,7 +81,9 @@ pub fn build(request: &Request) -> Result<Built, Vec<Diagnostic>> {
     });
     let fail = |message: String| vec![Diagnostic::error("site.toml", crate::diagnostics::Pos::START, "io", message)];
     output::check_output_dir(request.root, &output).map_err(fail)?;
+    let phase = crate::profile::Phase::start("prepare output");
     let staging = Staging::begin(&output).map_err(|e| fail(format!("cannot prepare `{}`: {e}", output.display())))?;
+    phase.end();
     let emails = match &request.emails {
         Some(dir) => {
             output::check_output_dir(request.root, dir).map_err(fail)?;
@@ -63,10 +92,30 @@ pub fn build(request: &Request) -> Result<Built, Vec<Diagnostic>> {
         None => None,
     };
     let options = Options { mode: request.mode, audience: request.audience, now: request.now };
-    let stats = render::build(request.root, &site, &options, &staging, emails.as_ref())?;
+    let round = session
+        .as_deref_mut()
+        .map(|s| std::mem::take(&mut s.memo).round(request.root, &site, request.mode, request.audience));
+    let rendered = render::build(request.root, &site, &options, &staging, emails.as_ref(), round.as_ref());
+    let stats = match rendered {
+        Ok(stats) => stats,
+        Err(errors) => {
+            // Nothing was written: what the last build made is still the output.
+            if let (Some(session), Some(round)) = (session, round) {
+                session.memo = round.abandon();
+            }
+            return Err(errors);
+        }
+    };
     let phase = crate::profile::Phase::start("commit");
     let committed = staging.commit();
     phase.end();
+    if let Some(session) = session {
+        // After a failed commit the output is uncertain: reuse nothing.
+        session.memo = match (&committed, round) {
+            (Ok(_), Some(round)) => round.finish(),
+            _ => Memo::default(),
+        };
+    }
     committed.map_err(|e| fail(format!("cannot write `{}`: {e}", output.display())))?;
     if let (Some(emails), Some(dir)) = (emails, &request.emails) {
         emails.commit().map_err(|e| fail(format!("cannot write `{}`: {e}", dir.display())))?;

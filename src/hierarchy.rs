@@ -8,12 +8,19 @@ use std::collections::{BTreeMap, HashMap};
 pub struct Hierarchy<'a> {
     groups: &'a [StakeholderGroup],
     index: HashMap<&'a str, usize>,
+    /// Per group (same order as `groups`): itself, then its ancestors. Worked out once:
+    /// every page of a build asks who receives what, many times over.
+    chains: Vec<Vec<&'a str>>,
+    /// The same chains as indexes into `groups`.
+    chain_indexes: Vec<Vec<usize>>,
 }
 
 impl<'a> Hierarchy<'a> {
     pub fn new(groups: &'a [StakeholderGroup]) -> Self {
-        let index = groups.iter().enumerate().map(|(i, g)| (g.id.as_str(), i)).collect();
-        Hierarchy { groups, index }
+        let index: HashMap<&str, usize> = groups.iter().enumerate().map(|(i, g)| (g.id.as_str(), i)).collect();
+        let chains: Vec<Vec<&str>> = groups.iter().map(|g| ancestry(groups, &index, &g.id)).collect();
+        let chain_indexes = chains.iter().map(|chain| chain.iter().map(|id| index[id]).collect()).collect();
+        Hierarchy { groups, index, chains, chain_indexes }
     }
 
     pub fn get(&self, id: &str) -> Option<&'a StakeholderGroup> {
@@ -23,31 +30,45 @@ impl<'a> Hierarchy<'a> {
     /// The group itself, then its parent, grandparent… Stops at an unknown parent or a
     /// cycle (both are reported by validation; the rules must not loop on them).
     pub fn chain(&self, id: &'a str) -> Vec<&'a str> {
-        let mut chain = vec![id];
-        let mut current = id;
-        while let Some(parent) = self.get(current).and_then(|g| g.parent.as_deref()) {
-            if chain.contains(&parent) || !self.index.contains_key(parent) {
-                break;
-            }
-            chain.push(parent);
-            current = parent;
+        match self.index.get(id) {
+            Some(&i) => self.chains[i].clone(),
+            None => vec![id],
         }
-        chain
+    }
+
+    /// [`Hierarchy::chain`] without a copy: the rules below run for every page and group.
+    fn ancestors<'h>(&'h self, id: &'h str) -> impl Iterator<Item = &'h str> + 'h {
+        let (known, unknown) = match self.index.get(id) {
+            Some(&i) => (self.chains[i].as_slice(), None),
+            None => (&[][..], Some(id)),
+        };
+        known.iter().copied().chain(unknown)
     }
 
     pub fn depth(&self, id: &'a str) -> usize {
-        self.chain(id).len() - 1
+        self.ancestors(id).count() - 1
     }
 
     /// Does `group` receive what is sent to `targets` (itself or an ancestor named)?
     pub fn receives(&self, group: &'a str, targets: &[String]) -> bool {
-        self.chain(group).iter().any(|g| targets.iter().any(|t| t == g))
+        self.ancestors(group).any(|g| targets.iter().any(|t| t == g))
     }
 
     /// A release's groups: those its features name, plus their descendants, in portal order.
     pub fn release_groups(&self, release: &Release) -> Vec<&'a str> {
-        let named: Vec<String> = release.features.iter().flat_map(|f| f.groups.iter().cloned()).collect();
-        self.groups.iter().map(|g| g.id.as_str()).filter(|g| self.receives(g, &named)).collect()
+        // Asked for every release of every build: flags, not string comparisons.
+        let mut named = vec![false; self.groups.len()];
+        for id in release.features.iter().flat_map(|f| &f.groups) {
+            if let Some(&i) = self.index.get(id.as_str()) {
+                named[i] = true;
+            }
+        }
+        self.groups
+            .iter()
+            .zip(&self.chain_indexes)
+            .filter(|(_, chain)| chain.iter().any(|&a| named[a]))
+            .map(|(g, _)| g.id.as_str())
+            .collect()
     }
 
     pub fn feature_reaches(&self, feature: &Feature, group: &'a str) -> bool {
@@ -57,7 +78,7 @@ impl<'a> Hierarchy<'a> {
     /// A per-group entry (value, access, hand-written text) for `group`, or its nearest
     /// ancestor's.
     pub fn inherited<'m, T>(&self, entries: &'m BTreeMap<String, T>, group: &'a str) -> Option<&'m T> {
-        self.chain(group).iter().find_map(|g| entries.get(*g))
+        self.ancestors(group).find_map(|g| entries.get(g))
     }
 
     /// A constraint without `groups` applies to every group of the release.
@@ -69,6 +90,20 @@ impl<'a> Hierarchy<'a> {
         let id = id.to_string();
         self.groups.iter().filter(move |g| g.parent.as_deref() == Some(id.as_str()))
     }
+}
+
+/// `id`, then its parent, grandparent…, stopping at an unknown parent or a cycle.
+fn ancestry<'a>(groups: &'a [StakeholderGroup], index: &HashMap<&'a str, usize>, id: &'a str) -> Vec<&'a str> {
+    let mut chain = vec![id];
+    let mut current = id;
+    while let Some(parent) = index.get(current).and_then(|&i| groups[i].parent.as_deref()) {
+        if chain.contains(&parent) || !index.contains_key(parent) {
+            break;
+        }
+        chain.push(parent);
+        current = parent;
+    }
+    chain
 }
 
 /// Portal order: top-level groups by `order`, then name, then id; each group's children

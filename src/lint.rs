@@ -6,9 +6,9 @@ use crate::content::Source;
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::hierarchy::Hierarchy;
 use crate::model::{Release, Site, StakeholderGroup, Status};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
-pub fn warnings(site: &Site, sources: &HashMap<String, Source>, now: jiff::Timestamp) -> Vec<Diagnostic> {
+pub fn warnings(site: &Site, sources: &crate::content::Sources, now: jiff::Timestamp) -> Vec<Diagnostic> {
     let h = Hierarchy::new(&site.groups);
     let mut out = Vec::new();
     let mut reached: HashSet<&str> = HashSet::new();
@@ -152,7 +152,7 @@ fn long_summary(site: &Site, source: &Source, path: &str, summary: &str, out: &m
 
 /// Product names that differ only slightly ("Payments" and "Payment") are one product
 /// spelled two ways; the less used spelling is flagged.
-fn product_spelling(site: &Site, sources: &HashMap<String, Source>) -> Vec<Diagnostic> {
+fn product_spelling(site: &Site, sources: &crate::content::Sources) -> Vec<Diagnostic> {
     let mut uses: BTreeMap<&str, Vec<&Release>> = BTreeMap::new();
     for r in &site.releases {
         uses.entry(r.product.as_str()).or_default().push(r);

@@ -118,6 +118,9 @@ pub struct Release {
     /// Group id → hand-written text for that group.
     pub handwritten: BTreeMap<String, Handwritten>,
     pub path: String,
+    /// A hash of the text of the release's file and of its hand-written pages: pages
+    /// made from an unchanged release need not be made again (the preview's rebuilds).
+    pub fingerprint: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -167,6 +170,8 @@ pub struct Handwritten {
     /// Markdown.
     pub body: String,
     pub path: String,
+    /// A hash of the file's text (see [`Release::fingerprint`]).
+    pub fingerprint: u64,
 }
 
 /// Everything a build starts from. Groups are in portal order (see `hierarchy`),
@@ -175,7 +180,8 @@ pub struct Handwritten {
 pub struct Site {
     pub config: SiteConfig,
     pub groups: Vec<StakeholderGroup>,
-    pub releases: Vec<Release>,
+    /// Shared, so that the preview server's rebuilds reuse the releases an edit did not touch.
+    pub releases: Vec<std::sync::Arc<Release>>,
 }
 
 impl Site {

@@ -11,9 +11,11 @@
 //! interrupted. Files the build never wrote (a `CNAME`, say) are never touched.
 //!
 //! Into a folder that does not exist yet, the staging folder simply becomes the output
-//! in one rename.
+//! in one rename: files are staged at their paths. Over an existing output they are
+//! staged flat, one file each under a name made from its path, so that a rebuild that
+//! changes a few pages creates a few files and no folders (creating inodes is what
+//! costs most on a busy ext4 disk).
 
-use std::collections::HashMap;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
@@ -27,6 +29,9 @@ pub const MANIFEST: &str = ".communique-manifest";
 /// Length and hash of a file's bytes. The hash need only be stable for one version of
 /// the program: after an upgrade, a different hash just means the file is written again.
 type Fingerprint = (u64, u64);
+
+/// By output path. A fast hash: a preview rebuild looks up every path of the site.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 fn fingerprint(bytes: &[u8]) -> Fingerprint {
     use std::hash::Hasher;
@@ -43,8 +48,26 @@ pub struct Staging {
     previous: HashMap<String, Fingerprint>,
     /// What this build wrote; `true` when the file is staged (new or changed).
     written: Mutex<HashMap<String, (Fingerprint, bool)>>,
+    /// The paths staged at some point (a later write of the same bytes as before may
+    /// unstage one), and how many paths of `previous` this build wrote or kept: when
+    /// that is all of them, nothing is stale. A preview rebuild stages a few files of
+    /// tens of thousands, and must not look at each of them twice to find that out.
+    staged: Mutex<Vec<String>>,
+    kept_previous: std::sync::atomic::AtomicUsize,
     dirs: Mutex<std::collections::HashSet<PathBuf>>,
+    /// Files are staged flat (see the module's comment), not at their paths.
+    flat: bool,
     committed: bool,
+}
+
+/// The journal's second line when files are staged flat.
+const FLAT: &str = "layout flat";
+
+/// A staged file's name in the flat layout: a hash of its path (FNV-1a, which is the
+/// same in every version of the program, so that any build can finish a journal).
+fn flat_name(rel: &str) -> String {
+    let hash = rel.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    format!("{hash:016x}")
 }
 
 /// Refuses an output folder that would overwrite or swallow the site's sources.
@@ -131,15 +154,23 @@ impl Staging {
         }
         fs::create_dir(&staging)?;
         let previous = read_manifest(&target.join(MANIFEST));
+        let flat = fs::read_dir(&target).is_ok_and(|mut entries| entries.next().is_some());
         Ok(Staging {
             target,
             staging,
             journal,
             previous,
-            written: Mutex::new(HashMap::new()),
+            written: Mutex::new(HashMap::default()),
+            staged: Mutex::new(Vec::new()),
+            kept_previous: std::sync::atomic::AtomicUsize::new(0),
             dirs: Mutex::new(std::collections::HashSet::new()),
+            flat,
             committed: false,
         })
+    }
+
+    fn staged(&self, rel: &str) -> PathBuf {
+        staged_path(&self.staging, rel, self.flat)
     }
 
     pub fn target(&self) -> &Path {
@@ -151,8 +182,9 @@ impl Staging {
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         check_relative(rel)?;
         let print = fingerprint(bytes);
-        let dest = self.staging.join(rel);
-        let unchanged = self.previous.get(rel) == Some(&print) && self.target.join(rel).is_file();
+        let dest = self.staged(rel);
+        let before = self.previous.get(rel);
+        let unchanged = before == Some(&print) && self.target.join(rel).is_file();
         if unchanged {
             // An earlier write of the same path in this build may have staged other bytes.
             match fs::remove_file(&dest) {
@@ -160,7 +192,7 @@ impl Staging {
                 _ => {}
             }
         } else {
-            if let Some(dir) = dest.parent() {
+            if let Some(dir) = dest.parent().filter(|_| !self.flat) {
                 let known = self.dirs.lock().expect("dirs lock").contains(dir);
                 if !known {
                     fs::create_dir_all(dir)?;
@@ -168,9 +200,26 @@ impl Staging {
                 }
             }
             fs::write(&dest, bytes)?;
+            self.staged.lock().expect("staged lock").push(rel.to_string());
         }
-        self.written.lock().expect("written lock").insert(rel.to_string(), (print, !unchanged));
+        self.record(rel, print, !unchanged, before.is_some());
         Ok(())
+    }
+
+    fn record(&self, rel: &str, print: Fingerprint, staged: bool, in_previous: bool) {
+        let first = self.written.lock().expect("written lock").insert(rel.to_string(), (print, staged)).is_none();
+        if first && in_previous {
+            self.kept_previous.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+
+    /// Keeps the file the previous build wrote at `rel` as part of this build, without
+    /// writing it: the preview server's rebuilds keep what an edit did not touch. False
+    /// when the previous build wrote no such file.
+    pub fn keep(&self, rel: &str) -> bool {
+        let Some(print) = self.previous.get(rel) else { return false };
+        self.record(rel, *print, false, true);
+        true
     }
 
     /// How many files this build has written so far.
@@ -183,26 +232,38 @@ impl Staging {
         let written = std::mem::take(&mut *self.written.lock().expect("written lock"));
         let count = written.len();
         let mut paths: Vec<&String> = written.keys().collect();
-        paths.sort();
-        let mut manifest = String::new();
+        paths.sort_unstable();
+        let mut manifest = String::with_capacity(paths.len() * 64);
         for path in &paths {
+            use std::fmt::Write;
             let ((len, hash), _) = written[*path];
-            manifest.push_str(&format!("{len} {hash:016x} {path}\n"));
+            writeln!(manifest, "{len} {hash:016x} {path}").expect("writing to a String cannot fail");
         }
-        fs::write(self.staging.join(MANIFEST), &manifest)?;
+        fs::write(self.staged(MANIFEST), &manifest)?;
 
         let fresh = !self.target.exists() || fs::read_dir(&self.target)?.next().is_none();
-        if fresh {
+        if fresh && !self.flat {
             if self.target.exists() {
                 fs::remove_dir(&self.target)?;
             }
             fs::rename(&self.staging, &self.target)?;
         } else {
             let mut journal = String::from("communique commit journal\n");
-            for path in paths.iter().filter(|p| written[**p].1) {
+            if self.flat {
+                journal.push_str(FLAT);
+                journal.push('\n');
+            }
+            let mut staged = std::mem::take(&mut *self.staged.lock().expect("staged lock"));
+            staged.sort_unstable();
+            staged.dedup();
+            for path in staged.iter().filter(|p| written.get(*p).is_some_and(|(_, staged)| *staged)) {
                 journal.push_str(&format!("move {path}\n"));
             }
-            let mut stale: Vec<&String> = self.previous.keys().filter(|p| !written.contains_key(*p)).collect();
+            let all_kept = self.kept_previous.load(std::sync::atomic::Ordering::Relaxed) == self.previous.len();
+            let mut stale: Vec<&String> = match all_kept {
+                true => Vec::new(),
+                false => self.previous.keys().filter(|p| !written.contains_key(*p)).collect(),
+            };
             stale.sort();
             for path in stale {
                 journal.push_str(&format!("delete {path}\n"));
@@ -224,11 +285,12 @@ impl Staging {
 /// a move whose staged file is gone was already done.
 fn finish_commit(target: &Path, staging: &Path, journal: &Path) -> io::Result<()> {
     let text = fs::read_to_string(journal)?;
+    let flat = text.lines().nth(1) == Some(FLAT);
     let mut made: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
     for line in text.lines().skip(1) {
         if let Some(rel) = line.strip_prefix("move ") {
             check_relative(rel)?;
-            let from = staging.join(rel);
+            let from = staged_path(staging, rel, flat);
             if !from.exists() {
                 continue;
             }
@@ -266,8 +328,16 @@ fn finish_commit(target: &Path, staging: &Path, journal: &Path) -> io::Result<()
     Ok(())
 }
 
+fn staged_path(staging: &Path, rel: &str, flat: bool) -> PathBuf {
+    if flat {
+        staging.join(flat_name(rel))
+    } else {
+        staging.join(rel)
+    }
+}
+
 fn read_manifest(path: &Path) -> HashMap<String, Fingerprint> {
-    let Ok(text) = fs::read_to_string(path) else { return HashMap::new() };
+    let Ok(text) = fs::read_to_string(path) else { return HashMap::default() };
     text.lines()
         .filter_map(|line| {
             let mut parts = line.splitn(3, ' ');

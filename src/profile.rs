@@ -9,6 +9,13 @@ fn enabled() -> bool {
     *ENABLED.get_or_init(|| std::env::var_os("COMMUNIQUE_PROFILE").is_some())
 }
 
+/// A line of its own in the profile, such as how much a rebuild made again.
+pub fn note(message: impl FnOnce() -> String) {
+    if enabled() {
+        eprintln!("profile: {}", message());
+    }
+}
+
 pub struct Phase {
     name: &'static str,
     started: Option<Instant>,

@@ -8,7 +8,6 @@
 //! Unlike a build, the review shows everything: every status, every group, internal
 //! ones included.
 
-use crate::content::Source;
 use crate::diagnostics::{self, Diagnostic};
 use crate::hierarchy::Hierarchy;
 use crate::lint;
@@ -18,7 +17,7 @@ use crate::select::{self, Marker, Mode};
 use jiff::Timestamp;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fmt::Write as _;
 
 /// Text output is at most this wide.
@@ -152,7 +151,7 @@ pub struct AffectedUnreached {
 
 /// Releases by `publish_at`, then slug.
 fn by_publish_date(site: &Site) -> Vec<&Release> {
-    let mut releases: Vec<&Release> = site.releases.iter().collect();
+    let mut releases: Vec<&Release> = site.releases.iter().map(|r| &**r).collect();
     releases.sort_by(|a, b| a.publish_at.cmp(&b.publish_at).then_with(|| a.slug.cmp(&b.slug)));
     releases
 }
@@ -162,7 +161,7 @@ fn local(ts: Timestamp, site: &Site) -> String {
     ts.to_zoned(site.config.tz.clone()).strftime("%Y-%m-%d %H:%M").to_string()
 }
 
-pub fn review(site: &Site, sources: &HashMap<String, Source>, now: Timestamp) -> Review {
+pub fn review(site: &Site, sources: &crate::content::Sources, now: Timestamp) -> Review {
     let h = Hierarchy::new(&site.groups);
     let config = &site.config;
     let mut warnings = lint::warnings(site, sources, now);

@@ -74,7 +74,7 @@ pub fn content_file(bytes: &[u8]) -> Vec<Diagnostic> {
     for (rel, kind) in &kinds {
         let (parsed, source) = parse_text(kind, rel, text.clone(), &tz, &mut out);
         if let Some(source) = source {
-            sources.insert(source.path.clone(), source);
+            sources.insert(source.path.clone(), std::sync::Arc::new(source));
         }
         match parsed {
             Parsed::Group(g) => groups.push(g),
@@ -84,7 +84,7 @@ pub fn content_file(bytes: &[u8]) -> Vec<Diagnostic> {
         }
     }
     if let (Some(release), Some(h)) = (releases.first_mut(), handwritten) {
-        release.handwritten.insert(h.group.clone(), h);
+        std::sync::Arc::make_mut(release).handwritten.insert(h.group.clone(), h);
     }
     let groups = crate::hierarchy::portal_order(groups);
     validate::site(&groups, &["fuzzed".to_string()], &releases, &sources, &mut out);

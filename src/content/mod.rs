@@ -17,8 +17,13 @@ use crate::diagnostics::{self, Diagnostic, Pos};
 use crate::hierarchy;
 use crate::model::{Handwritten, Release, Site, StakeholderGroup};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::SystemTime;
+
+/// Every content file's text, by site-relative path, for the rules that point into it.
+pub type Sources = HashMap<String, Arc<Source>>;
 
 /// What loading found. `site` is there whenever site.toml could be read, even when
 /// there are errors (for warnings and for rules across files); build it only when
@@ -26,8 +31,63 @@ use std::path::{Path, PathBuf};
 pub struct Loaded {
     pub site: Option<Site>,
     /// Every content file's front matter, by site-relative path, for later rules.
-    pub sources: HashMap<String, Source>,
+    pub sources: Sources,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// What the preview server keeps from one load to the next: each file's parse, reused
+/// while the file is unchanged, so that an edit re-reads one file instead of all.
+#[derive(Default)]
+pub struct Cache {
+    /// By site-relative path.
+    files: HashMap<String, Cached>,
+    /// The time zone the cached files were parsed in: their dates depend on it.
+    tz: Option<jiff::tz::TimeZone>,
+    /// The content files the last load found, and what finding them reported; None
+    /// when files may have come or gone since, and `content/` must be walked again.
+    listing: Option<Arc<Listing>>,
+}
+
+struct Listing {
+    files: Vec<File>,
+    rels: HashSet<String>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Clone)]
+struct Cached {
+    stamp: Stamp,
+    parsed: Parsed,
+    source: Option<Arc<Source>>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Length and modification time: a file whose stamp has not changed, and that no
+/// file event named, is not read again.
+type Stamp = (u64, SystemTime);
+
+impl Cache {
+    /// Takes note that the file or folder at `rel` (site-relative) changed: it is read
+    /// again at the next load, whatever its stamp says (two saves within the file
+    /// system's clock tick, with the same length, look alike). Anything but an edit
+    /// to a content file the last load found means walking `content/` again.
+    pub fn changed(&mut self, root: &Path, rel: &str) {
+        self.files.remove(rel);
+        let edited = self.listing.as_ref().is_some_and(|l| l.rels.contains(rel)) && root.join(rel).is_file();
+        if !edited {
+            self.listing = None;
+        }
+    }
+
+    fn clear(&mut self) {
+        self.files.clear();
+        self.listing = None;
+    }
+}
+
+fn stamp(path: &Path) -> Option<Stamp> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.len(), meta.modified().ok()?))
 }
 
 enum Kind {
@@ -42,46 +102,96 @@ struct File {
     rel: String,
 }
 
+#[derive(Clone)]
 enum Parsed {
     Group(StakeholderGroup),
-    Release(Release),
+    Release(Arc<Release>),
     Handwritten(String, Handwritten),
     Nothing,
 }
 
 pub fn load(root: &Path) -> Loaded {
+    load_with(root, None)
+}
+
+/// [`load`], reusing the parse of every file that `cache` holds unchanged, and
+/// keeping this load's for the next.
+pub fn load_cached(root: &Path, cache: &mut Cache) -> Loaded {
+    load_with(root, Some(cache))
+}
+
+fn load_with(root: &Path, mut cache: Option<&mut Cache>) -> Loaded {
     let mut diagnostics = Vec::new();
     let config = load_config(root, &mut diagnostics);
     let tz = config.as_ref().map_or(jiff::tz::TimeZone::UTC, |c| c.tz.clone());
 
-    let files = discover(root, &mut diagnostics);
-    check_links(root, &mut diagnostics);
-    let release_files: std::collections::HashSet<String> = files
+    if let Some(cache) = cache.as_deref_mut() {
+        if cache.tz.as_ref() != Some(&tz) {
+            cache.clear();
+            cache.tz = Some(tz.clone());
+        }
+    }
+    let phase = crate::profile::Phase::start("  find content files");
+    let listed = cache.as_deref().and_then(|c| c.listing.clone());
+    let walked = listed.is_none();
+    let listing = listed.unwrap_or_else(|| {
+        let mut found = Vec::new();
+        let files = discover(root, &mut found);
+        check_links(root, &mut found);
+        let rels = files.iter().map(|f| f.rel.clone()).collect();
+        Arc::new(Listing { files, rels, diagnostics: found })
+    });
+    diagnostics.extend(listing.diagnostics.iter().cloned());
+    let files = &listing.files;
+    phase.end();
+    let release_files: HashSet<String> = files
         .iter()
         .filter_map(|f| match &f.kind {
             Kind::Release { slug } => Some(slug.clone()),
             _ => None,
         })
         .collect();
-    let parsed: Vec<(Parsed, Option<Source>, Vec<Diagnostic>)> = files
+    let phase = crate::profile::Phase::start("  read and parse");
+    // With a cache, a file is read again if an event named it (it is no longer cached)
+    // or, after a walk, if its stamp changed.
+    let parsed: Vec<(Cached, bool)> = files
         .par_iter()
         .map(|file| {
-            let mut out = Vec::new();
-            let (parsed, source) = parse_file(file, &tz, &mut out);
-            (parsed, source, out)
+            let cached = cache.as_deref().and_then(|c| c.files.get(&file.rel));
+            let stamp = (cache.is_some() && (walked || cached.is_none())).then(|| stamp(&file.path)).flatten();
+            if let Some(hit) = cached.filter(|hit| !walked || Some(hit.stamp) == stamp) {
+                return (hit.clone(), false);
+            }
+            let mut diagnostics = Vec::new();
+            let (parsed, source) = parse_file(file, &tz, &mut diagnostics);
+            // Without a stamp (the file vanished meanwhile), never reuse this parse.
+            let stamp = stamp.unwrap_or((u64::MAX, SystemTime::UNIX_EPOCH));
+            (Cached { stamp, parsed, source: source.map(Arc::new), diagnostics }, true)
         })
         .collect();
+    if let Some(cache) = cache {
+        if walked {
+            cache.files = files.iter().zip(&parsed).map(|(f, (c, _))| (f.rel.clone(), c.clone())).collect();
+        } else {
+            for (f, (c, _)) in files.iter().zip(&parsed).filter(|(_, (_, fresh))| *fresh) {
+                cache.files.insert(f.rel.clone(), c.clone());
+            }
+        }
+        cache.listing = Some(Arc::clone(&listing));
+    }
 
+    phase.end();
+    let phase = crate::profile::Phase::start("  assemble and validate");
     let mut groups = Vec::new();
     let mut releases = Vec::new();
     let mut handwritten: BTreeMap<String, Vec<Handwritten>> = BTreeMap::new();
-    let mut sources = HashMap::new();
-    for (item, source, out) in parsed {
+    let mut sources = HashMap::with_capacity(parsed.len());
+    for (Cached { parsed, source, diagnostics: out, .. }, _) in parsed {
         diagnostics.extend(out);
         if let Some(source) = source {
             sources.insert(source.path.clone(), source);
         }
-        match item {
+        match parsed {
             Parsed::Group(g) => groups.push(g),
             Parsed::Release(r) => releases.push(r),
             Parsed::Handwritten(slug, h) => handwritten.entry(slug).or_default().push(h),
@@ -93,6 +203,8 @@ pub fn load(root: &Path) -> Loaded {
     releases.sort_by(|a, b| a.slug.cmp(&b.slug));
     for release in &mut releases {
         for h in handwritten.remove(&release.slug).unwrap_or_default() {
+            let release = Arc::make_mut(release);
+            release.fingerprint = combine(release.fingerprint, h.fingerprint);
             release.handwritten.insert(h.group.clone(), h);
         }
     }
@@ -123,9 +235,17 @@ pub fn load(root: &Path) -> Loaded {
         .collect();
     validate::site(&groups, &group_ids, &releases, &sources, &mut diagnostics);
     diagnostics::sort(&mut diagnostics);
+    phase.end();
     // With errors the site is still returned, for warnings; it is never built.
     let site = config.map(|config| Site { config, groups, releases });
     Loaded { site, sources, diagnostics }
+}
+
+fn combine(a: u64, b: u64) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    (a, b).hash(&mut hasher);
+    hasher.finish()
 }
 
 fn load_config(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<SiteConfig> {
@@ -194,8 +314,9 @@ pub fn relative(root: &Path, path: &Path) -> String {
 /// A symbolic link that resolves outside the site (or nowhere): what it points at must
 /// never be read into a build, let alone published.
 fn link_outside(canonical_root: &Path, entry: &walkdir::DirEntry, rel: &str) -> Option<Diagnostic> {
-    let inside = entry.path().canonicalize().is_ok_and(|t| t.starts_with(canonical_root));
-    (entry.path_is_symlink() && !inside).then(|| {
+    // Only links can lead out: what is under a followed link was checked with the link.
+    let outside = entry.path_is_symlink() && !entry.path().canonicalize().is_ok_and(|t| t.starts_with(canonical_root));
+    outside.then(|| {
         Diagnostic::error(
             rel,
             Pos::START,
@@ -375,7 +496,9 @@ fn parse_text(
     let body = body.as_str();
     let parsed = match kind {
         Kind::Group { id } => parse::group(&source, id, body, out).map_or(Parsed::Nothing, Parsed::Group),
-        Kind::Release { slug } => parse::release(&source, slug, body, tz, out).map_or(Parsed::Nothing, Parsed::Release),
+        Kind::Release { slug } => {
+            parse::release(&source, slug, body, tz, out).map_or(Parsed::Nothing, |r| Parsed::Release(Arc::new(r)))
+        }
         Kind::Handwritten { slug, group } => parse::handwritten(&source, group, body, out)
             .map_or(Parsed::Nothing, |h| Parsed::Handwritten(slug.clone(), h)),
     };

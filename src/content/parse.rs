@@ -8,6 +8,7 @@ use crate::diagnostics::{hint, Diagnostic};
 use crate::model::*;
 use serde::Deserialize;
 use serde_yaml::{Mapping, Value};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 const GROUP_KEYS: &[&str] = &["name", "summary", "audience", "parent", "order", "contacts", "components", "email"];
@@ -142,6 +143,13 @@ fn front_matter<T: for<'de> Deserialize<'de>>(
     nested(&map, out);
     let mut value = Value::Mapping(std::mem::take(&mut map));
     yaml::scalars_to_text(&mut value, None);
+    // Well-typed front matter (nearly all of it) is read by value, its texts moved rather
+    // than copied. Otherwise the text is read again, to explain every bad field.
+    if let Ok(raw) = T::deserialize(value) {
+        return Some(raw);
+    }
+    let mut value = Value::Mapping(yaml::parse_mapping(&source.yaml).ok()?);
+    yaml::scalars_to_text(&mut value, None);
     let Value::Mapping(map) = value else { unreachable!("still a mapping") };
     match yaml::typed::<T>(map) {
         Ok(raw) => Some(raw),
@@ -176,12 +184,12 @@ pub fn display_path(path: &str) -> String {
 
 fn check_keys(source: &Source, map: &Mapping, prefix: &str, known: &[&str], out: &mut Vec<Diagnostic>) {
     for key in map.keys() {
-        let name = match key {
-            Value::String(s) => s.clone(),
-            other => serde_yaml::to_string(other).unwrap_or_default().trim().to_string(),
+        let name: Cow<str> = match key {
+            Value::String(s) => Cow::Borrowed(s),
+            other => Cow::Owned(serde_yaml::to_string(other).unwrap_or_default().trim().to_string()),
         };
-        if !known.contains(&name.as_str()) {
-            let path = if prefix.is_empty() { name.clone() } else { format!("{prefix}.{name}") };
+        if !known.contains(&name.as_ref()) {
+            let path = if prefix.is_empty() { name.to_string() } else { format!("{prefix}.{name}") };
             let place = if prefix.is_empty() { String::new() } else { format!(" in `{}`", display_path(prefix)) };
             out.push(source.error_at_key(
                 &path,
@@ -501,6 +509,7 @@ pub fn release(
         body: body.to_string(),
         handwritten: BTreeMap::new(),
         path: source.path.clone(),
+        fingerprint: source.fingerprint(),
     })
 }
 
@@ -516,6 +525,7 @@ pub fn handwritten(source: &Source, group: &str, body: &str, out: &mut Vec<Diagn
         summary: non_empty(raw.summary),
         body: body.to_string(),
         path: source.path.clone(),
+        fingerprint: source.fingerprint(),
     })
 }
 

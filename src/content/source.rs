@@ -21,6 +21,15 @@ impl Source {
         Source { path, text, yaml, yaml_line, locator: OnceLock::new() }
     }
 
+    /// A hash of the path and text: equal for an unchanged file, within one run of the
+    /// program (the preview server compares its rebuilds with it).
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::hash::DefaultHasher::new();
+        (&self.path, &self.text).hash(&mut hasher);
+        hasher.finish()
+    }
+
     fn locator(&self) -> &Locator {
         self.locator.get_or_init(|| Locator::new(&self.yaml))
     }

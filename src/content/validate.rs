@@ -6,14 +6,13 @@ use super::Source;
 use crate::diagnostics::{hint, Diagnostic, Pos};
 use crate::hierarchy::Hierarchy;
 use crate::model::{Audience, Release, StakeholderGroup};
-use std::collections::HashMap;
 
 /// `group_files`: the id of every group file, including those that failed to load.
 pub fn site(
     groups: &[StakeholderGroup],
     group_files: &[String],
-    releases: &[Release],
-    sources: &HashMap<String, Source>,
+    releases: &[std::sync::Arc<Release>],
+    sources: &super::Sources,
     out: &mut Vec<Diagnostic>,
 ) {
     let mut ids: Vec<&str> = group_files.iter().map(String::as_str).collect();
@@ -43,7 +42,7 @@ fn hierarchy_rules(
     groups: &[StakeholderGroup],
     h: &Hierarchy,
     ids: &[&str],
-    sources: &HashMap<String, Source>,
+    sources: &super::Sources,
     out: &mut Vec<Diagnostic>,
 ) {
     for group in groups {
@@ -100,7 +99,8 @@ fn hierarchy_rules(
 }
 
 fn release_rules(release: &Release, h: &Hierarchy, ids: &[&str], source: &Source, out: &mut Vec<Diagnostic>) {
-    let known = |id: &str| ids.contains(&id);
+    // `ids` is sorted; a release names groups dozens of times, and there are thousands.
+    let known = |id: &str| ids.binary_search(&id).is_ok();
     for (i, feature) in release.features.iter().enumerate() {
         for (j, g) in feature.groups.iter().enumerate() {
             if !known(g) {
@@ -108,8 +108,9 @@ fn release_rules(release: &Release, h: &Hierarchy, ids: &[&str], source: &Source
             }
         }
         for g in feature.value.keys() {
-            let path = format!("features.{i}.value.{g}");
+            let path = || format!("features.{i}.value.{g}");
             if !known(g) {
+                let path = path();
                 out.push(source.error_at_key(
                     &path,
                     "unknown-group",
@@ -117,7 +118,7 @@ fn release_rules(release: &Release, h: &Hierarchy, ids: &[&str], source: &Source
                 ));
             } else if h.get(g).is_some() && !h.feature_reaches(feature, g) {
                 out.push(source.error_at_key(
-                    &path,
+                    &path(),
                     "unknown-group",
                     format!("a value for `{g}`, which feature `{}` does not reach: add `{g}` to its `groups` or remove this value", feature.id),
                 ));
@@ -147,6 +148,9 @@ fn release_rules(release: &Release, h: &Hierarchy, ids: &[&str], source: &Source
                 out.push(unknown_group(source, &format!("windows.{i}.groups.{j}"), g, ids));
             }
         }
+    }
+    if release.handwritten.is_empty() {
+        return;
     }
     let release_groups = h.release_groups(release);
     for (group, page) in &release.handwritten {

@@ -39,6 +39,9 @@ pub fn parse_mapping(yaml: &str) -> Result<Mapping, YamlError> {
             ),
         });
     }
+    if let Some(map) = common_shape::read(yaml) {
+        return Ok(map);
+    }
     let value: Value = serde_yaml::from_str(yaml).map_err(|e| {
         let (code, message) = explain_syntax_error(&e.to_string());
         let reported = offset_position(yaml, &e).or_else(|| e.location().map(|l| Pos::new(l.line(), l.column())));
@@ -59,6 +62,219 @@ pub fn parse_mapping(yaml: &str) -> Result<Mapping, YamlError> {
     }
 }
 
+/// Front matter as nearly every author writes it (`field: value` lines, lists of
+/// `- field: value` items, `[a, b]` lists, double-quoted or plain text) read directly:
+/// libyaml costs more than the rest of loading a release together. Anything outside
+/// that shape, and anything that would be an error, is left to serde_yaml, which
+/// reads it (and reports it) as before; where both read a text, they agree.
+mod common_shape {
+    use serde_yaml::{Mapping, Value};
+
+    /// Mappings and lists nested deeper than this are rare enough to leave to serde_yaml.
+    const MAX_NESTING: usize = 32;
+
+    /// The mapping serde_yaml would read from `yaml`, or None when `yaml` is not in the
+    /// common shape.
+    pub fn read(yaml: &str) -> Option<Mapping> {
+        let printable_ascii = yaml.bytes().all(|b| b == b'\n' || (b' '..=b'~').contains(&b));
+        if !printable_ascii && !yaml.chars().all(is_plain_char) {
+            return None;
+        }
+        let mut lines = Vec::new();
+        for line in yaml.split('\n') {
+            let text = line.trim_start_matches(' ');
+            // Document markers and directives start a new document or say how to read it.
+            if line.starts_with("---") || line.starts_with("...") || line.starts_with('%') {
+                return None;
+            }
+            if !text.is_empty() && !text.starts_with('#') {
+                lines.push(Line { indent: line.len() - text.len(), text: text.trim_end_matches(' ') });
+            }
+        }
+        let mut reader = Reader { lines, at: 0, nesting: 0 };
+        if reader.lines.is_empty() {
+            return Some(Mapping::new());
+        }
+        let map = reader.mapping(0)?;
+        (reader.at == reader.lines.len()).then_some(map)
+    }
+
+    /// Line breaks other than `\n`, tabs, control characters and byte-order marks all
+    /// change how YAML reads a text, or make it invalid.
+    fn is_plain_char(c: char) -> bool {
+        matches!(c, '\n' | ' '..='~' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+            && !matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}')
+    }
+
+    /// A line that is neither blank nor a comment: its indentation and its text
+    /// without the spaces around it.
+    #[derive(Clone, Copy)]
+    struct Line<'y> {
+        indent: usize,
+        text: &'y str,
+    }
+
+    struct Reader<'y> {
+        lines: Vec<Line<'y>>,
+        at: usize,
+        nesting: usize,
+    }
+
+    impl<'y> Reader<'y> {
+        fn peek(&self) -> Option<Line<'y>> {
+            self.lines.get(self.at).copied()
+        }
+
+        /// `field: value` lines at `indent`, up to the first line indented less.
+        fn mapping(&mut self, indent: usize) -> Option<Mapping> {
+            self.nesting += 1;
+            if self.nesting > MAX_NESTING {
+                return None;
+            }
+            let mut map = Mapping::new();
+            while let Some(line) = self.peek().filter(|l| l.indent >= indent) {
+                // Deeper lines belong to a field's value, and an item needs a list.
+                if line.indent > indent || is_item(line.text) {
+                    return None;
+                }
+                let (key, rest) = split_key(line.text)?;
+                let key = plain(key)?;
+                self.at += 1;
+                let value = if rest.is_empty() { self.nested(indent)? } else { inline(rest)? };
+                if map.insert(key, value).is_some() {
+                    return None; // serde_yaml explains duplicates
+                }
+            }
+            self.nesting -= 1;
+            Some(map)
+        }
+
+        /// `- item` lines at `indent`.
+        fn sequence(&mut self, indent: usize) -> Option<Vec<Value>> {
+            self.nesting += 1;
+            if self.nesting > MAX_NESTING {
+                return None;
+            }
+            let mut items = Vec::new();
+            while let Some(line) = self.peek().filter(|l| l.indent == indent && is_item(l.text)) {
+                let after_dash = line.text.get(2..)?;
+                let rest = after_dash.trim_start_matches(' ');
+                if rest.is_empty() || is_item(rest) || rest.starts_with('#') {
+                    return None;
+                }
+                let item = if split_key(rest).is_some() {
+                    // `- title: A`: a mapping whose fields align with `title`.
+                    let fields = indent + 2 + after_dash.len() - rest.len();
+                    self.lines[self.at] = Line { indent: fields, text: rest };
+                    Value::Mapping(self.mapping(fields)?)
+                } else {
+                    self.at += 1;
+                    inline(rest)?
+                };
+                items.push(item);
+                if self.peek().is_some_and(|l| l.indent > indent) {
+                    return None;
+                }
+            }
+            self.nesting -= 1;
+            Some(items)
+        }
+
+        /// The value of a field with nothing after its colon: what the lines below hold.
+        fn nested(&mut self, indent: usize) -> Option<Value> {
+            match self.peek() {
+                Some(next) if next.indent > indent && is_item(next.text) => {
+                    Some(Value::Sequence(self.sequence(next.indent)?))
+                }
+                Some(next) if next.indent > indent => Some(Value::Mapping(self.mapping(next.indent)?)),
+                // A list may sit at its field's own indent.
+                Some(next) if next.indent == indent && is_item(next.text) => {
+                    Some(Value::Sequence(self.sequence(indent)?))
+                }
+                _ => Some(Value::Null),
+            }
+        }
+    }
+
+    fn is_item(text: &str) -> bool {
+        text == "-" || text.starts_with("- ")
+    }
+
+    /// `field: rest` → (`field`, `rest`); None unless the field is a plain word.
+    fn split_key(text: &str) -> Option<(&str, &str)> {
+        let colon = text.find(':')?;
+        let (key, after) = (&text[..colon], &text[colon + 1..]);
+        let key_chars = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
+        let key_ok =
+            key.len() <= 100 && key.starts_with(|c: char| c.is_ascii_alphanumeric()) && key.chars().all(key_chars);
+        (key_ok && (after.is_empty() || after.starts_with(' '))).then(|| (key, after.trim_start_matches(' ')))
+    }
+
+    /// A value written on its field's (or item's) line.
+    fn inline(text: &str) -> Option<Value> {
+        if let Some(quoted) = text.strip_prefix('"') {
+            let (content, after) = quoted.split_once('"')?;
+            return (!content.contains('\\') && is_comment_or_nothing(after)).then(|| Value::String(content.into()));
+        }
+        if let Some(list) = text.strip_prefix('[') {
+            return flow_list(list);
+        }
+        // Quotes, anchors, aliases, tags, block scalars, flow mappings, reserved
+        // characters: left to serde_yaml.
+        if text.starts_with(['\'', '{', '&', '*', '!', '|', '>', '%', '@', '`', '?', '-', ':', ',', ']', '}', '#']) {
+            return None;
+        }
+        let text = match text.find(" #") {
+            Some(comment) => text[..comment].trim_end_matches(' '),
+            None => text,
+        };
+        if text.contains(": ") || text.ends_with(':') {
+            return None;
+        }
+        plain(text)
+    }
+
+    fn is_comment_or_nothing(text: &str) -> bool {
+        text.is_empty() || (text.starts_with(' ') && text.trim_start_matches(' ').starts_with('#'))
+    }
+
+    /// `[a, b, c]`: plain words only, on one line.
+    fn flow_list(text: &str) -> Option<Value> {
+        let (inner, after) = text.split_once(']')?;
+        if !is_comment_or_nothing(after) || inner.contains(['[', '{', '}', '"', '\'', '#', ':', '&', '*', '!', '?']) {
+            return None;
+        }
+        if inner.trim_matches(' ').is_empty() {
+            return Some(Value::Sequence(Vec::new()));
+        }
+        let items = inner.split(',').map(|item| {
+            let item = item.trim_matches(' ');
+            if item.is_empty() || item.starts_with(['-', '|', '>', '%', '@', '`']) {
+                return None;
+            }
+            plain(item)
+        });
+        items.collect::<Option<Vec<_>>>().map(Value::Sequence)
+    }
+
+    /// What serde_yaml makes of an unquoted word: empty, true/false, or text. None for
+    /// anything that could be a number, which serde_yaml reads by rules of its own.
+    fn plain(text: &str) -> Option<Value> {
+        match text {
+            "" | "~" | "null" | "Null" | "NULL" => return Some(Value::Null),
+            "true" | "True" | "TRUE" => return Some(Value::Bool(true)),
+            "false" | "False" | "FALSE" => return Some(Value::Bool(false)),
+            _ => {}
+        }
+        // Numbers are digits, signs, dots, `_`, letters (`0x1f`, `1e5`, `.inf`); a text that
+        // starts with a letter, or has any other character, cannot be read as one (`inf`
+        // and `nan` can, but serde_yaml keeps only finite numbers).
+        let number_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.' | '_');
+        let text_only = text.starts_with(|c: char| c.is_ascii_alphabetic()) || !text.chars().all(number_char);
+        text_only.then(|| Value::String(text.into()))
+    }
+}
+
 /// Errors of the YAML reader (a control character, say) carry a byte offset instead of a
 /// line and column: "… at position 10".
 fn offset_position(yaml: &str, e: &serde_yaml::Error) -> Option<Pos> {
@@ -75,6 +291,10 @@ fn offset_position(yaml: &str, e: &serde_yaml::Error) -> Option<Pos> {
 const MAX_DEPTH: usize = 128;
 
 fn too_deep(yaml: &str) -> Option<Pos> {
+    // Fewer brackets than the limit in all cannot nest past it; counting is cheaper.
+    if yaml.bytes().filter(|b| matches!(b, b'[' | b'{')).count() <= MAX_DEPTH {
+        return None;
+    }
     let mut depth = 0usize;
     let (mut line, mut line_start) = (1, 0);
     for (i, b) in yaml.bytes().enumerate() {
@@ -489,6 +709,91 @@ mod tests {
             humanize_type_error("invalid type: map, expected a sequence"),
             "found a mapping of `field: value` lines, expected a list"
         );
+    }
+
+    /// Where the direct reader reads a text, it must read what serde_yaml reads.
+    fn agrees_with_serde_yaml(yaml: &str) -> bool {
+        let Some(fast) = common_shape::read(yaml) else { return false };
+        match serde_yaml::from_str::<Value>(yaml) {
+            Ok(Value::Null) => assert!(fast.is_empty(), "{yaml:?}"),
+            Ok(Value::Mapping(slow)) => assert_eq!(fast, slow, "{yaml:?}"),
+            other => panic!("read {yaml:?} as {fast:?}, serde_yaml as {other:?}"),
+        }
+        true
+    }
+
+    #[test]
+    fn the_common_shape_reads_as_serde_yaml_does() {
+        let common = [
+            YAML,
+            "",
+            "# only a comment\n\n",
+            "title: \"Checkout 0.4\"\nstatus: approved\ndeployed_at: 2021-01-05T02:31:00Z\n",
+            "features:\n  - title: \"A\"\n    groups: [group-10, group-12]\n    value:\n      group-10: \"x `y` **z**\"\n",
+            "features:\n- title: A\n  groups:\n  - a\n  - b\n- title: B\n",
+            "features:\n  -   title: A\n      summary: b\n",
+            "access:\n  customers:\n    how: \"x\"\n    when:\n  sales:\n",
+            "a: true\nb: False\nc: ~\nd: null\ne:\nf: yes\ng: inf\nh: nan\ni: Infinity\n",
+            "a: x # comment\nb: \"y\" # comment\nc: [a, b] # comment\nd: a#b\n",
+            "a: http://x.example/a?b=c\nb: Hello, world [beta] {x}\nc: 2026-11-20 18:00:00\n",
+            "a: []\nb: [ ]\nc: [one two, three]\nd: \"\"\ne: \"a 'b' c\"\n",
+            "a: Ünïcode — text\nb: \"ü\"\n",
+            "list:\n  - one\n  - \"two\"\n  - [a, b]\n",
+        ];
+        for yaml in common {
+            assert!(agrees_with_serde_yaml(yaml), "not read directly: {yaml:?}");
+        }
+        let left_to_serde_yaml = [
+            "version: 4.2\n",
+            "order: 3\n",
+            "a: -5\n",
+            "a: .inf\n",
+            "a: 0x1f\n",
+            "2024: x\n",
+            "a: 'single'\n",
+            "a: \"esc\\n\"\n",
+            "a: \"two\n  lines\"\n",
+            "a: plain\n  continued\n",
+            "a: |\n  block\n",
+            "a: &x b\nc: *x\n",
+            "a: !tag b\n",
+            "a: {b: c}\n",
+            "a: x\na: y\n",
+            "a: b: c\n",
+            "a: [b, c\n",
+            "a: [b,]\n",
+            "a: [b: c]\n",
+            "- a\n- b\n",
+            "  a: indented\n",
+            "a:\n  b: x\n c: y\n",
+            "a:\n  - x\n  b: y\n",
+            "a: x\n  - y\n",
+            "---\na: b\n",
+            "a: b\n...\n",
+            "a:\tb\n",
+            "a: b\r\n",
+            "a: \u{85}b\n",
+            "? a\n: b\n",
+            "a : b\n",
+            "a:b\n",
+            "- \n",
+        ];
+        for yaml in left_to_serde_yaml {
+            assert!(!agrees_with_serde_yaml(yaml), "read directly: {yaml:?}");
+        }
+    }
+
+    #[test]
+    fn the_sites_content_reads_as_serde_yaml_does() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for dir in ["content", "tests/fixtures"] {
+            for entry in walkdir::WalkDir::new(root.join(dir)).into_iter().flatten() {
+                let Ok(text) = std::fs::read_to_string(entry.path()) else { continue };
+                if let Ok(doc) = super::super::front_matter::split(&text, true) {
+                    agrees_with_serde_yaml(doc.yaml);
+                }
+            }
+        }
     }
 
     #[test]

@@ -59,7 +59,10 @@ const TEXT_LIMIT: usize = 4000;
 /// other control characters, and not too long.
 fn text(value: &str) -> String {
     let mut out = String::with_capacity(value.len().min(TEXT_LIMIT + 1));
-    for (i, c) in value.replace("\r\n", "\n").replace('\r', "\n").chars().enumerate() {
+    // Most texts have no `\r` to turn into `\n`: copy those only once.
+    let value: std::borrow::Cow<str> =
+        if value.contains('\r') { value.replace("\r\n", "\n").replace('\r', "\n").into() } else { value.into() };
+    for (i, c) in value.chars().enumerate() {
         if i == TEXT_LIMIT {
             out.push('…');
             break;

@@ -19,12 +19,85 @@ pub struct DateView {
 }
 
 pub fn date_view(ts: Timestamp, config: &SiteConfig) -> DateView {
+    let info = config.tz.to_offset_info(ts);
+    let utc = jiff::tz::Offset::UTC.to_datetime(ts);
+    let local = info.offset().to_datetime(ts);
+    if !(four_digit_year(utc) && four_digit_year(local)) {
+        return date_view_strftime(ts, config);
+    }
+    // The same text as `%Y-%m-%dT%H:%M:%SZ`, `%-d %B %Y` and `%-d %B %Y, %H:%M %Z`,
+    // written without strftime: every card shows dates, and strftime costs more.
+    let mut iso = String::with_capacity(20);
+    push_number(&mut iso, utc.year().into(), 4);
+    for (separator, n) in [('-', utc.month()), ('-', utc.day()), ('T', utc.hour()), (':', utc.minute())] {
+        iso.push(separator);
+        push_number(&mut iso, n.into(), 2);
+    }
+    iso.push(':');
+    push_number(&mut iso, utc.second().into(), 2);
+    iso.push('Z');
+    let mut date = String::with_capacity(20);
+    push_number(&mut date, local.day().into(), 1);
+    date.push(' ');
+    date.push_str(MONTHS[usize::from(local.month().unsigned_abs()) - 1]);
+    date.push(' ');
+    push_number(&mut date, local.year().into(), 4);
+    let mut datetime = String::with_capacity(date.len() + 12);
+    datetime.push_str(&date);
+    datetime.push_str(", ");
+    push_number(&mut datetime, local.hour().into(), 2);
+    datetime.push(':');
+    push_number(&mut datetime, local.minute().into(), 2);
+    datetime.push(' ');
+    // `%Z` prints the abbreviation in capitals.
+    datetime.extend(info.abbreviation().chars().map(|c| c.to_ascii_uppercase()));
+    DateView { iso, date, datetime }
+}
+
+/// The dates strftime writes in a way of its own (years before 1000 or after 9999).
+fn date_view_strftime(ts: Timestamp, config: &SiteConfig) -> DateView {
     let zoned = ts.to_zoned(config.tz.clone());
     DateView {
         iso: ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
         date: zoned.strftime("%-d %B %Y").to_string(),
         datetime: zoned.strftime("%-d %B %Y, %H:%M %Z").to_string(),
     }
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+fn four_digit_year(dt: jiff::civil::DateTime) -> bool {
+    (1000..=9999).contains(&dt.year())
+}
+
+/// Appends `n` (never negative here: years from 1000, months, days, hours…),
+/// zero-padded to `width` digits.
+fn push_number(out: &mut String, n: i32, width: usize) {
+    let mut digits = [b'0'; 10];
+    let mut len = 0;
+    let mut rest = n.unsigned_abs();
+    while rest > 0 || len == 0 {
+        digits[len] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        len += 1;
+    }
+    for _ in len..width {
+        out.push('0');
+    }
+    out.extend(digits[..len].iter().rev().map(|d| char::from(*d)));
 }
 
 #[derive(Serialize, Clone)]
@@ -235,8 +308,8 @@ impl<'s, 'a> Views<'s, 'a> {
     pub fn new(selection: &'s Selection<'a>, config: &'a SiteConfig) -> Self {
         let markdown = Markdown::new(config.markdown.unsafe_html, &config.base_url);
         let releases: Vec<&Release> = selection.releases.iter().map(|s| s.release).collect();
-        let url = |path: &str| config.url(path);
-        let texts = Texts::render(&markdown, &url, &releases, &selection.groups);
+        let own = Markdown::new(config.markdown.unsafe_html, &config.base_url);
+        let texts = Texts::new(own, config, &releases, &selection.groups);
         Views { selection, config, texts, markdown }
     }
 
@@ -245,11 +318,24 @@ impl<'s, 'a> Views<'s, 'a> {
     }
 
     pub fn url(&self, path: &str) -> String {
-        self.config.url(path)
+        self.url_of(&[path])
+    }
+
+    /// The URL of the site path `parts` make together: what [`SiteConfig::url`] makes of
+    /// their concatenation, without building the path first (cards make many URLs).
+    fn url_of(&self, parts: &[&str]) -> String {
+        let base = &self.config.base_url;
+        let first = parts.first().map_or("", |p| p.trim_start_matches('/'));
+        let rest = parts.iter().skip(1);
+        let mut url = String::with_capacity(base.len() + first.len() + rest.clone().map(|p| p.len()).sum::<usize>());
+        url.push_str(base);
+        url.push_str(first);
+        rest.for_each(|p| url.push_str(p));
+        url
     }
 
     pub fn group_ref(&self, g: &'a StakeholderGroup) -> GroupRef<'a> {
-        GroupRef { id: &g.id, name: &g.name, url: self.url(&group_path(&g.id)) }
+        GroupRef { id: &g.id, name: &g.name, url: self.url_of(&["groups/", &g.id, "/"]) }
     }
 
     fn group_ref_by_id(&self, id: &str) -> Option<GroupRef<'a>> {
@@ -258,20 +344,20 @@ impl<'s, 'a> Views<'s, 'a> {
 
     /// Every channel of a group, RSS first (SPEC §6, §9).
     pub fn group_feeds(&self, g: &StakeholderGroup) -> Vec<FeedLink> {
-        let base = group_path(&g.id);
-        GROUP_CHANNELS
-            .iter()
-            .map(|(file, label, mime)| FeedLink {
-                title: format!("{} — {} ({label})", self.config.title, g.name),
-                url: self.url(&format!("{base}{file}")),
-                mime,
-            })
-            .collect()
+        GROUP_CHANNELS.iter().map(|channel| self.group_feed(g, channel)).collect()
     }
 
     /// The feeds a group's pages advertise with `<link rel="alternate">` (not the calendar).
     pub fn group_alternates(&self, g: &StakeholderGroup) -> Vec<FeedLink> {
-        self.group_feeds(g).into_iter().filter(|f| f.mime != "text/calendar").collect()
+        GROUP_CHANNELS.iter().filter(|(_, _, mime)| *mime != "text/calendar").map(|c| self.group_feed(g, c)).collect()
+    }
+
+    fn group_feed(&self, g: &StakeholderGroup, (file, label, mime): &(&str, &str, &'static str)) -> FeedLink {
+        FeedLink {
+            title: [self.config.title.as_str(), " — ", &g.name, " (", label, ")"].concat(),
+            url: self.url_of(&["groups/", &g.id, "/", file]),
+            mime,
+        }
     }
 
     pub fn group(&self, g: &'a StakeholderGroup, communique_count: usize) -> GroupView<'a> {
@@ -285,7 +371,7 @@ impl<'s, 'a> Views<'s, 'a> {
             parent: g.parent.as_deref().and_then(|p| self.group_ref_by_id(p)),
             depth: self.h().depth(&g.id),
             contacts: &g.contacts,
-            url: self.url(&group_path(&g.id)),
+            url: self.url_of(&["groups/", &g.id, "/"]),
             feed: feeds[0].clone(),
             feeds,
             communique_count,
@@ -298,22 +384,16 @@ impl<'s, 'a> Views<'s, 'a> {
             title: &r.title,
             product: &r.product,
             version: &r.version,
-            url: self.url(&release_path(&r.slug)),
+            url: self.url_of(&["releases/", &r.slug, "/"]),
         }
     }
 
     /// The card for release `shown` in group `g`'s lists.
     pub fn communique_ref(&self, shown: &ShownRelease<'a>, g: &'a StakeholderGroup) -> CommuniqueRef<'a> {
         let r = shown.release;
-        let page = self.h().inherited(&r.handwritten, &g.id);
-        let title = page.and_then(|p| p.title.as_deref()).unwrap_or(&r.title);
-        let html = self.texts.release(r);
-        let summary_html = page
-            .and_then(|p| html.handwritten.get(&p.group))
-            .and_then(|(summary, _)| summary.clone())
-            .unwrap_or_else(|| html.summary.clone());
+        let (title, summary_html) = self.communique_heading(r, g);
         CommuniqueRef {
-            url: self.url(&communique_path(&r.slug, &g.id)),
+            url: self.communique_url(r, g),
             title,
             summary_html,
             release: self.release_ref(r),
@@ -321,6 +401,23 @@ impl<'s, 'a> Views<'s, 'a> {
             publish_at: date_view(r.publish_at, self.config),
             marker: shown.marker,
         }
+    }
+
+    /// A communique's title and summary: its hand-written page's (or the nearest
+    /// ancestor's), else the release's.
+    fn communique_heading(&self, r: &'a Release, g: &StakeholderGroup) -> (&'a str, String) {
+        let page = self.h().inherited(&r.handwritten, &g.id);
+        let title = page.and_then(|p| p.title.as_deref()).unwrap_or(&r.title);
+        let html = self.texts.release(r);
+        let summary_html = page
+            .and_then(|p| html.handwritten.get(&p.group))
+            .and_then(|(summary, _)| summary.clone())
+            .unwrap_or_else(|| html.summary.clone());
+        (title, summary_html)
+    }
+
+    fn communique_url(&self, r: &Release, g: &StakeholderGroup) -> String {
+        self.url_of(&["releases/", &r.slug, "/", &g.id, "/"])
     }
 
     fn access(&self, a: &Access, html: Option<&AccessHtml>) -> AccessView {
@@ -381,7 +478,7 @@ impl<'s, 'a> Views<'s, 'a> {
             .collect();
         ReleaseView {
             card: self.release_card(shown),
-            body_html: self.markdown.block_in(&r.body, &self.url(&release_path(&r.slug))),
+            body_html: self.markdown.block_in(&r.body, &self.url_of(&["releases/", &r.slug, "/"])),
             components: &r.components,
             features,
             access,
@@ -395,7 +492,9 @@ impl<'s, 'a> Views<'s, 'a> {
         let r = shown.release;
         let h = self.h();
         let html = self.texts.release(r);
-        let card = self.communique_ref(shown, g);
+        // Only the card's heading and URL: its release, group and date refs would be
+        // built for nothing on every communique page.
+        let (title, summary_html) = self.communique_heading(r, g);
         let chain = h.chain(&g.id);
         // The nearest of the group's own and its ancestors' entries in `entries`.
         let nearest = |has: &dyn Fn(&str) -> bool| chain.iter().copied().find(|k| has(k));
@@ -413,7 +512,7 @@ impl<'s, 'a> Views<'s, 'a> {
                     summary_html: summary_html.clone(),
                     value: key.map_or("", |k| f.value[k].as_str()),
                     value_html: key.and_then(|k| values.get(k)).cloned().unwrap_or_default(),
-                    url: format!("{}#{}", self.url(&release_path(&r.slug)), f.id),
+                    url: self.url_of(&["releases/", &r.slug, "/#", &f.id]),
                 }
             })
             .collect();
@@ -433,10 +532,10 @@ impl<'s, 'a> Views<'s, 'a> {
         let page = nearest(&|k| r.handwritten.contains_key(k)).map(|k| (&r.handwritten[k], &html.handwritten[k]));
         let access = nearest(&|k| r.access.contains_key(k)).map(|k| self.access(&r.access[k], html.access.get(k)));
         CommuniqueView {
-            url: card.url,
-            title: card.title,
+            url: self.communique_url(r, g),
+            title,
             summary: page.and_then(|(p, _)| p.summary.as_deref()).unwrap_or(&r.summary),
-            summary_html: card.summary_html,
+            summary_html,
             marker: shown.marker,
             features,
             access,
@@ -524,7 +623,7 @@ impl<'s, 'a> Views<'s, 'a> {
             version: &r.version,
             status: r.status.as_str(),
             marker: shown.marker,
-            url: self.url(&release_path(&r.slug)),
+            url: self.url_of(&["releases/", &r.slug, "/"]),
             deployed_at: date_view(r.deployed_at, self.config),
             publish_at: date_view(r.publish_at, self.config),
             summary: &r.summary,

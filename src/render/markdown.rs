@@ -5,6 +5,7 @@
 //! works on a page, in a feed reader and in an e-mail.
 
 use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
+use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 
 pub struct Markdown {
@@ -38,28 +39,41 @@ impl Markdown {
             | Options::ENABLE_TASKLISTS
             | Options::ENABLE_FOOTNOTES
             | Options::ENABLE_HEADING_ATTRIBUTES;
-        let page = url::Url::parse(page_url).ok();
-        let events: Vec<Event> = Parser::new_ext(text, options).map(|e| self.make_safe(e, page.as_ref())).collect();
-        let events = with_heading_ids(events);
+        // Most texts have no relative link: parse the page's URL only for the first one.
+        let page = PageUrl { text: page_url, parsed: OnceCell::new() };
+        let events = Parser::new_ext(text, options).map(|e| self.make_safe(e, &page));
         let mut out = String::with_capacity(text.len() * 3 / 2);
-        html::push_html(&mut out, events.into_iter());
+        // A heading needs a `#` or, underlined, a second line: without either, nothing
+        // needs an id and the events can be written as they come.
+        if text.contains(['#', '\n', '\r']) {
+            html::push_html(&mut out, with_heading_ids(events.collect()).into_iter());
+        } else {
+            html::push_html(&mut out, events);
+        }
         out
     }
 
     /// A short text shown inside a sentence or a list item: a single paragraph loses
     /// its `<p>`.
     pub fn inline_in(&self, text: &str, page_url: &str) -> String {
-        let html = self.block_in(text, page_url);
-        let trimmed = html.trim_end();
-        if let Some(inner) = trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")) {
-            if !inner.contains("<p>") {
-                return inner.to_string();
-            }
+        if is_plain_words(text) {
+            return text.to_string();
+        }
+        let mut html = self.block_in(text, page_url);
+        let end = html.trim_end().len();
+        let single_paragraph = end >= "<p></p>".len()
+            && html[..end].starts_with("<p>")
+            && html[..end].ends_with("</p>")
+            && !html[3..end - 4].contains("<p>");
+        if single_paragraph {
+            // Unwrapped in place: these short texts are many, a copy of each adds up.
+            html.truncate(end - 4);
+            html.replace_range(..3, "");
         }
         html
     }
 
-    fn make_safe<'a>(&self, event: Event<'a>, page: Option<&url::Url>) -> Event<'a> {
+    fn make_safe<'a>(&self, event: Event<'a>, page: &PageUrl) -> Event<'a> {
         match event {
             Event::Html(raw) | Event::InlineHtml(raw) if !self.unsafe_html => Event::Text(raw),
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
@@ -72,7 +86,7 @@ impl Markdown {
         }
     }
 
-    fn safe_url<'a>(&self, url: CowStr<'a>, page: Option<&url::Url>) -> CowStr<'a> {
+    fn safe_url<'a>(&self, url: CowStr<'a>, page: &PageUrl) -> CowStr<'a> {
         if is_dangerous_url(&url) {
             return CowStr::Borrowed("#");
         }
@@ -86,19 +100,43 @@ impl Markdown {
         if url.is_empty() || url.starts_with('#') || url.starts_with("//") || has_scheme {
             return url;
         }
-        match page.and_then(|p| p.join(&url).ok()) {
+        match page.parsed().and_then(|p| p.join(&url).ok()) {
             Some(absolute) => CowStr::Boxed(absolute.to_string().into_boxed_str()),
             None => url,
         }
     }
 }
 
+/// Words and ordinary punctuation on one line (`From 5 January`, `All regions`): no
+/// Markdown and nothing to escape, so the text is its own inline HTML. Short texts
+/// like these are many, and skipping the parser for them is worth the check.
+fn is_plain_words(text: &str) -> bool {
+    let ordinary =
+        |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b' ' | b',' | b'.' | b';' | b'?' | b'%' | b'(' | b')');
+    text.starts_with(|c: char| c.is_ascii_alphabetic()) && !text.ends_with(' ') && text.bytes().all(|b| ordinary(&b))
+}
+
+/// The page a text belongs to, its URL parsed when a relative link first needs it.
+struct PageUrl<'u> {
+    text: &'u str,
+    parsed: OnceCell<Option<url::Url>>,
+}
+
+impl PageUrl<'_> {
+    fn parsed(&self) -> Option<&url::Url> {
+        self.parsed.get_or_init(|| url::Url::parse(self.text).ok()).as_ref()
+    }
+}
+
 /// `javascript:`, `vbscript:` and `data:` run code or smuggle content; browsers ignore
 /// whitespace, control characters and case in the scheme, so do we.
 pub fn is_dangerous_url(url: &str) -> bool {
-    let scheme: String =
-        url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).take(12).collect::<String>().to_ascii_lowercase();
-    ["javascript:", "vbscript:", "data:"].iter().any(|s| scheme.starts_with(s))
+    // Every link is checked: compare the first letters in place rather than collect them.
+    let mut scheme = ['\0'; 12];
+    let letters = url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).map(|c| c.to_ascii_lowercase());
+    let len = scheme.iter_mut().zip(letters).map(|(slot, c)| *slot = c).count();
+    let scheme = &scheme[..len];
+    ["javascript:", "vbscript:", "data:"].iter().any(|s| s.len() <= len && s.chars().zip(scheme).all(|(a, b)| a == *b))
 }
 
 /// Gives every heading without an explicit `{#id}` an id from its text, unique in the text.
@@ -198,6 +236,24 @@ mod tests {
         assert!(html.contains("href=\"https://x.example/releases/r/developers/\""), "{html}");
         assert!(html.contains("src=\"https://x.example/releases/r/customers/logo.png\""), "{html}");
         assert!(html.contains("href=\"#top\"") && html.contains("href=\"mailto:a@x.example\""), "{html}");
+    }
+
+    #[test]
+    fn plain_words_render_as_the_parser_would() {
+        let m = md();
+        for text in
+            ["US", "All regions", "From 05 January 2021", "Admin role", "Ends 2026 (maybe), or not; ok? 50% done."]
+        {
+            assert!(is_plain_words(text), "{text}");
+            let parsed = m.block_in(text, "https://x.example/");
+            assert_eq!(parsed, format!("<p>{text}</p>\n"));
+            assert_eq!(m.inline(text), text);
+        }
+        for text in
+            ["", " US", "US ", "a  b\n", "1. x", "- x", "a *b*", "a_b_", "x & y", "a <b>", "http://x", "a\nb", "é"]
+        {
+            assert!(!is_plain_words(text), "{text}");
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod context;
 pub mod email;
 pub mod feeds;
 pub mod markdown;
+pub mod memo;
 mod pages;
 pub mod sitemap;
 pub mod templates;
@@ -81,6 +82,8 @@ struct Renderer<'s, 'a> {
     staging: &'s Staging,
     /// `--emails DIR`: where mail-ready communiques go.
     emails: Option<&'s Staging>,
+    /// The preview server's: what the last build made, to reuse.
+    memo: Option<&'s memo::Round>,
     errors: Mutex<Vec<Diagnostic>>,
 }
 
@@ -98,6 +101,21 @@ impl Renderer<'_, '_> {
             let path = staging.target().join(rel).display().to_string();
             self.fail(Diagnostic::error(path, Pos::START, "io", format!("cannot write: {e}")));
         }
+    }
+
+    /// Makes output `file` with `make`, which writes it (and returns the page's text
+    /// when `need_text`), unless the last preview build made it from the same inputs
+    /// (`key`): then the file is kept as it is, and its text comes from the memo.
+    fn once(&self, file: &str, key: u64, need_text: bool, make: impl FnOnce() -> Option<String>) -> Option<String> {
+        let Some(memo) = self.memo else { return make() };
+        if let Some(text) = memo.reusable(file, key, need_text) {
+            if self.staging.keep(file) {
+                return text;
+            }
+        }
+        let text = make();
+        memo.record(file, key, text.as_ref());
+        text
     }
 
     fn page_view(&self, title: &str, path: &str, marker: Option<Marker>, feeds: Vec<FeedLink>) -> PageView {
@@ -192,7 +210,9 @@ pub fn build(
     options: &Options,
     staging: &Staging,
     emails: Option<&Staging>,
+    memo: Option<&memo::Round>,
 ) -> Result<Stats, Vec<Diagnostic>> {
+    let phase = crate::profile::Phase::start("select, templates, views");
     let selection = select::select(site, options.mode, options.audience, options.now);
     let config = &site.config;
     let theme = Theme::new(root, &config.theme);
@@ -202,13 +222,14 @@ pub fn build(
         return Err(template_errors);
     }
     let base = base_context(config, options.audience, options.mode == Mode::Preview);
-    let phase = crate::profile::Phase::start("render Markdown");
     let views = Views::new(&selection, config);
     phase.end();
-    let r = Renderer { env, theme, base, views, staging, emails, errors: Mutex::new(Vec::new()) };
+    let r = Renderer { env, theme, base, views, staging, emails, memo, errors: Mutex::new(Vec::new()) };
 
     let stats = pages::render_all(&r);
+    let phase = crate::profile::Phase::start("static files");
     assets::copy(root, site, &r);
+    phase.end();
     let mut errors = r.errors.into_inner().expect("errors lock");
     if !errors.is_empty() {
         crate::diagnostics::sort(&mut errors);

@@ -6,6 +6,7 @@ use super::calendar::{self, CalendarEvent};
 use super::context::*;
 use super::email::{self, Email};
 use super::feeds::{self, Entry, FeedInfo};
+use super::memo::{key, release_key};
 use super::sitemap::{self, SitemapEntry};
 use super::{Renderer, Stats};
 use crate::content::parse::slugify;
@@ -25,6 +26,8 @@ struct Index<'s, 'a> {
     per_group: Vec<Vec<usize>>,
     /// Product name → (slug, indexes), by product name.
     per_product: BTreeMap<&'a str, Vec<usize>>,
+    /// Per shown release: what it brings to the key of any file that shows it.
+    versions: Vec<u64>,
 }
 
 impl<'s, 'a> Index<'s, 'a> {
@@ -39,11 +42,17 @@ impl<'s, 'a> Index<'s, 'a> {
             }
             per_product.entry(shown.release.product.as_str()).or_default().push(ri);
         }
-        Index { selection, group_index, per_group, per_product }
+        let versions = selection.releases.iter().map(release_key).collect();
+        Index { selection, group_index, per_group, per_product, versions }
     }
 
     fn release(&self, ri: usize) -> &'s ShownRelease<'a> {
         &self.selection.releases[ri]
+    }
+
+    /// The key of a list of releases (a page of a list, a feed, a calendar).
+    fn versions_of(&self, releases: &[usize]) -> Vec<u64> {
+        releases.iter().map(|&ri| self.versions[ri]).collect()
     }
 }
 
@@ -72,8 +81,11 @@ pub(super) fn render_all(r: &Renderer) -> Stats {
     p.end();
     let p = phase("lists, site feed, sitemap");
     list_pages(r, &index);
-    site_feed(r, &release_texts);
-    r.write("sitemap.xml", sitemap::sitemap(&sitemap_entries(r, &index)).as_bytes());
+    site_feed(r, &index, &release_texts);
+    r.once("sitemap.xml", sitemap_key(&index), false, || {
+        r.write("sitemap.xml", sitemap::sitemap(&sitemap_entries(r, &index)).as_bytes());
+        None
+    });
     p.end();
 
     let communiques = selection.releases.iter().map(|s| s.groups.len()).sum();
@@ -122,35 +134,42 @@ fn release_pages(r: &Renderer, index: &Index, captured: &Captured) {
     let progress = crate::progress::Progress::start(pages, "Rendering communiques");
     index.selection.releases.par_iter().enumerate().for_each(|(ri, shown)| {
         progress.inc();
-        let release = Value::from_serialize(views.release(shown));
+        let version = index.versions[ri];
+        // The release's view, made only if one of its pages is made.
+        let view = std::sync::OnceLock::new();
+        let release = || view.get_or_init(|| Value::from_serialize(views.release(shown))).clone();
         let path = release_path(&shown.release.slug);
-        let page = r.page_view(&shown.release.title, &path, shown.marker, vec![]);
         let keep = ri < limit || in_product_feed.contains(&ri);
-        if let Some(text) = r.page("release.html", &path, page, context! { release => release.clone() }, keep) {
+        let text = r.once(&format!("{path}index.html"), version, keep, || {
+            let page = r.page_view(&shown.release.title, &path, shown.marker, vec![]);
+            r.page("release.html", &path, page, context! { release => release() }, keep)
+        });
+        if let Some(text) = text {
             captured.releases.lock().expect("lock").insert(ri, text);
         }
         for g in &shown.groups {
             progress.inc();
             let gi = index.group_index[g.id.as_str()];
-            let communique = views.communique(shown, g);
             let cpath = communique_path(&shown.release.slug, &g.id);
-            let vars = context! {
-                release => release.clone(),
-                group => group_values[gi].clone(),
-                communique => Value::from_serialize(&communique),
-            };
-            let page = r.page_view(communique.title, &cpath, shown.marker, views.group_alternates(g));
             let mail_to = r.emails.and(g.email.as_deref());
             let feed = in_feed.contains(&(ri, gi));
-            let Some(text) = r.page("communique.html", &cpath, page, vars.clone(), feed || mail_to.is_some()) else {
-                continue;
-            };
-            if let (Some(to), Some(out)) = (mail_to, r.emails) {
-                if let Some(plain) = r.render_text("communique.txt", vars) {
-                    write_email(r, out, shown, g, to, &communique, &plain, &text);
+            let text = r.once(&format!("{cpath}index.html"), key((version, &g.id)), feed, || {
+                let communique = views.communique(shown, g);
+                let vars = context! {
+                    release => release(),
+                    group => group_values[gi].clone(),
+                    communique => Value::from_serialize(&communique),
+                };
+                let page = r.page_view(communique.title, &cpath, shown.marker, views.group_alternates(g));
+                let text = r.page("communique.html", &cpath, page, vars.clone(), feed || mail_to.is_some())?;
+                if let (Some(to), Some(out)) = (mail_to, r.emails) {
+                    if let Some(plain) = r.render_text("communique.txt", vars) {
+                        write_email(r, out, shown, g, to, &communique, &plain, &text);
+                    }
                 }
-            }
-            if feed {
+                Some(text)
+            });
+            if let (true, Some(text)) = (feed, text) {
                 captured.communiques.lock().expect("lock").insert((ri, gi), text);
             }
         }
@@ -204,6 +223,9 @@ fn feed_entry(r: &Renderer, shown: &ShownRelease, g: &StakeholderGroup, text: Op
     }
 }
 
+/// Writes one feed format.
+type Channel = fn(&FeedInfo, &[Entry]) -> String;
+
 fn group_pages(r: &Renderer, index: &Index, texts: &HashMap<(usize, usize), String>) {
     let views = &r.views;
     let config = views.config;
@@ -214,19 +236,25 @@ fn group_pages(r: &Renderer, index: &Index, texts: &HashMap<(usize, usize), Stri
         let chunks = pages_of(releases, config.paginate_by);
         for (n, chunk) in chunks.iter().enumerate() {
             let path = page_path(&base, n + 1);
-            let communiques: Vec<_> = chunk.iter().map(|&ri| views.communique_ref(index.release(ri), g)).collect();
-            let vars = context! {
-                group => group.clone(),
-                communiques => Value::from_serialize(&communiques),
-                paginator => Value::from_serialize(views.paginator(&base, n + 1, chunks.len())),
-            };
-            r.page("group.html", &path, r.page_view(&g.name, &path, None, views.group_alternates(g)), vars, false);
+            let page_key = key((n, chunks.len(), releases.len(), index.versions_of(chunk)));
+            r.once(&format!("{path}index.html"), page_key, false, || {
+                let communiques: Vec<_> = chunk.iter().map(|&ri| views.communique_ref(index.release(ri), g)).collect();
+                let vars = context! {
+                    group => group.clone(),
+                    communiques => Value::from_serialize(&communiques),
+                    paginator => Value::from_serialize(views.paginator(&base, n + 1, chunks.len())),
+                };
+                r.page("group.html", &path, r.page_view(&g.name, &path, None, views.group_alternates(g)), vars, false)
+            });
         }
-        let entries: Vec<Entry> = releases
-            .iter()
-            .take(config.feed_limit)
-            .map(|&ri| feed_entry(r, index.release(ri), g, texts.get(&(ri, gi))))
-            .collect();
+        let newest = &releases[..releases.len().min(config.feed_limit)];
+        let feed_key = key(index.versions_of(newest));
+        let entries = std::sync::OnceLock::new();
+        let entries = || {
+            entries.get_or_init(|| -> Vec<Entry> {
+                newest.iter().map(|&ri| feed_entry(r, index.release(ri), g, texts.get(&(ri, gi)))).collect()
+            })
+        };
         let description =
             if g.summary.is_empty() { format!("Release communications for {}", g.name) } else { g.summary.clone() };
         let stylesheet = config.url("feed.xsl");
@@ -238,12 +266,22 @@ fn group_pages(r: &Renderer, index: &Index, texts: &HashMap<(usize, usize), Stri
             language: &config.language,
             stylesheet: &stylesheet,
         };
-        r.write(&format!("{base}feed.xml"), feeds::rss(&info("feed.xml"), &entries).as_bytes());
-        r.write(&format!("{base}atom.xml"), feeds::atom(&info("atom.xml"), &entries).as_bytes());
-        r.write(&format!("{base}feed.json"), feeds::json_feed(&info("feed.json"), &entries).as_bytes());
-        let events = calendar_events(r, index, g, releases);
-        let ics = calendar::calendar(&format!("{} — {}", config.title, g.name), &description, &events);
-        r.write(&format!("{base}calendar.ics"), ics.as_bytes());
+        let channels: [(&str, Channel); 3] =
+            [("feed.xml", feeds::rss), ("atom.xml", feeds::atom), ("feed.json", feeds::json_feed)];
+        for (file, channel) in channels {
+            let path = format!("{base}{file}");
+            r.once(&path, feed_key, false, || {
+                r.write(&path, channel(&info(file), entries()).as_bytes());
+                None
+            });
+        }
+        let path = format!("{base}calendar.ics");
+        r.once(&path, key(index.versions_of(releases)), false, || {
+            let events = calendar_events(r, index, g, releases);
+            let ics = calendar::calendar(&format!("{} — {}", config.title, g.name), &description, &events);
+            r.write(&path, ics.as_bytes());
+            None
+        });
     });
 }
 
@@ -255,12 +293,16 @@ fn calendar_events(r: &Renderer, index: &Index, g: &StakeholderGroup, releases: 
     for &ri in releases.iter().rev() {
         let shown = index.release(ri);
         let release = shown.release;
-        let card = views.communique_ref(shown, g);
+        // What the communique's card says, without its rendered summary: a calendar
+        // has every release of the group, and needs only plain text.
+        let page = index.selection.hierarchy.inherited(&release.handwritten, &g.id);
+        let title = page.and_then(|p| p.title.as_deref()).unwrap_or(&release.title);
+        let url = views.url(&communique_path(&release.slug, &g.id));
         events.push(CalendarEvent {
             uid: format!("{}.{}@{host}", release.slug, g.id),
-            summary: format!("{} goes live", card.title),
-            description: format!("{}\n\n{}", release.summary, card.url),
-            url: card.url.clone(),
+            summary: format!("{title} goes live"),
+            description: format!("{}\n\n{url}", release.summary),
+            url: url.clone(),
             start: release.deployed_at,
             end: None,
             stamp: release.publish_at,
@@ -295,8 +337,8 @@ fn calendar_events(r: &Renderer, index: &Index, g: &StakeholderGroup, releases: 
             events.push(CalendarEvent {
                 uid: format!("{}.window-{}.{}@{host}", release.slug, window_ids[i], g.id),
                 summary: format!("{kind}: {} ({})", w.title, release.title),
-                description: format!("{}\n\n{}", release.summary, card.url),
-                url: card.url.clone(),
+                description: format!("{}\n\n{url}", release.summary),
+                url: url.clone(),
                 start: w.start,
                 end: Some(w.end),
                 stamp: release.publish_at,
@@ -338,6 +380,8 @@ fn product_pages(r: &Renderer, index: &Index, texts: &HashMap<usize, String>) {
     let views = &r.views;
     let config = views.config;
     let products: Vec<(&str, &Vec<usize>)> = index.per_product.iter().map(|(k, v)| (*k, v)).collect();
+    // A product's pages show its latest release as well as their own.
+    let product_key = |name: &str, releases: &[usize]| key((name, releases.len(), index.versions_of(&releases[..1])));
     products.par_iter().for_each(|(name, releases)| {
         let product = product_view(r, index, name, releases);
         let base = product_path(&product.slug);
@@ -345,34 +389,43 @@ fn product_pages(r: &Renderer, index: &Index, texts: &HashMap<usize, String>) {
         let product_value = Value::from_serialize(&product);
         for (n, chunk) in chunks.iter().enumerate() {
             let path = page_path(&base, n + 1);
-            let cards: Vec<_> = chunk.iter().map(|&ri| views.release_card(index.release(ri))).collect();
-            let vars = context! {
-                product => product_value.clone(),
-                releases => Value::from_serialize(&cards),
-                paginator => Value::from_serialize(views.paginator(&base, n + 1, chunks.len())),
-            };
-            r.page("product.html", &path, r.page_view(name, &path, None, vec![product.feed.clone()]), vars, false);
+            let page_key = key((product_key(name, releases), n, chunks.len(), index.versions_of(chunk)));
+            r.once(&format!("{path}index.html"), page_key, false, || {
+                let cards: Vec<_> = chunk.iter().map(|&ri| views.release_card(index.release(ri))).collect();
+                let vars = context! {
+                    product => product_value.clone(),
+                    releases => Value::from_serialize(&cards),
+                    paginator => Value::from_serialize(views.paginator(&base, n + 1, chunks.len())),
+                };
+                let page = r.page_view(name, &path, None, vec![product.feed.clone()]);
+                r.page("product.html", &path, page, vars, false)
+            });
         }
-        let entries: Vec<Entry> = releases
-            .iter()
-            .take(config.feed_limit)
-            .map(|&ri| release_entry(r, index.release(ri), texts.get(&ri)))
-            .collect();
-        let stylesheet = config.url("feed.xsl");
-        let info = FeedInfo {
-            title: format!("{} — {name}", config.title),
-            link: product.url.clone(),
-            self_url: product.feed.url.clone(),
-            description: format!("Every release of {name}"),
-            language: &config.language,
-            stylesheet: &stylesheet,
-        };
-        r.write(&format!("{base}feed.xml"), feeds::rss(&info, &entries).as_bytes());
+        let newest = &releases[..releases.len().min(config.feed_limit)];
+        let path = format!("{base}feed.xml");
+        r.once(&path, key(index.versions_of(newest)), false, || {
+            let entries: Vec<Entry> =
+                newest.iter().map(|&ri| release_entry(r, index.release(ri), texts.get(&ri))).collect();
+            let stylesheet = config.url("feed.xsl");
+            let info = FeedInfo {
+                title: format!("{} — {name}", config.title),
+                link: product.url.clone(),
+                self_url: product.feed.url.clone(),
+                description: format!("Every release of {name}"),
+                language: &config.language,
+                stylesheet: &stylesheet,
+            };
+            r.write(&path, feeds::rss(&info, &entries).as_bytes());
+            None
+        });
     });
-    let all: Vec<ProductView> =
-        products.iter().map(|(name, releases)| product_view(r, index, name, releases)).collect();
-    let vars = context! { products => Value::from_serialize(&all) };
-    r.page("products.html", "products/", r.page_view("Products", "products/", None, vec![]), vars, false);
+    let all_key = key(products.iter().map(|(name, releases)| product_key(name, releases)).collect::<Vec<_>>());
+    r.once("products/index.html", all_key, false, || {
+        let all: Vec<ProductView> =
+            products.iter().map(|(name, releases)| product_view(r, index, name, releases)).collect();
+        let vars = context! { products => Value::from_serialize(&all) };
+        r.page("products.html", "products/", r.page_view("Products", "products/", None, vec![]), vars, false)
+    });
 }
 
 fn release_entry(r: &Renderer, shown: &ShownRelease, text: Option<&String>) -> Entry {
@@ -405,55 +458,67 @@ fn site_feed_link(r: &Renderer) -> FeedLink {
 fn list_pages(r: &Renderer, index: &Index) {
     let views = &r.views;
     let selection = index.selection;
-    let chunks = pages_of(&selection.releases, views.config.paginate_by);
+    let per_page = views.config.paginate_by;
+    let chunks = pages_of(&selection.releases, per_page);
     chunks.par_iter().enumerate().for_each(|(n, chunk)| {
         let path = page_path("releases/", n + 1);
-        let cards: Vec<_> = chunk.iter().map(|s| views.release_card(s)).collect();
-        let vars = context! {
-            releases => Value::from_serialize(&cards),
-            paginator => Value::from_serialize(views.paginator("releases/", n + 1, chunks.len())),
-        };
-        r.page("releases.html", &path, r.page_view("Releases", &path, None, vec![site_feed_link(r)]), vars, false);
+        let first = n * per_page;
+        let page_key = key((n, chunks.len(), &index.versions[first..first + chunk.len()]));
+        r.once(&format!("{path}index.html"), page_key, false, || {
+            let cards: Vec<_> = chunk.iter().map(|s| views.release_card(s)).collect();
+            let vars = context! {
+                releases => Value::from_serialize(&cards),
+                paginator => Value::from_serialize(views.paginator("releases/", n + 1, chunks.len())),
+            };
+            r.page("releases.html", &path, r.page_view("Releases", &path, None, vec![site_feed_link(r)]), vars, false)
+        });
     });
-    let groups: Vec<_> =
-        selection.groups.iter().enumerate().map(|(gi, g)| views.group(g, index.per_group[gi].len())).collect();
-    let groups = Value::from_serialize(&groups);
-    let latest: Vec<_> = selection
-        .releases
-        .iter()
-        .flat_map(|s| s.groups.iter().map(move |g| (s, *g)))
-        .take(10)
-        .map(|(s, g)| views.communique_ref(s, g))
-        .collect();
-    let recent: Vec<_> = selection.releases.iter().take(5).map(|s| views.release_card(s)).collect();
-    let home = context! {
-        groups => groups.clone(), latest => Value::from_serialize(&latest), releases => Value::from_serialize(&recent),
+    let groups = || {
+        let groups: Vec<_> =
+            selection.groups.iter().enumerate().map(|(gi, g)| views.group(g, index.per_group[gi].len())).collect();
+        Value::from_serialize(&groups)
     };
-    r.page("index.html", "", r.page_view(&views.config.title, "", None, vec![site_feed_link(r)]), home, false);
-    r.page(
-        "groups.html",
-        "groups/",
-        r.page_view("Groups", "groups/", None, vec![]),
-        context! { groups => groups },
-        false,
-    );
-    if let Some(html) = r.render("404.html", r.page_view("Page not found", "404.html", None, vec![]), context! {}) {
+    let counts: Vec<usize> = index.per_group.iter().map(Vec::len).collect();
+    // The home page shows the newest ten communiques, of at most ten releases.
+    let home_key = key((&counts, &index.versions[..index.versions.len().min(10)]));
+    r.once("index.html", home_key, false, || {
+        let latest: Vec<_> = selection
+            .releases
+            .iter()
+            .flat_map(|s| s.groups.iter().map(move |g| (s, *g)))
+            .take(10)
+            .map(|(s, g)| views.communique_ref(s, g))
+            .collect();
+        let recent: Vec<_> = selection.releases.iter().take(5).map(|s| views.release_card(s)).collect();
+        let home = context! {
+            groups => groups(), latest => Value::from_serialize(&latest), releases => Value::from_serialize(&recent),
+        };
+        r.page("index.html", "", r.page_view(&views.config.title, "", None, vec![site_feed_link(r)]), home, false)
+    });
+    r.once("groups/index.html", key(&counts), false, || {
+        let page = r.page_view("Groups", "groups/", None, vec![]);
+        r.page("groups.html", "groups/", page, context! { groups => groups() }, false)
+    });
+    r.once("404.html", key(()), false, || {
+        let html = r.render("404.html", r.page_view("Page not found", "404.html", None, vec![]), context! {})?;
         r.write("404.html", html.as_bytes());
-    }
+        None
+    });
 }
 
 /// The site feed: every release of this build, newest first.
-fn site_feed(r: &Renderer, texts: &HashMap<usize, String>) {
+fn site_feed(r: &Renderer, index: &Index, texts: &HashMap<usize, String>) {
     let config = r.views.config;
-    let entries: Vec<Entry> = r
-        .views
-        .selection
-        .releases
-        .iter()
-        .take(config.feed_limit)
-        .enumerate()
-        .map(|(ri, s)| release_entry(r, s, texts.get(&ri)))
-        .collect();
+    let newest = &index.selection.releases[..index.selection.releases.len().min(config.feed_limit)];
+    r.once("feed.xml", key(&index.versions[..newest.len()]), false, || {
+        site_feed_write(r, newest, texts);
+        None
+    });
+}
+
+fn site_feed_write(r: &Renderer, newest: &[ShownRelease], texts: &HashMap<usize, String>) {
+    let config = r.views.config;
+    let entries: Vec<Entry> = newest.iter().enumerate().map(|(ri, s)| release_entry(r, s, texts.get(&ri))).collect();
     let stylesheet = config.url("feed.xsl");
     let info = FeedInfo {
         title: config.title.clone(),
@@ -464,6 +529,22 @@ fn site_feed(r: &Renderer, texts: &HashMap<usize, String>) {
         stylesheet: &stylesheet,
     };
     r.write("feed.xml", feeds::rss(&info, &entries).as_bytes());
+}
+
+/// What the sitemap is made from: the lists' lengths and, per release, what its entries
+/// say (not its title or text, which most edits change).
+fn sitemap_key(index: &Index) -> u64 {
+    let releases: Vec<_> = index
+        .selection
+        .releases
+        .iter()
+        .map(|s| {
+            let groups: Vec<&str> = s.groups.iter().map(|g| g.id.as_str()).collect();
+            (&s.release.slug, s.release.publish_at, s.marker.is_none(), groups)
+        })
+        .collect();
+    let products: Vec<_> = index.per_product.iter().map(|(name, rs)| (name, rs.len())).collect();
+    key((index.per_group.iter().map(Vec::len).collect::<Vec<_>>(), products, releases))
 }
 
 /// Every indexable page: not 404, not draft or scheduled pages (they carry `noindex`).

@@ -1,12 +1,15 @@
-//! Every Markdown text that several pages show, rendered once before any page: a
-//! release's summary appears on its page, on each of its communiques, in lists, feeds
-//! and e-mails, and must not be parsed again for each of them. A release's body is on
-//! its own page only, so it is rendered there and never held for the whole build.
+//! Every Markdown text that several pages show, rendered once, by the first page that
+//! needs it: a release's summary appears on its page, on each of its communiques, in
+//! lists, feeds and e-mails, and must not be parsed again for each of them. Nothing is
+//! rendered that no page of the build asks for (a preview rebuild makes few pages). A
+//! release's body is on its own page only, so it is rendered there and never held for
+//! the whole build.
 
 use super::markdown::Markdown;
+use crate::config::SiteConfig;
 use crate::model::{Access, Release, StakeholderGroup};
-use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
 
 #[derive(Default)]
 pub struct ReleaseHtml {
@@ -28,31 +31,36 @@ pub struct AccessHtml {
 }
 
 pub struct Texts<'a> {
-    releases: HashMap<&'a str, ReleaseHtml>,
+    markdown: Markdown,
+    config: &'a SiteConfig,
+    releases: HashMap<&'a str, OnceLock<ReleaseHtml>>,
     groups: HashMap<&'a str, String>,
 }
 
 impl<'a> Texts<'a> {
-    /// `url` makes a site path absolute: relative links in a text resolve against the
-    /// page the text belongs to.
-    pub fn render(
-        markdown: &Markdown,
-        url: &(dyn Fn(&str) -> String + Sync),
+    /// Relative links in a text resolve against the page the text belongs to, made
+    /// absolute with the site's `base_url`.
+    pub fn new(
+        markdown: Markdown,
+        config: &'a SiteConfig,
         releases: &[&'a Release],
         groups: &[&'a StakeholderGroup],
     ) -> Self {
-        let releases = releases.par_iter().map(|r| (r.slug.as_str(), release(markdown, url, r))).collect();
+        let releases = releases.iter().map(|r| (r.slug.as_str(), OnceLock::new())).collect();
         let groups = groups
             .iter()
-            .map(|g| (g.id.as_str(), markdown.block_in(&g.body, &url(&super::context::group_path(&g.id)))))
+            .map(|g| (g.id.as_str(), markdown.block_in(&g.body, &config.url(&super::context::group_path(&g.id)))))
             .collect();
-        Texts { releases, groups }
+        Texts { markdown, config, releases, groups }
     }
 
     /// The rendered texts of a release of this build.
     pub fn release(&self, r: &Release) -> &ReleaseHtml {
-        static EMPTY: std::sync::OnceLock<ReleaseHtml> = std::sync::OnceLock::new();
-        self.releases.get(r.slug.as_str()).unwrap_or_else(|| EMPTY.get_or_init(ReleaseHtml::default))
+        static EMPTY: OnceLock<ReleaseHtml> = OnceLock::new();
+        match self.releases.get(r.slug.as_str()) {
+            Some(texts) => texts.get_or_init(|| release(&self.markdown, &|path| self.config.url(path), r)),
+            None => EMPTY.get_or_init(ReleaseHtml::default),
+        }
     }
 
     pub fn group_body(&self, g: &StakeholderGroup) -> &str {
@@ -61,7 +69,7 @@ impl<'a> Texts<'a> {
 }
 
 /// A release's texts belong to its page; hand-written texts to their communique's.
-fn release(md: &Markdown, url: &(dyn Fn(&str) -> String + Sync), r: &Release) -> ReleaseHtml {
+fn release(md: &Markdown, url: &dyn Fn(&str) -> String, r: &Release) -> ReleaseHtml {
     let page = url(&super::context::release_path(&r.slug));
     let inline = |text: &str| md.inline_in(text, &page);
     ReleaseHtml {

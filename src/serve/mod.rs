@@ -24,7 +24,7 @@ pub struct Options {
 
 struct LastGood {
     site: crate::model::Site,
-    sources: std::collections::HashMap<String, crate::content::Source>,
+    sources: crate::content::Sources,
 }
 
 /// What the request handlers share with the rebuild loop.
@@ -41,6 +41,8 @@ pub struct Shared {
     /// The model of the last good build, for `/_review/`, which is computed when asked
     /// for: on a large program it costs more than the rest of a rebuild.
     last_good: RwLock<Option<Arc<LastGood>>>,
+    /// What a rebuild reuses of the last: parsed files, and what each page was made from.
+    session: Mutex<build::Session>,
     /// Bumped after every rebuild, good or bad; live-reload streams wait on it.
     generation: Mutex<u64>,
     changed: Condvar,
@@ -75,6 +77,7 @@ pub fn serve(options: Options) -> Result<(), ServeError> {
         errors: RwLock::new(Vec::new()),
         built: RwLock::new(false),
         last_good: RwLock::new(None),
+        session: Mutex::new(build::Session::default()),
         generation: Mutex::new(0),
         changed: Condvar::new(),
     });
@@ -83,7 +86,7 @@ pub fn serve(options: Options) -> Result<(), ServeError> {
     let (tx, rx) = std::sync::mpsc::channel();
     let watcher = watch(&options.root, tx).map_err(|e| ServeError::Io(std::io::Error::other(e)))?;
 
-    rebuild(&shared, "start");
+    rebuild(&shared, "start", &[]);
     eprintln!(
         "Previewing {} at {base_url} (drafts and scheduled communiques shown and marked; review at {base_url}_review/). Ctrl-C to stop.",
         options.root.display()
@@ -150,8 +153,14 @@ fn open_browser(url: &str) {
 }
 
 /// Builds the preview; on failure keeps the last good build and records the errors.
-fn rebuild(shared: &Shared, reason: &str) {
+/// `changed`: the files (site-relative) the watcher saw change, read again whatever
+/// their timestamps say.
+fn rebuild(shared: &Shared, reason: &str, changed: &[String]) {
     let started = Instant::now();
+    let mut session = shared.session.lock().expect("session lock");
+    for rel in changed {
+        session.files.changed(&shared.root, rel);
+    }
     let now = crate::cli::now(None).unwrap_or_else(|_| jiff::Timestamp::now());
     let request = Request {
         root: &shared.root,
@@ -163,7 +172,7 @@ fn rebuild(shared: &Shared, reason: &str) {
         emails: None,
         keep_sources: true,
     };
-    match build::build(&request) {
+    match build::rebuild(&request, &mut session) {
         Ok(built) => {
             *shared.last_good.write().expect("last good lock") =
                 Some(Arc::new(LastGood { site: built.site, sources: built.sources }));
@@ -224,11 +233,12 @@ fn rebuild_on_changes(shared: &Shared, rx: Events) {
         }
         changed.sort();
         changed.dedup();
+        let changed: Vec<String> = changed.iter().map(|p| crate::content::relative(&root, p)).collect();
         let reason = match changed.as_slice() {
-            [one] => crate::content::relative(&root, one),
+            [one] => one.clone(),
             many => format!("{} files changed", many.len()),
         };
-        rebuild(shared, &reason);
+        rebuild(shared, &reason, &changed);
     }
 }
 

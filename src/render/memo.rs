@@ -1,0 +1,119 @@
+//! What each output file of the last build was made from, as one key per file, so that
+//! the preview server's next build makes again only the files whose inputs changed: an
+//! edit to one release remakes that release's pages and the lists and feeds it is on,
+//! not the thousands of pages of the other releases. `build` keeps no memo and makes
+//! every file.
+//!
+//! A key hashes everything a file is made from that can change between rebuilds: the
+//! releases it shows (their [`Release::fingerprint`], marker and groups) and its place
+//! in a list. What every page shares (site.toml, the groups, the theme, the mode and
+//! audience) is the memo's `global` key; when it changes, nothing is reused.
+//!
+//! [`Release::fingerprint`]: crate::model::Release::fingerprint
+
+use crate::model::Site;
+use crate::select::{Mode, ShownRelease};
+use std::hash::{Hash, Hasher};
+use std::path::Path;
+use std::sync::Mutex;
+
+/// By output path. A fast hash: a rebuild looks up every path of the site.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+
+#[derive(Default)]
+pub struct Memo {
+    global: u64,
+    files: HashMap<String, Made>,
+}
+
+#[derive(Clone)]
+struct Made {
+    key: u64,
+    /// The page's text without chrome, when a feed or an e-mail carries it.
+    text: Option<std::sync::Arc<str>>,
+}
+
+/// One build's use of the memo: what it may reuse, and what it made.
+pub struct Round {
+    previous: Memo,
+    global: u64,
+    made: Mutex<HashMap<String, Made>>,
+}
+
+pub fn key(inputs: impl Hash) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    inputs.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// What a shown release brings to any file that shows it.
+pub fn release_key(shown: &ShownRelease) -> u64 {
+    let groups: Vec<&str> = shown.groups.iter().map(|g| g.id.as_str()).collect();
+    key((shown.release.fingerprint, shown.marker.map(|m| m as u8), groups))
+}
+
+impl Memo {
+    /// Starts a build of `site` that may reuse what the last one made, if it shared the
+    /// same global inputs.
+    pub fn round(self, root: &Path, site: &Site, mode: Mode, audience: crate::model::Audience) -> Round {
+        let global = key((
+            format!("{:?}", site.config),
+            format!("{:?}", site.groups),
+            format!("{mode:?} {audience:?}"),
+            theme_fingerprint(&root.join("themes").join(&site.config.theme).join("templates")),
+        ));
+        Round { previous: self, global, made: Mutex::new(HashMap::default()) }
+    }
+}
+
+impl Round {
+    /// What the next build may reuse, once this one's output is committed.
+    pub fn finish(self) -> Memo {
+        let files = self.made.into_inner().expect("memo lock");
+        crate::profile::note(|| {
+            let reused = files
+                .iter()
+                .filter(|(file, made)| self.previous.files.get(*file).is_some_and(|p| p.key == made.key))
+                .count();
+            format!("{} of {} files made again", files.len() - reused, files.len())
+        });
+        Memo { global: self.global, files }
+    }
+
+    /// The memo as it was, when this build failed and its output was thrown away.
+    pub fn abandon(self) -> Memo {
+        self.previous
+    }
+
+    /// The text the last build captured for `file`, if it made `file` from the same
+    /// inputs; `Some(None)` when it captured none and `need_text` is false.
+    pub fn reusable(&self, file: &str, key: u64, need_text: bool) -> Option<Option<String>> {
+        if self.global != self.previous.global {
+            return None;
+        }
+        let made = self.previous.files.get(file).filter(|m| m.key == key)?;
+        if need_text && made.text.is_none() {
+            return None;
+        }
+        self.made.lock().expect("memo lock").insert(file.to_string(), made.clone());
+        Some(made.text.as_deref().map(str::to_string))
+    }
+
+    pub fn record(&self, file: &str, key: u64, text: Option<&String>) {
+        let text = text.map(|t| t.as_str().into());
+        self.made.lock().expect("memo lock").insert(file.to_string(), Made { key, text });
+    }
+}
+
+/// The site's own templates, every file of them: an edit to any (an included partial
+/// too) may change every page.
+fn theme_fingerprint(templates: &Path) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    for entry in walkdir::WalkDir::new(templates).follow_links(true).sort_by_file_name().into_iter().flatten() {
+        entry.path().hash(&mut hasher);
+        if entry.file_type().is_file() {
+            std::fs::read(entry.path()).unwrap_or_default().hash(&mut hasher);
+        }
+    }
+    hasher.finish()
+}
