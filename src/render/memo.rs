@@ -6,8 +6,11 @@
 //!
 //! A key hashes everything a file is made from that can change between rebuilds: the
 //! releases it shows (their [`Release::fingerprint`], marker and groups) and its place
-//! in a list. What every page shares (site.toml, the groups, the theme, the mode and
-//! audience) is the memo's `global` key; when it changes, nothing is reused.
+//! in a list. What every page shares (site.toml, the groups, the mode and audience, and
+//! the theme's templates but for page templates no other template uses) is the memo's
+//! `global` key; when it changes, nothing is reused. An edit to a page template of the
+//! site's own (`release.html`, say) remakes that template's pages and the feeds that
+//! carry their text.
 //!
 //! [`Release::fingerprint`]: crate::model::Release::fingerprint
 
@@ -37,6 +40,8 @@ struct Made {
 pub struct Round {
     previous: Memo,
     global: u64,
+    /// Page template → a hash of the site's version of it (none: the built-in one).
+    templates: HashMap<String, u64>,
     made: Mutex<HashMap<String, Made>>,
 }
 
@@ -56,17 +61,23 @@ impl Memo {
     /// Starts a build of `site` that may reuse what the last one made, if it shared the
     /// same global inputs.
     pub fn round(self, root: &Path, site: &Site, mode: Mode, audience: crate::model::Audience) -> Round {
-        let global = key((
-            format!("{:?}", site.config),
-            format!("{:?}", site.groups),
-            format!("{mode:?} {audience:?}"),
-            theme_fingerprint(&root.join("themes").join(&site.config.theme).join("templates")),
-        ));
-        Round { previous: self, global, made: Mutex::new(HashMap::default()) }
+        let (shared, templates) = theme(&root.join("themes").join(&site.config.theme).join("templates"));
+        let global =
+            key((format!("{:?}", site.config), format!("{:?}", site.groups), format!("{mode:?} {audience:?}"), shared));
+        Round { previous: self, global, templates, made: Mutex::new(HashMap::default()) }
     }
 }
 
 impl Round {
+    /// `key` with the site's version of `template`, the one the file is made with or
+    /// whose text it carries ("" for none).
+    pub fn with_template(&self, template: &str, key: u64) -> u64 {
+        match self.templates.get(template) {
+            Some(version) => self::key((key, version)),
+            None => key,
+        }
+    }
+
     /// What the next build may reuse, once this one's output is committed.
     pub fn finish(self) -> Memo {
         let files = self.made.into_inner().expect("memo lock");
@@ -105,15 +116,33 @@ impl Round {
     }
 }
 
-/// The site's own templates, every file of them: an edit to any (an included partial
-/// too) may change every page.
-fn theme_fingerprint(templates: &Path) -> u64 {
-    let mut hasher = std::hash::DefaultHasher::new();
-    for entry in walkdir::WalkDir::new(templates).follow_links(true).sort_by_file_name().into_iter().flatten() {
-        entry.path().hash(&mut hasher);
-        if entry.file_type().is_file() {
-            std::fs::read(entry.path()).unwrap_or_default().hash(&mut hasher);
+/// The site's own templates: a hash of those any page may use (`base.html`, partials,
+/// and page templates that another template names), and one per page template that
+/// only its own pages use.
+fn theme(templates: &Path) -> (u64, HashMap<String, u64>) {
+    let files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(templates)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|entry| entry.file_type().is_file())
+        .map(|entry| {
+            let name = crate::content::relative(templates, entry.path());
+            (name, std::fs::read(entry.path()).unwrap_or_default())
+        })
+        .collect();
+    let named_elsewhere = |name: &str| {
+        files.iter().any(|(other, text)| other != name && text.windows(name.len()).any(|w| w == name.as_bytes()))
+    };
+    let mut shared = std::hash::DefaultHasher::new();
+    let mut own = HashMap::default();
+    for (name, text) in &files {
+        let page = super::templates::BUILT_IN.iter().any(|(n, _)| n == name) && name != "base.html";
+        if page && !named_elsewhere(name) {
+            own.insert(name.clone(), key(text));
+        } else {
+            (name, text).hash(&mut shared);
         }
     }
-    hasher.finish()
+    (shared.finish(), own)
 }

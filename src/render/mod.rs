@@ -105,9 +105,19 @@ impl Renderer<'_, '_> {
 
     /// Makes output `file` with `make`, which writes it (and returns the page's text
     /// when `need_text`), unless the last preview build made it from the same inputs
-    /// (`key`): then the file is kept as it is, and its text comes from the memo.
-    fn once(&self, file: &str, key: u64, need_text: bool, make: impl FnOnce() -> Option<String>) -> Option<String> {
+    /// (`key`, and the site's version of `template`, the one the file is made with or
+    /// whose text it carries): then the file is kept as it is, and its text comes from
+    /// the memo.
+    fn once(
+        &self,
+        file: &str,
+        template: &str,
+        key: u64,
+        need_text: bool,
+        make: impl FnOnce() -> Option<String>,
+    ) -> Option<String> {
         let Some(memo) = self.memo else { return make() };
+        let key = memo.with_template(template, key);
         if let Some(text) = memo.reusable(file, key, need_text) {
             if self.staging.keep(file) {
                 return text;

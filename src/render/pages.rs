@@ -82,7 +82,7 @@ pub(super) fn render_all(r: &Renderer) -> Stats {
     let p = phase("lists, site feed, sitemap");
     list_pages(r, &index);
     site_feed(r, &index, &release_texts);
-    r.once("sitemap.xml", sitemap_key(&index), false, || {
+    r.once("sitemap.xml", "", sitemap_key(&index), false, || {
         r.write("sitemap.xml", sitemap::sitemap(&sitemap_entries(r, &index)).as_bytes());
         None
     });
@@ -140,7 +140,7 @@ fn release_pages(r: &Renderer, index: &Index, captured: &Captured) {
         let release = || view.get_or_init(|| Value::from_serialize(views.release(shown))).clone();
         let path = release_path(&shown.release.slug);
         let keep = ri < limit || in_product_feed.contains(&ri);
-        let text = r.once(&format!("{path}index.html"), version, keep, || {
+        let text = r.once(&format!("{path}index.html"), "release.html", version, keep, || {
             let page = r.page_view(&shown.release.title, &path, shown.marker, vec![]);
             r.page("release.html", &path, page, context! { release => release() }, keep)
         });
@@ -153,7 +153,7 @@ fn release_pages(r: &Renderer, index: &Index, captured: &Captured) {
             let cpath = communique_path(&shown.release.slug, &g.id);
             let mail_to = r.emails.and(g.email.as_deref());
             let feed = in_feed.contains(&(ri, gi));
-            let text = r.once(&format!("{cpath}index.html"), key((version, &g.id)), feed, || {
+            let text = r.once(&format!("{cpath}index.html"), "communique.html", key((version, &g.id)), feed, || {
                 let communique = views.communique(shown, g);
                 let vars = context! {
                     release => release(),
@@ -237,7 +237,7 @@ fn group_pages(r: &Renderer, index: &Index, texts: &HashMap<(usize, usize), Stri
         for (n, chunk) in chunks.iter().enumerate() {
             let path = page_path(&base, n + 1);
             let page_key = key((n, chunks.len(), releases.len(), index.versions_of(chunk)));
-            r.once(&format!("{path}index.html"), page_key, false, || {
+            r.once(&format!("{path}index.html"), "group.html", page_key, false, || {
                 let communiques: Vec<_> = chunk.iter().map(|&ri| views.communique_ref(index.release(ri), g)).collect();
                 let vars = context! {
                     group => group.clone(),
@@ -270,13 +270,13 @@ fn group_pages(r: &Renderer, index: &Index, texts: &HashMap<(usize, usize), Stri
             [("feed.xml", feeds::rss), ("atom.xml", feeds::atom), ("feed.json", feeds::json_feed)];
         for (file, channel) in channels {
             let path = format!("{base}{file}");
-            r.once(&path, feed_key, false, || {
+            r.once(&path, "communique.html", feed_key, false, || {
                 r.write(&path, channel(&info(file), entries()).as_bytes());
                 None
             });
         }
         let path = format!("{base}calendar.ics");
-        r.once(&path, key(index.versions_of(releases)), false, || {
+        r.once(&path, "", key(index.versions_of(releases)), false, || {
             let events = calendar_events(r, index, g, releases);
             let ics = calendar::calendar(&format!("{} — {}", config.title, g.name), &description, &events);
             r.write(&path, ics.as_bytes());
@@ -390,7 +390,7 @@ fn product_pages(r: &Renderer, index: &Index, texts: &HashMap<usize, String>) {
         for (n, chunk) in chunks.iter().enumerate() {
             let path = page_path(&base, n + 1);
             let page_key = key((product_key(name, releases), n, chunks.len(), index.versions_of(chunk)));
-            r.once(&format!("{path}index.html"), page_key, false, || {
+            r.once(&format!("{path}index.html"), "product.html", page_key, false, || {
                 let cards: Vec<_> = chunk.iter().map(|&ri| views.release_card(index.release(ri))).collect();
                 let vars = context! {
                     product => product_value.clone(),
@@ -403,7 +403,7 @@ fn product_pages(r: &Renderer, index: &Index, texts: &HashMap<usize, String>) {
         }
         let newest = &releases[..releases.len().min(config.feed_limit)];
         let path = format!("{base}feed.xml");
-        r.once(&path, key(index.versions_of(newest)), false, || {
+        r.once(&path, "release.html", key(index.versions_of(newest)), false, || {
             let entries: Vec<Entry> =
                 newest.iter().map(|&ri| release_entry(r, index.release(ri), texts.get(&ri))).collect();
             let stylesheet = config.url("feed.xsl");
@@ -420,7 +420,7 @@ fn product_pages(r: &Renderer, index: &Index, texts: &HashMap<usize, String>) {
         });
     });
     let all_key = key(products.iter().map(|(name, releases)| product_key(name, releases)).collect::<Vec<_>>());
-    r.once("products/index.html", all_key, false, || {
+    r.once("products/index.html", "products.html", all_key, false, || {
         let all: Vec<ProductView> =
             products.iter().map(|(name, releases)| product_view(r, index, name, releases)).collect();
         let vars = context! { products => Value::from_serialize(&all) };
@@ -464,7 +464,7 @@ fn list_pages(r: &Renderer, index: &Index) {
         let path = page_path("releases/", n + 1);
         let first = n * per_page;
         let page_key = key((n, chunks.len(), &index.versions[first..first + chunk.len()]));
-        r.once(&format!("{path}index.html"), page_key, false, || {
+        r.once(&format!("{path}index.html"), "releases.html", page_key, false, || {
             let cards: Vec<_> = chunk.iter().map(|s| views.release_card(s)).collect();
             let vars = context! {
                 releases => Value::from_serialize(&cards),
@@ -481,7 +481,7 @@ fn list_pages(r: &Renderer, index: &Index) {
     let counts: Vec<usize> = index.per_group.iter().map(Vec::len).collect();
     // The home page shows the newest ten communiques, of at most ten releases.
     let home_key = key((&counts, &index.versions[..index.versions.len().min(10)]));
-    r.once("index.html", home_key, false, || {
+    r.once("index.html", "index.html", home_key, false, || {
         let latest: Vec<_> = selection
             .releases
             .iter()
@@ -495,11 +495,11 @@ fn list_pages(r: &Renderer, index: &Index) {
         };
         r.page("index.html", "", r.page_view(&views.config.title, "", None, vec![site_feed_link(r)]), home, false)
     });
-    r.once("groups/index.html", key(&counts), false, || {
+    r.once("groups/index.html", "groups.html", key(&counts), false, || {
         let page = r.page_view("Groups", "groups/", None, vec![]);
         r.page("groups.html", "groups/", page, context! { groups => groups() }, false)
     });
-    r.once("404.html", key(()), false, || {
+    r.once("404.html", "404.html", key(()), false, || {
         let html = r.render("404.html", r.page_view("Page not found", "404.html", None, vec![]), context! {})?;
         r.write("404.html", html.as_bytes());
         None
@@ -510,7 +510,7 @@ fn list_pages(r: &Renderer, index: &Index) {
 fn site_feed(r: &Renderer, index: &Index, texts: &HashMap<usize, String>) {
     let config = r.views.config;
     let newest = &index.selection.releases[..index.selection.releases.len().min(config.feed_limit)];
-    r.once("feed.xml", key(&index.versions[..newest.len()]), false, || {
+    r.once("feed.xml", "release.html", key(&index.versions[..newest.len()]), false, || {
         site_feed_write(r, newest, texts);
         None
     });

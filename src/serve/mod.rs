@@ -228,7 +228,9 @@ fn rebuild_on_changes(shared: &Shared, rx: Events) {
         if changed.is_empty() {
             continue;
         }
-        while let Ok(more) = rx.recv_timeout(Duration::from_millis(30)) {
+        // Short: a rebuild after an edit costs little, and an editor's save is done in
+        // a few milliseconds; a save caught halfway is rebuilt again at its next event.
+        while let Ok(more) = rx.recv_timeout(Duration::from_millis(10)) {
             changed.extend(relevant(more));
         }
         changed.sort();
