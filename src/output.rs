@@ -452,6 +452,45 @@ mod tests {
     }
 
     #[test]
+    fn over_an_existing_output_files_are_staged_flat() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let first = Staging::begin(&out).unwrap();
+        first.write("index.html", b"one").unwrap();
+        first.commit().unwrap();
+        let second = Staging::begin(&out).unwrap();
+        second.write("releases/new/group/index.html", b"new").unwrap();
+        let staging = dir.path().join(".public.communique-staging");
+        let staged: Vec<_> = fs::read_dir(&staging).unwrap().map(|e| e.unwrap().path()).collect();
+        assert_eq!(staged, [staging.join(flat_name("releases/new/group/index.html"))], "one file, no folders");
+        second.commit().unwrap();
+        assert_eq!(fs::read(out.join("releases/new/group/index.html")).unwrap(), b"new");
+        assert!(!out.join("index.html").exists(), "not written by the second build, so stale");
+    }
+
+    #[test]
+    fn an_interrupted_flat_commit_is_finished_by_the_next_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let first = Staging::begin(&out).unwrap();
+        first.write("a.html", b"one").unwrap();
+        first.commit().unwrap();
+        let staging = dir.path().join(".public.communique-staging");
+        fs::create_dir_all(&staging).unwrap();
+        fs::write(staging.join(flat_name("b/index.html")), b"two").unwrap();
+        fs::write(staging.join(flat_name(MANIFEST)), "3 0 b/index.html\n").unwrap();
+        fs::write(
+            dir.path().join(".public.communique-journal"),
+            format!("communique commit journal\n{FLAT}\nmove b/index.html\ndelete a.html\nmove {MANIFEST}\n"),
+        )
+        .unwrap();
+        drop(Staging::begin(&out).unwrap());
+        assert_eq!(fs::read(out.join("b/index.html")).unwrap(), b"two");
+        assert!(!out.join("a.html").exists());
+        assert_eq!(fs::read_to_string(out.join(MANIFEST)).unwrap(), "3 0 b/index.html\n");
+    }
+
+    #[test]
     fn an_interrupted_commit_is_finished_by_the_next_build() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
