@@ -19,6 +19,7 @@
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 /// Lists what a build wrote (`<length> <hash> <path>` per line), so the next build can
@@ -44,16 +45,18 @@ pub struct Staging {
     target: PathBuf,
     staging: PathBuf,
     journal: PathBuf,
-    /// What the previous build wrote, from its manifest.
-    previous: HashMap<String, Fingerprint>,
+    /// What the previous build wrote, from its manifest: fingerprint and line.
+    previous: HashMap<String, (Fingerprint, usize)>,
+    /// By line of the previous manifest: kept by [`Staging::keep`]. A flag, not an
+    /// entry in `written`: a preview rebuild keeps tens of thousands of files and
+    /// writes a few.
+    kept: Vec<AtomicBool>,
+    kept_count: AtomicUsize,
     /// What this build wrote; `true` when the file is staged (new or changed).
     written: Mutex<HashMap<String, (Fingerprint, bool)>>,
     /// The paths staged at some point (a later write of the same bytes as before may
-    /// unstage one), and how many paths of `previous` this build wrote or kept: when
-    /// that is all of them, nothing is stale. A preview rebuild stages a few files of
-    /// tens of thousands, and must not look at each of them twice to find that out.
+    /// unstage one).
     staged: Mutex<Vec<String>>,
-    kept_previous: std::sync::atomic::AtomicUsize,
     dirs: Mutex<std::collections::HashSet<PathBuf>>,
     /// Files are staged flat (see the module's comment), not at their paths.
     flat: bool,
@@ -154,15 +157,17 @@ impl Staging {
         }
         fs::create_dir(&staging)?;
         let previous = read_manifest(&target.join(MANIFEST));
+        let kept = previous.iter().map(|_| AtomicBool::new(false)).collect();
         let flat = fs::read_dir(&target).is_ok_and(|mut entries| entries.next().is_some());
         Ok(Staging {
             target,
             staging,
             journal,
             previous,
+            kept,
+            kept_count: AtomicUsize::new(0),
             written: Mutex::new(HashMap::default()),
             staged: Mutex::new(Vec::new()),
-            kept_previous: std::sync::atomic::AtomicUsize::new(0),
             dirs: Mutex::new(std::collections::HashSet::new()),
             flat,
             committed: false,
@@ -183,7 +188,7 @@ impl Staging {
         check_relative(rel)?;
         let print = fingerprint(bytes);
         let dest = self.staged(rel);
-        let before = self.previous.get(rel);
+        let before = self.previous.get(rel).map(|(print, _)| print);
         let unchanged = before == Some(&print) && self.target.join(rel).is_file();
         if unchanged {
             // An earlier write of the same path in this build may have staged other bytes.
@@ -202,41 +207,61 @@ impl Staging {
             fs::write(&dest, bytes)?;
             self.staged.lock().expect("staged lock").push(rel.to_string());
         }
-        self.record(rel, print, !unchanged, before.is_some());
+        self.written.lock().expect("written lock").insert(rel.to_string(), (print, !unchanged));
         Ok(())
-    }
-
-    fn record(&self, rel: &str, print: Fingerprint, staged: bool, in_previous: bool) {
-        let first = self.written.lock().expect("written lock").insert(rel.to_string(), (print, staged)).is_none();
-        if first && in_previous {
-            self.kept_previous.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        }
     }
 
     /// Keeps the file the previous build wrote at `rel` as part of this build, without
     /// writing it: the preview server's rebuilds keep what an edit did not touch. False
     /// when the previous build wrote no such file.
     pub fn keep(&self, rel: &str) -> bool {
-        let Some(print) = self.previous.get(rel) else { return false };
-        self.record(rel, *print, false, true);
+        let Some((_, line)) = self.previous.get(rel) else { return false };
+        if !self.kept[*line].swap(true, Ordering::Relaxed) {
+            self.kept_count.fetch_add(1, Ordering::Relaxed);
+        }
         true
     }
 
     /// How many files this build has written so far.
     pub fn count(&self) -> usize {
-        self.written.lock().expect("written lock").len()
+        let written = self.written.lock().expect("written lock");
+        let kept_and_written = written.keys().filter(|p| self.is_kept(p)).count();
+        written.len() + self.kept_count.load(Ordering::Relaxed) - kept_and_written
+    }
+
+    fn is_kept(&self, rel: &str) -> bool {
+        self.previous.get(rel).is_some_and(|(_, line)| self.kept[*line].load(Ordering::Relaxed))
     }
 
     /// Makes the staged build the output.
     pub fn commit(mut self) -> io::Result<usize> {
+        let count = self.count();
         let written = std::mem::take(&mut *self.written.lock().expect("written lock"));
-        let count = written.len();
-        let mut paths: Vec<&String> = written.keys().collect();
-        paths.sort_unstable();
-        let mut manifest = String::with_capacity(paths.len() * 64);
-        for path in &paths {
+        // The manifest: what was written, and what was kept as the previous build wrote
+        // it (already in order, as the previous manifest listed it).
+        let mut fresh_paths: Vec<(&String, Fingerprint)> = written.iter().map(|(p, (f, _))| (p, *f)).collect();
+        fresh_paths.sort_unstable();
+        let mut kept: Vec<(&String, Fingerprint, usize)> = self
+            .previous
+            .iter()
+            .filter(|(path, (_, line))| self.kept[*line].load(Ordering::Relaxed) && !written.contains_key(*path))
+            .map(|(path, (print, line))| (path, *print, *line))
+            .collect();
+        kept.sort_unstable_by_key(|(_, _, line)| *line);
+        if !kept.is_sorted_by(|x, y| x.0 <= y.0) {
+            kept.sort_unstable(); // a manifest not of this program's making
+        }
+        let mut manifest = String::with_capacity((fresh_paths.len() + kept.len()) * 64);
+        let (mut a, mut b) = (fresh_paths.iter().peekable(), kept.iter().peekable());
+        loop {
+            let (path, (len, hash)) = match (a.peek(), b.peek()) {
+                (Some((pa, _)), Some((pb, _, _))) if pb < pa => b.next().map(|(p, f, _)| (*p, *f)),
+                (Some(_), _) => a.next().map(|(p, f)| (*p, *f)),
+                (None, Some(_)) => b.next().map(|(p, f, _)| (*p, *f)),
+                (None, None) => break,
+            }
+            .expect("peeked");
             use std::fmt::Write;
-            let ((len, hash), _) = written[*path];
             writeln!(manifest, "{len} {hash:016x} {path}").expect("writing to a String cannot fail");
         }
         fs::write(self.staged(MANIFEST), &manifest)?;
@@ -259,11 +284,12 @@ impl Staging {
             for path in staged.iter().filter(|p| written.get(*p).is_some_and(|(_, staged)| *staged)) {
                 journal.push_str(&format!("move {path}\n"));
             }
-            let all_kept = self.kept_previous.load(std::sync::atomic::Ordering::Relaxed) == self.previous.len();
-            let mut stale: Vec<&String> = match all_kept {
-                true => Vec::new(),
-                false => self.previous.keys().filter(|p| !written.contains_key(*p)).collect(),
-            };
+            let mut stale: Vec<&String> = self
+                .previous
+                .iter()
+                .filter(|(path, (_, line))| !self.kept[*line].load(Ordering::Relaxed) && !written.contains_key(*path))
+                .map(|(path, _)| path)
+                .collect();
             stale.sort();
             for path in stale {
                 journal.push_str(&format!("delete {path}\n"));
@@ -336,7 +362,8 @@ fn staged_path(staging: &Path, rel: &str, flat: bool) -> PathBuf {
     }
 }
 
-fn read_manifest(path: &Path) -> HashMap<String, Fingerprint> {
+/// Path → fingerprint and line (the manifest is in path order).
+fn read_manifest(path: &Path) -> HashMap<String, (Fingerprint, usize)> {
     let Ok(text) = fs::read_to_string(path) else { return HashMap::default() };
     text.lines()
         .filter_map(|line| {
@@ -345,6 +372,8 @@ fn read_manifest(path: &Path) -> HashMap<String, Fingerprint> {
             let hash = u64::from_str_radix(parts.next()?, 16).ok()?;
             Some((parts.next()?.to_string(), (len, hash)))
         })
+        .enumerate()
+        .map(|(i, (path, print))| (path, (print, i)))
         .collect()
 }
 

@@ -212,6 +212,16 @@ fn every_kind_of_edit(audience: Audience) {
     p.write(RELEASE, &good);
     p.check("a broken edit, then its fix");
 
+    p.edit(
+        RELEASE,
+        "groups: [enterprise-customers, operations]",
+        "groups: [enterprise-customers, operations, auditors]",
+    );
+    let error = p.rebuild().expect_err("a group that does not exist yet");
+    assert!(error.contains("unknown group `auditors`"), "{error}");
+    p.write("content/stakeholders/auditors.md", "---\nname: Auditors\nsummary: External auditors.\n---\n");
+    p.check("the missing group added: the release's error is gone");
+
     // A scheduled release goes live as time passes, with no edit at all.
     p.now = "2030-01-01T00:00:00Z".parse().unwrap();
     p.check("later: scheduled releases are due");

@@ -46,6 +46,7 @@ pub struct Cache {
     /// The content files the last load found, and what finding them reported; None
     /// when files may have come or gone since, and `content/` must be walked again.
     listing: Option<Arc<Listing>>,
+    checked: validate::Checked,
 }
 
 struct Listing {
@@ -82,6 +83,7 @@ impl Cache {
     fn clear(&mut self) {
         self.files.clear();
         self.listing = None;
+        self.checked.clear();
     }
 }
 
@@ -169,7 +171,7 @@ fn load_with(root: &Path, mut cache: Option<&mut Cache>) -> Loaded {
             (Cached { stamp, parsed, source: source.map(Arc::new), diagnostics }, true)
         })
         .collect();
-    if let Some(cache) = cache {
+    if let Some(cache) = cache.as_deref_mut() {
         if walked {
             cache.files = files.iter().zip(&parsed).map(|(f, (c, _))| (f.rel.clone(), c.clone())).collect();
         } else {
@@ -233,7 +235,8 @@ fn load_with(root: &Path, mut cache: Option<&mut Cache>) -> Loaded {
             _ => None,
         })
         .collect();
-    validate::site(&groups, &group_ids, &releases, &sources, &mut diagnostics);
+    let checked = cache.map(|c| &mut c.checked);
+    validate::site_checked(&groups, &group_ids, &releases, &sources, &mut diagnostics, checked);
     diagnostics::sort(&mut diagnostics);
     phase.end();
     // With errors the site is still returned, for warnings; it is never built.

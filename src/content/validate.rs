@@ -7,6 +7,11 @@ use crate::diagnostics::{hint, Diagnostic, Pos};
 use crate::hierarchy::Hierarchy;
 use crate::model::{Audience, Release, StakeholderGroup};
 
+/// What each release's rules found, by the release's path, with a key of what they
+/// were worked out from (the release's text and the groups): the preview server's
+/// loads check again only the releases an edit changed.
+pub type Checked = std::collections::HashMap<String, (u64, Vec<Diagnostic>)>;
+
 /// `group_files`: the id of every group file, including those that failed to load.
 pub fn site(
     groups: &[StakeholderGroup],
@@ -15,18 +20,50 @@ pub fn site(
     sources: &super::Sources,
     out: &mut Vec<Diagnostic>,
 ) {
+    site_checked(groups, group_files, releases, sources, out, None);
+}
+
+/// [`site`], reusing what `checked` found for unchanged releases.
+pub fn site_checked(
+    groups: &[StakeholderGroup],
+    group_files: &[String],
+    releases: &[std::sync::Arc<Release>],
+    sources: &super::Sources,
+    out: &mut Vec<Diagnostic>,
+    mut checked: Option<&mut Checked>,
+) {
     let mut ids: Vec<&str> = group_files.iter().map(String::as_str).collect();
     ids.extend(groups.iter().map(|g| g.id.as_str()));
     ids.sort_unstable();
     ids.dedup();
     let hierarchy = Hierarchy::new(groups);
     hierarchy_rules(groups, &hierarchy, &ids, sources, out);
+    let groups_key = key((&ids, groups.iter().map(|g| (&g.id, &g.parent)).collect::<Vec<_>>()));
     for release in releases {
         let Some(source) = sources.get(&release.path) else {
             continue;
         };
-        release_rules(release, &hierarchy, &ids, source, out);
+        let release_key = key((release.fingerprint, groups_key));
+        if let Some((_, found)) =
+            checked.as_deref().and_then(|c| c.get(&release.path)).filter(|(k, _)| *k == release_key)
+        {
+            out.extend(found.iter().cloned());
+            continue;
+        }
+        let mut found = Vec::new();
+        release_rules(release, &hierarchy, &ids, source, &mut found);
+        out.extend(found.iter().cloned());
+        if let Some(checked) = checked.as_deref_mut() {
+            checked.insert(release.path.clone(), (release_key, found));
+        }
     }
+}
+
+fn key(inputs: impl std::hash::Hash) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = std::hash::DefaultHasher::new();
+    inputs.hash(&mut hasher);
+    hasher.finish()
 }
 
 fn unknown_group(source: &Source, path: &str, id: &str, ids: &[&str]) -> Diagnostic {

@@ -18,6 +18,7 @@ use crate::model::Site;
 use crate::select::{Mode, ShownRelease};
 use std::hash::{Hash, Hasher};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 /// By output path. A fast hash: a rebuild looks up every path of the site.
@@ -26,7 +27,8 @@ type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState
 #[derive(Default)]
 pub struct Memo {
     global: u64,
-    files: HashMap<String, Made>,
+    /// What made each file, and the file's number (for [`Round::reused`]).
+    files: HashMap<String, (Made, usize)>,
 }
 
 #[derive(Clone)]
@@ -39,6 +41,9 @@ struct Made {
 /// One build's use of the memo: what it may reuse, and what it made.
 pub struct Round {
     previous: Memo,
+    /// By file number of `previous`: reused as it was. A flag, not a new entry: a
+    /// preview rebuild reuses tens of thousands of files and makes a few.
+    reused: Vec<AtomicBool>,
     global: u64,
     /// Page template → a hash of the site's version of it (none: the built-in one).
     templates: HashMap<String, u64>,
@@ -64,7 +69,8 @@ impl Memo {
         let (shared, templates) = theme(&root.join("themes").join(&site.config.theme).join("templates"));
         let global =
             key((format!("{:?}", site.config), format!("{:?}", site.groups), format!("{mode:?} {audience:?}"), shared));
-        Round { previous: self, global, templates, made: Mutex::new(HashMap::default()) }
+        let reused = self.files.iter().map(|_| AtomicBool::new(false)).collect();
+        Round { previous: self, reused, global, templates, made: Mutex::new(HashMap::default()) }
     }
 }
 
@@ -80,14 +86,19 @@ impl Round {
 
     /// What the next build may reuse, once this one's output is committed.
     pub fn finish(self) -> Memo {
-        let files = self.made.into_inner().expect("memo lock");
-        crate::profile::note(|| {
-            let reused = files
-                .iter()
-                .filter(|(file, made)| self.previous.files.get(*file).is_some_and(|p| p.key == made.key))
-                .count();
-            format!("{} of {} files made again", files.len() - reused, files.len())
-        });
+        let made = self.made.into_inner().expect("memo lock");
+        let remade = made.len();
+        let reused = self.reused;
+        let kept = self
+            .previous
+            .files
+            .into_iter()
+            .filter(|(file, (_, n))| reused[*n].load(Ordering::Relaxed) && !made.contains_key(file))
+            .map(|(file, (made, _))| (file, made))
+            .collect::<Vec<_>>();
+        let files: HashMap<String, (Made, usize)> =
+            made.into_iter().chain(kept).enumerate().map(|(n, (file, made))| (file, (made, n))).collect();
+        crate::profile::note(|| format!("{remade} of {} files made again", files.len()));
         Memo { global: self.global, files }
     }
 
@@ -102,11 +113,11 @@ impl Round {
         if self.global != self.previous.global {
             return None;
         }
-        let made = self.previous.files.get(file).filter(|m| m.key == key)?;
+        let (made, n) = self.previous.files.get(file).filter(|(m, _)| m.key == key)?;
         if need_text && made.text.is_none() {
             return None;
         }
-        self.made.lock().expect("memo lock").insert(file.to_string(), made.clone());
+        self.reused[*n].store(true, Ordering::Relaxed);
         Some(made.text.as_deref().map(str::to_string))
     }
 
