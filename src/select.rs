@@ -4,6 +4,7 @@
 use crate::hierarchy::Hierarchy;
 use crate::model::{Audience, Release, Site, StakeholderGroup, Status};
 use jiff::Timestamp;
+use rayon::prelude::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -60,9 +61,10 @@ pub fn visible(audience: Audience, group: &StakeholderGroup) -> bool {
 pub fn select(site: &Site, mode: Mode, audience: Audience, now: Timestamp) -> Selection<'_> {
     let hierarchy = Hierarchy::new(&site.groups);
     let groups: Vec<_> = site.groups.iter().filter(|g| visible(audience, g)).collect();
+    // In parallel: the preview server selects again after every edit.
     let mut releases: Vec<ShownRelease> = site
         .releases
-        .iter()
+        .par_iter()
         .filter_map(|release| {
             let marker = shows(release.status, release.publish_at, mode, now)?;
             let groups: Vec<_> = hierarchy
@@ -75,7 +77,7 @@ pub fn select(site: &Site, mode: Mode, audience: Audience, now: Timestamp) -> Se
             (!groups.is_empty()).then_some(ShownRelease { release, marker, groups })
         })
         .collect();
-    releases.sort_by(|a, b| newest_first(a.release, b.release));
+    releases.par_sort_by(|a, b| newest_first(a.release, b.release));
     Selection { site, hierarchy, audience, groups, releases }
 }
 
