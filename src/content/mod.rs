@@ -71,7 +71,9 @@ impl Cache {
     /// Takes note that the file or folder at `rel` (site-relative) changed: it is read
     /// again at the next load, whatever its stamp says (two saves within the file
     /// system's clock tick, with the same length, look alike). Anything but an edit
-    /// to a content file the last load found means walking `content/` again.
+    /// to a content file the last load found means walking `content/` again and
+    /// comparing every file's stamp; `""` (the site itself) says anything may have
+    /// changed.
     pub fn changed(&mut self, root: &Path, rel: &str) {
         self.files.remove(rel);
         let edited = self.listing.as_ref().is_some_and(|l| l.rels.contains(rel)) && root.join(rel).is_file();

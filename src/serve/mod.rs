@@ -216,6 +216,10 @@ fn rebuild_on_changes(shared: &Shared, rx: Events) {
     let root = shared.root.canonicalize().unwrap_or_else(|_| shared.root.clone());
     let relevant = |event: notify::Result<notify::Event>| -> Vec<PathBuf> {
         match event {
+            // Events were lost (a queue overflowed): the site root itself stands for
+            // "anything may have changed", and every file's stamp is checked again.
+            Err(_) => vec![root.clone()],
+            Ok(event) if event.need_rescan() => vec![root.clone()],
             Ok(event) if !matches!(event.kind, notify::EventKind::Access(_)) => {
                 event.paths.into_iter().filter(|p| watch::classify(&root, p).is_some()).collect()
             }
@@ -237,6 +241,7 @@ fn rebuild_on_changes(shared: &Shared, rx: Events) {
         changed.dedup();
         let changed: Vec<String> = changed.iter().map(|p| crate::content::relative(&root, p)).collect();
         let reason = match changed.as_slice() {
+            [one] if one.is_empty() => "file events were lost".to_string(),
             [one] => one.clone(),
             many => format!("{} files changed", many.len()),
         };
