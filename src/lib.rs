@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod fingerprint;
 pub mod hierarchy;
 pub mod lint;
 pub mod model;

@@ -19,7 +19,7 @@
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 /// Lists what a build wrote (`<length> <hash> <path>` per line), so the next build can
@@ -51,7 +51,6 @@ pub struct Staging {
     /// entry in `written`: a preview rebuild keeps tens of thousands of files and
     /// writes a few.
     kept: Vec<AtomicBool>,
-    kept_count: AtomicUsize,
     /// What this build wrote; `true` when the file is staged (new or changed).
     written: Mutex<HashMap<String, (Fingerprint, bool)>>,
     /// The paths staged at some point (a later write of the same bytes as before may
@@ -165,7 +164,6 @@ impl Staging {
             journal,
             previous,
             kept,
-            kept_count: AtomicUsize::new(0),
             written: Mutex::new(HashMap::default()),
             staged: Mutex::new(Vec::new()),
             dirs: Mutex::new(std::collections::HashSet::new()),
@@ -216,37 +214,38 @@ impl Staging {
     /// when the previous build wrote no such file.
     pub fn keep(&self, rel: &str) -> bool {
         let Some((_, line)) = self.previous.get(rel) else { return false };
-        if !self.kept[*line].swap(true, Ordering::Relaxed) {
-            self.kept_count.fetch_add(1, Ordering::Relaxed);
-        }
+        self.kept[*line].store(true, Ordering::Relaxed);
         true
     }
 
     /// How many files this build has written so far.
     pub fn count(&self) -> usize {
         let written = self.written.lock().expect("written lock");
-        let kept_and_written = written.keys().filter(|p| self.is_kept(p)).count();
-        written.len() + self.kept_count.load(Ordering::Relaxed) - kept_and_written
+        written.len() + self.kept_only(&written).len()
     }
 
-    fn is_kept(&self, rel: &str) -> bool {
-        self.previous.get(rel).is_some_and(|(_, line)| self.kept[*line].load(Ordering::Relaxed))
+    /// What this build kept and did not also write, with fingerprint and line in the
+    /// previous manifest.
+    fn kept_only<'s>(
+        &'s self,
+        written: &HashMap<String, (Fingerprint, bool)>,
+    ) -> Vec<(&'s String, Fingerprint, usize)> {
+        self.previous
+            .iter()
+            .filter(|(path, (_, line))| self.kept[*line].load(Ordering::Relaxed) && !written.contains_key(*path))
+            .map(|(path, (print, line))| (path, *print, *line))
+            .collect()
     }
 
     /// Makes the staged build the output.
     pub fn commit(mut self) -> io::Result<usize> {
-        let count = self.count();
         let written = std::mem::take(&mut *self.written.lock().expect("written lock"));
         // The manifest: what was written, and what was kept as the previous build wrote
         // it (already in order, as the previous manifest listed it).
         let mut fresh_paths: Vec<(&String, Fingerprint)> = written.iter().map(|(p, (f, _))| (p, *f)).collect();
         fresh_paths.sort_unstable();
-        let mut kept: Vec<(&String, Fingerprint, usize)> = self
-            .previous
-            .iter()
-            .filter(|(path, (_, line))| self.kept[*line].load(Ordering::Relaxed) && !written.contains_key(*path))
-            .map(|(path, (print, line))| (path, *print, *line))
-            .collect();
+        let mut kept = self.kept_only(&written);
+        let count = fresh_paths.len() + kept.len();
         kept.sort_unstable_by_key(|(_, _, line)| *line);
         if !kept.is_sorted_by(|x, y| x.0 <= y.0) {
             kept.sort_unstable(); // a manifest not of this program's making

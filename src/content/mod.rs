@@ -208,7 +208,7 @@ fn load_with(root: &Path, mut cache: Option<&mut Cache>) -> Loaded {
     for release in &mut releases {
         for h in handwritten.remove(&release.slug).unwrap_or_default() {
             let release = Arc::make_mut(release);
-            release.fingerprint = combine(release.fingerprint, h.fingerprint);
+            release.fingerprint = crate::fingerprint::of((release.fingerprint, h.fingerprint));
             release.handwritten.insert(h.group.clone(), h);
         }
     }
@@ -244,13 +244,6 @@ fn load_with(root: &Path, mut cache: Option<&mut Cache>) -> Loaded {
     // With errors the site is still returned, for warnings; it is never built.
     let site = config.map(|config| Site { config, groups, releases });
     Loaded { site, sources, diagnostics }
-}
-
-fn combine(a: u64, b: u64) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::hash::DefaultHasher::new();
-    (a, b).hash(&mut hasher);
-    hasher.finish()
 }
 
 fn load_config(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<SiteConfig> {

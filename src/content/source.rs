@@ -24,10 +24,7 @@ impl Source {
     /// A hash of the path and text: equal for an unchanged file, within one run of the
     /// program (the preview server compares its rebuilds with it).
     pub fn fingerprint(&self) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut hasher = std::hash::DefaultHasher::new();
-        (&self.path, &self.text).hash(&mut hasher);
-        hasher.finish()
+        crate::fingerprint::of((&self.path, &self.text))
     }
 
     fn locator(&self) -> &Locator {

@@ -38,12 +38,12 @@ pub fn site_checked(
     ids.dedup();
     let hierarchy = Hierarchy::new(groups);
     hierarchy_rules(groups, &hierarchy, &ids, sources, out);
-    let groups_key = key((&ids, groups.iter().map(|g| (&g.id, &g.parent)).collect::<Vec<_>>()));
+    let groups_key = crate::fingerprint::of((&ids, groups.iter().map(|g| (&g.id, &g.parent)).collect::<Vec<_>>()));
     for release in releases {
         let Some(source) = sources.get(&release.path) else {
             continue;
         };
-        let release_key = key((release.fingerprint, groups_key));
+        let release_key = crate::fingerprint::of((release.fingerprint, groups_key));
         if let Some((_, found)) =
             checked.as_deref().and_then(|c| c.get(&release.path)).filter(|(k, _)| *k == release_key)
         {
@@ -57,13 +57,6 @@ pub fn site_checked(
             checked.insert(release.path.clone(), (release_key, found));
         }
     }
-}
-
-fn key(inputs: impl std::hash::Hash) -> u64 {
-    use std::hash::Hasher;
-    let mut hasher = std::hash::DefaultHasher::new();
-    inputs.hash(&mut hasher);
-    hasher.finish()
 }
 
 fn unknown_group(source: &Source, path: &str, id: &str, ids: &[&str]) -> Diagnostic {

@@ -268,7 +268,6 @@ pub struct Views<'s, 'a> {
     pub selection: &'s Selection<'a>,
     pub config: &'a SiteConfig,
     pub texts: Texts<'a>,
-    pub markdown: Markdown,
 }
 
 /// File, label and type of each channel a group has.
@@ -308,9 +307,8 @@ impl<'s, 'a> Views<'s, 'a> {
     pub fn new(selection: &'s Selection<'a>, config: &'a SiteConfig) -> Self {
         let markdown = Markdown::new(config.markdown.unsafe_html, &config.base_url);
         let releases: Vec<&Release> = selection.releases.iter().map(|s| s.release).collect();
-        let own = Markdown::new(config.markdown.unsafe_html, &config.base_url);
-        let texts = Texts::new(own, config, &releases, &selection.groups);
-        Views { selection, config, texts, markdown }
+        let texts = Texts::new(markdown, config, &releases, &selection.groups);
+        Views { selection, config, texts }
     }
 
     fn h(&self) -> &Hierarchy<'a> {
@@ -478,7 +476,7 @@ impl<'s, 'a> Views<'s, 'a> {
             .collect();
         ReleaseView {
             card: self.release_card(shown),
-            body_html: self.markdown.block_in(&r.body, &self.url_of(&["releases/", &r.slug, "/"])),
+            body_html: self.texts.markdown().block_in(&r.body, &self.url_of(&["releases/", &r.slug, "/"])),
             components: &r.components,
             features,
             access,

@@ -50,11 +50,7 @@ pub struct Round {
     made: Mutex<HashMap<String, Made>>,
 }
 
-pub fn key(inputs: impl Hash) -> u64 {
-    let mut hasher = std::hash::DefaultHasher::new();
-    inputs.hash(&mut hasher);
-    hasher.finish()
-}
+pub use crate::fingerprint::of as key;
 
 /// What a shown release brings to any file that shows it.
 pub fn release_key(shown: &ShownRelease) -> u64 {

@@ -54,6 +54,10 @@ impl<'a> Texts<'a> {
         Texts { markdown, config, releases, groups }
     }
 
+    pub fn markdown(&self) -> &Markdown {
+        &self.markdown
+    }
+
     /// The rendered texts of a release of this build.
     pub fn release(&self, r: &Release) -> &ReleaseHtml {
         static EMPTY: OnceLock<ReleaseHtml> = OnceLock::new();
