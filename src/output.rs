@@ -388,6 +388,18 @@ impl Drop for Staging {
 mod tests {
     use super::*;
 
+    /// An output folder with a first build of `files` committed in it.
+    fn built(files: &[(&str, &[u8])]) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let first = Staging::begin(&out).unwrap();
+        for (rel, bytes) in files {
+            first.write(rel, bytes).unwrap();
+        }
+        first.commit().unwrap();
+        (dir, out)
+    }
+
     #[test]
     fn refuses_paths_that_leave_the_output() {
         for bad in ["", "../x", "/etc/passwd", "a/../../b", "a\\b", "./a"] {
@@ -411,12 +423,7 @@ mod tests {
 
     #[test]
     fn staged_build_replaces_output_and_keeps_foreign_files() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("public");
-        let first = Staging::begin(&out).unwrap();
-        first.write("index.html", b"one").unwrap();
-        first.write("old/index.html", b"stale").unwrap();
-        first.commit().unwrap();
+        let (_dir, out) = built(&[("index.html", b"one"), ("old/index.html", b"stale")]);
         fs::write(out.join("CNAME"), "x.example").unwrap();
 
         let second = Staging::begin(&out).unwrap();
@@ -431,11 +438,7 @@ mod tests {
 
     #[test]
     fn rewriting_a_staged_file_never_touches_the_previous_output() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("public");
-        let first = Staging::begin(&out).unwrap();
-        first.write("index.html", b"generated").unwrap();
-        first.commit().unwrap();
+        let (_dir, out) = built(&[("index.html", b"generated")]);
         // Unchanged, so not staged; then a site's static file replaces it. The previous
         // output must not change before the commit.
         let second = Staging::begin(&out).unwrap();
@@ -448,11 +451,7 @@ mod tests {
 
     #[test]
     fn an_abandoned_build_changes_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("public");
-        let first = Staging::begin(&out).unwrap();
-        first.write("index.html", b"one").unwrap();
-        first.commit().unwrap();
+        let (dir, out) = built(&[("index.html", b"one")]);
         let second = Staging::begin(&out).unwrap();
         second.write("index.html", b"two").unwrap();
         drop(second);
@@ -462,12 +461,7 @@ mod tests {
 
     #[test]
     fn unchanged_files_are_left_alone() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("public");
-        let first = Staging::begin(&out).unwrap();
-        first.write("a.html", b"same").unwrap();
-        first.write("b.html", b"old").unwrap();
-        first.commit().unwrap();
+        let (_dir, out) = built(&[("a.html", b"same"), ("b.html", b"old")]);
         let inode = |p: &str| std::os::unix::fs::MetadataExt::ino(&fs::metadata(out.join(p)).unwrap());
         let (a, b) = (inode("a.html"), inode("b.html"));
         let second = Staging::begin(&out).unwrap();
@@ -481,11 +475,7 @@ mod tests {
 
     #[test]
     fn over_an_existing_output_files_are_staged_flat() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("public");
-        let first = Staging::begin(&out).unwrap();
-        first.write("index.html", b"one").unwrap();
-        first.commit().unwrap();
+        let (dir, out) = built(&[("index.html", b"one")]);
         let second = Staging::begin(&out).unwrap();
         second.write("releases/new/group/index.html", b"new").unwrap();
         let staging = dir.path().join(".public.communique-staging");
@@ -498,11 +488,7 @@ mod tests {
 
     #[test]
     fn an_interrupted_flat_commit_is_finished_by_the_next_build() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("public");
-        let first = Staging::begin(&out).unwrap();
-        first.write("a.html", b"one").unwrap();
-        first.commit().unwrap();
+        let (dir, out) = built(&[("a.html", b"one")]);
         let staging = dir.path().join(".public.communique-staging");
         fs::create_dir_all(&staging).unwrap();
         fs::write(staging.join(flat_name("b/index.html")), b"two").unwrap();
@@ -520,12 +506,7 @@ mod tests {
 
     #[test]
     fn an_interrupted_commit_is_finished_by_the_next_build() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("public");
-        let first = Staging::begin(&out).unwrap();
-        first.write("a.html", b"one").unwrap();
-        first.write("gone/index.html", b"stale").unwrap();
-        first.commit().unwrap();
+        let (dir, out) = built(&[("a.html", b"one"), ("gone/index.html", b"stale")]);
         // A journal as a killed commit leaves it: written, nothing applied yet.
         let staging = dir.path().join(".public.communique-staging");
         fs::create_dir_all(&staging).unwrap();
