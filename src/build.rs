@@ -38,6 +38,9 @@ pub struct Built {
 pub struct Session {
     pub files: crate::content::Cache,
     memo: Memo,
+    reach: crate::select::Reach,
+    /// The manifest of the last build's output.
+    manifest: Option<output::Manifest>,
 }
 
 /// Builds the site; on failure returns every error (and writes nothing).
@@ -82,7 +85,9 @@ fn build_in(request: &Request, mut session: Option<&mut Session>) -> Result<Buil
     let fail = |message: String| vec![Diagnostic::error("site.toml", crate::diagnostics::Pos::START, "io", message)];
     output::check_output_dir(request.root, &output).map_err(fail)?;
     let phase = crate::profile::Phase::start("prepare output");
-    let staging = Staging::begin(&output).map_err(|e| fail(format!("cannot prepare `{}`: {e}", output.display())))?;
+    let last = session.as_deref_mut().and_then(|s| s.manifest.take());
+    let staging =
+        Staging::begin_after(&output, last).map_err(|e| fail(format!("cannot prepare `{}`: {e}", output.display())))?;
     phase.end();
     let emails = match &request.emails {
         Some(dir) => {
@@ -95,8 +100,10 @@ fn build_in(request: &Request, mut session: Option<&mut Session>) -> Result<Buil
     let round = session
         .as_deref_mut()
         .map(|s| std::mem::take(&mut s.memo).round(request.root, &site, request.mode, request.audience));
-    let rendered = render::build(request.root, &site, &options, &staging, emails.as_ref(), round.as_ref());
-    let stats = match rendered {
+    let mut no_reach = crate::select::Reach::default();
+    let reach = session.as_deref_mut().map_or(&mut no_reach, |s| &mut s.reach);
+    let rendered = render::build(request.root, &site, &options, &staging, emails.as_ref(), round.as_ref(), reach);
+    let mut stats = match rendered {
         Ok(stats) => stats,
         Err(errors) => {
             // Nothing was written: what the last build made is still the output.
@@ -109,14 +116,21 @@ fn build_in(request: &Request, mut session: Option<&mut Session>) -> Result<Buil
     let phase = crate::profile::Phase::start("commit");
     let committed = staging.commit();
     phase.end();
-    if let Some(session) = session {
-        // After a failed commit the output is uncertain: reuse nothing.
-        session.memo = match (&committed, round) {
-            (Ok(_), Some(round)) => round.finish(),
-            _ => Memo::default(),
-        };
+    let (files, manifest) = match committed {
+        Ok(committed) => committed,
+        Err(e) => {
+            if let Some(session) = session {
+                // The output is uncertain: reuse nothing.
+                session.memo = Memo::default();
+            }
+            return Err(fail(format!("cannot write `{}`: {e}", output.display())));
+        }
+    };
+    stats.files = files;
+    if let (Some(session), Some(round)) = (session, round) {
+        session.memo = round.finish(&manifest);
+        session.manifest = Some(manifest);
     }
-    committed.map_err(|e| fail(format!("cannot write `{}`: {e}", output.display())))?;
     if let (Some(emails), Some(dir)) = (emails, &request.emails) {
         emails.commit().map_err(|e| fail(format!("cannot write `{}`: {e}", dir.display())))?;
     }

@@ -2,8 +2,9 @@
 //! everything its ancestors receive, and inherits their value, access and hand-written
 //! text when it has none of its own.
 
+use crate::fingerprint::FastMap as HashMap;
 use crate::model::{Constraint, Feature, Release, StakeholderGroup};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 pub struct Hierarchy<'a> {
     groups: &'a [StakeholderGroup],
@@ -56,6 +57,11 @@ impl<'a> Hierarchy<'a> {
 
     /// A release's groups: those its features name, plus their descendants, in portal order.
     pub fn release_groups(&self, release: &Release) -> Vec<&'a str> {
+        self.release_group_indexes(release).map(|i| self.groups[i].id.as_str()).collect()
+    }
+
+    /// [`Hierarchy::release_groups`], as indexes into the groups.
+    pub fn release_group_indexes(&self, release: &Release) -> impl Iterator<Item = usize> + '_ {
         // Asked for every release of every build: flags, not string comparisons.
         let mut named = vec![false; self.groups.len()];
         for id in release.features.iter().flat_map(|f| &f.groups) {
@@ -63,12 +69,7 @@ impl<'a> Hierarchy<'a> {
                 named[i] = true;
             }
         }
-        self.groups
-            .iter()
-            .zip(&self.chain_indexes)
-            .filter(|(_, chain)| chain.iter().any(|&a| named[a]))
-            .map(|(g, _)| g.id.as_str())
-            .collect()
+        self.chain_indexes.iter().enumerate().filter(move |(_, chain)| chain.iter().any(|&a| named[a])).map(|(i, _)| i)
     }
 
     pub fn feature_reaches(&self, feature: &Feature, group: &'a str) -> bool {

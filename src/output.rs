@@ -32,7 +32,7 @@ pub const MANIFEST: &str = ".communique-manifest";
 type Fingerprint = (u64, u64);
 
 /// By output path. A fast hash: a preview rebuild looks up every path of the site.
-type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+type HashMap<K, V> = crate::fingerprint::FastMap<K, V>;
 
 fn fingerprint(bytes: &[u8]) -> Fingerprint {
     use std::hash::Hasher;
@@ -45,9 +45,9 @@ pub struct Staging {
     target: PathBuf,
     staging: PathBuf,
     journal: PathBuf,
-    /// What the previous build wrote, from its manifest: fingerprint and line.
-    previous: HashMap<String, (Fingerprint, usize)>,
-    /// By line of the previous manifest: kept by [`Staging::keep`]. A flag, not an
+    /// What the previous build wrote.
+    previous: Manifest,
+    /// By slot of the previous manifest: kept by [`Staging::keep`]. A flag, not an
     /// entry in `written`: a preview rebuild keeps tens of thousands of files and
     /// writes a few.
     kept: Vec<AtomicBool>,
@@ -70,6 +70,131 @@ const FLAT: &str = "layout flat";
 fn flat_name(rel: &str) -> String {
     let hash = rel.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
     format!("{hash:016x}")
+}
+
+/// A build's manifest, as the next build works with it: each file's fingerprint and
+/// line, and the files in path order. The preview server keeps it from one rebuild to
+/// the next instead of reading the file again; a rebuild then updates the lines it
+/// changed, and costs what it wrote, not what the site holds.
+#[derive(Default)]
+pub struct Manifest {
+    /// By path: fingerprint and slot.
+    entries: HashMap<String, (Fingerprint, usize)>,
+    /// By slot: the file's line, `<length> <hash> <path>\n`; empty for a free slot.
+    lines: Vec<String>,
+    free: Vec<usize>,
+    /// Slots in path order: the order of the file.
+    order: Vec<usize>,
+    /// The manifest file as this was read from or written to: its folder, length and
+    /// modification time. Anything else on disk means the file is read again.
+    stamp: Option<(PathBuf, u64, std::time::SystemTime)>,
+}
+
+impl Manifest {
+    fn read(path: &Path) -> Manifest {
+        let Ok(text) = fs::read_to_string(path) else { return Manifest::default() };
+        let mut manifest = Manifest::default();
+        for line in text.lines() {
+            let mut parts = line.splitn(3, ' ');
+            let print = (|| Some((parts.next()?.parse().ok()?, u64::from_str_radix(parts.next()?, 16).ok()?)))();
+            if let (Some((len, hash)), Some(rel)) = (print, parts.next()) {
+                manifest.set(rel, (len, hash));
+            }
+        }
+        manifest.order = (0..manifest.lines.len()).collect();
+        if !manifest.order.is_sorted_by(|a, b| manifest.path(*a) <= manifest.path(*b)) {
+            // A manifest not of this program's making.
+            let lines = &manifest.lines;
+            manifest.order.sort_by(|a, b| path_of(&lines[*a]).cmp(path_of(&lines[*b])));
+        }
+        manifest
+    }
+
+    /// Where `rel` is, for [`Staging::keep_at`].
+    pub fn slot(&self, rel: &str) -> Option<usize> {
+        self.get(rel).map(|(_, slot)| slot)
+    }
+
+    fn get(&self, rel: &str) -> Option<(Fingerprint, usize)> {
+        self.entries.get(rel).copied()
+    }
+
+    fn path(&self, slot: usize) -> &str {
+        path_of(&self.lines[slot])
+    }
+
+    /// Records `rel`'s fingerprint; returns its slot, and whether it is new (not yet in
+    /// `order`).
+    fn set(&mut self, rel: &str, (len, hash): Fingerprint) -> (usize, bool) {
+        let line = format!("{len} {hash:016x} {rel}\n");
+        if let Some((print, slot)) = self.entries.get_mut(rel) {
+            *print = (len, hash);
+            self.lines[*slot] = line;
+            return (*slot, false);
+        }
+        let slot = match self.free.pop() {
+            Some(slot) => {
+                self.lines[slot] = line;
+                slot
+            }
+            None => {
+                self.lines.push(line);
+                self.lines.len() - 1
+            }
+        };
+        self.entries.insert(rel.to_string(), ((len, hash), slot));
+        (slot, true)
+    }
+
+    fn remove(&mut self, slot: usize) {
+        let line = std::mem::take(&mut self.lines[slot]);
+        self.entries.remove(path_of(&line));
+        self.free.push(slot);
+    }
+
+    /// Puts `added` (slots not yet in the order) in their places.
+    fn place(&mut self, mut added: Vec<usize>) {
+        let lines = &self.lines;
+        added.sort_by(|a, b| path_of(&lines[*a]).cmp(path_of(&lines[*b])));
+        if added.len() < 64 {
+            // A rebuild adds a few files: each at its place, found by bisection.
+            for slot in added {
+                let at = self.order.partition_point(|&o| path_of(&lines[o]) < path_of(&lines[slot]));
+                self.order.insert(at, slot);
+            }
+            return;
+        }
+        let old = std::mem::take(&mut self.order);
+        let mut order = Vec::with_capacity(old.len() + added.len());
+        let (mut a, mut b) = (old.into_iter().peekable(), added.into_iter().peekable());
+        while let (Some(&x), Some(&y)) = (a.peek(), b.peek()) {
+            order.push(if path_of(&lines[y]) < path_of(&lines[x]) { b.next() } else { a.next() }.expect("peeked"));
+        }
+        order.extend(a.chain(b));
+        self.order = order;
+    }
+
+    fn text(&self) -> String {
+        let mut text = String::with_capacity(self.order.iter().map(|&s| self.lines[s].len()).sum());
+        for &slot in &self.order {
+            text.push_str(&self.lines[slot]);
+        }
+        text
+    }
+
+    fn len(&self) -> usize {
+        self.entries.len()
+    }
+}
+
+/// The path on a manifest line.
+fn path_of(line: &str) -> &str {
+    line.splitn(3, ' ').nth(2).unwrap_or("").trim_end_matches('\n')
+}
+
+fn stamp(folder: &Path) -> Option<(PathBuf, u64, std::time::SystemTime)> {
+    let meta = fs::metadata(folder.join(MANIFEST)).ok()?;
+    Some((folder.to_path_buf(), meta.len(), meta.modified().ok()?))
 }
 
 /// Refuses an output folder that would overwrite or swallow the site's sources.
@@ -135,6 +260,12 @@ fn check_relative(rel: &str) -> io::Result<()> {
 
 impl Staging {
     pub fn begin(target: &Path) -> io::Result<Staging> {
+        Staging::begin_after(target, None)
+    }
+
+    /// [`Staging::begin`], with the manifest the last build of this output committed,
+    /// if the caller kept it (see [`Staging::commit`]) and it is still the one on disk.
+    pub fn begin_after(target: &Path, last: Option<Manifest>) -> io::Result<Staging> {
         let target = absolute(target);
         if target.exists() && !target.is_dir() {
             return Err(io::Error::new(
@@ -155,8 +286,11 @@ impl Staging {
             fs::remove_dir_all(&staging)?; // left by a build that was killed while rendering
         }
         fs::create_dir(&staging)?;
-        let previous = read_manifest(&target.join(MANIFEST));
-        let kept = previous.iter().map(|_| AtomicBool::new(false)).collect();
+        let previous = match last {
+            Some(last) if last.stamp.is_some() && last.stamp == stamp(&target) => last,
+            _ => Manifest::read(&target.join(MANIFEST)),
+        };
+        let kept = previous.lines.iter().map(|_| AtomicBool::new(false)).collect();
         let flat = fs::read_dir(&target).is_ok_and(|mut entries| entries.next().is_some());
         Ok(Staging {
             target,
@@ -187,7 +321,7 @@ impl Staging {
         let print = fingerprint(bytes);
         let dest = self.staged(rel);
         let before = self.previous.get(rel).map(|(print, _)| print);
-        let unchanged = before == Some(&print) && self.target.join(rel).is_file();
+        let unchanged = before == Some(print) && self.target.join(rel).is_file();
         if unchanged {
             // An earlier write of the same path in this build may have staged other bytes.
             match fs::remove_file(&dest) {
@@ -213,57 +347,65 @@ impl Staging {
     /// writing it: the preview server's rebuilds keep what an edit did not touch. False
     /// when the previous build wrote no such file.
     pub fn keep(&self, rel: &str) -> bool {
-        let Some((_, line)) = self.previous.get(rel) else { return false };
-        self.kept[*line].store(true, Ordering::Relaxed);
+        let Some((_, slot)) = self.previous.get(rel) else { return false };
+        self.kept[slot].store(true, Ordering::Relaxed);
         true
     }
 
-    /// How many files this build has written so far.
+    /// [`Staging::keep`], told where the previous manifest had `rel` (a
+    /// [`Manifest::slot`]): no look-up when it is still there.
+    pub fn keep_at(&self, slot: usize, rel: &str) -> bool {
+        if self.previous.lines.get(slot).is_some_and(|line| path_of(line) == rel) {
+            self.kept[slot].store(true, Ordering::Relaxed);
+            return true;
+        }
+        self.keep(rel)
+    }
+
+    /// How many files this build has written or kept so far.
     pub fn count(&self) -> usize {
         let written = self.written.lock().expect("written lock");
-        written.len() + self.kept_only(&written).len()
+        let kept_only = (0..self.kept.len()).filter(|&slot| self.kept_only(slot, &written)).count();
+        written.len() + kept_only
     }
 
-    /// What this build kept and did not also write, with fingerprint and line in the
-    /// previous manifest.
-    fn kept_only<'s>(
-        &'s self,
-        written: &HashMap<String, (Fingerprint, bool)>,
-    ) -> Vec<(&'s String, Fingerprint, usize)> {
-        self.previous
-            .iter()
-            .filter(|(path, (_, line))| self.kept[*line].load(Ordering::Relaxed) && !written.contains_key(*path))
-            .map(|(path, (print, line))| (path, *print, *line))
-            .collect()
+    /// Whether the previous build's file in `slot` is kept, and not also written again.
+    fn kept_only(&self, slot: usize, written: &HashMap<String, (Fingerprint, bool)>) -> bool {
+        self.kept[slot].load(Ordering::Relaxed) && !written.contains_key(self.previous.path(slot))
     }
 
-    /// Makes the staged build the output.
-    pub fn commit(mut self) -> io::Result<usize> {
+    /// Makes the staged build the output. Returns the number of files and the new
+    /// manifest, which the next build of this output may start from.
+    pub fn commit(mut self) -> io::Result<(usize, Manifest)> {
         let written = std::mem::take(&mut *self.written.lock().expect("written lock"));
-        // The manifest: what was written, and what was kept as the previous build wrote
-        // it (already in order, as the previous manifest listed it).
-        let mut fresh_paths: Vec<(&String, Fingerprint)> = written.iter().map(|(p, (f, _))| (p, *f)).collect();
-        fresh_paths.sort_unstable();
-        let mut kept = self.kept_only(&written);
-        let count = fresh_paths.len() + kept.len();
-        kept.sort_unstable_by_key(|(_, _, line)| *line);
-        if !kept.is_sorted_by(|x, y| x.0 <= y.0) {
-            kept.sort_unstable(); // a manifest not of this program's making
-        }
-        let mut manifest = String::with_capacity((fresh_paths.len() + kept.len()) * 64);
-        let (mut a, mut b) = (fresh_paths.iter().peekable(), kept.iter().peekable());
-        loop {
-            let (path, (len, hash)) = match (a.peek(), b.peek()) {
-                (Some((pa, _)), Some((pb, _, _))) if pb < pa => b.next().map(|(p, f, _)| (*p, *f)),
-                (Some(_), _) => a.next().map(|(p, f)| (*p, *f)),
-                (None, Some(_)) => b.next().map(|(p, f, _)| (*p, *f)),
-                (None, None) => break,
+        // The manifest: the previous one, less the files neither kept nor written again,
+        // with what this build wrote.
+        let mut stale: Vec<String> = Vec::new();
+        let kept = std::mem::take(&mut self.kept);
+        let mut manifest = std::mem::take(&mut self.previous);
+        let mut dropped = vec![false; manifest.lines.len()];
+        for (slot, kept) in kept.iter().enumerate() {
+            let line = &manifest.lines[slot];
+            if !kept.load(Ordering::Relaxed) && !line.is_empty() && !written.contains_key(path_of(line)) {
+                stale.push(path_of(line).to_string());
+                dropped[slot] = true;
             }
-            .expect("peeked");
-            use std::fmt::Write;
-            writeln!(manifest, "{len} {hash:016x} {path}").expect("writing to a String cannot fail");
         }
-        fs::write(self.staged(MANIFEST), &manifest)?;
+        manifest.order.retain(|&slot| !dropped[slot]);
+        for (slot, _) in dropped.iter().enumerate().filter(|(_, d)| **d) {
+            manifest.remove(slot);
+        }
+        let mut fresh: Vec<(&String, Fingerprint)> = written.iter().map(|(p, (f, _))| (p, *f)).collect();
+        fresh.sort_unstable();
+        let added: Vec<usize> = fresh
+            .iter()
+            .map(|(path, print)| manifest.set(path, *print))
+            .filter(|(_, new)| *new)
+            .map(|(s, _)| s)
+            .collect();
+        manifest.place(added);
+        let count = manifest.len();
+        fs::write(self.staged(MANIFEST), manifest.text())?;
 
         let fresh = !self.target.exists() || fs::read_dir(&self.target)?.next().is_none();
         if fresh && !self.flat {
@@ -283,12 +425,6 @@ impl Staging {
             for path in staged.iter().filter(|p| written.get(*p).is_some_and(|(_, staged)| *staged)) {
                 journal.push_str(&format!("move {path}\n"));
             }
-            let mut stale: Vec<&String> = self
-                .previous
-                .iter()
-                .filter(|(path, (_, line))| !self.kept[*line].load(Ordering::Relaxed) && !written.contains_key(*path))
-                .map(|(path, _)| path)
-                .collect();
             stale.sort();
             for path in stale {
                 journal.push_str(&format!("delete {path}\n"));
@@ -301,7 +437,8 @@ impl Staging {
             finish_commit(&self.target, &self.staging, &self.journal)?;
         }
         self.committed = true;
-        Ok(count)
+        manifest.stamp = stamp(&self.target);
+        Ok((count, manifest))
     }
 }
 
@@ -359,21 +496,6 @@ fn staged_path(staging: &Path, rel: &str, flat: bool) -> PathBuf {
     } else {
         staging.join(rel)
     }
-}
-
-/// Path → fingerprint and line (the manifest is in path order).
-fn read_manifest(path: &Path) -> HashMap<String, (Fingerprint, usize)> {
-    let Ok(text) = fs::read_to_string(path) else { return HashMap::default() };
-    text.lines()
-        .filter_map(|line| {
-            let mut parts = line.splitn(3, ' ');
-            let len = parts.next()?.parse().ok()?;
-            let hash = u64::from_str_radix(parts.next()?, 16).ok()?;
-            Some((parts.next()?.to_string(), (len, hash)))
-        })
-        .enumerate()
-        .map(|(i, (path, print))| (path, (print, i)))
-        .collect()
 }
 
 impl Drop for Staging {

@@ -30,8 +30,8 @@ impl Progress {
         Progress { bar }
     }
 
-    pub fn inc(&self) {
-        self.bar.inc(1);
+    pub fn inc(&self, pages: u64) {
+        self.bar.inc(pages);
     }
 
     pub fn finish(&self) {

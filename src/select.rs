@@ -58,25 +58,67 @@ pub fn visible(audience: Audience, group: &StakeholderGroup) -> bool {
     audience == Audience::Internal || group.audience == Audience::Public
 }
 
+/// Which groups each release reaches, kept by the preview server from one selection
+/// to the next: working it out walks every feature's groups, and it changes only when
+/// the release's file or the group hierarchy does.
+#[derive(Default)]
+pub struct Reach {
+    /// The hierarchy the indexes are of.
+    hierarchy: u64,
+    /// By release fingerprint: indexes into the site's groups.
+    releases: crate::fingerprint::FastMap<u64, Vec<usize>>,
+}
+
 pub fn select(site: &Site, mode: Mode, audience: Audience, now: Timestamp) -> Selection<'_> {
+    select_reusing(site, mode, audience, now, &mut Reach::default())
+}
+
+/// [`select`], with each release's groups from `reach` when it has them, and added to it
+/// when not.
+pub fn select_reusing<'a>(
+    site: &'a Site,
+    mode: Mode,
+    audience: Audience,
+    now: Timestamp,
+    reach: &mut Reach,
+) -> Selection<'a> {
     let hierarchy = Hierarchy::new(&site.groups);
     let groups: Vec<_> = site.groups.iter().filter(|g| visible(audience, g)).collect();
+    let shape = crate::fingerprint::of(site.groups.iter().map(|g| (&g.id, &g.parent)).collect::<Vec<_>>());
+    // Edits leave the fingerprints of old versions behind: start again before they add up.
+    if reach.hierarchy != shape || reach.releases.len() > 2 * site.releases.len() + 64 {
+        *reach = Reach { hierarchy: shape, releases: Default::default() };
+    }
+    let known = &reach.releases;
     // In parallel: the preview server selects again after every edit.
-    let mut releases: Vec<ShownRelease> = site
+    // Per release: shown or not, and its groups when they were worked out here.
+    type Found<'a> = (Option<ShownRelease<'a>>, Option<(u64, Vec<usize>)>);
+    let shown: Vec<Found> = site
         .releases
         .par_iter()
         .filter_map(|release| {
             let marker = shows(release.status, release.publish_at, mode, now)?;
-            let groups: Vec<_> = hierarchy
-                .release_groups(release)
-                .into_iter()
-                .filter_map(|id| hierarchy.get(id))
+            let (indexes, fresh) = match known.get(&release.fingerprint) {
+                Some(indexes) => (indexes.as_slice(), None),
+                None => (&[][..], Some(hierarchy.release_group_indexes(release).collect::<Vec<_>>())),
+            };
+            let groups: Vec<_> = fresh
+                .as_deref()
+                .unwrap_or(indexes)
+                .iter()
+                .map(|&i| &site.groups[i])
                 .filter(|g| visible(audience, g))
                 .collect();
             // A release that reaches no group of this audience does not exist in this build.
-            (!groups.is_empty()).then_some(ShownRelease { release, marker, groups })
+            let shown = (!groups.is_empty()).then_some(ShownRelease { release, marker, groups });
+            Some((shown, fresh.map(|indexes| (release.fingerprint, indexes))))
         })
         .collect();
+    let mut releases = Vec::with_capacity(shown.len());
+    for (release, fresh) in shown {
+        reach.releases.extend(fresh);
+        releases.extend(release);
+    }
     releases.par_sort_by(|a, b| newest_first(a.release, b.release));
     Selection { site, hierarchy, audience, groups, releases }
 }

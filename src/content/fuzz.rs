@@ -5,7 +5,6 @@
 use super::{decode_text, front_matter, parse_text, validate, yaml, Kind, Parsed, Source};
 use crate::diagnostics::Diagnostic;
 use crate::model::{Audience, Site, StakeholderGroup};
-use std::collections::HashMap;
 
 /// Front matter alone: decoding, splitting, YAML, and the position index that points
 /// diagnostics into the file.
@@ -61,7 +60,7 @@ pub fn content_file(bytes: &[u8]) -> Vec<Diagnostic> {
     };
     let mut groups = vec![group("customers", Audience::Public), group("support", Audience::Internal)];
     let mut releases = Vec::new();
-    let mut sources = HashMap::new();
+    let mut sources = super::Sources::default();
     let kinds = [
         ("content/stakeholders/fuzzed.md", Kind::Group { id: "fuzzed".into() }),
         ("content/releases/fuzzed/index.md", Kind::Release { slug: "fuzzed".into() }),

@@ -23,7 +23,7 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 /// Every content file's text, by site-relative path, for the rules that point into it.
-pub type Sources = HashMap<String, Arc<Source>>;
+pub type Sources = crate::fingerprint::FastMap<String, Arc<Source>>;
 
 /// What loading found. `site` is there whenever site.toml could be read, even when
 /// there are errors (for warnings and for rules across files); build it only when
@@ -189,7 +189,7 @@ fn load_with(root: &Path, mut cache: Option<&mut Cache>) -> Loaded {
     let mut groups = Vec::new();
     let mut releases = Vec::new();
     let mut handwritten: BTreeMap<String, Vec<Handwritten>> = BTreeMap::new();
-    let mut sources = HashMap::with_capacity(parsed.len());
+    let mut sources = Sources::with_capacity_and_hasher(parsed.len(), Default::default());
     for (Cached { parsed, source, diagnostics: out, .. }, _) in parsed {
         diagnostics.extend(out);
         if let Some(source) = source {

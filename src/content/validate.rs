@@ -10,7 +10,7 @@ use crate::model::{Audience, Release, StakeholderGroup};
 /// What each release's rules found, by the release's path, with a key of what they
 /// were worked out from (the release's text and the groups): the preview server's
 /// loads check again only the releases an edit changed.
-pub type Checked = std::collections::HashMap<String, (u64, Vec<Diagnostic>)>;
+pub type Checked = crate::fingerprint::FastMap<String, (u64, Vec<Diagnostic>)>;
 
 /// `group_files`: the id of every group file, including those that failed to load.
 pub fn site(
@@ -40,9 +40,6 @@ pub fn site_checked(
     hierarchy_rules(groups, &hierarchy, &ids, sources, out);
     let groups_key = crate::fingerprint::of((&ids, groups.iter().map(|g| (&g.id, &g.parent)).collect::<Vec<_>>()));
     for release in releases {
-        let Some(source) = sources.get(&release.path) else {
-            continue;
-        };
         let release_key = crate::fingerprint::of((release.fingerprint, groups_key));
         if let Some((_, found)) =
             checked.as_deref().and_then(|c| c.get(&release.path)).filter(|(k, _)| *k == release_key)
@@ -50,6 +47,9 @@ pub fn site_checked(
             out.extend(found.iter().cloned());
             continue;
         }
+        let Some(source) = sources.get(&release.path) else {
+            continue;
+        };
         let mut found = Vec::new();
         release_rules(release, &hierarchy, &ids, source, &mut found);
         out.extend(found.iter().cloned());

@@ -18,7 +18,10 @@ pub struct CalendarEvent {
     pub category: &'static str,
 }
 
-pub fn calendar(name: &str, description: &str, events: &[CalendarEvent]) -> String {
+/// A calendar of events written by [`event`], in order. Events are written one by one
+/// so that the preview server can keep each release's and make again only those of the
+/// release an edit touched.
+pub fn calendar(name: &str, description: &str, events: impl IntoIterator<Item = impl AsRef<str>>) -> String {
     let mut calendar = Calendar::empty();
     calendar.append_property(("VERSION", "2.0"));
     calendar
@@ -28,25 +31,37 @@ pub fn calendar(name: &str, description: &str, events: &[CalendarEvent]) -> Stri
     // The icalendar crate writes these two (and their X-WR- twins) unescaped: one line.
     calendar.name(&one_line(name));
     calendar.description(&one_line(description));
-    for e in events {
-        let mut event = Event::new();
-        event
-            .uid(&e.uid)
-            .add_property("DTSTAMP", utc(e.stamp))
-            .add_property("DTSTART", utc(e.start))
-            .add_property("SEQUENCE", "0")
-            .add_property("CATEGORIES", e.category)
-            .summary(&text(&e.summary))
-            .description(&text(&e.description))
-            .url(&e.url);
-        // RFC 5545 §3.8.2.2: DTEND must be later than DTSTART; without one, the event is
-        // the moment DTSTART (§3.6.1), which is what a go-live is.
-        if let Some(end) = e.end {
-            event.add_property("DTEND", utc(end));
-        }
-        calendar.push(event.done());
+    // The crate writes the calendar's properties, its components, then this line.
+    const END: &str = "END:VCALENDAR\r\n";
+    let mut out = calendar.done().to_string();
+    out.truncate(out.strip_suffix(END).expect("a calendar ends with END:VCALENDAR").len());
+    for event in events {
+        out.push_str(event.as_ref());
     }
-    calendar.done().to_string()
+    out.push_str(END);
+    out
+}
+
+/// One event's lines, `BEGIN:VEVENT` to `END:VEVENT`.
+pub fn event(e: &CalendarEvent) -> String {
+    let mut event = Event::new();
+    event
+        .uid(&e.uid)
+        .add_property("DTSTAMP", utc(e.stamp))
+        .add_property("DTSTART", utc(e.start))
+        .add_property("SEQUENCE", "0")
+        .add_property("CATEGORIES", e.category)
+        .summary(&text(&e.summary))
+        .description(&text(&e.description))
+        .url(&e.url);
+    // RFC 5545 §3.8.2.2: DTEND must be later than DTSTART; without one, the event is
+    // the moment DTSTART (§3.6.1), which is what a go-live is.
+    if let Some(end) = e.end {
+        event.add_property("DTEND", utc(end));
+    }
+    let mut out = String::new();
+    event.done().fmt_write(&mut out).expect("writing to a String cannot fail");
+    out
 }
 
 /// At most this many characters of a text go into a calendar: an event shows a few
@@ -103,8 +118,14 @@ mod tests {
                 category: "Go-live",
             }]
         };
-        let ics = calendar("Acme — Customers", "Releases", &events());
-        assert_eq!(ics, calendar("Acme — Customers", "Releases", &events()), "no clock, no random UID");
+        let ics = calendar("Acme — Customers", "Releases", events().iter().map(event));
+        assert_eq!(
+            ics,
+            calendar("Acme — Customers", "Releases", events().iter().map(event)),
+            "no clock, no random UID"
+        );
+        assert!(ics.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"), "{ics}");
+        assert!(ics.ends_with("END:VEVENT\r\nEND:VCALENDAR\r\n"), "{ics}");
         assert!(ics.contains("UID:payments-4-2.customers@x.example\r\n"), "{ics}");
         assert!(ics.contains("DTSTAMP:20261121T010000Z\r\n"));
         assert!(ics.contains("SUMMARY:Payments 4.2\\, live\\; really\r\n"), "{ics}");
@@ -115,7 +136,7 @@ mod tests {
     fn no_text_can_start_a_line_of_its_own() {
         let at: jiff::Timestamp = "2026-11-21T01:00:00Z".parse().unwrap();
         let evil = "x\r\nX-EVIL:1\rX-EVIL:2\nX-EVIL:3\u{0}\u{1b}";
-        let event = CalendarEvent {
+        let evil_event = CalendarEvent {
             uid: "u@x.example".into(),
             summary: evil.into(),
             description: evil.repeat(1000),
@@ -125,7 +146,7 @@ mod tests {
             stamp: at,
             category: "Go-live",
         };
-        let ics = calendar(evil, evil, &[event]);
+        let ics = calendar(evil, evil, [event(&evil_event)]);
         for line in ics.split("\r\n") {
             assert!(!line.starts_with("X-EVIL") && !line.contains('\r'), "{line:?}");
             assert!(!line.contains(['\u{0}', '\u{1b}']), "{line:?}");

@@ -12,6 +12,11 @@
 //! site's own (`release.html`, say) remakes that template's pages and the feeds that
 //! carry their text.
 //!
+//! Two things save a rebuild from looking at every file: a release's own pages (its
+//! page and its communiques) are also remembered together, so that an unchanged
+//! release is one look-up, not one per page; and parts of files that many releases
+//! make up (each release's events in a group's calendar) are kept as fragments.
+//!
 //! [`Release::fingerprint`]: crate::model::Release::fingerprint
 
 use crate::model::Site;
@@ -19,23 +24,38 @@ use crate::select::{Mode, ShownRelease};
 use std::hash::{Hash, Hasher};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// By output path. A fast hash: a rebuild looks up every path of the site.
-type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+type HashMap<K, V> = crate::fingerprint::FastMap<K, V>;
 
 #[derive(Default)]
 pub struct Memo {
     global: u64,
     /// What made each file, and the file's number (for [`Round::reused`]).
     files: HashMap<String, (Made, usize)>,
+    /// Numbers given so far: at least one more than the highest in `files`.
+    numbers: usize,
+    /// Parts of files by key (see [`Round::fragment`]).
+    fragments: HashMap<u64, Arc<str>>,
+    /// By release slug: what its own pages were made from, and the pages.
+    releases: HashMap<String, (u64, Vec<Page>)>,
+}
+
+/// One of a release's own pages.
+struct Page {
+    path: String,
+    /// Its number in `files`.
+    number: usize,
+    /// Where the output's manifest had it (see [`crate::output::Staging::keep_at`]).
+    slot: usize,
 }
 
 #[derive(Clone)]
 struct Made {
     key: u64,
     /// The page's text without chrome, when a feed or an e-mail carries it.
-    text: Option<std::sync::Arc<str>>,
+    text: Option<Arc<str>>,
 }
 
 /// One build's use of the memo: what it may reuse, and what it made.
@@ -48,6 +68,10 @@ pub struct Round {
     /// Page template → a hash of the site's version of it (none: the built-in one).
     templates: HashMap<String, u64>,
     made: Mutex<HashMap<String, Made>>,
+    /// The fragments this build used, made or reused: the next build's.
+    fragments: Mutex<HashMap<u64, Arc<str>>>,
+    /// Releases whose pages were looked at one by one: key and paths.
+    releases: Mutex<Vec<(String, u64, Vec<String>)>>,
 }
 
 pub use crate::fingerprint::of as key;
@@ -65,8 +89,16 @@ impl Memo {
         let (shared, templates) = theme(&root.join("themes").join(&site.config.theme).join("templates"));
         let global =
             key((format!("{:?}", site.config), format!("{:?}", site.groups), format!("{mode:?} {audience:?}"), shared));
-        let reused = self.files.iter().map(|_| AtomicBool::new(false)).collect();
-        Round { previous: self, reused, global, templates, made: Mutex::new(HashMap::default()) }
+        let reused = (0..self.numbers).map(|_| AtomicBool::new(false)).collect();
+        Round {
+            previous: self,
+            reused,
+            global,
+            templates,
+            made: Mutex::new(HashMap::default()),
+            fragments: Mutex::new(HashMap::default()),
+            releases: Mutex::new(Vec::new()),
+        }
     }
 }
 
@@ -80,22 +112,56 @@ impl Round {
         }
     }
 
-    /// What the next build may reuse, once this one's output is committed.
-    pub fn finish(self) -> Memo {
+    /// What the next build may reuse, once this one's output is committed. The map is
+    /// updated in place: a preview rebuild changes a few of its tens of thousands of
+    /// entries, and building it anew would cost more than the rest of the bookkeeping.
+    pub fn finish(self, manifest: &crate::output::Manifest) -> Memo {
         let made = self.made.into_inner().expect("memo lock");
         let remade = made.len();
         let reused = self.reused;
-        let kept = self
-            .previous
-            .files
-            .into_iter()
-            .filter(|(file, (_, n))| reused[*n].load(Ordering::Relaxed) && !made.contains_key(file))
-            .map(|(file, (made, _))| (file, made))
-            .collect::<Vec<_>>();
-        let files: HashMap<String, (Made, usize)> =
-            made.into_iter().chain(kept).enumerate().map(|(n, (file, made))| (file, (made, n))).collect();
+        let fragments = self.fragments.into_inner().expect("memo lock");
+        let Memo { mut files, mut numbers, mut releases, .. } = self.previous;
+        files.retain(|_, (_, n)| reused[*n].load(Ordering::Relaxed));
+        for (file, made) in made {
+            match files.get_mut(&file) {
+                Some(entry) => entry.0 = made,
+                None => {
+                    files.insert(file, (made, numbers));
+                    numbers += 1;
+                }
+            }
+        }
+        // Numbers of dropped files are not given again; renumber before they add up.
+        let renumber = numbers > 2 * files.len() + 1024;
+        if renumber {
+            for (n, (_, number)) in files.values_mut().enumerate() {
+                *number = n;
+            }
+            numbers = files.len();
+        }
+        // A release's record holds while all its pages do: reused together, or looked
+        // at one by one and recorded again.
+        releases.retain(|_, (_, pages)| pages.iter().all(|p| reused[p.number].load(Ordering::Relaxed)));
+        let page = |path: String| {
+            let number = files.get(&path)?.1;
+            Some(Page { slot: manifest.slot(&path).unwrap_or(usize::MAX), number, path })
+        };
+        if renumber {
+            for (_, pages) in releases.values_mut() {
+                for p in pages.iter_mut() {
+                    p.number = files.get(&p.path).map_or(usize::MAX, |(_, n)| *n);
+                }
+            }
+            releases.retain(|_, (_, pages)| pages.iter().all(|p| p.number != usize::MAX));
+        }
+        for (slug, key, paths) in self.releases.into_inner().expect("memo lock") {
+            match paths.into_iter().map(page).collect::<Option<Vec<_>>>() {
+                Some(pages) => releases.insert(slug, (key, pages)),
+                None => releases.remove(&slug),
+            };
+        }
         crate::profile::note(|| format!("{remade} of {} files made again", files.len()));
-        Memo { global: self.global, files }
+        Memo { global: self.global, files, numbers, fragments, releases }
     }
 
     /// The memo as it was, when this build failed and its output was thrown away.
@@ -115,6 +181,34 @@ impl Round {
         }
         self.reused[*n].store(true, Ordering::Relaxed);
         Some(made.text.as_deref().map(str::to_string))
+    }
+
+    /// The paths of release `slug`'s own pages, with their slots in the output's
+    /// manifest, if the last build made them all from `key` and this build may reuse
+    /// them; they are then counted as reused.
+    pub fn reusable_pages(&self, slug: &str, key: u64) -> Option<impl Iterator<Item = (&str, usize)>> {
+        if self.global != self.previous.global {
+            return None;
+        }
+        let (_, pages) = self.previous.releases.get(slug).filter(|(k, _)| *k == key)?;
+        Some(pages.iter().map(|page| {
+            self.reused[page.number].store(true, Ordering::Relaxed);
+            (page.path.as_str(), page.slot)
+        }))
+    }
+
+    /// Release `slug`'s own pages, made or reused one by one from `key`.
+    pub fn record_pages(&self, slug: &str, key: u64, files: Vec<String>) {
+        self.releases.lock().expect("memo lock").push((slug.to_string(), key, files));
+    }
+
+    /// The fragment the last build made under `key` (when it shared this one's global
+    /// inputs), or a new one from `make`.
+    pub fn fragment(&self, key: u64, make: impl FnOnce() -> String) -> Arc<str> {
+        let kept = self.previous.fragments.get(&key).filter(|_| self.global == self.previous.global);
+        let fragment = kept.cloned().unwrap_or_else(|| make().into());
+        self.fragments.lock().expect("memo lock").insert(key, Arc::clone(&fragment));
+        fragment
     }
 
     pub fn record(&self, file: &str, key: u64, text: Option<&String>) {

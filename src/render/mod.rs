@@ -128,6 +128,34 @@ impl Renderer<'_, '_> {
         text
     }
 
+    /// Keeps the pages of release `slug` (its page and communiques) as the last build
+    /// made them, if it made them all from the same inputs: `version`, the release's key,
+    /// and the site's versions of the templates. False when any page must be made.
+    fn reuse_release_pages(&self, slug: &str, version: u64) -> bool {
+        let (Some(memo), None) = (self.memo, self.emails) else { return false };
+        let key = memo.with_template("release.html", memo.with_template("communique.html", version));
+        memo.reusable_pages(slug, key)
+            .is_some_and(|mut files| files.all(|(file, slot)| self.staging.keep_at(slot, file)))
+    }
+
+    /// What [`Renderer::reuse_release_pages`] looks for in the next build.
+    fn record_release_pages(&self, slug: &str, version: u64, files: Vec<String>) {
+        if let Some(memo) = self.memo {
+            let key = memo.with_template("release.html", memo.with_template("communique.html", version));
+            memo.record_pages(slug, key, files);
+        }
+    }
+
+    /// A part of a file that the preview server keeps from one build to the next under
+    /// `key` (a hash of everything it is made from), such as a release's events in a
+    /// group's calendar; made with `make` when the last build did not make it.
+    fn fragment(&self, key: u64, make: impl FnOnce() -> String) -> std::sync::Arc<str> {
+        match self.memo {
+            Some(memo) => memo.fragment(key, make),
+            None => make().into(),
+        }
+    }
+
     fn page_view(&self, title: &str, path: &str, marker: Option<Marker>, feeds: Vec<FeedLink>) -> PageView {
         PageView {
             title: title.to_string(),
@@ -221,9 +249,10 @@ pub fn build(
     staging: &Staging,
     emails: Option<&Staging>,
     memo: Option<&memo::Round>,
+    reach: &mut select::Reach,
 ) -> Result<Stats, Vec<Diagnostic>> {
     let phase = crate::profile::Phase::start("select, templates, views");
-    let selection = select::select(site, options.mode, options.audience, options.now);
+    let selection = select::select_reusing(site, options.mode, options.audience, options.now, reach);
     let config = &site.config;
     let theme = Theme::new(root, &config.theme);
     let env = theme.environment();
@@ -245,7 +274,8 @@ pub fn build(
         crate::diagnostics::sort(&mut errors);
         return Err(errors);
     }
-    Ok(Stats { files: staging.count(), emails: emails.map_or(0, Staging::count), ..stats })
+    // `files` is known once the output is committed.
+    Ok(Stats { emails: emails.map_or(0, Staging::count), ..stats })
 }
 
 /// The deployment manager's `/_review/` page, rendered with the theme's `review.html`.

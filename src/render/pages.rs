@@ -133,14 +133,24 @@ fn release_pages(r: &Renderer, index: &Index, captured: &Captured) {
     let pages = index.selection.releases.iter().map(|s| s.groups.len() as u64 + 1).sum();
     let progress = crate::progress::Progress::start(pages, "Rendering communiques");
     index.selection.releases.par_iter().enumerate().for_each(|(ri, shown)| {
-        progress.inc();
         let version = index.versions[ri];
+        let keep = ri < limit || in_product_feed.contains(&ri);
+        let slug = &shown.release.slug;
+        // Pages whose text no feed carries are reused, if they can be, all in one go.
+        let texts_needed =
+            keep || shown.groups.iter().any(|g| in_feed.contains(&(ri, index.group_index[g.id.as_str()])));
+        if !texts_needed && r.reuse_release_pages(slug, version) {
+            progress.inc(shown.groups.len() as u64 + 1);
+            return;
+        }
+        progress.inc(1);
         // The release's view, made only if one of its pages is made.
         let view = std::sync::OnceLock::new();
         let release = || view.get_or_init(|| Value::from_serialize(views.release(shown))).clone();
-        let path = release_path(&shown.release.slug);
-        let keep = ri < limit || in_product_feed.contains(&ri);
-        let text = r.once(&format!("{path}index.html"), "release.html", version, keep, || {
+        let path = release_path(slug);
+        let mut files = Vec::with_capacity(shown.groups.len() + 1);
+        files.push(format!("{path}index.html"));
+        let text = r.once(&files[0], "release.html", version, keep, || {
             let page = r.page_view(&shown.release.title, &path, shown.marker, vec![]);
             r.page("release.html", &path, page, context! { release => release() }, keep)
         });
@@ -148,12 +158,13 @@ fn release_pages(r: &Renderer, index: &Index, captured: &Captured) {
             captured.releases.lock().expect("lock").insert(ri, text);
         }
         for g in &shown.groups {
-            progress.inc();
+            progress.inc(1);
             let gi = index.group_index[g.id.as_str()];
-            let cpath = communique_path(&shown.release.slug, &g.id);
+            let cpath = communique_path(slug, &g.id);
             let mail_to = r.emails.and(g.email.as_deref());
             let feed = in_feed.contains(&(ri, gi));
-            let text = r.once(&format!("{cpath}index.html"), "communique.html", key((version, &g.id)), feed, || {
+            let file = format!("{cpath}index.html");
+            let text = r.once(&file, "communique.html", key((version, &g.id)), feed, || {
                 let communique = views.communique(shown, g);
                 let vars = context! {
                     release => release(),
@@ -172,7 +183,9 @@ fn release_pages(r: &Renderer, index: &Index, captured: &Captured) {
             if let (true, Some(text)) = (feed, text) {
                 captured.communiques.lock().expect("lock").insert((ri, gi), text);
             }
+            files.push(file);
         }
+        r.record_release_pages(slug, version, files);
     });
     progress.finish();
 }
@@ -277,74 +290,77 @@ fn group_pages(r: &Renderer, index: &Index, texts: &HashMap<(usize, usize), Stri
         }
         let path = format!("{base}calendar.ics");
         r.once(&path, "", key(index.versions_of(releases)), false, || {
-            let events = calendar_events(r, index, g, releases);
-            let ics = calendar::calendar(&format!("{} — {}", config.title, g.name), &description, &events);
+            // Oldest first; each release's events as the last build wrote them, if it did.
+            let events = releases.iter().rev().map(|&ri| {
+                r.fragment(key((index.versions[ri], &g.id)), || {
+                    release_events(r, index, g, ri).iter().map(calendar::event).collect()
+                })
+            });
+            let ics = calendar::calendar(&format!("{} — {}", config.title, g.name), &description, events);
             r.write(&path, ics.as_bytes());
             None
         });
     });
 }
 
-/// A go-live per communique and an event per window that concerns the group, oldest first.
-fn calendar_events(r: &Renderer, index: &Index, g: &StakeholderGroup, releases: &[usize]) -> Vec<CalendarEvent> {
+/// A release's events in a group's calendar: its communique's go-live, and one per
+/// window that concerns the group.
+fn release_events(r: &Renderer, index: &Index, g: &StakeholderGroup, ri: usize) -> Vec<CalendarEvent> {
     let views = &r.views;
     let host = email::host(&views.config.base_url);
+    let release = index.release(ri).release;
     let mut events = Vec::new();
-    for &ri in releases.iter().rev() {
-        let shown = index.release(ri);
-        let release = shown.release;
-        // What the communique's card says, without its rendered summary: a calendar
-        // has every release of the group, and needs only plain text.
-        let page = index.selection.hierarchy.inherited(&release.handwritten, &g.id);
-        let title = page.and_then(|p| p.title.as_deref()).unwrap_or(&release.title);
-        let url = views.url(&communique_path(&release.slug, &g.id));
+    // What the communique's card says, without its rendered summary: a calendar
+    // has every release of the group, and needs only plain text.
+    let page = index.selection.hierarchy.inherited(&release.handwritten, &g.id);
+    let title = page.and_then(|p| p.title.as_deref()).unwrap_or(&release.title);
+    let url = views.url(&communique_path(&release.slug, &g.id));
+    events.push(CalendarEvent {
+        uid: format!("{}.{}@{host}", release.slug, g.id),
+        summary: format!("{title} goes live"),
+        description: format!("{}\n\n{url}", release.summary),
+        url: url.clone(),
+        start: release.deployed_at,
+        end: None,
+        stamp: release.publish_at,
+        category: "Go-live",
+    });
+    // A window's id is its title's slug; windows that share one (a nightly batch on two
+    // nights) are numbered in file order, so that each keeps a UID of its own.
+    let mut used = HashSet::new();
+    let window_ids: Vec<String> = release
+        .windows
+        .iter()
+        .map(|w| {
+            let base = slugify(&w.title);
+            let (mut id, mut n) = (base.clone(), 1);
+            while !used.insert(id.clone()) {
+                n += 1;
+                id = format!("{base}-{n}");
+            }
+            id
+        })
+        .collect();
+    for (i, w) in release
+        .windows
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| w.groups.as_ref().is_none_or(|t| index.selection.hierarchy.receives(&g.id, t)))
+    {
+        let kind = match w.kind {
+            crate::model::WindowKind::Maintenance => "Maintenance",
+            crate::model::WindowKind::Availability => "Availability",
+        };
         events.push(CalendarEvent {
-            uid: format!("{}.{}@{host}", release.slug, g.id),
-            summary: format!("{title} goes live"),
+            uid: format!("{}.window-{}.{}@{host}", release.slug, window_ids[i], g.id),
+            summary: format!("{kind}: {} ({})", w.title, release.title),
             description: format!("{}\n\n{url}", release.summary),
             url: url.clone(),
-            start: release.deployed_at,
-            end: None,
+            start: w.start,
+            end: Some(w.end),
             stamp: release.publish_at,
-            category: "Go-live",
+            category: kind,
         });
-        // A window's id is its title's slug; windows that share one (a nightly batch on two
-        // nights) are numbered in file order, so that each keeps a UID of its own.
-        let mut used = HashSet::new();
-        let window_ids: Vec<String> = release
-            .windows
-            .iter()
-            .map(|w| {
-                let base = slugify(&w.title);
-                let (mut id, mut n) = (base.clone(), 1);
-                while !used.insert(id.clone()) {
-                    n += 1;
-                    id = format!("{base}-{n}");
-                }
-                id
-            })
-            .collect();
-        for (i, w) in release
-            .windows
-            .iter()
-            .enumerate()
-            .filter(|(_, w)| w.groups.as_ref().is_none_or(|t| index.selection.hierarchy.receives(&g.id, t)))
-        {
-            let kind = match w.kind {
-                crate::model::WindowKind::Maintenance => "Maintenance",
-                crate::model::WindowKind::Availability => "Availability",
-            };
-            events.push(CalendarEvent {
-                uid: format!("{}.window-{}.{}@{host}", release.slug, window_ids[i], g.id),
-                summary: format!("{kind}: {} ({})", w.title, release.title),
-                description: format!("{}\n\n{url}", release.summary),
-                url: url.clone(),
-                start: w.start,
-                end: Some(w.end),
-                stamp: release.publish_at,
-                category: kind,
-            });
-        }
     }
     events
 }
