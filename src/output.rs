@@ -35,10 +35,7 @@ type Fingerprint = (u64, u64);
 type HashMap<K, V> = crate::fingerprint::FastMap<K, V>;
 
 fn fingerprint(bytes: &[u8]) -> Fingerprint {
-    use std::hash::Hasher;
-    let mut hasher = std::hash::DefaultHasher::new();
-    hasher.write(bytes);
-    (bytes.len() as u64, hasher.finish())
+    (bytes.len() as u64, crate::fingerprint::of(bytes))
 }
 
 pub struct Staging {
@@ -85,9 +82,10 @@ pub struct Manifest {
     free: Vec<usize>,
     /// Slots in path order: the order of the file.
     order: Vec<usize>,
-    /// The manifest file as this was read from or written to: its folder, length and
-    /// modification time. Anything else on disk means the file is read again.
-    stamp: Option<(PathBuf, u64, std::time::SystemTime)>,
+    /// The manifest file this was written as: its folder and fingerprint. Anything else
+    /// on disk means the file is read again. (Not its modification time: two builds in
+    /// the same few milliseconds may well share one.)
+    stamp: Option<(PathBuf, Fingerprint)>,
 }
 
 impl Manifest {
@@ -192,9 +190,9 @@ fn path_of(line: &str) -> &str {
     line.splitn(3, ' ').nth(2).unwrap_or("").trim_end_matches('\n')
 }
 
-fn stamp(folder: &Path) -> Option<(PathBuf, u64, std::time::SystemTime)> {
-    let meta = fs::metadata(folder.join(MANIFEST)).ok()?;
-    Some((folder.to_path_buf(), meta.len(), meta.modified().ok()?))
+fn stamp(folder: &Path) -> Option<(PathBuf, Fingerprint)> {
+    let bytes = fs::read(folder.join(MANIFEST)).ok()?;
+    Some((folder.to_path_buf(), fingerprint(&bytes)))
 }
 
 /// Refuses an output folder that would overwrite or swallow the site's sources.
@@ -405,7 +403,8 @@ impl Staging {
             .collect();
         manifest.place(added);
         let count = manifest.len();
-        fs::write(self.staged(MANIFEST), manifest.text())?;
+        let text = manifest.text();
+        fs::write(self.staged(MANIFEST), &text)?;
 
         let fresh = !self.target.exists() || fs::read_dir(&self.target)?.next().is_none();
         if fresh && !self.flat {
@@ -437,7 +436,7 @@ impl Staging {
             finish_commit(&self.target, &self.staging, &self.journal)?;
         }
         self.committed = true;
-        manifest.stamp = stamp(&self.target);
+        manifest.stamp = Some((self.target.clone(), fingerprint(text.as_bytes())));
         Ok((count, manifest))
     }
 }
@@ -593,6 +592,54 @@ mod tests {
         assert_eq!(inode("a.html"), a, "an unchanged file is not rewritten");
         assert_ne!(inode("b.html"), b);
         assert_eq!(fs::read(out.join("b.html")).unwrap(), b"new");
+    }
+
+    #[test]
+    fn a_kept_manifest_is_updated_in_path_order() {
+        let odd: Vec<String> = (0..200).filter(|n| n % 2 == 1).map(|n| format!("p/{n:03}.html")).collect();
+        let (_dir, out) = built(&odd.iter().map(|p| (p.as_str(), p.as_bytes())).collect::<Vec<_>>());
+        // The first commit's manifest, as the preview server keeps it.
+        let mut last = Some(Manifest::read(&out.join(MANIFEST)));
+        last.as_mut().unwrap().stamp = stamp(&out);
+        // A few files added, then many (two ways of putting them in order), some dropped.
+        for (step, added) in [(0, 3), (1, 150)] {
+            let staging = Staging::begin_after(&out, last.take()).unwrap();
+            let mut expected = Vec::new();
+            for rel in &odd {
+                if !rel.ends_with("1.html") {
+                    assert!(staging.keep(rel), "{rel}");
+                    expected.push(rel.clone());
+                }
+            }
+            for n in (0..200).filter(|n| n % 2 == 0).take(added) {
+                let rel = format!("p/{n:03}.html");
+                staging.write(&rel, format!("{step}").as_bytes()).unwrap();
+                expected.push(rel);
+            }
+            let (count, manifest) = staging.commit().unwrap();
+            assert_eq!(count, expected.len());
+            expected.sort();
+            let text = fs::read_to_string(out.join(MANIFEST)).unwrap();
+            let paths: Vec<&str> = text.lines().map(path_of).collect();
+            assert_eq!(paths, expected, "step {step}: every file once, in path order");
+            assert_eq!(text, manifest.text());
+            last = Some(manifest);
+        }
+    }
+
+    #[test]
+    fn a_kept_manifest_is_not_trusted_once_the_file_changed() {
+        let (_dir, out) = built(&[("a.html", b"one")]);
+        let staging = Staging::begin(&out).unwrap();
+        staging.write("a.html", b"one").unwrap();
+        let (_, kept) = staging.commit().unwrap();
+        // Somebody else builds into the same folder.
+        let other = Staging::begin(&out).unwrap();
+        other.write("b.html", b"two").unwrap();
+        other.commit().unwrap();
+        let next = Staging::begin_after(&out, Some(kept)).unwrap();
+        assert!(next.keep("b.html"), "the manifest on disk lists b.html");
+        assert!(!next.keep("a.html"));
     }
 
     #[test]
