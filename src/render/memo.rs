@@ -19,7 +19,7 @@
 //!
 //! [`Release::fingerprint`]: crate::model::Release::fingerprint
 
-use crate::model::Site;
+use crate::model::{Site, StakeholderGroup};
 use crate::select::{Mode, ShownRelease};
 use std::hash::{Hash, Hasher};
 use std::path::Path;
@@ -78,8 +78,20 @@ pub use crate::fingerprint::of as key;
 
 /// What a shown release brings to any file that shows it.
 pub fn release_key(shown: &ShownRelease) -> u64 {
-    let groups: Vec<&str> = shown.groups.iter().map(|g| g.id.as_str()).collect();
-    key((shown.release.fingerprint, shown.marker.map(|m| m as u8), groups))
+    key((shown.release.fingerprint, shown.marker.map(|m| m as u8), GroupIds(&shown.groups)))
+}
+
+/// The ids of a release's groups, to hash without making a list of them first: keys
+/// are worked out for every release of every rebuild.
+pub struct GroupIds<'a>(pub &'a [&'a StakeholderGroup]);
+
+impl Hash for GroupIds<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_usize(self.0.len());
+        for group in self.0 {
+            group.id.hash(state);
+        }
+    }
 }
 
 impl Memo {

@@ -251,8 +251,10 @@ pub fn build(
     memo: Option<&memo::Round>,
     reach: &mut select::Reach,
 ) -> Result<Stats, Vec<Diagnostic>> {
-    let phase = crate::profile::Phase::start("select, templates, views");
+    let phase = crate::profile::Phase::start("select");
     let selection = select::select_reusing(site, options.mode, options.audience, options.now, reach);
+    phase.end();
+    let phase = crate::profile::Phase::start("templates");
     let config = &site.config;
     let theme = Theme::new(root, &config.theme);
     let env = theme.environment();
@@ -260,6 +262,8 @@ pub fn build(
     if !template_errors.is_empty() {
         return Err(template_errors);
     }
+    phase.end();
+    let phase = crate::profile::Phase::start("views");
     let base = base_context(config, options.audience, options.mode == Mode::Preview);
     let views = Views::new(&selection, config);
     phase.end();

@@ -6,7 +6,7 @@ use super::calendar::{self, CalendarEvent};
 use super::context::*;
 use super::email::{self, Email};
 use super::feeds::{self, Entry, FeedInfo};
-use super::memo::{key, release_key};
+use super::memo::{key, release_key, GroupIds};
 use super::sitemap::{self, SitemapEntry};
 use super::{Renderer, Stats};
 use crate::content::parse::slugify;
@@ -28,6 +28,8 @@ struct Index<'s, 'a> {
     per_product: BTreeMap<&'a str, Vec<usize>>,
     /// Per shown release: what it brings to the key of any file that shows it.
     versions: Vec<u64>,
+    /// Per shown release: what its entries in the sitemap say.
+    sitemap: Vec<u64>,
 }
 
 impl<'s, 'a> Index<'s, 'a> {
@@ -42,8 +44,15 @@ impl<'s, 'a> Index<'s, 'a> {
             }
             per_product.entry(shown.release.product.as_str()).or_default().push(ri);
         }
-        let versions = selection.releases.iter().map(release_key).collect();
-        Index { selection, group_index, per_group, per_product, versions }
+        let (versions, sitemap) = selection
+            .releases
+            .par_iter()
+            .map(|s| {
+                let sitemap = (&s.release.slug, s.release.publish_at, s.marker.is_none(), GroupIds(&s.groups));
+                (release_key(s), key(sitemap))
+            })
+            .unzip();
+        Index { selection, group_index, per_group, per_product, versions, sitemap }
     }
 
     fn release(&self, ri: usize) -> &'s ShownRelease<'a> {
@@ -66,7 +75,9 @@ struct Captured {
 pub(super) fn render_all(r: &Renderer) -> Stats {
     let selection = r.views.selection;
     let phase = crate::profile::Phase::start;
+    let p = phase("index");
     let index = Index::new(selection);
+    p.end();
     let captured = Captured::default();
     let p = phase("release and communique pages");
     release_pages(r, &index, &captured);
@@ -130,6 +141,11 @@ fn release_pages(r: &Renderer, index: &Index, captured: &Captured) {
         .collect();
     let in_product_feed: HashSet<usize> =
         index.per_product.values().flat_map(|rs| rs.iter().take(limit).copied()).collect();
+    // Per release: whether a feed carries the text of one of its pages.
+    let mut in_a_feed = vec![false; index.selection.releases.len()];
+    for &ri in in_product_feed.iter().chain(in_feed.iter().map(|(ri, _)| ri)) {
+        in_a_feed[ri] = true;
+    }
     let pages = index.selection.releases.iter().map(|s| s.groups.len() as u64 + 1).sum();
     let progress = crate::progress::Progress::start(pages, "Rendering communiques");
     index.selection.releases.par_iter().enumerate().for_each(|(ri, shown)| {
@@ -137,9 +153,7 @@ fn release_pages(r: &Renderer, index: &Index, captured: &Captured) {
         let keep = ri < limit || in_product_feed.contains(&ri);
         let slug = &shown.release.slug;
         // Pages whose text no feed carries are reused, if they can be, all in one go.
-        let texts_needed =
-            keep || shown.groups.iter().any(|g| in_feed.contains(&(ri, index.group_index[g.id.as_str()])));
-        if !texts_needed && r.reuse_release_pages(slug, version) {
+        if !keep && !in_a_feed[ri] && r.reuse_release_pages(slug, version) {
             progress.inc(shown.groups.len() as u64 + 1);
             return;
         }
@@ -550,17 +564,8 @@ fn site_feed_write(r: &Renderer, newest: &[ShownRelease], texts: &HashMap<usize,
 /// What the sitemap is made from: the lists' lengths and, per release, what its entries
 /// say (not its title or text, which most edits change).
 fn sitemap_key(index: &Index) -> u64 {
-    let releases: Vec<_> = index
-        .selection
-        .releases
-        .iter()
-        .map(|s| {
-            let groups: Vec<&str> = s.groups.iter().map(|g| g.id.as_str()).collect();
-            (&s.release.slug, s.release.publish_at, s.marker.is_none(), groups)
-        })
-        .collect();
     let products: Vec<_> = index.per_product.iter().map(|(name, rs)| (name, rs.len())).collect();
-    key((index.per_group.iter().map(Vec::len).collect::<Vec<_>>(), products, releases))
+    key((index.per_group.iter().map(Vec::len).collect::<Vec<_>>(), products, &index.sitemap))
 }
 
 /// Every indexable page: not 404, not draft or scheduled pages (they carry `noindex`).
