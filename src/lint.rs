@@ -6,19 +6,28 @@ use crate::content::Source;
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::hierarchy::Hierarchy;
 use crate::model::{Release, Site, StakeholderGroup, Status};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashSet};
 
 pub fn warnings(site: &Site, sources: &crate::content::Sources, now: jiff::Timestamp) -> Vec<Diagnostic> {
     let h = Hierarchy::new(&site.groups);
+    // Release by release on every core (the build waits for the count), kept in order.
+    let per_release: Vec<(Vec<&str>, Vec<Diagnostic>)> = site
+        .releases
+        .par_iter()
+        .filter_map(|release| {
+            let source = sources.get(&release.path)?;
+            let groups = h.release_groups(release);
+            let mut out = Vec::new();
+            release_warnings(site, &h, release, &groups, source, now, &mut out);
+            Some((groups, out))
+        })
+        .collect();
     let mut out = Vec::new();
     let mut reached: HashSet<&str> = HashSet::new();
-    for release in &site.releases {
-        let Some(source) = sources.get(&release.path) else {
-            continue;
-        };
-        let groups = h.release_groups(release);
-        reached.extend(groups.iter().copied());
-        release_warnings(site, &h, release, &groups, source, now, &mut out);
+    for (groups, warnings) in per_release {
+        reached.extend(groups);
+        out.extend(warnings);
     }
     for group in &site.groups {
         if !reached.contains(group.id.as_str()) {
@@ -34,9 +43,8 @@ pub fn warnings(site: &Site, sources: &crate::content::Sources, now: jiff::Times
         }
     }
     out.extend(product_spelling(site, sources));
-    for source in sources.values() {
-        out.extend(terms(&site.config.lint.terms, source));
-    }
+    let sources: Vec<&Source> = sources.values().map(|s| &**s).collect();
+    out.extend(sources.par_iter().flat_map_iter(|source| terms(&site.config.lint.terms, source)).collect::<Vec<_>>());
     out
 }
 

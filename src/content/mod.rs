@@ -489,9 +489,10 @@ fn parse_text(
             return (Parsed::Nothing, None);
         }
     };
-    let (yaml, yaml_line, body) = (doc.yaml.to_string(), doc.yaml_line, doc.body.to_string());
+    // The body ends the text: read it from the source rather than copy it once more.
+    let (yaml, yaml_line, body_start) = (doc.yaml.to_string(), doc.yaml_line, text.len() - doc.body.len());
     let source = Source::new(rel.to_string(), text, yaml, yaml_line);
-    let body = body.as_str();
+    let body = &source.text[body_start..];
     let parsed = match kind {
         Kind::Group { id } => parse::group(&source, id, body, out).map_or(Parsed::Nothing, Parsed::Group),
         Kind::Release { slug } => {

@@ -212,11 +212,21 @@ fn check_list_items(source: &Source, map: &Mapping, field: &str, known: &[&str],
 }
 
 fn text(value: Option<String>) -> String {
-    value.map(|s| s.trim().to_string()).unwrap_or_default()
+    value.map(trimmed).unwrap_or_default()
 }
 
 fn non_empty(value: Option<String>) -> Option<String> {
-    value.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+    value.map(trimmed).filter(|s| !s.is_empty())
+}
+
+/// `text` without the spaces around it, copied only when it has some: nearly no text
+/// has, and a release has dozens of texts.
+fn trimmed(text: String) -> String {
+    if text.trim().len() == text.len() {
+        text
+    } else {
+        text.trim().to_string()
+    }
 }
 
 fn require(source: &Source, value: Option<String>, field: &str, example: &str, out: &mut Vec<Diagnostic>) -> String {
@@ -417,7 +427,7 @@ pub fn release(
             title,
             summary: text(f.summary),
             groups,
-            value: f.value.unwrap_or_default().into_iter().map(|(k, v)| (k, v.trim().to_string())).collect(),
+            value: f.value.unwrap_or_default().into_iter().map(|(k, v)| (k, trimmed(v))).collect(),
         });
     }
 

@@ -267,6 +267,22 @@ mod tests {
         assert_eq!(plain_text("<a href=\"https://x.example/?a=1&amp;b=2\">link</a>"), "link");
     }
 
+    /// The characters XML 1.0 cannot carry go, wherever they fall, and nothing else does.
+    #[test]
+    fn control_characters_are_dropped() {
+        let reference = |xml: &str| -> String {
+            xml.chars().filter(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r')).collect()
+        };
+        for padding in [0, 1, 254, 255, 256, 300] {
+            for c in
+                ['\u{0}', '\u{8}', '\u{1f}', '\u{7f}', '\u{80}', '\u{85}', '\u{9f}', '\u{a0}', '·', '—', '\t', '\n']
+            {
+                let xml = format!("{}{c}é{c}", "a".repeat(padding));
+                assert_eq!(crate::render::xml_safe(&xml), reference(&xml), "{padding} {c:?}");
+            }
+        }
+    }
+
     #[test]
     fn rfc822_dates() {
         let ts: jiff::Timestamp = "2026-11-21T08:00:00Z".parse().unwrap();
