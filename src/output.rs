@@ -321,10 +321,14 @@ impl Staging {
         let before = self.previous.get(rel).map(|(print, _)| print);
         let unchanged = before == Some(print) && self.target.join(rel).is_file();
         if unchanged {
-            // An earlier write of the same path in this build may have staged other bytes.
-            match fs::remove_file(&dest) {
-                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-                _ => {}
+            // An earlier write of the same path in this build may have staged other bytes
+            // (asked first: a warm build leaves tens of thousands of files unchanged).
+            let staged_before = self.written.lock().expect("written lock").get(rel).is_some_and(|(_, staged)| *staged);
+            if staged_before {
+                match fs::remove_file(&dest) {
+                    Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                    _ => {}
+                }
             }
         } else {
             if let Some(dir) = dest.parent().filter(|_| !self.flat) {
