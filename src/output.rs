@@ -73,8 +73,11 @@ fn flat_name(rel: &str) -> String {
 /// line, and the files in path order. The preview server keeps it from one rebuild to
 /// the next instead of reading the file again; a rebuild then updates the lines it
 /// changed, and costs what it wrote, not what the site holds.
-#[derive(Default)]
 pub struct Manifest {
+    /// Which manifest this is: one read from disk is a new one, and slots (see
+    /// [`Slot`]) are only meaningful within the one that gave them. Commits update a
+    /// manifest in place, and a slot keeps its path until that file leaves the output.
+    lineage: u64,
     /// By path: fingerprint and slot.
     entries: HashMap<String, (Fingerprint, usize)>,
     /// By slot: the file's line, `<length> <hash> <path>\n`; empty for a free slot.
@@ -86,6 +89,27 @@ pub struct Manifest {
     /// on disk means the file is read again. (Not its modification time: two builds in
     /// the same few milliseconds may well share one.)
     stamp: Option<(PathBuf, Fingerprint)>,
+}
+
+/// Where a manifest holds a path: with it, [`Staging::keep_at`] needs no look-up.
+#[derive(Clone, Copy)]
+pub struct Slot {
+    lineage: u64,
+    index: usize,
+}
+
+impl Default for Manifest {
+    fn default() -> Manifest {
+        static LINEAGES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        Manifest {
+            lineage: LINEAGES.fetch_add(1, Ordering::Relaxed),
+            entries: HashMap::default(),
+            lines: Vec::new(),
+            free: Vec::new(),
+            order: Vec::new(),
+            stamp: None,
+        }
+    }
 }
 
 impl Manifest {
@@ -109,8 +133,8 @@ impl Manifest {
     }
 
     /// Where `rel` is, for [`Staging::keep_at`].
-    pub fn slot(&self, rel: &str) -> Option<usize> {
-        self.get(rel).map(|(_, slot)| slot)
+    pub fn slot(&self, rel: &str) -> Option<Slot> {
+        self.get(rel).map(|(_, index)| Slot { lineage: self.lineage, index })
     }
 
     fn get(&self, rel: &str) -> Option<(Fingerprint, usize)> {
@@ -355,13 +379,15 @@ impl Staging {
     }
 
     /// [`Staging::keep`], told where the previous manifest had `rel` (a
-    /// [`Manifest::slot`]): no look-up when it is still there.
-    pub fn keep_at(&self, slot: usize, rel: &str) -> bool {
-        if self.previous.lines.get(slot).is_some_and(|line| path_of(line) == rel) {
-            self.kept[slot].store(true, Ordering::Relaxed);
-            return true;
+    /// [`Manifest::slot`]): no look-up when the slot is of that manifest.
+    pub fn keep_at(&self, slot: Option<Slot>, rel: &str) -> bool {
+        match slot.filter(|s| s.lineage == self.previous.lineage).and_then(|s| self.kept.get(s.index)) {
+            Some(kept) => {
+                kept.store(true, Ordering::Relaxed);
+                true
+            }
+            None => self.keep(rel),
         }
-        self.keep(rel)
     }
 
     /// How many files this build has written or kept so far.

@@ -40,7 +40,7 @@ pub struct Loaded {
 #[derive(Default)]
 pub struct Cache {
     /// By site-relative path.
-    files: HashMap<String, Cached>,
+    files: crate::fingerprint::FastMap<String, Cached>,
     /// The time zone the cached files were parsed in: their dates depend on it.
     tz: Option<jiff::tz::TimeZone>,
     /// The content files the last load found, and what finding them reported; None
@@ -148,13 +148,6 @@ fn load_with(root: &Path, mut cache: Option<&mut Cache>) -> Loaded {
     diagnostics.extend(listing.diagnostics.iter().cloned());
     let files = &listing.files;
     phase.end();
-    let release_files: HashSet<String> = files
-        .iter()
-        .filter_map(|f| match &f.kind {
-            Kind::Release { slug } => Some(slug.clone()),
-            _ => None,
-        })
-        .collect();
     let phase = crate::profile::Phase::start("  read and parse");
     // With a cache, a file is read again if an event named it (it is no longer cached)
     // or, after a walk, if its stamp changed.
@@ -213,7 +206,8 @@ fn load_with(root: &Path, mut cache: Option<&mut Cache>) -> Loaded {
         }
     }
     for (slug, orphans) in handwritten {
-        if release_files.contains(&slug) {
+        let has_file = |f: &File| matches!(&f.kind, Kind::Release { slug: s } if *s == slug);
+        if files.iter().any(has_file) {
             continue; // The release itself failed to load; its errors say why.
         }
         for h in orphans {

@@ -48,7 +48,7 @@ struct Page {
     /// Its number in `files`.
     number: usize,
     /// Where the output's manifest had it (see [`crate::output::Staging::keep_at`]).
-    slot: usize,
+    slot: Option<crate::output::Slot>,
 }
 
 #[derive(Clone)]
@@ -156,7 +156,7 @@ impl Round {
         releases.retain(|_, (_, pages)| pages.iter().all(|p| reused[p.number].load(Ordering::Relaxed)));
         let page = |path: String| {
             let number = files.get(&path)?.1;
-            Some(Page { slot: manifest.slot(&path).unwrap_or(usize::MAX), number, path })
+            Some(Page { slot: manifest.slot(&path), number, path })
         };
         if renumber {
             for (_, pages) in releases.values_mut() {
@@ -198,7 +198,11 @@ impl Round {
     /// The paths of release `slug`'s own pages, with their slots in the output's
     /// manifest, if the last build made them all from `key` and this build may reuse
     /// them; they are then counted as reused.
-    pub fn reusable_pages(&self, slug: &str, key: u64) -> Option<impl Iterator<Item = (&str, usize)>> {
+    pub fn reusable_pages(
+        &self,
+        slug: &str,
+        key: u64,
+    ) -> Option<impl Iterator<Item = (&str, Option<crate::output::Slot>)>> {
         if self.global != self.previous.global {
             return None;
         }

@@ -7,9 +7,10 @@
 
 use super::markdown::Markdown;
 use crate::config::SiteConfig;
+use crate::fingerprint::FastMap as HashMap;
 use crate::model::{Access, Release, StakeholderGroup};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 #[derive(Default)]
