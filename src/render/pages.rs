@@ -36,22 +36,33 @@ impl<'s, 'a> Index<'s, 'a> {
     fn new(selection: &'s Selection<'a>) -> Self {
         let group_index: HashMap<&str, usize> =
             selection.groups.iter().enumerate().map(|(i, g)| (g.id.as_str(), i)).collect();
-        let mut per_group = vec![Vec::new(); selection.groups.len()];
-        let mut per_product: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-        for (ri, shown) in selection.releases.iter().enumerate() {
-            for g in &shown.groups {
-                per_group[group_index[g.id.as_str()]].push(ri);
+        // The lists on one core, the keys on the others: a preview rebuild does this for
+        // every release.
+        let lists = || {
+            // By address: the groups a release reaches are the selection's own.
+            let by_address: crate::fingerprint::FastMap<*const StakeholderGroup, usize> =
+                selection.groups.iter().enumerate().map(|(i, g)| (*g as *const StakeholderGroup, i)).collect();
+            let mut per_group = vec![Vec::new(); selection.groups.len()];
+            let mut per_product: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+            for (ri, shown) in selection.releases.iter().enumerate() {
+                for g in &shown.groups {
+                    per_group[by_address[&(*g as *const StakeholderGroup)]].push(ri);
+                }
+                per_product.entry(shown.release.product.as_str()).or_default().push(ri);
             }
-            per_product.entry(shown.release.product.as_str()).or_default().push(ri);
-        }
-        let (versions, sitemap) = selection
-            .releases
-            .par_iter()
-            .map(|s| {
-                let sitemap = (&s.release.slug, s.release.publish_at, s.marker.is_none(), GroupIds(&s.groups));
-                (release_key(s), key(sitemap))
-            })
-            .unzip();
+            (per_group, per_product)
+        };
+        let keys = || {
+            selection
+                .releases
+                .par_iter()
+                .map(|s| {
+                    let sitemap = (&s.release.slug, s.release.publish_at, s.marker.is_none(), GroupIds(&s.groups));
+                    (release_key(s), key(sitemap))
+                })
+                .unzip()
+        };
+        let ((per_group, per_product), (versions, sitemap)) = rayon::join(lists, keys);
         Index { selection, group_index, per_group, per_product, versions, sitemap }
     }
 
