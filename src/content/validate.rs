@@ -6,6 +6,7 @@ use super::Source;
 use crate::diagnostics::{hint, Diagnostic, Pos};
 use crate::hierarchy::Hierarchy;
 use crate::model::{Audience, Release, StakeholderGroup};
+use rayon::prelude::*;
 
 /// What each release's rules found, by the release's path, with a key of what they
 /// were worked out from (the release's text and the groups): the preview server's
@@ -39,21 +40,25 @@ pub fn site_checked(
     let hierarchy = Hierarchy::new(groups);
     hierarchy_rules(groups, &hierarchy, &ids, sources, out);
     let groups_key = crate::fingerprint::of((&ids, groups.iter().map(|g| (&g.id, &g.parent)).collect::<Vec<_>>()));
-    for release in releases {
-        let release_key = crate::fingerprint::of((release.fingerprint, groups_key));
-        if let Some((_, found)) =
-            checked.as_deref().and_then(|c| c.get(&release.path)).filter(|(k, _)| *k == release_key)
-        {
-            out.extend(found.iter().cloned());
-            continue;
-        }
-        let Some(source) = sources.get(&release.path) else {
-            continue;
-        };
-        let mut found = Vec::new();
-        release_rules(release, &hierarchy, &ids, source, &mut found);
+    // In parallel, then in order: the preview server checks every release of every
+    // rebuild, if only to find that it checked it already.
+    let known = checked.as_deref();
+    let results: Vec<Option<(bool, u64, Vec<Diagnostic>)>> = releases
+        .par_iter()
+        .map(|release| {
+            let release_key = crate::fingerprint::of((release.fingerprint, groups_key));
+            if let Some((_, found)) = known.and_then(|c| c.get(&release.path)).filter(|(k, _)| *k == release_key) {
+                return Some((false, release_key, found.clone()));
+            }
+            let source = sources.get(&release.path)?;
+            let mut found = Vec::new();
+            release_rules(release, &hierarchy, &ids, source, &mut found);
+            Some((true, release_key, found))
+        })
+        .collect();
+    for (release, (fresh, release_key, found)) in releases.iter().zip(results).filter_map(|(r, x)| Some((r, x?))) {
         out.extend(found.iter().cloned());
-        if let Some(checked) = checked.as_deref_mut() {
+        if let (true, Some(checked)) = (fresh, checked.as_deref_mut()) {
             checked.insert(release.path.clone(), (release_key, found));
         }
     }
