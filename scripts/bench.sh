@@ -20,11 +20,6 @@ command -v python3 >/dev/null || missing+=("python3")
 command -v cargo >/dev/null || missing+=("cargo (a Rust toolchain)")
 [ -x /usr/bin/time ] || missing+=("/usr/bin/time (Debian package: time)")
 command -v hugo >/dev/null || missing+=("hugo (Debian package: hugo)")
-for arg in "$@"; do
-    if [ "$arg" = "--preview" ]; then
-        command -v curl >/dev/null || missing+=("curl")
-    fi
-done
 if [ "${#missing[@]}" -gt 0 ]; then
     for m in "${missing[@]}"; do echo "bench.sh: missing $m" >&2; done
     exit 2
