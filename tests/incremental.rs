@@ -182,6 +182,15 @@ fn every_kind_of_edit(audience: Audience) {
     p.edit("content/stakeholders/sales.md", "name: ", "name: Renamed ");
     p.check("a group's name, which every page shows");
 
+    p.edit("content/stakeholders/sales.md", "order: 70", "order: 1");
+    p.check("a group moved to the front of the portal's order");
+
+    p.write(
+        "content/stakeholders/aardvarks.md",
+        "---\nname: Aardvarks\nsummary: A group that comes first.\naudience: public\norder: 0\n---\nFirst.\n",
+    );
+    p.check("a new group, first in the portal's order");
+
     p.write(
         "themes/default/templates/communique.html",
         "{% extends \"base.html\" %}{% block content %}<p>{{ communique.title }}</p>{% endblock %}",
