@@ -168,6 +168,12 @@ fn every_kind_of_edit(audience: Audience) {
     p.write("content/releases/copy-6/index.md", &moved);
     p.check("a release moved into a folder of its own");
 
+    // Same text, new name: every link to the release changes, and nothing else.
+    let renamed = p.read("content/releases/copy-7.md");
+    p.remove("content/releases/copy-7.md");
+    p.write("content/releases/copy-7-renamed.md", &renamed);
+    p.check("a release file renamed, its text unchanged");
+
     let page = p.read("content/releases/payments-4-2/support.md");
     p.write("content/releases/payments-4-2/support.md", &format!("{page}\nA paragraph added by hand.\n"));
     p.check("a hand-written page");
