@@ -97,11 +97,12 @@ fn build_in(request: &Request, mut session: Option<&mut Session>) -> Result<Buil
         None => None,
     };
     let options = Options { mode: request.mode, audience: request.audience, now: request.now };
-    let phase = crate::profile::Phase::start("what the last build made");
-    let round = session
-        .as_deref_mut()
-        .map(|s| std::mem::take(&mut s.memo).round(request.root, &site, request.mode, request.audience));
-    phase.end();
+    let round = session.as_deref_mut().map(|s| {
+        let phase = crate::profile::Phase::start("what the last build made");
+        let round = std::mem::take(&mut s.memo).round(request.root, &site, request.mode, request.audience);
+        phase.end();
+        round
+    });
     let mut no_reach = crate::select::Reach::default();
     let reach = session.as_deref_mut().map_or(&mut no_reach, |s| &mut s.reach);
     let rendered = render::build(request.root, &site, &options, &staging, emails.as_ref(), round.as_ref(), reach);
