@@ -152,20 +152,13 @@ impl Round {
             numbers = files.len();
         }
         // A release's record holds while all its pages do: reused together, or looked
-        // at one by one and recorded again.
-        releases.retain(|_, (_, pages)| pages.iter().all(|p| reused[p.number].load(Ordering::Relaxed)));
+        // at one by one and recorded again. Renumbered files void the records (the next
+        // build looks at those pages one by one, and records them again).
+        releases.retain(|_, (_, pages)| !renumber && pages.iter().all(|p| reused[p.number].load(Ordering::Relaxed)));
         let page = |path: String| {
             let number = files.get(&path)?.1;
             Some(Page { slot: manifest.slot(&path), number, path })
         };
-        if renumber {
-            for (_, pages) in releases.values_mut() {
-                for p in pages.iter_mut() {
-                    p.number = files.get(&p.path).map_or(usize::MAX, |(_, n)| *n);
-                }
-            }
-            releases.retain(|_, (_, pages)| pages.iter().all(|p| p.number != usize::MAX));
-        }
         for (slug, key, paths) in self.releases.into_inner().expect("memo lock") {
             match paths.into_iter().map(page).collect::<Option<Vec<_>>>() {
                 Some(pages) => releases.insert(slug, (key, pages)),

@@ -138,16 +138,14 @@ impl Renderer<'_, '_> {
     /// and the site's versions of the templates. False when any page must be made.
     fn reuse_release_pages(&self, slug: &str, version: u64) -> bool {
         let (Some(memo), None) = (self.memo, self.emails) else { return false };
-        let key = memo.with_template("release.html", memo.with_template("communique.html", version));
-        memo.reusable_pages(slug, key)
+        memo.reusable_pages(slug, release_pages_key(memo, version))
             .is_some_and(|mut files| files.all(|(file, slot)| self.staging.keep_at(slot, file)))
     }
 
     /// What [`Renderer::reuse_release_pages`] looks for in the next build.
     fn record_release_pages(&self, slug: &str, version: u64, files: Vec<String>) {
         if let Some(memo) = self.memo {
-            let key = memo.with_template("release.html", memo.with_template("communique.html", version));
-            memo.record_pages(slug, key, files);
+            memo.record_pages(slug, release_pages_key(memo, version), files);
         }
     }
 
@@ -225,6 +223,12 @@ impl Renderer<'_, '_> {
             }
         }
     }
+}
+
+/// The key of a release's own pages: the release's, with the site's versions of the
+/// two templates they are made with.
+fn release_pages_key(memo: &memo::Round, version: u64) -> u64 {
+    memo.with_template("release.html", memo.with_template("communique.html", version))
 }
 
 /// The variables every template receives: `site`, `build`, `urls` (docs/themes.md).
