@@ -72,7 +72,14 @@ fn build_in(request: &Request, mut session: Option<&mut Session>) -> Result<Buil
         Some(_) => 0,
         None => loaded.diagnostics.len() + crate::lint::warnings(&site, &loaded.sources, request.now).len(),
     };
-    let sources = if request.keep_sources { loaded.sources } else { Default::default() };
+    // Dropped here, not at the end of this function as a value left unmoved would be:
+    // the text of every file is a good part of what a large build holds while it renders.
+    let sources = if request.keep_sources {
+        loaded.sources
+    } else {
+        drop(loaded.sources);
+        Default::default()
+    };
     if let Some(url) = &request.base_url {
         site.config.base_url = crate::config::with_trailing_slash(url);
     }
