@@ -82,7 +82,12 @@ def corpus(generator, work, fmt, releases, groups):
 
 def timed(cmd, time_file, env=None):
     """Runs cmd under /usr/bin/time; returns ((wall s, peak RSS MiB, CPU s), stdout). CPU time
-    (user + system) is less sensitive than wall time to other work on the machine."""
+    (user + system) is less sensitive than wall time to other work on the machine.
+
+    The files of the previous build are flushed to disk first, untimed: otherwise the
+    kernel writes back up to a gigabyte of them while this build runs, on the same two
+    cores, and charges one build's output to the next."""
+    os.sync()
     r = subprocess.run(["/usr/bin/time", "-o", time_file, "-f", "%e %M %U %S", *cmd], stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, text=True, env=env)
     if r.returncode != 0:
@@ -234,20 +239,23 @@ def bench_builds(a, binary, work, outputs, c_corpus, h_corpus):
     }
 
 
-def bench_scale(a, binary, work, outputs, generator):
+def bench_scale(a, binary, work, outputs, generator, c_corpus):
+    """The larger corpus and the main one alternately (A B A B …), each cold and then warm
+    into its output, so that the ratio compares builds made under the same conditions."""
     s_corpus = corpus(generator, work, "communique", a.scale_releases, a.groups)
     tf = os.path.join(work, "time.txt")
-    cold, warm = [], []
+    runs = {(n, kind): [] for n in (a.releases, a.scale_releases) for kind in ("cold", "warm")}
+    out = {}
     for i in range(a.scale_runs):
-        s_out = outputs.new(f"communique-{a.scale_releases}")
-        sample, _ = timed([binary, "build", "--root", s_corpus, "--output", s_out, "--now", NOW], tf)
-        cold.append(sample)
-        log(f"scale run {i + 1}/{a.scale_runs}  communique cold ({a.scale_releases} releases) {show(sample)}")
-        # And again into that output, as the warm rows of the main table.
-        sample, _ = timed([binary, "build", "--root", s_corpus, "--output", s_out, "--now", NOW], tf)
-        warm.append(sample)
-        log(f"scale run {i + 1}/{a.scale_runs}  communique warm ({a.scale_releases} releases) {show(sample)}")
-    return {"cold": summary(cold), "warm": summary(warm)}
+        for kind in ("cold", "warm"):
+            for n, root in ((a.releases, c_corpus), (a.scale_releases, s_corpus)):
+                if kind == "cold":
+                    out[n] = outputs.new(f"scale-{n}")  # warm: into the output the cold run wrote
+                sample, _ = timed([binary, "build", "--root", root, "--output", out[n], "--now", NOW], tf)
+                runs[(n, kind)].append(sample)
+                log(f"scale run {i + 1}/{a.scale_runs}  communique {kind} ({n} releases) {show(sample)}")
+    return {kind: {"small": summary(runs[(a.releases, kind)]), "big": summary(runs[(a.scale_releases, kind)])}
+            for kind in ("cold", "warm")}
 
 
 # ---------------------------------------------------------------- preview benchmark
@@ -449,9 +457,10 @@ def report(a, info, load_start, load_end, builds, scale, preview):
     if scale:
         ratio_content = a.scale_releases / a.releases
         add("")
-        add(f"### Scale: {a.scale_releases:,} releases, median of {scale['cold']['runs']} runs")
-        for kind, small in (("cold", cc), ("warm", cw)):
-            big = scale[kind]
+        add(f"### Scale: {a.scale_releases:,} and {a.releases:,} releases alternately, "
+            f"median of {scale['cold']['big']['runs']} runs of each")
+        for kind in ("cold", "warm"):
+            small, big = scale[kind]["small"], scale[kind]["big"]
             t = big["wall_median"] / small["wall_median"]
             m = big["mem_median"] / small["mem_median"]
             c = big["cpu_median"] / small["cpu_median"]
@@ -491,7 +500,7 @@ def main():
     ap.add_argument("--warmup", type=int, default=1, help="untimed runs of each build first (default 1)")
     ap.add_argument("--scale", action="store_true", help="also time communique on a larger corpus")
     ap.add_argument("--scale-releases", type=int, default=30000, help="releases for --scale (default 30000)")
-    ap.add_argument("--scale-runs", type=int, default=3, help="timed runs for --scale (default 3)")
+    ap.add_argument("--scale-runs", type=int, default=5, help="timed runs of each size for --scale (default 5)")
     ap.add_argument("--preview", action="store_true", help="also measure the preview server's latency")
     ap.add_argument("--preview-edits", type=int, default=10, help="release edits for --preview (default 10)")
     ap.add_argument("--work", default=os.path.join(REPO, "target", "bench"),
@@ -517,7 +526,7 @@ def main():
     outputs = Outputs(work)
     try:
         builds = bench_builds(a, binary, work, outputs, c_corpus, h_corpus)
-        scale = bench_scale(a, binary, work, outputs, generator) if a.scale else None
+        scale = bench_scale(a, binary, work, outputs, generator, c_corpus) if a.scale else None
         preview = bench_preview(a, binary, c_corpus, builds["communique_cold"]["wall_max"]) if a.preview else None
     finally:
         log("removing the build outputs")

@@ -55,31 +55,37 @@ pub fn rebuild(request: &Request, session: &mut Session) -> Result<Built, Vec<Di
     build_in(request, Some(session))
 }
 
-fn build_in(request: &Request, mut session: Option<&mut Session>) -> Result<Built, Vec<Diagnostic>> {
+/// Loads and checks the site: the site, the files' text if the request keeps it, and the
+/// number of warnings. Without `keep_sources` the text is freed when this returns, before
+/// anything is rendered: it is a good part of what a large build holds.
+fn load(
+    request: &Request,
+    session: Option<&mut Session>,
+) -> Result<(Site, crate::content::Sources, usize), Vec<Diagnostic>> {
     let phase = crate::profile::Phase::start("load and validate");
-    let loaded = match session.as_deref_mut() {
+    let preview = session.is_some();
+    let loaded = match session {
         Some(session) => crate::content::load_cached(request.root, &mut session.files),
         None => crate::content::load(request.root),
     };
     phase.end();
     let errors: Vec<_> = loaded.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
-    let Some(mut site) = loaded.site.filter(|_| errors.is_empty()) else {
+    let Some(site) = loaded.site.filter(|_| errors.is_empty()) else {
         return Err(errors);
     };
     // Warnings do not stop a build, but its summary line says how many `check` will show.
     // The preview does not say, and its rebuilds must be quick.
-    let warnings = match session {
-        Some(_) => 0,
-        None => loaded.diagnostics.len() + crate::lint::warnings(&site, &loaded.sources, request.now).len(),
-    };
-    // Dropped here, not at the end of this function as a value left unmoved would be:
-    // the text of every file is a good part of what a large build holds while it renders.
-    let sources = if request.keep_sources {
-        loaded.sources
+    let warnings = if preview {
+        0
     } else {
-        drop(loaded.sources);
-        Default::default()
+        loaded.diagnostics.len() + crate::lint::warnings(&site, &loaded.sources, request.now).len()
     };
+    let sources = if request.keep_sources { loaded.sources } else { Default::default() };
+    Ok((site, sources, warnings))
+}
+
+fn build_in(request: &Request, mut session: Option<&mut Session>) -> Result<Built, Vec<Diagnostic>> {
+    let (mut site, sources, warnings) = load(request, session.as_deref_mut())?;
     if let Some(url) = &request.base_url {
         site.config.base_url = crate::config::with_trailing_slash(url);
     }
