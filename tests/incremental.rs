@@ -77,6 +77,11 @@ impl Preview {
         self.changed.push(rel.to_string());
     }
 
+    fn rename(&mut self, from: &str, to: &str) {
+        std::fs::rename(self.site.path().join(from), self.site.path().join(to)).unwrap();
+        self.changed.extend([from.to_string(), to.to_string()]);
+    }
+
     /// Tells the session what changed, then rebuilds.
     fn rebuild(&mut self) -> Result<(), String> {
         for rel in std::mem::take(&mut self.changed) {
@@ -173,6 +178,31 @@ fn every_kind_of_edit(audience: Audience) {
     p.remove("content/releases/copy-7.md");
     p.write("content/releases/copy-7-renamed.md", &renamed);
     p.check("a release file renamed, its text unchanged");
+
+    // Saved as `sed -i` and some editors save: into a temporary file, renamed over the
+    // release. The temporary file is no content file, and the release is read again.
+    let saved = p.read(RELEASE).replacen("title: ", "title: Saved through a temporary file, ", 1);
+    p.write("content/releases/sedX1y2Z3", &saved);
+    p.rename("content/releases/sedX1y2Z3", RELEASE);
+    p.check("a release saved through a temporary file");
+
+    p.write("content/releases/notes.txt", "Not a release.");
+    p.check("a file beside the releases that is not one");
+    p.remove("content/releases/notes.txt");
+    p.check("that file removed");
+
+    // A link out of the site fails the build until it is gone.
+    #[cfg(unix)]
+    {
+        let link = p.site.path().join("static/elsewhere");
+        std::fs::create_dir_all(link.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(p.out.path(), &link).unwrap();
+        p.changed.extend(["static".to_string(), "static/elsewhere".to_string()]);
+        let error = p.rebuild().expect_err("a link out of the site");
+        assert!(error.contains("symlink-outside-site"), "{error}");
+        p.remove("static/elsewhere");
+        p.check("a link out of the site, then removed");
+    }
 
     let page = p.read("content/releases/payments-4-2/support.md");
     p.write("content/releases/payments-4-2/support.md", &format!("{page}\nA paragraph added by hand.\n"));

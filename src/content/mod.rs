@@ -55,6 +55,23 @@ struct Listing {
     diagnostics: Vec<Diagnostic>,
 }
 
+impl Listing {
+    /// Whether a change at `rel` leaves the listing as it was: a file that a walk skips
+    /// (not Markdown, or hidden: the temporary file an editor or `sed -i` saves through,
+    /// a template, `site.toml`), that is neither a folder nor a link now, and that was not
+    /// one either: nothing listed or reported lay under it. Anything else, a walk decides.
+    fn unaffected_by(&self, rel: &str, path: &Path) -> bool {
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        let skipped = !name.ends_with(".md") || name.starts_with('.');
+        // Gone, or a plain file.
+        let plain = std::fs::symlink_metadata(path).map_or(true, |meta| meta.is_file());
+        let at_or_under =
+            |other: &str| other.strip_prefix(rel).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+        let held = self.rels.iter().any(|r| at_or_under(r)) || self.diagnostics.iter().any(|d| at_or_under(&d.path));
+        !rel.is_empty() && skipped && plain && !held
+    }
+}
+
 #[derive(Clone)]
 struct Cached {
     stamp: Stamp,
@@ -70,14 +87,17 @@ type Stamp = (u64, SystemTime);
 impl Cache {
     /// Takes note that the file or folder at `rel` (site-relative) changed: it is read
     /// again at the next load, whatever its stamp says (two saves within the file
-    /// system's clock tick, with the same length, look alike). Anything but an edit
-    /// to a content file the last load found means walking `content/` again and
-    /// comparing every file's stamp; `""` (the site itself) says anything may have
-    /// changed.
+    /// system's clock tick, with the same length, look alike). A change that may add or
+    /// remove a content file means walking `content/` again and comparing every file's
+    /// stamp; `""` (the site itself) says anything may have changed.
     pub fn changed(&mut self, root: &Path, rel: &str) {
         self.files.remove(rel);
-        let edited = self.listing.as_ref().is_some_and(|l| l.rels.contains(rel)) && root.join(rel).is_file();
-        if !edited {
+        let path = root.join(rel);
+        let kept = self.listing.as_ref().is_some_and(|l| {
+            let edited = l.rels.contains(rel) && path.is_file();
+            edited || l.unaffected_by(rel, &path)
+        });
+        if !kept {
             self.listing = None;
         }
     }
