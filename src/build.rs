@@ -50,7 +50,9 @@ pub fn build(request: &Request) -> Result<Built, Vec<Diagnostic>> {
 
 /// [`build`] again, reusing what `session` kept of the last build: only changed files
 /// are parsed, only pages whose inputs changed are made. The result is the same, byte
-/// for byte, except that `warnings` is not counted (0).
+/// for byte, except that `warnings` is not counted (0). The output must be the
+/// caller's own: changed files are written over the old ones, so nothing may read
+/// them while this runs.
 pub fn rebuild(request: &Request, session: &mut Session) -> Result<Built, Vec<Diagnostic>> {
     build_in(request, Some(session))
 }
@@ -99,8 +101,10 @@ fn build_in(request: &Request, mut session: Option<&mut Session>) -> Result<Buil
     output::check_output_dir(request.root, &output).map_err(fail)?;
     let phase = crate::profile::Phase::start("prepare output");
     let last = session.as_deref_mut().and_then(|s| s.manifest.take());
-    let staging =
-        Staging::begin_after(&output, last).map_err(|e| fail(format!("cannot prepare `{}`: {e}", output.display())))?;
+    // The preview server's output is read by it alone, and not while it rebuilds.
+    let in_place = session.is_some();
+    let staging = Staging::begin_after(&output, last, in_place)
+        .map_err(|e| fail(format!("cannot prepare `{}`: {e}", output.display())))?;
     phase.end();
     let emails = match &request.emails {
         Some(dir) => {

@@ -15,7 +15,13 @@
 //! staged flat, one file each under a name made from its path, so that a rebuild that
 //! changes a few pages creates a few files and no folders (creating inodes is what
 //! costs most on a busy ext4 disk).
+//!
+//! The preview server's output is its own: a temporary folder that only it reads, and
+//! only between rebuilds. There a rebuild holds its changed files in memory and the
+//! commit writes them over the old ones, creating no inodes at all; rendering still
+//! finishes before anything is written, so a failed rebuild changes nothing.
 
+use rayon::prelude::*;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
@@ -56,6 +62,8 @@ pub struct Staging {
     dirs: Mutex<std::collections::HashSet<PathBuf>>,
     /// Files are staged flat (see the module's comment), not at their paths.
     flat: bool,
+    /// Rewriting in place (see the module's comment): the files to write, by path.
+    held: Option<Mutex<HashMap<String, Vec<u8>>>>,
     committed: bool,
 }
 
@@ -282,12 +290,14 @@ fn check_relative(rel: &str) -> io::Result<()> {
 
 impl Staging {
     pub fn begin(target: &Path) -> io::Result<Staging> {
-        Staging::begin_after(target, None)
+        Staging::begin_after(target, None, false)
     }
 
     /// [`Staging::begin`], with the manifest the last build of this output committed,
     /// if the caller kept it (see [`Staging::commit`]) and it is still the one on disk.
-    pub fn begin_after(target: &Path, last: Option<Manifest>) -> io::Result<Staging> {
+    /// With `in_place`, for an output that no one else reads while it is committed,
+    /// changed files are written over the old ones (if that manifest is the one on disk).
+    pub fn begin_after(target: &Path, last: Option<Manifest>, in_place: bool) -> io::Result<Staging> {
         let target = absolute(target);
         if target.exists() && !target.is_dir() {
             return Err(io::Error::new(
@@ -307,11 +317,13 @@ impl Staging {
         if staging.exists() {
             fs::remove_dir_all(&staging)?; // left by a build that was killed while rendering
         }
-        fs::create_dir(&staging)?;
-        let previous = match last {
-            Some(last) if last.stamp.is_some() && last.stamp == stamp(&target) => last,
-            _ => Manifest::read(&target.join(MANIFEST)),
+        let (previous, in_place) = match last {
+            Some(last) if last.stamp.is_some() && last.stamp == stamp(&target) => (last, in_place),
+            _ => (Manifest::read(&target.join(MANIFEST)), false),
         };
+        if !in_place {
+            fs::create_dir(&staging)?;
+        }
         let kept = previous.lines.iter().map(|_| AtomicBool::new(false)).collect();
         let flat = fs::read_dir(&target).is_ok_and(|mut entries| entries.next().is_some());
         Ok(Staging {
@@ -324,6 +336,7 @@ impl Staging {
             staged: Mutex::new(Vec::new()),
             dirs: Mutex::new(std::collections::HashSet::new()),
             flat,
+            held: in_place.then(|| Mutex::new(HashMap::default())),
             committed: false,
         })
     }
@@ -348,12 +361,16 @@ impl Staging {
             // An earlier write of the same path in this build may have staged other bytes
             // (asked first: a warm build leaves tens of thousands of files unchanged).
             let staged_before = self.written.lock().expect("written lock").get(rel).is_some_and(|(_, staged)| *staged);
-            if staged_before {
+            if let (true, Some(held)) = (staged_before, &self.held) {
+                held.lock().expect("held lock").remove(rel);
+            } else if staged_before {
                 match fs::remove_file(&dest) {
                     Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
                     _ => {}
                 }
             }
+        } else if let Some(held) = &self.held {
+            held.lock().expect("held lock").insert(rel.to_string(), bytes.to_vec());
         } else {
             if let Some(dir) = dest.parent().filter(|_| !self.flat) {
                 let known = self.dirs.lock().expect("dirs lock").contains(dir);
@@ -434,6 +451,28 @@ impl Staging {
         manifest.place(added);
         let count = manifest.len();
         let text = manifest.text();
+        if let Some(held) = self.held.take() {
+            let files: Vec<(String, Vec<u8>)> = held.into_inner().expect("held lock").into_iter().collect();
+            // On every core: a template edit rewrites thousands of pages.
+            files.par_iter().try_for_each(|(rel, bytes)| {
+                let to = self.target.join(rel);
+                if let Some(dir) = to.parent() {
+                    fs::create_dir_all(dir)?;
+                }
+                if to.is_dir() {
+                    fs::remove_dir_all(&to)?;
+                }
+                overwrite(&to, bytes)
+            })?;
+            stale.sort();
+            for rel in stale {
+                delete(&self.target, &rel)?;
+            }
+            fs::write(self.target.join(MANIFEST), &text)?;
+            self.committed = true;
+            manifest.stamp = Some((self.target.clone(), fingerprint(text.as_bytes())));
+            return Ok((count, manifest));
+        }
         fs::write(self.staged(MANIFEST), &text)?;
 
         let fresh = !self.target.exists() || fs::read_dir(&self.target)?.next().is_none();
@@ -497,24 +536,40 @@ fn finish_commit(target: &Path, staging: &Path, journal: &Path) -> io::Result<()
             fs::rename(&from, &to)?;
         } else if let Some(rel) = line.strip_prefix("delete ") {
             check_relative(rel)?;
-            let path = target.join(rel);
-            match fs::remove_file(&path) {
-                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-                _ => {}
-            }
-            // Remove folders the deletion emptied, up to the output itself.
-            let mut dir = path.parent();
-            while let Some(d) = dir.filter(|d| *d != target && d.starts_with(target)) {
-                if fs::remove_dir(d).is_err() {
-                    break;
-                }
-                dir = d.parent();
-            }
+            delete(target, rel)?;
         }
     }
     fs::remove_file(journal)?;
     if staging.exists() {
         fs::remove_dir_all(staging)?;
+    }
+    Ok(())
+}
+
+/// Writes `bytes` over the file at `path` in its own blocks, then cuts what is left of
+/// the old text. Not `fs::write`: ext4 flushes a file that was truncated to nothing and
+/// written again as it is closed, which costs a template edit seconds.
+fn overwrite(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    let mut file = fs::OpenOptions::new().write(true).create(true).truncate(false).open(path)?;
+    file.write_all(bytes)?;
+    file.set_len(bytes.len() as u64)
+}
+
+/// Deletes a stale file of the output, and the folders that leaves empty up to the
+/// output itself.
+fn delete(target: &Path, rel: &str) -> io::Result<()> {
+    let path = target.join(rel);
+    match fs::remove_file(&path) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    let mut dir = path.parent();
+    while let Some(d) = dir.filter(|d| *d != target && d.starts_with(target)) {
+        if fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
     }
     Ok(())
 }
@@ -628,12 +683,10 @@ mod tests {
     fn a_kept_manifest_is_updated_in_path_order() {
         let odd: Vec<String> = (0..200).filter(|n| n % 2 == 1).map(|n| format!("p/{n:03}.html")).collect();
         let (_dir, out) = built(&odd.iter().map(|p| (p.as_str(), p.as_bytes())).collect::<Vec<_>>());
-        // The first commit's manifest, as the preview server keeps it.
-        let mut last = Some(Manifest::read(&out.join(MANIFEST)));
-        last.as_mut().unwrap().stamp = stamp(&out);
+        let mut last = kept(&out);
         // A few files added, then many (two ways of putting them in order), some dropped.
         for (step, added) in [(0, 3), (1, 150)] {
-            let staging = Staging::begin_after(&out, last.take()).unwrap();
+            let staging = Staging::begin_after(&out, last.take(), false).unwrap();
             let mut expected = Vec::new();
             for rel in &odd {
                 if !rel.ends_with("1.html") {
@@ -667,9 +720,51 @@ mod tests {
         let other = Staging::begin(&out).unwrap();
         other.write("b.html", b"two").unwrap();
         other.commit().unwrap();
-        let next = Staging::begin_after(&out, Some(kept)).unwrap();
+        let next = Staging::begin_after(&out, Some(kept), false).unwrap();
         assert!(next.keep("b.html"), "the manifest on disk lists b.html");
         assert!(!next.keep("a.html"));
+    }
+
+    /// The manifest of the last commit into `out`, as the preview server keeps it.
+    fn kept(out: &Path) -> Option<Manifest> {
+        let mut manifest = Manifest::read(&out.join(MANIFEST));
+        manifest.stamp = stamp(out);
+        Some(manifest)
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn in_place_a_commit_writes_over_the_old_files_and_a_failed_build_writes_nothing() {
+        let (dir, out) = built(&[("index.html", b"one"), ("a/index.html", b"a"), ("b/index.html", b"b")]);
+        let inode = |rel: &str| std::os::unix::fs::MetadataExt::ino(&fs::metadata(out.join(rel)).unwrap());
+        let before = inode("index.html");
+
+        let failed = Staging::begin_after(&out, kept(&out), true).unwrap();
+        failed.write("index.html", b"never").unwrap();
+        assert!(!dir.path().join(".public.communique-staging").exists(), "nothing staged on disk");
+        drop(failed);
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"one", "a build that fails writes nothing");
+
+        let next = Staging::begin_after(&out, kept(&out), true).unwrap();
+        next.write("index.html", b"two").unwrap();
+        next.write("c/d/index.html", b"new").unwrap();
+        assert!(next.keep("a/index.html"));
+        let (count, manifest) = next.commit().unwrap();
+        assert_eq!(count, 3);
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"two");
+        assert_eq!(inode("index.html"), before, "written over, not replaced");
+        assert_eq!(fs::read(out.join("c/d/index.html")).unwrap(), b"new");
+        assert!(!out.join("b").exists(), "a stale file goes, with its folder");
+        assert_eq!(fs::read_to_string(out.join(MANIFEST)).unwrap(), manifest.text());
+    }
+
+    #[test]
+    fn in_place_only_over_the_output_the_kept_manifest_describes() {
+        let (dir, out) = built(&[("index.html", b"one")]);
+        // No kept manifest: staged as usual.
+        let staging = Staging::begin_after(&out, None, true).unwrap();
+        assert!(dir.path().join(".public.communique-staging").exists());
+        drop(staging);
     }
 
     #[test]

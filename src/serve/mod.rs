@@ -43,6 +43,9 @@ pub struct Shared {
     last_good: RwLock<Option<Arc<LastGood>>>,
     /// What a rebuild reuses of the last: parsed files, and what each page was made from.
     session: Mutex<build::Session>,
+    /// Held by a rebuild, which writes changed files over the old ones, and by a
+    /// request while it reads one: a page is never served half-written.
+    output: RwLock<()>,
     /// Bumped after every rebuild, good or bad; live-reload streams wait on it.
     generation: Mutex<u64>,
     changed: Condvar,
@@ -78,6 +81,7 @@ pub fn serve(options: Options) -> Result<(), ServeError> {
         built: RwLock::new(false),
         last_good: RwLock::new(None),
         session: Mutex::new(build::Session::default()),
+        output: RwLock::new(()),
         generation: Mutex::new(0),
         changed: Condvar::new(),
     });
@@ -172,7 +176,10 @@ fn rebuild(shared: &Shared, reason: &str, changed: &[String]) {
         emails: None,
         keep_sources: true,
     };
-    match build::rebuild(&request, &mut session) {
+    let writing = shared.output.write().expect("output lock");
+    let rebuilt = build::rebuild(&request, &mut session);
+    drop(writing);
+    match rebuilt {
         Ok(built) => {
             *shared.last_good.write().expect("last good lock") =
                 Some(Arc::new(LastGood { site: built.site, sources: built.sources }));
@@ -287,27 +294,34 @@ fn handle(request: tiny_http::Request, shared: &Arc<Shared>) {
         respond_html(request, 200, &http::inject(&page, overlay.as_deref()));
         return;
     }
-    match http::resolve(&shared.site_dir, &path) {
-        Some(file) if file.extension().is_some_and(|e| e == "html") => match std::fs::read_to_string(&file) {
-            Ok(html) => respond_html(request, 200, &http::inject(&html, overlay.as_deref())),
-            Err(_) => not_found(request, shared, overlay.as_deref()),
-        },
-        Some(file) => match std::fs::read(&file) {
-            Ok(bytes) => {
-                let response = tiny_http::Response::from_data(bytes)
-                    .with_header(header("Content-Type", http::content_type(&file)))
-                    .with_header(header("Cache-Control", "no-store"));
-                let _ = request.respond(response);
-            }
-            Err(_) => not_found(request, shared, overlay.as_deref()),
-        },
-        None => not_found(request, shared, overlay.as_deref()),
+    let Some(file) = http::resolve(&shared.site_dir, &path) else {
+        return not_found(request, shared, overlay.as_deref());
+    };
+    // Read whole under the lock, answered after it: a slow client must not hold up a rebuild.
+    let read = {
+        let _reading = shared.output.read().expect("output lock");
+        std::fs::read(&file)
+    };
+    match read {
+        Ok(bytes) if file.extension().is_some_and(|e| e == "html") => {
+            respond_html(request, 200, &http::inject(&String::from_utf8_lossy(&bytes), overlay.as_deref()))
+        }
+        Ok(bytes) => {
+            let response = tiny_http::Response::from_data(bytes)
+                .with_header(header("Content-Type", http::content_type(&file)))
+                .with_header(header("Cache-Control", "no-store"));
+            let _ = request.respond(response);
+        }
+        Err(_) => not_found(request, shared, overlay.as_deref()),
     }
 }
 
 fn not_found(request: tiny_http::Request, shared: &Shared, overlay: Option<&str>) {
-    let page = std::fs::read_to_string(shared.site_dir.join("404.html"))
-        .unwrap_or_else(|_| "<!doctype html><title>Not found</title><h1>Not found</h1>".into());
+    let page = {
+        let _reading = shared.output.read().expect("output lock");
+        std::fs::read_to_string(shared.site_dir.join("404.html"))
+    }
+    .unwrap_or_else(|_| "<!doctype html><title>Not found</title><h1>Not found</h1>".into());
     respond_html(request, 404, &http::inject(&page, overlay));
 }
 
