@@ -457,22 +457,30 @@ impl Staging {
         let text = manifest.text();
         if let Some(held) = self.held.take() {
             let files: Vec<(String, Vec<u8>)> = held.into_inner().expect("held lock").into_iter().collect();
-            // On every core: a template edit rewrites thousands of pages.
-            files.par_iter().try_for_each(|(rel, bytes)| {
-                let to = self.target.join(rel);
-                if let Some(dir) = to.parent() {
-                    fs::create_dir_all(dir)?;
+            let written = (|| {
+                // On every core: a template edit rewrites thousands of pages.
+                files.par_iter().try_for_each(|(rel, bytes)| {
+                    let to = self.target.join(rel);
+                    if let Some(dir) = to.parent() {
+                        fs::create_dir_all(dir)?;
+                    }
+                    if to.is_dir() {
+                        fs::remove_dir_all(&to)?;
+                    }
+                    overwrite(&to, bytes)
+                })?;
+                stale.sort();
+                for rel in &stale {
+                    delete(&self.target, rel)?;
                 }
-                if to.is_dir() {
-                    fs::remove_dir_all(&to)?;
-                }
-                overwrite(&to, bytes)
-            })?;
-            stale.sort();
-            for rel in stale {
-                delete(&self.target, &rel)?;
+                overwrite(&self.target.join(MANIFEST), text.as_bytes())
+            })();
+            if let Err(e) = written {
+                // Some files are new and the manifest is not: without it, the next build
+                // trusts no file and writes each one again.
+                let _ = fs::remove_file(self.target.join(MANIFEST));
+                return Err(e);
             }
-            fs::write(self.target.join(MANIFEST), &text)?;
             self.committed = true;
             manifest.stamp = Some((self.target.clone(), fingerprint(text.as_bytes())));
             return Ok((count, manifest));
