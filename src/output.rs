@@ -771,6 +771,18 @@ mod tests {
     }
 
     #[test]
+    fn in_place_a_commit_that_fails_halfway_leaves_no_manifest_to_trust() {
+        let (_dir, out) = built(&[("a.html", b"one"), ("b.html", b"two")]);
+        let next = Staging::begin_after(&out, kept(&out), true).unwrap();
+        next.write("b.html", b"changed").unwrap();
+        assert!(next.keep("a.html"));
+        // A folder where a file of the output is: this write fails.
+        next.write("a.html/index.html", b"x").unwrap();
+        assert!(next.commit().is_err());
+        assert!(!out.join(MANIFEST).exists(), "the next build writes every file again");
+    }
+
+    #[test]
     fn in_place_only_over_the_output_the_kept_manifest_describes() {
         let (dir, out) = built(&[("index.html", b"one")]);
         // No kept manifest: staged as usual.
