@@ -365,12 +365,13 @@ impl Staging {
             // An earlier write of the same path in this build may have staged other bytes
             // (asked first: a warm build leaves tens of thousands of files unchanged).
             let staged_before = self.written.lock().expect("written lock").get(rel).is_some_and(|(_, staged)| *staged);
-            if let (true, Some(held)) = (staged_before, &self.held) {
-                held.lock().expect("held lock").remove(rel);
-            } else if staged_before {
-                match fs::remove_file(&dest) {
-                    Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-                    _ => {}
+            if staged_before {
+                match &self.held {
+                    Some(held) => drop(held.lock().expect("held lock").remove(rel)),
+                    None => match fs::remove_file(&dest) {
+                        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                        _ => {}
+                    },
                 }
             }
         } else if let Some(held) = &self.held {
@@ -760,13 +761,24 @@ mod tests {
         let next = Staging::begin_after(&out, kept(&out), true).unwrap();
         next.write("index.html", b"two").unwrap();
         next.write("c/d/index.html", b"new").unwrap();
+        // Written with other bytes, then with its old ones again: the last write wins.
+        next.write("b/index.html", b"other").unwrap();
+        next.write("b/index.html", b"b").unwrap();
         assert!(next.keep("a/index.html"));
         let (count, manifest) = next.commit().unwrap();
-        assert_eq!(count, 3);
+        assert_eq!(count, 4);
         assert_eq!(fs::read(out.join("index.html")).unwrap(), b"two");
         assert_eq!(inode("index.html"), before, "written over, not replaced");
         assert_eq!(fs::read(out.join("c/d/index.html")).unwrap(), b"new");
-        assert!(!out.join("b").exists(), "a stale file goes, with its folder");
+        assert_eq!(fs::read(out.join("b/index.html")).unwrap(), b"b");
+        assert_eq!(fs::read_to_string(out.join(MANIFEST)).unwrap(), manifest.text());
+        // A stale file goes, with the folders it leaves empty.
+        let next = Staging::begin_after(&out, kept(&out), true).unwrap();
+        for rel in ["index.html", "a/index.html", "b/index.html"] {
+            assert!(next.keep(rel));
+        }
+        let (_, manifest) = next.commit().unwrap();
+        assert!(!out.join("c").exists());
         assert_eq!(fs::read_to_string(out.join(MANIFEST)).unwrap(), manifest.text());
     }
 
