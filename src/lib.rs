@@ -14,6 +14,7 @@ pub mod fingerprint;
 pub mod hierarchy;
 pub mod lint;
 pub mod model;
+pub mod notify;
 pub mod output;
 pub mod profile;
 pub mod progress;
