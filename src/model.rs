@@ -90,10 +90,45 @@ pub struct StakeholderGroup {
     pub contacts: Vec<String>,
     pub components: Vec<String>,
     pub email: Option<String>,
+    /// Chat channels this group's communiques are posted to (SPEC §10).
+    pub chat: Vec<ChatChannel>,
     /// Markdown.
     pub body: String,
     /// Site-relative path of the file, for diagnostics.
     pub path: String,
+}
+
+/// The platforms `notify` posts to (SPEC §10).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChatKind {
+    Slack,
+    Teams,
+    Mattermost,
+    Discord,
+    Webhook,
+}
+
+impl ChatKind {
+    pub const NAMES: &'static [&'static str] = &["slack", "teams", "mattermost", "discord", "webhook"];
+    pub const ALL: [ChatKind; 5] =
+        [ChatKind::Slack, ChatKind::Teams, ChatKind::Mattermost, ChatKind::Discord, ChatKind::Webhook];
+
+    pub fn as_str(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+
+    pub fn from_name(name: &str) -> Option<ChatKind> {
+        Self::NAMES.iter().position(|n| *n == name).map(|i| Self::ALL[i])
+    }
+}
+
+/// One chat channel of a group: where to post, the webhook URL read at delivery time from
+/// the environment variable `webhook_env` (never written in a file).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ChatChannel {
+    pub kind: ChatKind,
+    pub webhook_env: String,
 }
 
 /// A release plan: `content/releases/<slug>.md` or `<slug>/index.md`.

@@ -55,6 +55,7 @@ pub fn content_file(bytes: &[u8]) -> Vec<Diagnostic> {
         contacts: vec![],
         components: vec!["payments-api".into()],
         email: None,
+        chat: Vec::new(),
         body: String::new(),
         path: format!("content/stakeholders/{id}.md"),
     };

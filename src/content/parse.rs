@@ -308,6 +308,7 @@ pub fn group(source: &Source, id: &str, body: &str, out: &mut Vec<Diagnostic>) -
         contacts: raw.contacts.unwrap_or_default(),
         components: raw.components.unwrap_or_default(),
         email,
+        chat: Vec::new(),
         body: body.to_string(),
         path: source.path.clone(),
     })
