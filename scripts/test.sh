@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The test command: installs what the tests drive that a Rust toolchain does not bring
+# (Debian's chromium, chromium-driver and newsboat: a real browser and a real feed
+# reader), then runs `cargo test` with any arguments given.
+#
+#   scripts/test.sh                 # everything
+#   scripts/test.sh --test notify   # one test file
+#
+# The SMTP and HTTP servers that the notify tests talk to are started by the tests
+# themselves, on loopback.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)
+command -v chromedriver >/dev/null || missing+=(chromium-driver)
+command -v newsboat >/dev/null || missing+=(newsboat)
+if [ "${#missing[@]}" -gt 0 ] && [ -z "${COMMUNIQUE_SKIP_BROWSER:-}${COMMUNIQUE_SKIP_CLIENTS:-}" ]; then
+  sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  echo "installing ${missing[*]} for the browser and feed-reader tests" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+exec cargo test "$@"
