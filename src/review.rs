@@ -161,6 +161,59 @@ fn local(ts: Timestamp, site: &Site) -> String {
     ts.to_zoned(site.config.tz.clone()).strftime("%Y-%m-%d %H:%M").to_string()
 }
 
+/// The review of what a build for `audience` shows: for `internal`, everything; for
+/// `public` (`serve --audience public`), the review of the site as the public build sees
+/// it, so that nothing that reaches only internal groups appears in it (SPEC §5): not
+/// their rows, nor their names in totals, nor in the warnings of public rows (a product
+/// spelled like an internal-only release's, an internal group that a release affects).
+pub fn review_for(site: &Site, sources: &crate::content::Sources, now: Timestamp, audience: Audience) -> Review {
+    match audience {
+        Audience::Internal => review(site, sources, now),
+        Audience::Public => review(&audience_view(site, audience), sources, now),
+    }
+}
+
+/// The site as a build for `audience` sees it: its groups only, the releases that reach
+/// one of them, and in those only the features, values, access entries, constraints,
+/// windows and hand-written pages that reach one of them.
+fn audience_view(site: &Site, audience: Audience) -> Site {
+    let h = Hierarchy::new(&site.groups);
+    let visible: HashSet<&str> =
+        site.groups.iter().filter(|g| select::visible(audience, g)).map(|g| g.id.as_str()).collect();
+    let keep =
+        |ids: &[String]| -> Vec<String> { ids.iter().filter(|id| visible.contains(id.as_str())).cloned().collect() };
+    // `groups` left empty by the filter would mean "every group": drop the entry instead.
+    let narrowed = |groups: &Option<Vec<String>>| -> Option<Option<Vec<String>>> {
+        match groups {
+            None => Some(None),
+            Some(ids) => Some(keep(ids)).filter(|ids| !ids.is_empty()).map(Some),
+        }
+    };
+    let releases = site
+        .releases
+        .iter()
+        .filter(|r| h.release_groups(r).iter().any(|g| visible.contains(g)))
+        .map(|r| {
+            let mut r = (**r).clone();
+            r.features.retain_mut(|f| {
+                f.groups = keep(&f.groups);
+                f.value.retain(|g, _| visible.contains(g.as_str()));
+                !f.groups.is_empty()
+            });
+            r.access.retain(|g, _| visible.contains(g.as_str()));
+            r.handwritten.retain(|g, _| visible.contains(g.as_str()));
+            r.constraints.retain_mut(|c| narrowed(&c.groups).map(|groups| c.groups = groups).is_some());
+            r.windows.retain_mut(|w| narrowed(&w.groups).map(|groups| w.groups = groups).is_some());
+            std::sync::Arc::new(r)
+        })
+        .collect();
+    Site {
+        config: site.config.clone(),
+        groups: site.groups.iter().filter(|g| visible.contains(g.id.as_str())).cloned().collect(),
+        releases,
+    }
+}
+
 pub fn review(site: &Site, sources: &crate::content::Sources, now: Timestamp) -> Review {
     let h = Hierarchy::new(&site.groups);
     let config = &site.config;
