@@ -1193,6 +1193,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_public_review_names_nothing_that_reaches_only_internal_groups() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/public-review");
+        let loaded = crate::content::load(&root);
+        let site = loaded.site.expect("the fixture loads");
+        let now: Timestamp = "2026-11-26T00:00:00Z".parse().unwrap();
+        let json = |audience| serde_json::to_string(&review_for(&site, &loaded.sources, now, audience)).unwrap();
+        // Everything the view holds, totals and lists of groups included, not only what
+        // the built-in template shows.
+        let public = json(Audience::Public).to_lowercase();
+        for secret in ["canary-7f3a", "quokkaledger"] {
+            assert!(!public.contains(secret), "`{secret}` in the public review: {public}");
+        }
+        assert!(public.contains("quokka-ledger") && public.contains("customers"));
+        let internal = json(Audience::Internal).to_lowercase();
+        // The feature's title and summary (55, 56) are in no review, public or not.
+        for n in [50, 51, 52, 53, 54, 57, 58] {
+            assert!(internal.contains(&format!("canary-7f3a-{n}")), "the internal review names canary-7f3a-{n}");
+        }
+        assert!(internal.contains("quokkaledger"));
+    }
+
+    #[test]
     fn syllables_of_common_words() {
         let cases = [
             ("the", 1),

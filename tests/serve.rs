@@ -144,3 +144,26 @@ fn a_panic_while_making_a_page_does_not_take_the_server_down() {
     preview.edit(RELEASE, |t| t.replacen("title: Payments 4.2", "title: Payments 4.2 still rebuilt", 1));
     preview.wait_for("/releases/payments-4-2/", |b| b.contains("Payments 4.2 still rebuilt"));
 }
+
+#[test]
+fn the_public_review_shows_nothing_that_reaches_only_internal_groups() {
+    // SPEC §5: the fixture marks every internal-only text with a token; its public
+    // release draws warnings that name an internal-only product and an internal group.
+    let internal = Preview::start(preview::fixture_site("public-review"), &[]);
+    let (status, everything) = internal.get("/_review/");
+    assert_eq!(status, 200);
+    let everything = everything.to_lowercase();
+    assert!(
+        everything.contains("quokkaledger") && everything.contains("canary-7f3a-51"),
+        "the internal review shows all"
+    );
+
+    let public = Preview::start(preview::fixture_site("public-review"), &["--audience", "public"]);
+    let (status, body) = public.get("/_review/");
+    assert_eq!(status, 200);
+    let body = body.to_lowercase();
+    assert!(body.contains("quokka ledger 1.0") && body.contains("overdue-approval"), "the public row and its warnings");
+    for secret in ["canary-7f3a", "quokkaledger"] {
+        assert!(!body.contains(secret), "`{secret}` in the public review:\n{body}");
+    }
+}

@@ -41,6 +41,13 @@ pub fn sample_site() -> tempfile::TempDir {
     dir
 }
 
+/// Copies `tests/fixtures/<name>` into a temporary folder.
+pub fn fixture_site(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name), dir.path());
+    dir
+}
+
 fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.unwrap();
