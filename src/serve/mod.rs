@@ -223,8 +223,9 @@ fn not_found(shared: &Shared, overlay: Option<&str>) -> Reply {
 /// The answer when making a page panicked: the error over an otherwise empty page, and
 /// the same on the terminal. The next request is answered as usual.
 fn internal_error(path: &str, message: &str) -> Reply {
-    let diagnostic = rebuild::panic_diagnostic("site.toml", message);
-    eprintln!("{diagnostic} (while answering {path})");
+    let diagnostic = rebuild::panic_diagnostic("site.toml", &format!("making the page {path}"), message);
+    eprintln!("{diagnostic}");
     let page = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Internal error</title></head><body><h1>This page could not be made</h1></body></html>";
-    Reply::html(500, http::inject(page, Some(&http::overlay(&[diagnostic]))))
+    let overlay = http::overlay_titled("This page could not be made: communique hit an internal error.", &[diagnostic]);
+    Reply::html(500, http::inject(page, Some(&overlay)))
 }

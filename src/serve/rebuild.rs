@@ -54,7 +54,7 @@ fn rebuild_with(
             // The output itself is untouched: a rebuild holds its files until it commits.
             *session = Session::default();
             let path = changed.first().filter(|p| !p.is_empty()).map_or("site.toml", String::as_str);
-            Err(vec![panic_diagnostic(path, &panic_message(&*payload))])
+            Err(vec![panic_diagnostic(path, "building the site", &panic_message(&*payload))])
         })
     };
     match rebuilt {
@@ -89,16 +89,17 @@ pub(super) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_else(|| "no message".to_string())
 }
 
-/// A panic, said as a diagnostic: it is communique's fault, and what to do meanwhile.
-pub(super) fn panic_diagnostic(path: &str, message: &str) -> Diagnostic {
+/// A panic while `doing` something, said as a diagnostic: it is communique's fault, and
+/// what to do meanwhile.
+pub(super) fn panic_diagnostic(path: &str, doing: &str, message: &str) -> Diagnostic {
     Diagnostic::error(
         path,
         Pos::START,
         "internal",
         format!(
-            "communique hit an internal error ({message}); this is a bug in communique, not in your site: \
-             please report it with the edit that caused it. The preview keeps serving the last good build; \
-             undo the edit or keep editing, and the next save is built afresh"
+            "communique hit an internal error while {doing} ({message}); this is a bug in communique, not in \
+             your site: please report it with the edit that caused it. The preview keeps serving the last good \
+             build; undo the edit or keep editing, and the next save is built afresh"
         ),
     )
 }
