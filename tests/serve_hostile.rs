@@ -254,28 +254,32 @@ fn a_client_that_stops_sending_its_request_is_dropped() {
     assert!(!String::from_utf8_lossy(&answer).contains("<html"), "a half request was answered with a page");
 }
 
-#[test]
-fn clients_that_never_read_a_large_page_do_not_block_others() {
+/// The sample site with a 24 MB file in `static/`: far more than the socket buffers of
+/// both ends hold, so a client that does not read it keeps the server's write waiting.
+fn site_with_a_large_file() -> tempfile::TempDir {
     let site = sample_site();
     std::fs::create_dir_all(site.path().join("static")).unwrap();
-    // Far more than the socket buffers of both ends hold.
     let big: Vec<u8> = (0..24 * 1024 * 1024u32).map(|i| (i % 251) as u8).collect();
     std::fs::write(site.path().join("static/big.bin"), &big).unwrap();
-    drop(big);
-    let preview = Preview::start(site, &[]);
+    site
+}
+
+/// Asks for the large file and reads only the start of the answer.
+fn stall(address: &str) -> TcpStream {
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    write!(stream, "GET /big.bin HTTP/1.1\r\nHost: {address}\r\n\r\n").unwrap();
+    let mut start = [0u8; 12];
+    stream.read_exact(&mut start).unwrap();
+    assert_eq!(&start, b"HTTP/1.1 200");
+    stream
+}
+
+#[test]
+fn clients_that_never_read_a_large_page_do_not_block_others() {
+    let preview = Preview::start(site_with_a_large_file(), &[]);
     let address = address(&preview);
-    let stalled: Vec<TcpStream> = (0..8)
-        .map(|_| {
-            let mut stream = TcpStream::connect(&address).unwrap();
-            stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-            write!(stream, "GET /big.bin HTTP/1.1\r\nHost: {address}\r\n\r\n").unwrap();
-            // The answer has begun; the rest is never read.
-            let mut start = [0u8; 12];
-            stream.read_exact(&mut start).unwrap();
-            assert_eq!(&start, b"HTTP/1.1 200");
-            stream
-        })
-        .collect();
+    let stalled: Vec<TcpStream> = (0..8).map(|_| stall(&address)).collect();
     // A ninth client is answered while the eight hold their connections.
     let agent = ureq::AgentBuilder::new().timeout(Duration::from_secs(20)).build();
     for path in ["", "releases/payments-4-2/", "groups/customers/feed.xml"] {
@@ -283,6 +287,34 @@ fn clients_that_never_read_a_large_page_do_not_block_others() {
         assert_eq!(response.map(|r| r.status()).ok(), Some(200), "/{path} while eight clients stall");
     }
     drop(stalled);
+}
+
+/// Whether the server still holds `client`'s connection open: the kernel's table of TCP
+/// sockets has the server's end, from its port to the client's, as established.
+fn server_holds(client: &TcpStream) -> bool {
+    let (server, client) = (client.peer_addr().unwrap().port(), client.local_addr().unwrap().port());
+    let port = |address: &str| u16::from_str_radix(address.rsplit(':').next().unwrap(), 16).unwrap();
+    let table = std::fs::read_to_string("/proc/net/tcp").unwrap();
+    table.lines().skip(1).any(|line| {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        port(fields[1]) == server && port(fields[2]) == client && fields[3] == "01"
+    })
+}
+
+#[test]
+fn a_client_that_stops_reading_is_dropped() {
+    let preview = Preview::start(site_with_a_large_file(), &[]);
+    let address = address(&preview);
+    let stalled = stall(&address);
+    assert!(server_holds(&stalled), "the connection is open");
+    // Waits for the server to give up on it; the cut-off is far beyond its limit.
+    let start = std::time::Instant::now();
+    while server_holds(&stalled) {
+        assert!(start.elapsed() < Duration::from_secs(150), "a client that reads nothing is kept forever");
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    drop(stalled);
+    assert_eq!(preview.get("/").0, 200);
 }
 
 /// How many sockets this test may open: the process's soft limit on open files, less
