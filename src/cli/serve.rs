@@ -12,6 +12,11 @@ pub struct Args {
     /// The address to listen on; loopback unless you mean to share the preview
     #[arg(long, default_value = "127.0.0.1")]
     pub interface: String,
+    /// Also answer requests addressed to this name (`my-laptop.lan`, or `.team.example`
+    /// for it and its subdomains); repeatable. Loopback names, the `--interface` address
+    /// and, with `--interface 0.0.0.0`, any IP address are always answered
+    #[arg(long = "allow-host", value_name = "NAME")]
+    pub allow_host: Vec<String>,
     /// The port to listen on
     #[arg(long, default_value_t = 1111)]
     pub port: u16,
@@ -33,6 +38,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             super::build::AudienceArg::Internal => Audience::Internal,
         },
         open: args.open,
+        allowed_hosts: args.allow_host,
     };
     match serve::serve(options) {
         Ok(()) => Ok(ExitCode::SUCCESS),

@@ -71,19 +71,27 @@ pub fn inject(html: &str, overlay: Option<&str>) -> String {
 
 /// The error overlay: what is wrong, where, and that the page shown is the last good build.
 pub fn overlay(diagnostics: &[crate::diagnostics::Diagnostic]) -> String {
-    let lines: Vec<String> =
-        diagnostics.iter().map(|d| crate::render::templates::escape_html(&d.to_string())).collect();
+    let title = format!(
+        "The last edit does not build ({} error{}). This page shows the last good build; fix the error and save to reload.",
+        diagnostics.len(),
+        if diagnostics.len() == 1 { "" } else { "s" }
+    );
+    overlay_titled(&title, diagnostics)
+}
+
+/// The overlay with its own first line (plain text).
+pub fn overlay_titled(title: &str, diagnostics: &[crate::diagnostics::Diagnostic]) -> String {
+    let escape = crate::render::templates::escape_html;
+    let lines: Vec<String> = diagnostics.iter().map(|d| escape(&d.to_string())).collect();
     format!(
         concat!(
             r#"<div id="communique-errors" role="alert" style="position:fixed;left:0;right:0;bottom:0;max-height:60vh;overflow:auto;"#,
             r#"z-index:2147483647;background:#3b0a0a;color:#fff;font:14px/1.5 ui-monospace,monospace;padding:1rem 1.25rem;"#,
             r#"border-top:4px solid #ff5c5c;box-shadow:0 -4px 16px rgba(0,0,0,.4)">"#,
-            r#"<p style="margin:0 0 .5rem;font-weight:bold">The last edit does not build ({} error{}). "#,
-            r#"This page shows the last good build; fix the error and save to reload.</p>"#,
+            r#"<p style="margin:0 0 .5rem;font-weight:bold">{}</p>"#,
             r#"<pre style="margin:0;white-space:pre-wrap">{}</pre></div>"#
         ),
-        diagnostics.len(),
-        if diagnostics.len() == 1 { "" } else { "s" },
+        escape(title),
         lines.join("\n")
     )
 }

@@ -1,18 +1,19 @@
 //! The preview server: build in preview mode, serve over HTTP, rebuild on every change
 //! to the site's sources, and tell open pages to reload. A broken edit keeps the last
-//! good build on screen with the errors over it; the server never dies on bad content.
+//! good build on screen with the errors over it; the server never dies on bad content,
+//! nor on a bug of its own: a panic in a rebuild or in answering a request is reported
+//! and the last good build goes on being served.
 
+pub mod host;
 pub mod http;
+mod listen;
+mod rebuild;
 pub mod watch;
 
-use crate::build::{self, Request};
 use crate::diagnostics::Diagnostic;
 use crate::model::Audience;
-use crate::select::Mode;
-use std::io::Write;
 use std::path::PathBuf;
-use std::sync::{Arc, Condvar, Mutex, RwLock};
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 pub struct Options {
     pub root: PathBuf,
@@ -20,6 +21,8 @@ pub struct Options {
     pub port: u16,
     pub audience: Audience,
     pub open: bool,
+    /// `--allow-host`: more names the preview answers to (see [`host`]).
+    pub allowed_hosts: Vec<String>,
 }
 
 struct LastGood {
@@ -27,7 +30,9 @@ struct LastGood {
     sources: crate::content::Sources,
 }
 
-/// What the request handlers share with the rebuild loop.
+/// What the request handlers share with the rebuild loop. Every lock is taken through
+/// [`read`], [`write`] or [`lock`], which look past poisoning: a panic is caught where
+/// it happens and reported, and what it leaves behind is still the last good state.
 pub struct Shared {
     root: PathBuf,
     /// The last good build (canonical path).
@@ -36,19 +41,45 @@ pub struct Shared {
     audience: Audience,
     /// Errors of the last rebuild; empty when it succeeded.
     errors: RwLock<Vec<Diagnostic>>,
-    /// Whether any build has succeeded yet.
-    built: RwLock<bool>,
     /// The model of the last good build, for `/_review/`, which is computed when asked
-    /// for: on a large program it costs more than the rest of a rebuild.
+    /// for: on a large program it costs more than the rest of a rebuild. None until a
+    /// build has succeeded.
     last_good: RwLock<Option<Arc<LastGood>>>,
     /// What a rebuild reuses of the last: parsed files, and what each page was made from.
-    session: Mutex<build::Session>,
+    session: Mutex<crate::build::Session>,
     /// Held by a rebuild, which writes changed files over the old ones, and by a
     /// request while it reads one: a page is never served half-written.
     output: RwLock<()>,
-    /// Bumped after every rebuild, good or bad; live-reload streams wait on it.
-    generation: Mutex<u64>,
-    changed: Condvar,
+    /// Told after every rebuild, good or bad; live-reload streams listen to it.
+    reloads: listen::Reloads,
+}
+
+impl Shared {
+    fn new(root: PathBuf, site_dir: PathBuf, base_url: String, audience: Audience) -> Shared {
+        Shared {
+            root,
+            site_dir,
+            base_url,
+            audience,
+            errors: RwLock::new(Vec::new()),
+            last_good: RwLock::new(None),
+            session: Mutex::new(crate::build::Session::default()),
+            output: RwLock::new(()),
+            reloads: listen::Reloads::default(),
+        }
+    }
+}
+
+fn read<T>(lock: &RwLock<T>) -> RwLockReadGuard<'_, T> {
+    lock.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn write<T>(lock: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
+    lock.write().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -62,35 +93,25 @@ pub enum ServeError {
 }
 
 pub fn serve(options: Options) -> Result<(), ServeError> {
-    let server = bind(&options.interface, options.port)?;
-    let port = server.server_addr().to_ip().map_or(options.port, |a| a.port());
-    let host =
-        if options.interface == "0.0.0.0" || options.interface == "::" { "127.0.0.1" } else { &options.interface };
+    let listener = bind(&options.interface, options.port)?;
+    let port = listener.local_addr()?.port();
+    let interface = options.interface.trim_start_matches('[').trim_end_matches(']');
+    let host = if interface == "0.0.0.0" || interface == "::" { "127.0.0.1" } else { interface };
     let host = if host.contains(':') { format!("[{host}]") } else { host.to_string() };
     let base_url = format!("http://{host}:{port}/");
+    let allowed = host::Allowed::new(&options.interface, &options.allowed_hosts);
 
     let temp = tempfile::Builder::new().prefix("communique-serve-").tempdir()?;
     let site_dir = temp.path().join("site");
     std::fs::create_dir_all(&site_dir)?;
-    let shared = Arc::new(Shared {
-        root: options.root.clone(),
-        site_dir: site_dir.canonicalize()?,
-        base_url: base_url.clone(),
-        audience: options.audience,
-        errors: RwLock::new(Vec::new()),
-        built: RwLock::new(false),
-        last_good: RwLock::new(None),
-        session: Mutex::new(build::Session::default()),
-        output: RwLock::new(()),
-        generation: Mutex::new(0),
-        changed: Condvar::new(),
-    });
+    let shared =
+        Arc::new(Shared::new(options.root.clone(), site_dir.canonicalize()?, base_url.clone(), options.audience));
 
     // Watch before the first build, so that no save made after the URL is printed is missed.
     let (tx, rx) = std::sync::mpsc::channel();
-    let watcher = watch(&options.root, tx).map_err(|e| ServeError::Io(std::io::Error::other(e)))?;
+    let watcher = rebuild::watch(&options.root, tx).map_err(|e| ServeError::Io(std::io::Error::other(e)))?;
 
-    rebuild(&shared, "start", &[]);
+    rebuild::rebuild(&shared, "start", &[]);
     eprintln!(
         "Previewing {} at {base_url} (drafts and scheduled communiques shown and marked; review at {base_url}_review/). Ctrl-C to stop.",
         options.root.display()
@@ -110,32 +131,18 @@ pub fn serve(options: Options) -> Result<(), ServeError> {
     let watcher_shared = Arc::clone(&shared);
     std::thread::spawn(move || {
         let _watcher = watcher; // dropping it would stop the events
-        rebuild_on_changes(&watcher_shared, rx);
+        rebuild::rebuild_on_changes(&watcher_shared, rx);
     });
 
-    let server = Arc::new(server);
-    let workers: Vec<_> = (0..8)
-        .map(|_| {
-            let server = Arc::clone(&server);
-            let shared = Arc::clone(&shared);
-            std::thread::spawn(move || {
-                for request in server.incoming_requests() {
-                    handle(request, &shared);
-                }
-            })
-        })
-        .collect();
-    for worker in workers {
-        let _ = worker.join();
-    }
+    listen::run(listener, shared, allowed)?;
     drop(temp);
     Ok(())
 }
 
-fn bind(interface: &str, port: u16) -> Result<tiny_http::Server, ServeError> {
-    tiny_http::Server::http((interface, port)).map_err(|e| {
-        let busy = e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::AddrInUse);
-        if busy {
+fn bind(interface: &str, port: u16) -> Result<std::net::TcpListener, ServeError> {
+    let address = interface.trim_start_matches('[').trim_end_matches(']');
+    std::net::TcpListener::bind((address, port)).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AddrInUse {
             ServeError::PortBusy { interface: interface.to_string(), port }
         } else {
             ServeError::Bind { interface: interface.to_string(), port, message: e.to_string() }
@@ -156,209 +163,69 @@ fn open_browser(url: &str) {
     }
 }
 
-/// Builds the preview; on failure keeps the last good build and records the errors.
-/// `changed`: the files (site-relative) the watcher saw change, read again whatever
-/// their timestamps say.
-fn rebuild(shared: &Shared, reason: &str, changed: &[String]) {
-    let started = Instant::now();
-    let mut session = shared.session.lock().expect("session lock");
-    for rel in changed {
-        session.files.changed(&shared.root, rel);
-    }
-    let now = crate::cli::now(None).unwrap_or_else(|_| jiff::Timestamp::now());
-    let request = Request {
-        root: &shared.root,
-        output: Some(shared.site_dir.clone()),
-        base_url: Some(shared.base_url.clone()),
-        mode: Mode::Preview,
-        audience: shared.audience,
-        now,
-        emails: None,
-        keep_sources: true,
-    };
-    let writing = shared.output.write().expect("output lock");
-    let rebuilt = build::rebuild(&request, &mut session);
-    drop(writing);
-    match rebuilt {
-        Ok(built) => {
-            *shared.last_good.write().expect("last good lock") =
-                Some(Arc::new(LastGood { site: built.site, sources: built.sources }));
-            *shared.built.write().expect("built lock") = true;
-            let had_errors = !std::mem::take(&mut *shared.errors.write().expect("errors lock")).is_empty();
-            if reason != "start" || had_errors {
-                eprintln!("rebuilt in {} ms ({reason})", started.elapsed().as_millis());
-            }
-        }
-        Err(errors) => {
-            for d in &errors {
-                eprintln!("{d}");
-            }
-            if *shared.built.read().expect("built lock") {
-                eprintln!("the site does not build ({reason}); still serving the last good build");
-            } else {
-                eprintln!("the site does not build yet ({reason}); the preview shows these errors until it does");
-            }
-            *shared.errors.write().expect("errors lock") = errors;
-        }
-    }
-    *shared.generation.lock().expect("generation lock") += 1;
-    shared.changed.notify_all();
+/// An answer to a GET or HEAD, before it is put on the wire.
+pub struct Reply {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub body: Vec<u8>,
 }
 
-type Events = std::sync::mpsc::Receiver<notify::Result<notify::Event>>;
-
-fn watch(
-    root: &std::path::Path,
-    tx: std::sync::mpsc::Sender<notify::Result<notify::Event>>,
-) -> notify::Result<impl Sized> {
-    use notify::{RecursiveMode, Watcher};
-    let mut watcher = notify::recommended_watcher(tx)?;
-    watcher.watch(&root.canonicalize().unwrap_or_else(|_| root.to_path_buf()), RecursiveMode::Recursive)?;
-    Ok(watcher)
-}
-
-/// Waits for changes, lets a burst settle (editors save in several steps, a rename is
-/// two events), then rebuilds once.
-fn rebuild_on_changes(shared: &Shared, rx: Events) {
-    let root = shared.root.canonicalize().unwrap_or_else(|_| shared.root.clone());
-    let relevant = |event: notify::Result<notify::Event>| -> Vec<PathBuf> {
-        match event {
-            // Events were lost (a queue overflowed): the site root itself stands for
-            // "anything may have changed", and every file's stamp is checked again.
-            Err(_) => vec![root.clone()],
-            Ok(event) if event.need_rescan() => vec![root.clone()],
-            Ok(event) if !matches!(event.kind, notify::EventKind::Access(_)) => {
-                event.paths.into_iter().filter(|p| watch::classify(&root, p).is_some()).collect()
-            }
-            _ => Vec::new(),
-        }
-    };
-    loop {
-        let Ok(first) = rx.recv() else { return };
-        let mut changed = relevant(first);
-        if changed.is_empty() {
-            continue;
-        }
-        // Short: a rebuild after an edit costs little, and an editor's save is done in
-        // a few milliseconds; a save caught halfway is rebuilt again at its next event.
-        while let Ok(more) = rx.recv_timeout(Duration::from_millis(10)) {
-            changed.extend(relevant(more));
-        }
-        changed.sort();
-        changed.dedup();
-        let changed: Vec<String> = changed.iter().map(|p| crate::content::relative(&root, p)).collect();
-        let reason = match changed.as_slice() {
-            [one] if one.is_empty() => "file events were lost".to_string(),
-            [one] => one.clone(),
-            many => format!("{} files changed", many.len()),
-        };
-        rebuild(shared, &reason, &changed);
+impl Reply {
+    fn html(status: u16, html: String) -> Reply {
+        Reply { status, content_type: "text/html; charset=utf-8", body: html.into_bytes() }
     }
 }
 
-fn handle(request: tiny_http::Request, shared: &Arc<Shared>) {
-    let url = request.url().to_string();
-    let path = url.split(['?', '#']).next().unwrap_or("/").to_string();
-    if !matches!(request.method(), tiny_http::Method::Get | tiny_http::Method::Head) {
-        let _ = request.respond(tiny_http::Response::from_string("method not allowed").with_status_code(405));
-        return;
-    }
-    if path == "/_livereload" {
-        let shared = Arc::clone(shared);
-        std::thread::spawn(move || live_reload_stream(request, &shared));
-        return;
-    }
+/// What the preview answers at `path` (the request target's path, not decoded).
+fn page(shared: &Shared, path: &str) -> Reply {
     let overlay = {
-        let errors = shared.errors.read().expect("errors lock");
+        let errors = read(&shared.errors);
         (!errors.is_empty()).then(|| http::overlay(&errors))
     };
-    if !*shared.built.read().expect("built lock") {
+    let last = read(&shared.last_good).clone();
+    let Some(last) = last else {
         let page = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed</title></head><body><h1>The site does not build yet</h1></body></html>";
-        respond_html(request, 500, &http::inject(page, overlay.as_deref()));
-        return;
-    }
+        return Reply::html(500, http::inject(page, overlay.as_deref()));
+    };
     if path == "/_review" || path == "/_review/" {
-        let last = shared.last_good.read().expect("last good lock").clone();
-        let page = match last {
-            Some(last) => {
-                let now = crate::cli::now(None).unwrap_or_else(|_| jiff::Timestamp::now());
-                let mut review = crate::review::review(&last.site, &last.sources, now);
-                if shared.audience == Audience::Public {
-                    // Previewing the public portal: review only what it will show.
-                    review.rows.retain(|row| row.audience == Audience::Public);
-                }
-                crate::render::review_page(&shared.root, &last.site, &review, now)
-            }
-            None => String::new(),
-        };
-        respond_html(request, 200, &http::inject(&page, overlay.as_deref()));
-        return;
+        let now = crate::cli::now(None).unwrap_or_else(|_| jiff::Timestamp::now());
+        // Previewing the public portal: review only what it will show.
+        let review = crate::review::review_for(&last.site, &last.sources, now, shared.audience);
+        let page = crate::render::review_page(&shared.root, &last.site, &review, now);
+        return Reply::html(200, http::inject(&page, overlay.as_deref()));
     }
-    let Some(file) = http::resolve(&shared.site_dir, &path) else {
-        return not_found(request, shared, overlay.as_deref());
+    let Some(file) = http::resolve(&shared.site_dir, path) else {
+        return not_found(shared, overlay.as_deref());
     };
     // Read whole under the lock, answered after it: a slow client must not hold up a rebuild.
-    let read = {
-        let _reading = shared.output.read().expect("output lock");
+    let bytes = {
+        let _reading = read(&shared.output);
         std::fs::read(&file)
     };
-    match read {
+    match bytes {
         Ok(bytes) if file.extension().is_some_and(|e| e == "html") => {
-            respond_html(request, 200, &http::inject(&String::from_utf8_lossy(&bytes), overlay.as_deref()))
+            Reply::html(200, http::inject(&String::from_utf8_lossy(&bytes), overlay.as_deref()))
         }
-        Ok(bytes) => {
-            let response = tiny_http::Response::from_data(bytes)
-                .with_header(header("Content-Type", http::content_type(&file)))
-                .with_header(header("Cache-Control", "no-store"));
-            let _ = request.respond(response);
-        }
-        Err(_) => not_found(request, shared, overlay.as_deref()),
+        Ok(bytes) => Reply { status: 200, content_type: http::content_type(&file), body: bytes },
+        Err(_) => not_found(shared, overlay.as_deref()),
     }
 }
 
-fn not_found(request: tiny_http::Request, shared: &Shared, overlay: Option<&str>) {
+fn not_found(shared: &Shared, overlay: Option<&str>) -> Reply {
     let page = {
-        let _reading = shared.output.read().expect("output lock");
+        let _reading = read(&shared.output);
         std::fs::read_to_string(shared.site_dir.join("404.html"))
     }
     .unwrap_or_else(|_| "<!doctype html><title>Not found</title><h1>Not found</h1>".into());
-    respond_html(request, 404, &http::inject(&page, overlay));
+    Reply::html(404, http::inject(&page, overlay))
 }
 
-fn header(name: &str, value: &str) -> tiny_http::Header {
-    tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
-}
-
-fn respond_html(request: tiny_http::Request, status: u16, html: &str) {
-    let response = tiny_http::Response::from_string(html)
-        .with_status_code(status)
-        .with_header(header("Content-Type", "text/html; charset=utf-8"))
-        .with_header(header("Cache-Control", "no-store"));
-    let _ = request.respond(response);
-}
-
-/// A server-sent event stream: `data: reload` after every rebuild, a comment every
-/// 15 s so that a closed tab is noticed and its thread ends.
-fn live_reload_stream(request: tiny_http::Request, shared: &Shared) {
-    let mut seen = *shared.generation.lock().expect("generation lock");
-    let mut writer = request.into_writer();
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\nretry: 500\n\n";
-    if writer.write_all(head.as_bytes()).and_then(|_| writer.flush()).is_err() {
-        return;
-    }
-    loop {
-        let generation = {
-            let guard = shared.generation.lock().expect("generation lock");
-            let (guard, _) = shared
-                .changed
-                .wait_timeout_while(guard, Duration::from_secs(15), |g| *g == seen)
-                .expect("generation lock");
-            *guard
-        };
-        let message = if generation != seen { "data: reload\n\n" } else { ": ping\n\n" };
-        seen = generation;
-        if writer.write_all(message.as_bytes()).and_then(|_| writer.flush()).is_err() {
-            return;
-        }
-    }
+/// The answer when making a page panicked: the error over an otherwise empty page, and
+/// the same on the terminal. The next request is answered as usual.
+fn internal_error(path: &str, message: &str) -> Reply {
+    let diagnostic = rebuild::panic_diagnostic("site.toml", &format!("making the page {path}"), message);
+    eprintln!("{diagnostic}");
+    let page = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Internal error</title></head><body><h1>This page could not be made</h1></body></html>";
+    let overlay = http::overlay_titled("This page could not be made: communique hit an internal error.", &[diagnostic]);
+    Reply::html(500, http::inject(page, Some(&overlay)))
 }

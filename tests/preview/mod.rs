@@ -41,6 +41,13 @@ pub fn sample_site() -> tempfile::TempDir {
     dir
 }
 
+/// Copies `tests/fixtures/<name>` into a temporary folder.
+pub fn fixture_site(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name), dir.path());
+    dir
+}
+
 fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.unwrap();
@@ -84,6 +91,30 @@ impl Preview {
         Preview { site, url, child, log }
     }
 
+    /// The server's process id, to read its memory and threads in `/proc`.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// `host:port` of the server, as a `Host` header names it.
+    pub fn address(&self) -> String {
+        self.url.trim_start_matches("http://").trim_end_matches('/').to_string()
+    }
+
+    /// Waits until what the server printed satisfies `ok`, for at most 20 s: a line on
+    /// its stderr reaches the log a moment after the server wrote it.
+    pub fn wait_for_log(&self, ok: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let log = self.log.lock().unwrap().clone();
+            if ok(&log) {
+                return log;
+            }
+            assert!(start.elapsed() < Duration::from_secs(20), "timed out waiting on the log:\n{log}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     pub fn path(&self, rel: &str) -> PathBuf {
         self.site.path().join(rel)
     }
@@ -117,6 +148,13 @@ impl Preview {
         assert_ne!(text, new, "the edit changes {rel}");
         std::fs::write(&path, new).unwrap();
     }
+}
+
+/// A field of `/proc/<pid>/status` (`VmRSS` in kB, `Threads`), as a number.
+pub fn proc_status(pid: u32, field: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with(&format!("{field}:"))).unwrap_or_else(|| panic!("no {field}"));
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
 }
 
 pub fn get(url: &str) -> (u16, String) {
