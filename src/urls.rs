@@ -92,6 +92,7 @@ pub fn made_at(rel: &str, names: &impl Names) -> Option<Made> {
             Some(format!("a feed of group `{g}`"))
         }
         ["products", p] if names.is_product(p) && *name == PRODUCT_FEED => Some(format!("the feed of product `{p}`")),
+        [] if *name == INDEX => Some("the home page".to_string()),
         _ if *name == INDEX => {
             folder(dir, names).filter(|_| dir.last() != Some(&PAGES)).map(|f| format!("the page of {f}"))
         }
