@@ -312,11 +312,11 @@ fn error_cases() -> Vec<Case> {
             &["`PAYMENTS`", "`Payments`", "content/releases/payments.md", "products/payments/"],
         ),
         case(
-            "output-collision: a static file over a page",
-            vec![("static/index.html", "<p>Our own home page</p>\n".into())],
-            "static/index.html:1:1: error: ",
+            "output-collision: a static file where the build makes a folder",
+            vec![("static/releases", "a file\n".into())],
+            "static/releases:1:1: error: ",
             "output-collision",
-            &["home page", "`index.html`", "themes/<theme>/templates/"],
+            &["the release list", "`releases/`"],
         ),
         case(
             "name-too-long",
@@ -401,7 +401,7 @@ fn every_error_code_is_reported_where_it_is() {
 }
 
 #[test]
-fn static_files_beside_pages_are_fine_and_only_those_over_a_page_are_refused() {
+fn static_files_beside_pages_are_fine_over_a_page_are_warned_of_and_in_the_way_are_refused() {
     // A stylesheet over the theme's, files in the folders of pages, and a release whose
     // slug merely looks like a feed's name: nothing the build makes is replaced.
     let site = site_with(&[
@@ -413,13 +413,27 @@ fn static_files_beside_pages_are_fine_and_only_those_over_a_page_are_refused() {
     ]);
     check(&site, &["--strict"]).success();
     site.run(&["build", "--now", NOW]).success();
-    // Over a communique, a group's feed and a product's feed; and in the folder of the
-    // release list's page, which is a file.
+    // Over a communique, a group's feed and a product's feed: the static file wins, and
+    // says so.
     for (path, words) in [
         ("static/releases/payments/customers/index.html", "the communique of release `payments` for group `customers`"),
         ("static/groups/customers/atom.xml", "a feed of group `customers`"),
         ("static/products/payments/feed.xml", "the feed of product `payments`"),
+    ] {
+        let site = site_with(&[(path, "mine")]);
+        let run = check(&site, &[]);
+        run.code_is(0);
+        let line = run.diagnostic(&format!("{path}:1:1: warning: "));
+        assert!(line.contains(words) && line.ends_with("[static-over-page]"), "{line}");
+        check(&site, &["--strict"]).code_is(1);
+        let tree = site.build(&[]);
+        assert_eq!(tree.text(path.strip_prefix("static/").unwrap()), "mine");
+    }
+    // In a folder where the build writes a file, or a file where it makes a folder: the
+    // build could not write both, and refuses before writing anything.
+    for (path, words) in [
         ("static/releases/index.html/notes.txt", "folder `releases/index.html/`"),
+        ("static/groups/customers", "the folder of group `customers`"),
     ] {
         let site = site_with(&[(path, "mine")]);
         let run = check(&site, &[]);
@@ -428,6 +442,7 @@ fn static_files_beside_pages_are_fine_and_only_those_over_a_page_are_refused() {
         assert!(line.contains(words) && line.ends_with("[output-collision]"), "{line}");
         let build = site.run(&["build", "--now", NOW]);
         build.code_is(1);
+        assert!(build.stderr.contains(line), "{}", build.stderr);
         assert!(!site.path("public").exists(), "refused before anything is written");
     }
 }
@@ -571,6 +586,11 @@ type WarningCase = (&'static str, Vec<(&'static str, String)>, &'static str);
 fn warning_cases() -> Vec<WarningCase> {
     let affected = payments("product: Payments\n", "product: Payments\ncomponents: [payments-api]\n");
     vec![
+        (
+            "static-over-page",
+            vec![("static/index.html", "<p>Our own home page</p>\n".into())],
+            "static/index.html:1:1: warning: ",
+        ),
         (
             "missing-value",
             vec![(

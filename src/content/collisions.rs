@@ -1,8 +1,10 @@
 //! Rules that keep every output path a build may write distinct, and writable: no id,
 //! slug or product lands on a name the site writes itself (`releases/page/`,
 //! `groups/index.html/`), no two products share a folder, no name is longer than a file
-//! system takes, and no static file replaces a page. Without them the build would fail
-//! half-way with an I/O error, or quietly write one page over another. The names come
+//! system takes, and no static file stands where the build makes a folder or a folder
+//! where it writes a file. Without them the build would fail half-way with an I/O
+//! error. A static file that replaces a page is a warning: it is how some sites put
+//! in a page of their own, but it must not happen unnoticed. The names come
 //! from [`crate::urls`], where the build's own paths are made.
 
 use super::Sources;
@@ -172,8 +174,8 @@ fn products(releases: &[Arc<Release>], sources: &Sources, out: &mut Vec<Diagnost
     }
 }
 
-/// Static files (`dir`, site-relative) that would replace a page or feed the build makes,
-/// or that stand where it needs a folder or it writes a file.
+/// Static files (`dir`, site-relative) that replace a page or feed the build makes
+/// (a warning), or that stand where it needs a folder or it writes a file.
 fn static_files(root: &Path, dir: &Path, names: &Names, out: &mut Vec<Diagnostic>) {
     let base = root.join(dir);
     if !base.is_dir() {
@@ -188,9 +190,19 @@ fn static_files(root: &Path, dir: &Path, names: &Names, out: &mut Vec<Diagnostic
         let rel = super::relative(&base, entry.path());
         let path = super::relative(root, entry.path());
         let found = match urls::made_at(&rel, names) {
-            Some(Made::File(what)) => Some(format!(
-                "this static file would replace {what} (`{rel}`), which the build makes: remove it, or change that page through its template in `themes/<theme>/templates/`"
-            )),
+            // A page replaced on purpose (a 404 page of one's own) still builds; one
+            // replaced by mistake must not go unnoticed, and fails `check --strict`.
+            Some(Made::File(what)) => {
+                out.push(Diagnostic::warning(
+                    path,
+                    Pos::START,
+                    "static-over-page",
+                    format!(
+                        "this static file replaces {what} (`{rel}`), which the build makes: to change that page, override its template in `themes/<theme>/templates/` and remove this file"
+                    ),
+                ));
+                continue;
+            }
             Some(Made::Folder(what)) => Some(format!(
                 "this static file stands where the build makes the folder of {what} (`{rel}/`): rename or move it"
             )),
