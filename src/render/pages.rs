@@ -579,7 +579,7 @@ fn write_sitemap(r: &Renderer, index: &Index) {
     let mut count = 0;
     sitemap_pages(r, index, |_, _| count += 1);
     let files = std::sync::OnceLock::new();
-    for name in sitemap::file_names(count, sitemap::URL_LIMIT) {
+    for name in sitemap::file_names(count, r.sitemap_limit) {
         r.once(&name, "", sitemap_key, false, || {
             let files = files.get_or_init(|| {
                 let mut entries = Vec::with_capacity(count);
@@ -587,7 +587,7 @@ fn write_sitemap(r: &Renderer, index: &Index) {
                     let lastmod = date.map(|d| d.strftime("%Y-%m-%d").to_string());
                     entries.push(SitemapEntry { url: r.views.url(&path), lastmod })
                 });
-                sitemap::files(&entries, &r.views.config.base_url, sitemap::URL_LIMIT)
+                sitemap::files(&entries, &r.views.config.base_url, r.sitemap_limit)
             });
             if let Some((_, xml)) = files.iter().find(|(n, _)| *n == name) {
                 r.write(&name, xml.as_bytes());
