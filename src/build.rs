@@ -41,6 +41,10 @@ pub struct Session {
     reach: crate::select::Reach,
     /// The manifest of the last build's output.
     manifest: Option<output::Manifest>,
+    /// The most URLs a sitemap file holds; None: the protocol's 50,000. Smaller only in
+    /// tests, to see a sitemap of several files come and go without 50,000 pages.
+    #[doc(hidden)]
+    pub sitemap_limit: Option<usize>,
 }
 
 /// Builds the site; on failure returns every error (and writes nothing).
@@ -113,7 +117,8 @@ fn build_in(request: &Request, mut session: Option<&mut Session>) -> Result<Buil
         }
         None => None,
     };
-    let options = Options { mode: request.mode, audience: request.audience, now: request.now };
+    let sitemap_limit = session.as_ref().and_then(|s| s.sitemap_limit).unwrap_or(render::sitemap::URL_LIMIT);
+    let options = Options { mode: request.mode, audience: request.audience, now: request.now, sitemap_limit };
     let round = session.as_deref_mut().map(|s| {
         let phase = crate::profile::Phase::start("what the last build made");
         let round = std::mem::take(&mut s.memo).round(request.root, &site, request.mode, request.audience);

@@ -23,3 +23,5 @@ pub mod review;
 pub mod scaffold;
 pub mod select;
 pub mod serve;
+pub mod slug;
+pub mod urls;

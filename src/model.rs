@@ -188,6 +188,9 @@ pub struct Constraint {
 
 #[derive(Debug, Clone)]
 pub struct Window {
+    /// The author's name for the window, which its calendar events keep when it is
+    /// retitled or moved; None: its position in the list stands in for it (SPEC §9).
+    pub id: Option<String>,
     pub title: String,
     pub kind: WindowKind,
     pub start: Timestamp,

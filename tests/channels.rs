@@ -513,7 +513,8 @@ fn a_group_calendar_has_each_go_live_and_each_window_that_concerns_the_group() {
     // Two windows with one title are two events, not one event twice.
     let nightly = &events["Maintenance: Nightly batch (Payments 4.2 — für alle)"];
     assert_eq!(nightly.len(), 2);
-    assert_eq!(nightly[0].get("UID"), "payments-4-2.window-nightly-batch.customers@releases.acme.example");
+    // Without an `id`, a window is known by its place in the list (from 1).
+    assert_eq!(nightly[0].get("UID"), "payments-4-2/window-3/customers@releases.acme.example");
     assert_ne!(nightly[0].get("UID"), nightly[1].get("UID"));
     // (`calendar` has checked that no UID appears twice, "Nightly batch 2" included.)
 
@@ -566,6 +567,66 @@ fn calendar_events_keep_their_uids_when_a_release_changes_and_never_read_the_clo
     assert_eq!(changed.len(), 2, "only the go-live and the switch-over changed: {changed:?}");
 }
 
+/// The UID of each window event in `groups/<group>/calendar.ics`, by summary.
+fn window_uids(tree: &Tree, group: &str) -> BTreeMap<String, String> {
+    let (_, events) = calendar(tree, &format!("groups/{group}/calendar.ics"));
+    events
+        .into_iter()
+        .filter(|e| e.get("CATEGORIES") != "Go-live")
+        .map(|e| (e.get("SUMMARY").to_string(), e.get("UID").to_string()))
+        .collect()
+}
+
+#[test]
+fn a_retitled_window_keeps_its_calendar_event() {
+    let site = site();
+    let with_id = PAYMENTS.replace(
+        "  - title: Settlement engine switch-over\n",
+        "  - id: switch-over\n    title: Settlement engine switch-over\n",
+    );
+    site.write("content/releases/payments-4-2.md", &with_id);
+    let first = window_uids(&site.build(&[]), "customers");
+    let uid = "payments-4-2/window/switch-over/customers@releases.acme.example";
+    assert_eq!(first["Maintenance: Settlement engine switch-over (Payments 4.2 — für alle)"], uid, "{first:?}");
+    let sandbox = "payments-4-2/window-2/customers@releases.acme.example";
+    assert_eq!(first["Availability: Refund sandbox open (Payments 4.2 — für alle)"], sandbox);
+
+    // Both retitled (a typo fixed), and the window with an id moved down the list.
+    let edited = std::fs::read_to_string(site.path("content/releases/payments-4-2.md"))
+        .unwrap()
+        .replace("Refund sandbox open", "Refund sandbox opens");
+    let (head, rest) = edited.split_once("windows:\n").unwrap();
+    let (with_id, others) = rest.split_at(rest.find("  - title: Refund sandbox").unwrap());
+    let (sandbox_window, tail) = others.split_at(others.find("  - title: Nightly").unwrap());
+    let moved = format!(
+        "{head}windows:\n{sandbox_window}{}{tail}",
+        with_id.replace("Settlement engine switch-over", "Settlement-engine switch-over")
+    );
+    site.write("content/releases/payments-4-2.md", &moved);
+    let after = window_uids(&site.build(&[]), "customers");
+    assert_eq!(after["Maintenance: Settlement-engine switch-over (Payments 4.2 — für alle)"], uid, "{after:?}");
+    // Without an id, its place stands in: the sandbox is now first.
+    assert_eq!(
+        after["Availability: Refund sandbox opens (Payments 4.2 — für alle)"],
+        "payments-4-2/window-1/customers@releases.acme.example"
+    );
+    assert_eq!(first.len(), after.len(), "no event added: {after:?}");
+}
+
+#[test]
+fn a_retitled_window_without_an_id_keeps_its_calendar_event() {
+    let site = site();
+    let before = window_uids(&site.build(&[]), "customers");
+    site.write("content/releases/payments-4-2.md", &PAYMENTS.replace("Refund sandbox open", "Refund sandbox opens"));
+    let after = window_uids(&site.build(&[]), "customers");
+    assert_eq!(
+        before["Availability: Refund sandbox open (Payments 4.2 — für alle)"],
+        after["Availability: Refund sandbox opens (Payments 4.2 — für alle)"],
+        "the same event, retitled"
+    );
+    assert_eq!(before.values().collect::<BTreeSet<_>>(), after.values().collect::<BTreeSet<_>>());
+}
+
 // ---------------------------------------------------------------------------------------
 // Products
 
@@ -592,6 +653,29 @@ fn each_product_has_a_page_and_a_feed_of_its_releases() {
     assert_eq!(ids(&tree, "products/ledger/feed.xml"), [url("releases/ledger-7/")]);
     // The portal leads to products.
     assert!(tree.text("index.html").contains(&url("products/")));
+}
+
+#[test]
+fn products_whose_names_have_no_ascii_letters_get_a_folder_each() {
+    let site = Site::new(&[
+        ("site.toml", SITE),
+        ("content/stakeholders/customers.md", &group("Customers", "")),
+        ("content/releases/jp.md", &release("Release JP", "日本", "2026-09-01T08:00:00Z", &["customers"], "")),
+        ("content/releases/kr.md", &release("Release KR", "한국", "2026-09-02T08:00:00Z", &["customers"], "")),
+        ("content/releases/item.md", &release("Release Item", "Item", "2026-09-03T08:00:00Z", &["customers"], "")),
+    ]);
+    let tree = site.build(&[]);
+    let mut folders: Vec<&str> =
+        tree.paths().into_iter().filter_map(|p| p.strip_prefix("products/")?.strip_suffix("/index.html")).collect();
+    folders.sort();
+    assert_eq!(folders.len(), 3, "{folders:?}");
+    assert!(folders.contains(&"item"), "an ASCII name keeps its slug: {folders:?}");
+    for folder in &folders {
+        let page = tree.text(&format!("products/{folder}/index.html"));
+        let releases = ["Release JP", "Release KR", "Release Item"].into_iter().filter(|r| page.contains(r)).count();
+        assert_eq!(releases, 1, "products/{folder}/ shows its own release only");
+        assert_eq!(ids(&tree, &format!("products/{folder}/feed.xml")).len(), 1);
+    }
 }
 
 // ---------------------------------------------------------------------------------------

@@ -26,6 +26,9 @@ access:
 Release notes.
 ";
 
+/// A window with an `id`, as an item of `windows:` (five lines).
+const WINDOW: &str = "  - id: switch-over\n    title: Switch-over\n    kind: maintenance\n    start: 2026-11-01T01:00:00Z\n    end: 2026-11-01T03:00:00Z\n";
+
 const CUSTOMERS: &str = "---\nname: Customers\nsummary: People who pay.\n---\nWho they are.\n";
 
 /// A site that `check --strict` passes, with `files` written over it.
@@ -288,6 +291,67 @@ fn error_cases() -> Vec<Case> {
             &["`sales`", "payments"],
         ),
         case(
+            "output-collision: a release slug the release list's pages use",
+            vec![("content/releases/page.md", PAYMENTS.to_string())],
+            "content/releases/page.md:1:1: error: ",
+            "output-collision",
+            &["`page`", "`releases/page/2/`", "page-release"],
+        ),
+        case(
+            "output-collision: a group id that is the group list's page",
+            vec![("content/stakeholders/index.html.md", group("Index", ""))],
+            "content/stakeholders/index.html.md:1:1: error: ",
+            "output-collision",
+            &["`index.html`", "`groups/index.html`", "index-html-group"],
+        ),
+        case(
+            "output-collision: two products, one folder",
+            vec![("content/releases/zeta.md", payments("product: Payments", "product: PAYMENTS"))],
+            "content/releases/zeta.md:3:10: error: ",
+            "output-collision",
+            &["`PAYMENTS`", "`Payments`", "content/releases/payments.md", "products/payments/"],
+        ),
+        case(
+            "output-collision: a static file where the build makes a folder",
+            vec![("static/releases", "a file\n".into())],
+            "static/releases:1:1: error: ",
+            "output-collision",
+            &["the release list", "`releases/`"],
+        ),
+        case(
+            "name-too-long",
+            vec![(
+                "content/releases/zeta.md",
+                payments("product: Payments", &format!("product: {}", "Payments ".repeat(30))),
+            )],
+            "content/releases/zeta.md:3:10: error: ",
+            "name-too-long",
+            &["products/<name>/", "255"],
+        ),
+        case(
+            "duplicate-window",
+            vec![(
+                "content/releases/payments.md",
+                payments("---\nRelease notes.", &format!("windows:\n{WINDOW}{WINDOW}---\nRelease notes.")),
+            )],
+            "content/releases/payments.md:20:9: error: ",
+            "duplicate-window",
+            &["`switch-over`", "windows[0]"],
+        ),
+        case(
+            "invalid-id of a window",
+            vec![(
+                "content/releases/payments.md",
+                payments(
+                    "---\nRelease notes.",
+                    &format!("windows:\n{}---\nRelease notes.", WINDOW.replace("switch-over", "Switch over")),
+                ),
+            )],
+            "content/releases/payments.md:15:9: error: ",
+            "invalid-id",
+            &["`Switch over`", "`switch-over`"],
+        ),
+        case(
             "template",
             vec![(
                 "themes/default/templates/group.html",
@@ -333,6 +397,53 @@ fn every_error_code_is_reported_where_it_is() {
         assert!(build.stderr.contains(line), "{}: build reports `{line}`\n{}", case.name, build.stderr);
         assert!(build.stdout.is_empty(), "{}: no summary line", case.name);
         assert!(!site.path("public").exists(), "{}: a failed build wrote the output", case.name);
+    }
+}
+
+#[test]
+fn static_files_beside_pages_are_fine_over_a_page_are_warned_of_and_in_the_way_are_refused() {
+    // A stylesheet over the theme's, files in the folders of pages, and a release whose
+    // slug merely looks like a feed's name: nothing the build makes is replaced.
+    let site = site_with(&[
+        ("static/style.css", "body { color: black; }\n"),
+        ("static/releases/payments/diagram.png", "png"),
+        ("static/groups/customers/logo.png", "png"),
+        ("static/products/payments/feed.xml.bak", "old"),
+        ("content/releases/feed.xml.md", &payments("product: Payments", "product: Payments")),
+    ]);
+    check(&site, &["--strict"]).success();
+    site.run(&["build", "--now", NOW]).success();
+    // Over a communique, a group's feed and a product's feed: the static file wins, and
+    // says so.
+    for (path, words) in [
+        ("static/releases/payments/customers/index.html", "the communique of release `payments` for group `customers`"),
+        ("static/groups/customers/atom.xml", "a feed of group `customers`"),
+        ("static/products/payments/feed.xml", "the feed of product `payments`"),
+    ] {
+        let site = site_with(&[(path, "mine")]);
+        let run = check(&site, &[]);
+        run.code_is(0);
+        let line = run.diagnostic(&format!("{path}:1:1: warning: "));
+        assert!(line.contains(words) && line.ends_with("[static-over-page]"), "{line}");
+        check(&site, &["--strict"]).code_is(1);
+        let tree = site.build(&[]);
+        assert_eq!(tree.text(path.strip_prefix("static/").unwrap()), "mine");
+    }
+    // In a folder where the build writes a file, or a file where it makes a folder: the
+    // build could not write both, and refuses before writing anything.
+    for (path, words) in [
+        ("static/releases/index.html/notes.txt", "folder `releases/index.html/`"),
+        ("static/groups/customers", "the folder of group `customers`"),
+    ] {
+        let site = site_with(&[(path, "mine")]);
+        let run = check(&site, &[]);
+        run.code_is(1);
+        let line = run.diagnostic(&format!("{path}:1:1: error: "));
+        assert!(line.contains(words) && line.ends_with("[output-collision]"), "{line}");
+        let build = site.run(&["build", "--now", NOW]);
+        build.code_is(1);
+        assert!(build.stderr.contains(line), "{}", build.stderr);
+        assert!(!site.path("public").exists(), "refused before anything is written");
     }
 }
 
@@ -475,6 +586,11 @@ type WarningCase = (&'static str, Vec<(&'static str, String)>, &'static str);
 fn warning_cases() -> Vec<WarningCase> {
     let affected = payments("product: Payments\n", "product: Payments\ncomponents: [payments-api]\n");
     vec![
+        (
+            "static-over-page",
+            vec![("static/index.html", "<p>Our own home page</p>\n".into())],
+            "static/index.html:1:1: warning: ",
+        ),
         (
             "missing-value",
             vec![(

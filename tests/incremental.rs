@@ -27,6 +27,13 @@ struct Preview {
 
 impl Preview {
     fn new(audience: Audience) -> Preview {
+        let mut preview = Preview::unbuilt(audience);
+        preview.check("the first build");
+        preview
+    }
+
+    /// A preview session that has built nothing yet.
+    fn unbuilt(audience: Audience) -> Preview {
         let site = tempfile::tempdir().unwrap();
         let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
         for (rel, bytes) in common::tree(&repo.join("content")) {
@@ -37,16 +44,14 @@ impl Preview {
         let config = std::fs::read_to_string(repo.join("site.toml")).unwrap();
         assert!(config.contains("feed_limit = 50"), "the sample's site.toml changed; update this test");
         write(&site.path().join("site.toml"), config.replace("feed_limit = 50", "feed_limit = 3").as_bytes());
-        let mut preview = Preview {
+        Preview {
             site,
             out: tempfile::tempdir().unwrap(),
             session: Session::default(),
             audience,
             now: common::NOW.parse().unwrap(),
             changed: vec![],
-        };
-        preview.check("the first build");
-        preview
+        }
     }
 
     fn request(&self, output: PathBuf) -> Request<'_> {
@@ -132,6 +137,53 @@ fn same_trees(incremental: &Path, full: &Path, step: &str) {
 }
 
 const RELEASE: &str = "content/releases/payouts-3-0.md";
+
+/// The preview's sitemap, split in parts by a limit of `LIMIT` URLs a file (the
+/// protocol's is 50,000): as pages come and go, parts are added and the stale ones go,
+/// and the output is what a first build with the same limit writes. Returns the number
+/// of parts.
+fn check_sitemap_parts(p: &mut Preview, step: &str) -> usize {
+    const LIMIT: usize = 10;
+    p.session.sitemap_limit = Some(LIMIT);
+    p.rebuild().unwrap_or_else(|e| panic!("{step}: the rebuild failed: {e}"));
+    let full = p.out.path().join("full");
+    let _ = std::fs::remove_dir_all(&full);
+    let mut first = Session::default();
+    first.sitemap_limit = Some(LIMIT);
+    build::rebuild(&p.request(full.clone()), &mut first).unwrap_or_else(|e| panic!("{step}: the first build: {e:?}"));
+    same_trees(&p.preview_dir(), &full, step);
+    let tree = common::tree(&p.preview_dir());
+    let parts = tree.keys().filter(|rel| rel.starts_with("sitemap-")).count();
+    let index = String::from_utf8(tree["sitemap.xml"].clone()).unwrap();
+    if parts > 0 {
+        assert!(index.contains("<sitemapindex "), "{step}: {index}");
+        for n in 1..=parts {
+            assert!(index.contains(&format!("<loc>{BASE_URL}sitemap-{n}.xml</loc>")), "{step}: part {n} in {index}");
+        }
+    }
+    parts
+}
+
+#[test]
+fn a_sitemap_in_parts_gains_and_drops_parts_as_the_site_changes() {
+    let mut p = Preview::unbuilt(Audience::Public);
+    let before = check_sitemap_parts(&mut p, "the first build");
+    assert!(before >= 2, "the sample site has more than 10 pages: {before} parts");
+    let template = p.read(RELEASE);
+    for n in 0..12 {
+        let text = template.replacen("title: ", &format!("title: Copy {n} of "), 1);
+        p.write(&format!("content/releases/copy-{n}.md"), &text);
+    }
+    let more = check_sitemap_parts(&mut p, "twelve new releases");
+    assert!(more > before, "{more} parts after adding releases, {before} before");
+    for n in 0..12 {
+        p.remove(&format!("content/releases/copy-{n}.md"));
+    }
+    assert_eq!(check_sitemap_parts(&mut p, "the twelve releases removed"), before, "the stale parts are gone");
+    // An edit that changes no page of the sitemap keeps every part as it was.
+    p.edit(RELEASE, "title: ", "title: Renamed ");
+    assert_eq!(check_sitemap_parts(&mut p, "a release's title"), before);
+}
 
 fn every_kind_of_edit(audience: Audience) {
     let mut p = Preview::new(audience);

@@ -1,6 +1,7 @@
 //! Loading: walk `content/`, read each file once, parse and validate it, and build the
 //! [`Site`] model — or every diagnostic that stands in the way.
 
+mod collisions;
 mod dates;
 mod front_matter;
 #[doc(hidden)]
@@ -253,6 +254,8 @@ fn load_with(root: &Path, mut cache: Option<&mut Cache>) -> Loaded {
         .collect();
     let checked = cache.map(|c| &mut c.checked);
     validate::site_checked(&groups, &group_ids, &releases, &sources, &mut diagnostics, checked);
+    let theme = config.as_ref().map(|c| c.theme.as_str());
+    collisions::check(root, theme, &groups, &group_ids, &releases, &sources, &mut diagnostics);
     diagnostics::sort(&mut diagnostics);
     phase.end();
     // With errors the site is still returned, for warnings; it is never built.

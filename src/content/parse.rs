@@ -29,7 +29,7 @@ const RELEASE_KEYS: &[&str] = &[
 const FEATURE_KEYS: &[&str] = &["id", "title", "summary", "groups", "value"];
 const ACCESS_KEYS: &[&str] = &["how", "when", "where", "permissions"];
 const CONSTRAINT_KEYS: &[&str] = &["kind", "text", "groups"];
-const WINDOW_KEYS: &[&str] = &["title", "kind", "start", "end", "groups"];
+const WINDOW_KEYS: &[&str] = &["id", "title", "kind", "start", "end", "groups"];
 const HANDWRITTEN_KEYS: &[&str] = &["title", "summary"];
 const AUDIENCES: &[&str] = &["public", "internal"];
 
@@ -87,6 +87,7 @@ struct RawConstraint {
 
 #[derive(Deserialize)]
 struct RawWindow {
+    id: Option<String>,
     title: Option<String>,
     kind: Option<String>,
     start: Option<String>,
@@ -100,30 +101,7 @@ struct RawHandwritten {
     summary: Option<String>,
 }
 
-/// Ids and slugs: lowercase, so output never collides on case-insensitive hosts.
-pub fn is_valid_id(id: &str) -> bool {
-    let mut chars = id.chars();
-    matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c.is_ascii_digit())
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
-}
-
-/// A valid id close to `text`, to show the author what to type instead.
-pub fn slugify(text: &str) -> String {
-    let mut slug = String::new();
-    for c in text.chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_alphanumeric() || (matches!(c, '.' | '_') && !slug.is_empty()) {
-            slug.push(c);
-        } else if !slug.is_empty() && !slug.ends_with('-') {
-            slug.push('-');
-        }
-    }
-    let slug = slug.trim_end_matches(['-', '.', '_']).to_string();
-    if slug.is_empty() {
-        "item".into()
-    } else {
-        slug
-    }
-}
+pub use crate::slug::{is_valid_id, slugify};
 
 /// Parses the front matter, reports unknown keys (all of them) and wrong types.
 fn front_matter<T: for<'de> Deserialize<'de>>(
@@ -467,6 +445,10 @@ pub fn release(
     for (i, w) in raw.windows.unwrap_or_default().into_iter().enumerate() {
         let at = format!("windows.{i}");
         let title = require(source, w.title, &format!("{at}.title"), "Settlement engine switch-over", out);
+        let id = non_empty(w.id);
+        if let Some(id) = &id {
+            window_id_rules(source, id, &at, &windows, out);
+        }
         let kind_text = require(source, w.kind, &format!("{at}.kind"), "maintenance", out);
         let kind = if kind_text.is_empty() {
             None
@@ -496,7 +478,7 @@ pub fn release(
                     ),
                 ));
             }
-            windows.push(Window { title, kind, start, end, groups: w.groups });
+            windows.push(Window { id, title, kind, start, end, groups: w.groups });
         }
     }
 
@@ -524,6 +506,27 @@ pub fn release(
     })
 }
 
+/// A window's `id`: the form of every id, and one window per id in a release (each id
+/// is a calendar event of its own).
+fn window_id_rules(source: &Source, id: &str, at: &str, windows: &[Window], out: &mut Vec<Diagnostic>) {
+    let field = format!("{at}.id");
+    if !is_valid_id(id) {
+        out.push(source.error_at_value(
+            &field,
+            "invalid-id",
+            format!("window id `{id}` must match ^[a-z0-9][a-z0-9._-]*$; write `{}`", slugify(id)),
+        ));
+    } else if let Some(previous) = windows.iter().position(|w| w.id.as_deref() == Some(id)) {
+        out.push(source.error_at_value(
+            &field,
+            "duplicate-window",
+            format!(
+                "window id `{id}` is already used by windows[{previous}]; each window needs an id of its own, such as `{id}-2`"
+            ),
+        ));
+    }
+}
+
 pub fn handwritten(source: &Source, group: &str, body: &str, out: &mut Vec<Diagnostic>) -> Option<Handwritten> {
     let raw: RawHandwritten = if source.yaml.trim().is_empty() {
         RawHandwritten { title: None, summary: None }
@@ -543,29 +546,6 @@ pub fn handwritten(source: &Source, group: &str, body: &str, out: &mut Vec<Diagn
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ids() {
-        for ok in ["customers", "a", "0day", "eu.enterprise_2-x"] {
-            assert!(is_valid_id(ok), "{ok}");
-        }
-        for bad in ["", "Customers", "-x", ".x", "a b", "é", "_x"] {
-            assert!(!is_valid_id(bad), "{bad}");
-        }
-    }
-
-    #[test]
-    fn slugs_are_valid_ids() {
-        for (input, slug) in [
-            ("Instant refunds", "instant-refunds"),
-            ("PDF / CSV export!", "pdf-csv-export"),
-            ("Ünïcode", "n-code"),
-            ("!!!", "item"),
-        ] {
-            assert_eq!(slugify(input), slug);
-            assert!(is_valid_id(&slugify(input)));
-        }
-    }
 
     #[test]
     fn email_addresses() {

@@ -59,3 +59,32 @@ pub(super) fn copy(root: &Path, site: &Site, r: &Renderer) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::templates::BUILT_IN_STATIC;
+    use crate::urls::{made_at, Names};
+
+    /// A site with every name at once: whatever the site, no built-in asset lands on a
+    /// page, a feed or a folder the build makes.
+    struct Any;
+
+    impl Names for Any {
+        fn is_release(&self, _: &str) -> bool {
+            true
+        }
+        fn is_group(&self, _: &str) -> bool {
+            true
+        }
+        fn is_product(&self, _: &str) -> bool {
+            true
+        }
+    }
+
+    #[test]
+    fn built_in_assets_never_replace_what_the_build_makes() {
+        for (name, _) in BUILT_IN_STATIC {
+            assert_eq!(made_at(name, &Any), None, "{name}");
+        }
+    }
+}

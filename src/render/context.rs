@@ -230,6 +230,8 @@ pub struct ConstraintGroup<'a> {
 
 #[derive(Serialize)]
 pub struct WindowView<'a> {
+    /// The author's `id`, if the window has one.
+    pub id: Option<&'a str>,
     pub title: &'a str,
     pub kind: crate::model::WindowKind,
     pub start: DateView,
@@ -270,38 +272,7 @@ pub struct Views<'s, 'a> {
     pub texts: Texts<'a>,
 }
 
-/// File, label and type of each channel a group has.
-pub const GROUP_CHANNELS: [(&str, &str, &str); 4] = [
-    ("feed.xml", "RSS", "application/rss+xml"),
-    ("atom.xml", "Atom", "application/atom+xml"),
-    ("feed.json", "JSON Feed", "application/feed+json"),
-    ("calendar.ics", "Calendar", "text/calendar"),
-];
-
-pub fn release_path(slug: &str) -> String {
-    format!("releases/{slug}/")
-}
-
-pub fn communique_path(slug: &str, group: &str) -> String {
-    format!("releases/{slug}/{group}/")
-}
-
-pub fn product_path(slug: &str) -> String {
-    format!("products/{slug}/")
-}
-
-pub fn group_path(id: &str) -> String {
-    format!("groups/{id}/")
-}
-
-/// `base/`, `base/page/2/`, …
-pub fn page_path(base: &str, page: usize) -> String {
-    if page <= 1 {
-        base.to_string()
-    } else {
-        format!("{base}page/{page}/")
-    }
-}
+pub use crate::urls::{communique_path, group_path, page_path, product_path, release_path, GROUP_CHANNELS};
 
 impl<'s, 'a> Views<'s, 'a> {
     pub fn new(selection: &'s Selection<'a>, config: &'a SiteConfig) -> Self {
@@ -556,6 +527,7 @@ impl<'s, 'a> Views<'s, 'a> {
 
     fn window(&self, w: &'a crate::model::Window, groups: Vec<GroupRef<'a>>) -> WindowView<'a> {
         WindowView {
+            id: w.id.as_deref(),
             title: &w.title,
             kind: w.kind,
             start: date_view(w.start, self.config),

@@ -29,6 +29,8 @@ pub struct Options {
     pub mode: Mode,
     pub audience: Audience,
     pub now: jiff::Timestamp,
+    /// The most URLs one sitemap file lists ([`sitemap::URL_LIMIT`]).
+    pub sitemap_limit: usize,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -89,6 +91,7 @@ struct Renderer<'s, 'a> {
     emails: Option<&'s Staging>,
     /// The preview server's: what the last build made, to reuse.
     memo: Option<&'s memo::Round>,
+    sitemap_limit: usize,
     errors: Mutex<Vec<Diagnostic>>,
 }
 
@@ -277,7 +280,8 @@ pub fn build(
     let base = base_context(config, options.audience, options.mode == Mode::Preview);
     let views = Views::new(&selection, config);
     phase.end();
-    let r = Renderer { env, theme, base, views, staging, emails, memo, errors: Mutex::new(Vec::new()) };
+    let sitemap_limit = options.sitemap_limit;
+    let r = Renderer { env, theme, base, views, staging, emails, memo, sitemap_limit, errors: Mutex::new(Vec::new()) };
 
     let stats = pages::render_all(&r);
     let phase = crate::profile::Phase::start("static files");

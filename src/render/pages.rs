@@ -9,9 +9,9 @@ use super::feeds::{self, Entry, FeedInfo};
 use super::memo::{key, release_key, GroupIds};
 use super::sitemap::{self, SitemapEntry};
 use super::{Renderer, Stats};
-use crate::content::parse::slugify;
 use crate::model::StakeholderGroup;
 use crate::select::{Selection, ShownRelease};
+use crate::slug::product_slug;
 use minijinja::{context, Value};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -104,10 +104,7 @@ pub(super) fn render_all(r: &Renderer) -> Stats {
     let p = phase("lists, site feed, sitemap");
     list_pages(r, &index);
     site_feed(r, &index, &release_texts);
-    r.once("sitemap.xml", "", sitemap_key(&index), false, || {
-        r.write("sitemap.xml", sitemap::sitemap(&sitemap_entries(r, &index)).as_bytes());
-        None
-    });
+    write_sitemap(r, &index);
     p.end();
 
     let communiques = selection.releases.iter().map(|s| s.groups.len()).sum();
@@ -350,22 +347,6 @@ fn release_events(r: &Renderer, index: &Index, g: &StakeholderGroup, ri: usize) 
         stamp: release.publish_at,
         category: "Go-live",
     });
-    // A window's id is its title's slug; windows that share one (a nightly batch on two
-    // nights) are numbered in file order, so that each keeps a UID of its own.
-    let mut used = HashSet::new();
-    let window_ids: Vec<String> = release
-        .windows
-        .iter()
-        .map(|w| {
-            let base = slugify(&w.title);
-            let (mut id, mut n) = (base.clone(), 1);
-            while !used.insert(id.clone()) {
-                n += 1;
-                id = format!("{base}-{n}");
-            }
-            id
-        })
-        .collect();
     for (i, w) in release
         .windows
         .iter()
@@ -377,7 +358,7 @@ fn release_events(r: &Renderer, index: &Index, g: &StakeholderGroup, ri: usize) 
             crate::model::WindowKind::Availability => "Availability",
         };
         events.push(CalendarEvent {
-            uid: format!("{}.window-{}.{}@{host}", release.slug, window_ids[i], g.id),
+            uid: window_uid(&release.slug, w.id.as_deref(), i, &g.id, host),
             summary: format!("{kind}: {} ({})", w.title, release.title),
             description: format!("{}\n\n{url}", release.summary),
             url: url.clone(),
@@ -388,6 +369,17 @@ fn release_events(r: &Renderer, index: &Index, g: &StakeholderGroup, ri: usize) 
         });
     }
     events
+}
+
+/// A window's event in a group's calendar: from the release, the window's `id` (else
+/// its position, from 1) and the group, so that retitling a window, or moving it, updates
+/// the event in place (SPEC §9). Ids cannot hold `/`, so no two of these read alike, nor
+/// like a go-live's (`<release>.<group>@host`).
+fn window_uid(release: &str, id: Option<&str>, index: usize, group: &str, host: &str) -> String {
+    match id {
+        Some(id) => format!("{release}/window/{id}/{group}@{host}"),
+        None => format!("{release}/window-{}/{group}@{host}", index + 1),
+    }
 }
 
 #[derive(Serialize)]
@@ -401,7 +393,7 @@ struct ProductView<'a> {
 }
 
 fn product_view<'a>(r: &Renderer<'_, 'a>, index: &Index<'_, 'a>, name: &'a str, releases: &[usize]) -> ProductView<'a> {
-    let slug = slugify(name);
+    let slug = product_slug(name);
     let base = product_path(&slug);
     ProductView {
         name,
@@ -579,36 +571,62 @@ fn sitemap_key(index: &Index) -> u64 {
     key((index.per_group.iter().map(Vec::len).collect::<Vec<_>>(), products, &index.sitemap))
 }
 
-/// Every indexable page: not 404, not draft or scheduled pages (they carry `noindex`).
-fn sitemap_entries(r: &Renderer, index: &Index) -> Vec<SitemapEntry> {
+/// The sitemap: one file, or an index and its parts past the protocol's limit. Each
+/// file is its own entry in the memo, so that a rebuild keeps (or drops, when the count
+/// of parts falls) each one; the entries are made only if one of them must be written.
+fn write_sitemap(r: &Renderer, index: &Index) {
+    let sitemap_key = sitemap_key(index);
+    let mut count = 0;
+    sitemap_pages(r, index, |_, _| count += 1);
+    let files = std::sync::OnceLock::new();
+    for name in sitemap::file_names(count, r.sitemap_limit) {
+        r.once(&name, "", sitemap_key, false, || {
+            let files = files.get_or_init(|| {
+                let mut entries = Vec::with_capacity(count);
+                sitemap_pages(r, index, |path, date| {
+                    let lastmod = date.map(|d| d.strftime("%Y-%m-%d").to_string());
+                    entries.push(SitemapEntry { url: r.views.url(&path), lastmod })
+                });
+                sitemap::files(&entries, &r.views.config.base_url, r.sitemap_limit)
+            });
+            if let Some((_, xml)) = files.iter().find(|(n, _)| *n == name) {
+                r.write(&name, xml.as_bytes());
+            }
+            None
+        });
+    }
+}
+
+/// Every indexable page, in sitemap order, as its path and date: not 404, not draft or
+/// scheduled pages (they carry `noindex`).
+fn sitemap_pages(r: &Renderer, index: &Index, mut page: impl FnMut(String, Option<jiff::Timestamp>)) {
     let views = &r.views;
     let selection = index.selection;
-    let page = |path: &str, lastmod: Option<String>| SitemapEntry { url: views.url(path), lastmod };
     let count = |n: usize| n.div_ceil(views.config.paginate_by).max(1);
-    let mut entries = vec![page("", None)];
+    page(String::new(), None);
     for n in 1..=count(selection.releases.len()) {
-        entries.push(page(&page_path("releases/", n), None));
+        page(page_path("releases/", n), None);
     }
-    entries.push(page("groups/", None));
+    page("groups/".into(), None);
     for (gi, g) in selection.groups.iter().enumerate() {
         for n in 1..=count(index.per_group[gi].len()) {
-            entries.push(page(&page_path(&group_path(&g.id), n), None));
+            page(page_path(&group_path(&g.id), n), None);
         }
     }
-    entries.push(page("products/", None));
+    page("products/".into(), None);
     for (name, releases) in &index.per_product {
+        let base = product_path(&product_slug(name));
         for n in 1..=count(releases.len()) {
-            entries.push(page(&page_path(&product_path(&slugify(name)), n), None));
+            page(page_path(&base, n), None);
         }
     }
     let mut releases: Vec<_> = selection.releases.iter().filter(|s| s.marker.is_none()).collect();
     releases.sort_by(|a, b| a.release.slug.cmp(&b.release.slug));
     for s in releases {
-        let day = s.release.publish_at.strftime("%Y-%m-%d").to_string();
-        entries.push(page(&release_path(&s.release.slug), Some(day.clone())));
+        let day = Some(s.release.publish_at);
+        page(release_path(&s.release.slug), day);
         for g in &s.groups {
-            entries.push(page(&communique_path(&s.release.slug, &g.id), Some(day.clone())));
+            page(communique_path(&s.release.slug, &g.id), day);
         }
     }
-    entries
 }

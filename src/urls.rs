@@ -1,0 +1,211 @@
+//! Every output path of a site (SPEC §6, §9), in one place: the folders and files a
+//! build writes, and the names the site itself uses beside the ones authors choose.
+//! `check` reads the same names to refuse an id or a static file that would land on
+//! one of them, so a new file added here is refused there too.
+
+/// The page of a folder: `releases/<slug>/index.html`.
+pub const INDEX: &str = "index.html";
+/// The folder of a list's further pages: `releases/page/2/`.
+pub const PAGES: &str = "page";
+pub const SITE_FEED: &str = "feed.xml";
+pub const SITEMAP: &str = "sitemap.xml";
+pub const NOT_FOUND: &str = "404.html";
+/// A product's RSS feed, in its folder.
+pub const PRODUCT_FEED: &str = "feed.xml";
+/// The longest file or folder name most file systems take, in bytes.
+pub const NAME_MAX: usize = 255;
+
+/// File, label and type of each channel a group has, in its folder.
+pub const GROUP_CHANNELS: [(&str, &str, &str); 4] = [
+    ("feed.xml", "RSS", "application/rss+xml"),
+    ("atom.xml", "Atom", "application/atom+xml"),
+    ("feed.json", "JSON Feed", "application/feed+json"),
+    ("calendar.ics", "Calendar", "text/calendar"),
+];
+
+/// What the site writes in `releases/` beside the release folders: the list and its pages.
+pub const BESIDE_RELEASES: [&str; 2] = [INDEX, PAGES];
+/// What the site writes in `releases/<slug>/` beside the communique folders.
+pub const BESIDE_COMMUNIQUES: [&str; 1] = [INDEX];
+/// What the site writes in `groups/` beside the group folders.
+pub const BESIDE_GROUPS: [&str; 1] = [INDEX];
+/// What the site writes in `products/` beside the product folders.
+pub const BESIDE_PRODUCTS: [&str; 1] = [INDEX];
+
+pub fn release_path(slug: &str) -> String {
+    format!("releases/{slug}/")
+}
+
+pub fn communique_path(slug: &str, group: &str) -> String {
+    format!("releases/{slug}/{group}/")
+}
+
+pub fn product_path(slug: &str) -> String {
+    format!("products/{slug}/")
+}
+
+pub fn group_path(id: &str) -> String {
+    format!("groups/{id}/")
+}
+
+/// `base/`, `base/page/2/`, …
+pub fn page_path(base: &str, page: usize) -> String {
+    if page <= 1 {
+        base.to_string()
+    } else {
+        format!("{base}{PAGES}/{page}/")
+    }
+}
+
+/// `sitemap-1.xml`, `sitemap-2.xml`…: the parts a sitemap index points at.
+pub fn sitemap_part(n: usize) -> String {
+    format!("sitemap-{n}.xml")
+}
+
+/// The ids and slugs of a site, as the output paths use them.
+pub trait Names {
+    fn is_release(&self, slug: &str) -> bool;
+    fn is_group(&self, id: &str) -> bool;
+    fn is_product(&self, slug: &str) -> bool;
+}
+
+/// What a build may make at `rel` (a path in the output), whatever its mode and
+/// audience: a file (`Some("the release page of `x`")`), or a folder it writes into.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Made {
+    File(String),
+    Folder(String),
+}
+
+/// What a build of a site with `names` may make at `rel`, if anything.
+pub fn made_at(rel: &str, names: &impl Names) -> Option<Made> {
+    let parts: Vec<&str> = rel.split('/').collect();
+    if let Some(what) = folder(&parts, names) {
+        return Some(Made::Folder(what));
+    }
+    let (name, dir) = parts.split_last()?;
+    let file = match dir {
+        [] if *name == SITE_FEED => Some("the site's feed".to_string()),
+        [] if *name == SITEMAP || is_sitemap_part(name) => Some("the sitemap".to_string()),
+        [] if *name == NOT_FOUND => Some("the page-not-found page".to_string()),
+        ["groups", g] if names.is_group(g) && GROUP_CHANNELS.iter().any(|(f, _, _)| f == name) => {
+            Some(format!("a feed of group `{g}`"))
+        }
+        ["products", p] if names.is_product(p) && *name == PRODUCT_FEED => Some(format!("the feed of product `{p}`")),
+        [] if *name == INDEX => Some("the home page".to_string()),
+        _ if *name == INDEX => {
+            folder(dir, names).filter(|_| dir.last() != Some(&PAGES)).map(|f| format!("the page of {f}"))
+        }
+        _ => None,
+    };
+    file.map(Made::File)
+}
+
+fn is_sitemap_part(name: &str) -> bool {
+    name.strip_prefix("sitemap-").and_then(|n| n.strip_suffix(".xml")).is_some_and(is_page_number)
+}
+
+fn is_page_number(n: &str) -> bool {
+    !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && !n.starts_with('0')
+}
+
+/// The folder a build may write at `parts`, described.
+fn folder(parts: &[&str], names: &impl Names) -> Option<String> {
+    let paged = |base: &[&str], what: String| -> Option<String> {
+        match parts.get(base.len()..)? {
+            [] => Some(what),
+            [p] if *p == PAGES => Some(format!("the further pages of {what}")),
+            [p, n] if *p == PAGES && is_page_number(n) => Some(format!("page {n} of {what}")),
+            _ => None,
+        }
+    };
+    match parts {
+        [] | [""] => Some("the site".into()),
+        ["releases", ..] if paged(&parts[..1], String::new()).is_some() => {
+            paged(&parts[..1], "the release list".into())
+        }
+        ["releases", slug] if names.is_release(slug) => Some(format!("release `{slug}`")),
+        ["releases", slug, g] if names.is_release(slug) && names.is_group(g) => {
+            Some(format!("the communique of release `{slug}` for group `{g}`"))
+        }
+        ["groups"] => Some("the group list".into()),
+        ["groups", g, ..] if names.is_group(g) => paged(&parts[..2], format!("group `{g}`")),
+        ["products"] => Some("the product list".into()),
+        ["products", p, ..] if names.is_product(p) => paged(&parts[..2], format!("product `{p}`")),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Site;
+
+    impl Names for Site {
+        fn is_release(&self, slug: &str) -> bool {
+            slug == "payments"
+        }
+        fn is_group(&self, id: &str) -> bool {
+            id == "customers"
+        }
+        fn is_product(&self, slug: &str) -> bool {
+            slug == "ledger"
+        }
+    }
+
+    #[test]
+    fn the_names_beside_authored_ones_are_those_the_paths_use() {
+        assert!(page_path("releases/", 2).starts_with(&format!("releases/{}/", BESIDE_RELEASES[1])));
+        let bases = [release_path("payments"), group_path("customers"), product_path("ledger"), "releases/".into()];
+        for base in bases {
+            assert_eq!(page_path(&base, 1), base);
+            assert!(matches!(made_at(&format!("{base}{INDEX}"), &Site), Some(Made::File(_))), "{base}");
+        }
+        let communique = communique_path("payments", "customers");
+        assert!(matches!(made_at(&format!("{communique}{INDEX}"), &Site), Some(Made::File(_))));
+    }
+
+    #[test]
+    fn what_a_build_makes_where() {
+        let file = |rel: &str| matches!(made_at(rel, &Site), Some(Made::File(_)));
+        let folder = |rel: &str| matches!(made_at(rel, &Site), Some(Made::Folder(_)));
+        for rel in [
+            "index.html",
+            "feed.xml",
+            "sitemap.xml",
+            "sitemap-3.xml",
+            "404.html",
+            "releases/index.html",
+            "releases/page/2/index.html",
+            "releases/payments/index.html",
+            "releases/payments/customers/index.html",
+            "groups/index.html",
+            "groups/customers/index.html",
+            "groups/customers/page/3/index.html",
+            "groups/customers/calendar.ics",
+            "products/index.html",
+            "products/ledger/index.html",
+            "products/ledger/feed.xml",
+        ] {
+            assert!(file(rel), "{rel}");
+        }
+        for rel in ["releases", "releases/page", "releases/payments", "groups/customers", "products/ledger/page/2"] {
+            assert!(folder(rel), "{rel}");
+        }
+        for rel in [
+            "style.css",
+            "logo.png",
+            "sitemap-0.xml",
+            "releases/payments/logo.png",
+            "releases/page/index.html",
+            "releases/other/index.html",
+            "groups/customers/logo.png",
+            "groups/others/feed.xml",
+            "products/other/index.html",
+            "images/index.html",
+        ] {
+            assert_eq!(made_at(rel, &Site), None, "{rel}");
+        }
+    }
+}
