@@ -391,14 +391,19 @@ mod bounds {
     }
 
     /// Whether a text could cross either bound, cheaply, erring on the side of yes.
-    /// Aliases need an anchor, and anchors an `&`. Nesting: a flow list or mapping opens
+    /// Aliases need an anchor: an `&` that starts a node, so after a space, a line
+    /// break, `[`, `{`, `,` or `:` (or at the very start), and before a name. An `&`
+    /// inside a word (`R&D`) or standing alone (`Q & A`) is no anchor. Nesting: a flow list or mapping opens
     /// with `[` or `{`; a block one starts a line, or follows `- `, `? ` or `: ` at its
     /// start, and each two levels take at least one more column (a list may sit at its
     /// key's own column, its items may not), so the block levels are at most twice the
     /// widest run of spaces, `-`, `?` and `:` that starts a line, plus two.
     pub fn may_exceed(yaml: &str) -> bool {
         let bytes = yaml.as_bytes();
-        if bytes.contains(&b'&') {
+        let starts_node =
+            |at: usize| at == 0 || matches!(bytes[at - 1], b' ' | b'\t' | b'\n' | b'\r' | b'[' | b'{' | b',' | b':');
+        let names = |at: usize| bytes.get(at + 1).is_some_and(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+        if bytes.iter().enumerate().any(|(at, b)| *b == b'&' && starts_node(at) && names(at)) {
             return true;
         }
         let brackets = bytes.iter().filter(|b| matches!(b, b'[' | b'{')).count();
@@ -833,6 +838,33 @@ mod tests {
             bomb.push_str(&format!("b{i}: &b{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
         }
         assert!(parse_mapping(&bomb).is_err());
+    }
+
+    #[test]
+    fn only_texts_that_could_cross_a_bound_get_the_checking_pass() {
+        for light in ["title: R&D\n", "title: \"Q & A\"\nversion: 4.2\n", "a:\n  - b: [c, d]\n"] {
+            assert!(!bounds::may_exceed(light), "{light:?}");
+        }
+        let nested = format!("a:\n{}x\n", "- ".repeat(40));
+        let flow = format!("a: {}\n", "[".repeat(70));
+        for heavy in ["a: &x b\nc: *x\n", "a: [&x b, *x]\n", "a: {\"k\":&x b}\n", "&x a: b\n", &nested, &flow] {
+            assert!(bounds::may_exceed(heavy), "{heavy:?}");
+        }
+    }
+
+    #[test]
+    fn depth_and_alias_expansion_are_bounded() {
+        let deep = format!("a:\n{}x\n", "- ".repeat(64));
+        let err = parse_mapping(&deep).unwrap_err();
+        assert_eq!((err.pos, err.code), (Pos::new(2, 127), "yaml-syntax"));
+        assert!(parse_mapping(&format!("a:\n{}x\n", "- ".repeat(63))).is_ok());
+        // Ten copies of a 100 kB anchor are 1 MB: allowed; eleven are not.
+        let anchor = format!("a: &a \"{}\"\n", "x".repeat(100 << 10));
+        let copies = |n: usize| (0..n).map(|i| format!("c{i}: *a\n")).collect::<String>();
+        assert!(parse_mapping(&format!("{anchor}{}", copies(8))).is_ok());
+        let err = parse_mapping(&format!("{anchor}{}", copies(11))).unwrap_err();
+        assert_eq!(err.pos, Pos::new(11, 5), "{}", err.message);
+        assert!(err.message.contains("more than 1 MB"), "{}", err.message);
     }
 
     #[test]
