@@ -103,6 +103,14 @@ fn build_in(request: &Request, mut session: Option<&mut Session>) -> Result<Buil
     });
     let fail = |message: String| vec![Diagnostic::error("site.toml", crate::diagnostics::Pos::START, "io", message)];
     output::check_output_dir(request.root, &output).map_err(fail)?;
+    if request.output.is_none() && !output::absolute(&output).starts_with(output::absolute(request.root)) {
+        // site.toml names a folder inside the site (checked as it is read); a symbolic
+        // link there must not carry the output, and hidden files from `static/`, elsewhere.
+        return Err(fail(format!(
+            "the output folder `{}` is a symbolic link out of the site; remove the link, or name the folder with `communique build --output`",
+            output.display()
+        )));
+    }
     let phase = crate::profile::Phase::start("prepare output");
     let last = session.as_deref_mut().and_then(|s| s.manifest.take());
     // The preview server's output is read by it alone, and not while it rebuilds.

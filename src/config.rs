@@ -150,15 +150,13 @@ impl SiteConfig {
                 );
                 String::new()
             }
-            Some(url) if !is_absolute_url(&url) => {
-                fail(
-                    "base_url",
-                    "invalid-value",
-                    format!("`base_url` must be an absolute URL such as `https://releases.example.com/`, not `{url}`"),
-                );
-                String::new()
-            }
-            Some(url) => with_trailing_slash(&url),
+            Some(url) => match check_base_url(&url) {
+                Ok(()) => with_trailing_slash(&url),
+                Err(problem) => {
+                    fail("base_url", "invalid-value", format!("`base_url` {problem}"));
+                    String::new()
+                }
+            },
         };
         let timezone = raw.timezone.unwrap_or_else(|| "UTC".into());
         let tz = match jiff::tz::TimeZone::get(&timezone) {
@@ -186,6 +184,13 @@ impl SiteConfig {
                 format!("`theme` must be a folder name under `themes/`, such as `default`, not `{theme}`"),
             );
         }
+        let output_dir = raw.output_dir.unwrap_or_else(|| "public".into());
+        let internal_output_dir = raw.internal_output_dir.unwrap_or_else(|| "internal".into());
+        for (key, folder) in [("output_dir", &output_dir), ("internal_output_dir", &internal_output_dir)] {
+            if let Err(problem) = check_output_folder(folder) {
+                fail(key, "invalid-value", format!("`{key}` {problem}"));
+            }
+        }
         if !diagnostics.is_empty() {
             return Err(diagnostics);
         }
@@ -197,8 +202,8 @@ impl SiteConfig {
             timezone,
             tz,
             theme,
-            output_dir: raw.output_dir.unwrap_or_else(|| "public".into()),
-            internal_output_dir: raw.internal_output_dir.unwrap_or_else(|| "internal".into()),
+            output_dir,
+            internal_output_dir,
             paginate_by,
             feed_limit,
             markdown: raw.markdown,
@@ -212,14 +217,68 @@ impl SiteConfig {
     }
 }
 
-pub fn is_absolute_url(url: &str) -> bool {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return false;
-    };
-    !scheme.is_empty()
-        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-        && !rest.is_empty()
-        && !rest.starts_with('/')
+/// The rule for the URL a site is served from, in site.toml and on the command line:
+/// `http` or `https`, with a host, and no space or control character (a line break in
+/// it would become a header of its own in an e-mail, or a line of its own in a
+/// calendar). The error completes a sentence that starts with the URL's name.
+pub fn check_base_url(url: &str) -> Result<(), String> {
+    const EXAMPLE: &str = "such as `https://releases.example.com/`";
+    if let Some(c) = url.chars().find(|c| c.is_control() || c.is_whitespace()) {
+        let shown: String = url.chars().flat_map(char::escape_debug).collect();
+        return Err(format!(
+            "must be a URL without spaces or control characters ({EXAMPLE}); `{shown}` has {}",
+            match c {
+                '\n' => "a line break".to_string(),
+                '\r' => "a carriage return".to_string(),
+                ' ' => "a space".to_string(),
+                c => format!("the character U+{:04X}", u32::from(c)),
+            }
+        ));
+    }
+    // The URL parser forgives `https:x.example` and `https:///x.example`; a base URL is
+    // written out as it stands, so it must be well-formed as written.
+    let authority = url.split_once("://").map(|(_, rest)| rest);
+    let written_out = authority.is_some_and(|rest| !rest.is_empty() && !rest.starts_with(['/', '\\']));
+    match url::Url::parse(url) {
+        Ok(parsed) if matches!(parsed.scheme(), "http" | "https") && parsed.host().is_some() && written_out => Ok(()),
+        Ok(parsed) if !matches!(parsed.scheme(), "http" | "https") => {
+            Err(format!("must start with `https://` or `http://` ({EXAMPLE}), not `{}:`: `{url}`", parsed.scheme()))
+        }
+        _ => Err(format!("must be an absolute URL {EXAMPLE}, not `{url}`")),
+    }
+}
+
+/// The rule for `output_dir` and `internal_output_dir`: a folder inside the site, named
+/// relative to its root, and not one of the site's own sources. (`build --output`
+/// names any folder: there the user says explicitly where to write.)
+pub fn check_output_folder(folder: &str) -> Result<(), String> {
+    use std::path::{Component, Path};
+    let example = "such as `public`";
+    let path = Path::new(folder);
+    if folder.trim().is_empty() || path.components().all(|c| c == Component::CurDir) {
+        return Err(format!(
+            "must name a folder inside the site, {example}: the site's own folder cannot be its output"
+        ));
+    }
+    if path.is_absolute() || folder.starts_with(['/', '\\']) || folder.contains(':') {
+        return Err(format!(
+            "must be a folder inside the site, relative to it ({example}), not `{folder}`; to write elsewhere, use `communique build --output <folder>`"
+        ));
+    }
+    if folder.split(['/', '\\']).any(|part| part == "..") {
+        return Err(format!(
+            "must stay inside the site ({example}), without `..`: not `{folder}`; to write elsewhere, use `communique build --output <folder>`"
+        ));
+    }
+    let first = path.components().find(|c| *c != Component::CurDir);
+    if let Some(Component::Normal(first)) = first {
+        if let Some(source) = ["content", "themes", "static", FILE].into_iter().find(|s| first == *s) {
+            return Err(format!(
+                "must not be inside the site's `{source}`, as `{folder}` is: choose a folder of its own, {example}"
+            ));
+        }
+    }
+    Ok(())
 }
 
 pub fn with_trailing_slash(url: &str) -> String {

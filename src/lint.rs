@@ -207,24 +207,29 @@ fn terms(terms: &BTreeMap<String, String>, source: &Source) -> Vec<Diagnostic> {
         return out;
     }
     for (n, line) in source.text.lines().enumerate() {
-        let lower = line.to_lowercase();
+        let lower = Lowered::new(line);
         for (term, preferred) in terms {
             let needle = term.to_lowercase();
             if needle.is_empty() {
                 continue;
             }
             let mut from = 0;
-            while let Some(at) = lower[from..].find(&needle).map(|i| i + from) {
+            while let Some(at) = lower.text[from..].find(&needle).map(|i| i + from) {
                 let end = at + needle.len();
-                let boundary_before = lower[..at].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
-                let boundary_after = lower[end..].chars().next().is_none_or(|c| !c.is_alphanumeric());
-                if boundary_before && boundary_after && lower.len() == line.len() {
-                    let column = line[..at].chars().count() + 1;
+                // A match must begin and end with whole characters of the line as written.
+                let (Some(start), Some(stop)) = (lower.original(at), lower.original(end)) else {
+                    from = at + lower.text[at..].chars().next().map_or(1, char::len_utf8);
+                    continue;
+                };
+                let boundary_before = lower.text[..at].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+                let boundary_after = lower.text[end..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+                if boundary_before && boundary_after {
+                    let column = line[..start].chars().count() + 1;
                     out.push(Diagnostic::warning(
                         &source.path,
                         Pos::new(n + 1, column),
                         "term",
-                        format!("write `{preferred}` instead of `{}`", &line[at..end]),
+                        format!("write `{preferred}` instead of `{}`", &line[start..stop]),
                     ));
                 }
                 from = end;
@@ -232,6 +237,44 @@ fn terms(terms: &BTreeMap<String, String>, source: &Source) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// A line in lower case, and where in the line each of its characters came from:
+/// lower-casing changes lengths (the Kelvin sign `K` takes 3 bytes, its `k` one; `Ⱥ`
+/// takes 2, its `ⱥ` 3; `İ` becomes two characters), so an offset in one is not an
+/// offset in the other.
+struct Lowered {
+    text: String,
+    /// For each byte offset of `text` (and its end), the offset in the line of the
+    /// character whose lower case starts there; None inside one. Empty for ASCII lines,
+    /// whose offsets are the same in both.
+    original: Vec<Option<usize>>,
+}
+
+impl Lowered {
+    fn new(line: &str) -> Lowered {
+        if line.is_ascii() {
+            return Lowered { text: line.to_ascii_lowercase(), original: Vec::new() };
+        }
+        let mut text = String::with_capacity(line.len());
+        let mut original = Vec::with_capacity(line.len() + 1);
+        for (at, c) in line.char_indices() {
+            original.push(Some(at));
+            text.extend(c.to_lowercase());
+            original.resize(text.len(), None);
+        }
+        original.push(Some(line.len()));
+        Lowered { text, original }
+    }
+
+    /// The offset in the line of the character whose lower case starts at `at`.
+    fn original(&self, at: usize) -> Option<usize> {
+        if self.original.is_empty() {
+            Some(at)
+        } else {
+            self.original.get(at).copied().flatten()
+        }
+    }
 }
 
 #[cfg(test)]
@@ -262,5 +305,35 @@ mod tests {
         let terms: BTreeMap<String, String> = [("log in".to_string(), "sign in".to_string())].into();
         let found: Vec<(usize, usize)> = super::terms(&terms, &source).iter().map(|d| (d.line, d.column)).collect();
         assert_eq!(found, [(2, 8), (4, 20)]);
+    }
+
+    /// Lower-casing changes byte lengths: offsets in the lower-cased line must be mapped
+    /// back, not used on the line as written (this panicked on `K ȺȺ`).
+    #[test]
+    fn terms_in_text_whose_lower_case_differs_in_length() {
+        let text = "K ȺȺ\nKK ȺȺ, İx and ⱥⱥ.\nȺȺȺ\n";
+        let source = Source::new("x.md".into(), text.into(), String::new(), 1);
+        let terms: BTreeMap<String, String> =
+            [("ȺȺ".to_string(), "AA".to_string()), ("i̇x".to_string(), "ix".to_string())].into();
+        let found: Vec<(usize, usize, String)> =
+            super::terms(&terms, &source).into_iter().map(|d| (d.line, d.column, d.message)).collect();
+        assert_eq!(
+            found,
+            [
+                // Line by line, then term by term (`i̇x` sorts first).
+                (1, 3, "write `AA` instead of `ȺȺ`".to_string()),
+                (2, 8, "write `ix` instead of `İx`".to_string()),
+                (2, 4, "write `AA` instead of `ȺȺ`".to_string()),
+                (2, 15, "write `AA` instead of `ⱥⱥ`".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_match_inside_one_characters_lower_case_is_no_match() {
+        // `İ` lower-cases to `i` and a combining dot: `i` alone starts inside it.
+        let source = Source::new("x.md".into(), "İ x\n".into(), String::new(), 1);
+        let terms: BTreeMap<String, String> = [("\u{307} x".to_string(), "y".to_string())].into();
+        assert!(super::terms(&terms, &source).is_empty());
     }
 }

@@ -128,20 +128,20 @@ fn an_output_folder_over_the_sources_is_refused_before_anything_is_touched() {
         assert!(run.stderr.contains(expected), "{args:?}: {}", run.stderr);
         assert_eq!(snapshot(site.root()), before, "{args:?}: nothing was touched");
     }
-    // In site.toml: a diagnostic, and a build that writes nothing.
+    // In site.toml: a diagnostic at the setting, and a build that writes nothing.
     for (dir, expected) in [
-        (".", "contains the site itself"),
-        ("", "contains the site itself"),
-        ("..", "contains the site itself"),
-        ("content", "is inside the site's `content`"),
-        ("static", "is inside the site's `static`"),
-        ("themes/x", "is inside the site's `themes`"),
+        (".", "the site's own folder cannot be its output"),
+        ("", "the site's own folder cannot be its output"),
+        ("..", "must stay inside the site"),
+        ("content", "must not be inside the site's `content`"),
+        ("static", "must not be inside the site's `static`"),
+        ("themes/x", "must not be inside the site's `themes`"),
     ] {
         site.write("site.toml", &format!("{SITE_TOML}output_dir = \"{dir}\"\n"));
         let before = snapshot(site.root());
         let run = site.run(&["build", "--now", NOW]);
         run.code_is(1);
-        let line = run.diagnostic("site.toml:1:1: error: the output folder `");
+        let line = run.diagnostic("site.toml:3:1: error: `output_dir` ");
         assert!(line.contains(expected), "output_dir = {dir:?}: {line}");
         assert_eq!(snapshot(site.root()), before, "output_dir = {dir:?}: nothing was touched");
     }

@@ -409,7 +409,7 @@ fn site_toml_with_wrong_types_huge_numbers_and_duplicates() {
     assert_eq!(
         check("title = \"T\"\nbase_url = \"javascript:alert(1)//\"\ntheme = \"../../etc\"\n"),
         [
-            "site.toml:2:1: error: `base_url` must be an absolute URL such as `https://releases.example.com/`, not `javascript:alert(1)//` [invalid-value]",
+            "site.toml:2:1: error: `base_url` must start with `https://` or `http://` (such as `https://releases.example.com/`), not `javascript:`: `javascript:alert(1)//` [invalid-value]",
             "site.toml:3:1: error: `theme` must be a folder name under `themes/`, such as `default`, not `../../etc` [invalid-value]",
         ]
     );

@@ -48,10 +48,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Err(usage) => return Ok(usage),
     };
     if let Some(url) = &args.base_url {
-        if !crate::config::is_absolute_url(url) {
-            return Ok(super::usage_error(&format!(
-                "--base-url `{url}` must be an absolute URL such as `https://releases.example.com/`"
-            )));
+        if let Err(problem) = crate::config::check_base_url(url) {
+            return Ok(super::usage_error(&format!("--base-url {problem}")));
         }
     }
     // An explicit folder that would overwrite the site is a usage error, said before

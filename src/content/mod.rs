@@ -277,6 +277,21 @@ fn load_config(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<SiteCon
         ));
         return None;
     }
+    // A site.toml linked from outside the site would read (and, with errors, quote) a
+    // file the site does not own: refused as content links are (SPEC §1).
+    let is_link = std::fs::symlink_metadata(&path).is_ok_and(|meta| meta.file_type().is_symlink());
+    if is_link {
+        let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        if !path.canonicalize().is_ok_and(|target| target.starts_with(&canonical_root)) {
+            diagnostics.push(Diagnostic::error(
+                config::FILE,
+                Pos::START,
+                "symlink-outside-site",
+                "site.toml is a symbolic link to a file outside the site; copy the file into the site instead of linking to it",
+            ));
+            return None;
+        }
+    }
     let text = match read_text(&path, config::FILE) {
         Ok(text) => text,
         Err(d) => {

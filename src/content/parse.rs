@@ -164,6 +164,9 @@ fn check_keys(source: &Source, map: &Mapping, prefix: &str, known: &[&str], out:
     for key in map.keys() {
         let name: Cow<str> = match key {
             Value::String(s) => Cow::Borrowed(s),
+            // A list or mapping as a key (`? [a, b]`) is shown by kind: written out, a
+            // large one would fill the message.
+            Value::Sequence(_) | Value::Mapping(_) | Value::Tagged(_) => Cow::Owned(format!("<{}>", kind_of(key))),
             other => Cow::Owned(serde_yaml::to_string(other).unwrap_or_default().trim().to_string()),
         };
         if !known.contains(&name.as_ref()) {
@@ -252,7 +255,16 @@ fn date(
     out: &mut Vec<Diagnostic>,
 ) -> Option<jiff::Timestamp> {
     match dates::parse(value, tz) {
-        Ok(ts) => Some(ts),
+        Ok(parsed) => {
+            if let Some(note) = parsed.note {
+                out.push(source.warning_at_value(
+                    field,
+                    note.code,
+                    format!("`{}`: {}", display_path(field), note.message),
+                ));
+            }
+            Some(parsed.at)
+        }
         Err(message) => {
             out.push(source.error_at_value(field, "invalid-date", format!("`{}`: {message}", display_path(field))));
             None

@@ -31,17 +31,14 @@ pub fn parse_mapping(yaml: &str) -> Result<Mapping, YamlError> {
         }
     }
     if let Some(pos) = too_deep(yaml) {
-        return Err(YamlError {
-            pos,
-            code: "yaml-syntax",
-            message: format!(
-                "lists and mappings nest more than {MAX_DEPTH} levels deep here; front matter needs a few at most"
-            ),
-        });
+        return Err(bounds::too_deep_at(pos));
     }
     if let Some(map) = common_shape::read(yaml) {
         return Ok(map);
     }
+    // serde_yaml builds the whole value, every alias copied out in full, before anything
+    // can look at it: what it would build is measured first.
+    bounds::check(yaml)?;
     let value: Value = serde_yaml::from_str(yaml).map_err(|e| {
         let (code, message) = explain_syntax_error(&e.to_string());
         let reported = offset_position(yaml, &e).or_else(|| e.location().map(|l| Pos::new(l.line(), l.column())));
@@ -275,6 +272,150 @@ mod common_shape {
     }
 }
 
+/// What a front matter may cost once read: how deep its lists and mappings nest, and how
+/// much text its aliases (`*name`, a copy of what `&name` marks) expand to. A small file
+/// must not become a large value: 200 copies of a 1 MB anchor are 200 MB of text, and
+/// every later step (checks, pages, feeds) copies that again.
+mod bounds {
+    use super::YamlError;
+    use crate::diagnostics::Pos;
+    use yaml_rust2::parser::{Event, Parser};
+
+    /// The deepest lists and mappings may nest. Real front matter uses four or five levels.
+    pub const MAX_DEPTH: usize = 64;
+    /// Aliases may expand a front matter to this many times its own size, or to
+    /// [`MIN_EXPANDED`] bytes, whichever is larger.
+    pub const EXPANSION_FACTOR: usize = 10;
+    pub const MIN_EXPANDED: usize = 1 << 20;
+
+    pub fn too_deep_at(pos: Pos) -> YamlError {
+        YamlError {
+            pos,
+            code: "yaml-syntax",
+            message: format!(
+                "lists and mappings nest more than {MAX_DEPTH} levels deep here; front matter needs a few at most: move what is nested this deep up to a level of its own"
+            ),
+        }
+    }
+
+    /// Refuses a text that would nest deeper than [`MAX_DEPTH`], or whose aliases would
+    /// expand past its limit, at the place where it crosses the line. One pass over the
+    /// text's events, before anything is built; texts that can do neither are let through
+    /// without it (see [`may_exceed`]).
+    pub fn check(yaml: &str) -> Result<(), YamlError> {
+        if !may_exceed(yaml) {
+            return Ok(());
+        }
+        let limit = yaml.len().saturating_mul(EXPANSION_FACTOR).max(MIN_EXPANDED);
+        let mut parser = Parser::new_from_str(yaml);
+        // What the value would hold so far, in bytes of text (each node counts one more),
+        // and what each anchor's node holds, by anchor id.
+        let mut expanded = 0usize;
+        let mut anchored: Vec<usize> = Vec::new();
+        // The open lists and mappings: their anchor id and `expanded` where they began.
+        let mut open: Vec<(usize, usize)> = Vec::new();
+        let record = |anchored: &mut Vec<usize>, id: usize, size: usize| {
+            if anchored.len() <= id {
+                anchored.resize(id + 1, 0);
+            }
+            anchored[id] = size;
+        };
+        loop {
+            let (event, mark) = match parser.next_token() {
+                Ok(next) => next,
+                Err(e) => {
+                    // Without a complete pass the text cannot be bounded, so it is not
+                    // read at all: the YAML error is reported instead.
+                    let mark = e.marker();
+                    return Err(YamlError {
+                        pos: Pos::new(mark.line(), mark.col() + 1),
+                        code: "yaml-syntax",
+                        message: format!("invalid YAML: {}", e.info()),
+                    });
+                }
+            };
+            let pos = Pos::new(mark.line(), mark.col() + 1);
+            match event {
+                Event::StreamEnd => return Ok(()),
+                Event::Scalar(text, _, anchor, _) => {
+                    expanded = expanded.saturating_add(text.len() + 1);
+                    if anchor > 0 {
+                        record(&mut anchored, anchor, text.len() + 1);
+                    }
+                }
+                Event::Alias(id) => {
+                    expanded = expanded.saturating_add(anchored.get(id).copied().unwrap_or(0));
+                    if expanded > limit {
+                        return Err(YamlError {
+                            pos,
+                            code: "yaml-syntax",
+                            message: format!(
+                                "with this alias, aliases expand the front matter to more than {} (10 times its size, and at least 1 MB); write the value out once instead of repeating it with `*`",
+                                size_text(limit)
+                            ),
+                        });
+                    }
+                }
+                Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                    if open.len() >= MAX_DEPTH {
+                        // A block mapping starts at its first `:`; its first key is
+                        // where an author looks.
+                        let first_key = matches!(event, Event::MappingStart(..))
+                            .then(|| parser.peek().ok().map(|(_, m)| Pos::new(m.line(), m.col() + 1)))
+                            .flatten();
+                        return Err(too_deep_at(first_key.unwrap_or(pos)));
+                    }
+                    open.push((anchor, expanded));
+                    expanded = expanded.saturating_add(1);
+                }
+                Event::SequenceEnd | Event::MappingEnd => {
+                    if let Some((anchor, start)) = open.pop() {
+                        if anchor > 0 {
+                            record(&mut anchored, anchor, expanded - start);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// `1 MB`, `10.5 MB`.
+    fn size_text(bytes: usize) -> String {
+        let mb = bytes as f64 / (1 << 20) as f64;
+        if mb.fract() == 0.0 {
+            format!("{mb} MB")
+        } else {
+            format!("{mb:.1} MB")
+        }
+    }
+
+    /// Whether a text could cross either bound, cheaply, erring on the side of yes.
+    /// Aliases need an anchor: an `&` that starts a node, so after a space, a line
+    /// break, `[`, `{`, `,` or `:` (or at the very start), and before a name. An `&`
+    /// inside a word (`R&D`) or standing alone (`Q & A`) is no anchor. Nesting: a flow list or mapping opens
+    /// with `[` or `{`; a block one starts a line, or follows `- `, `? ` or `: ` at its
+    /// start, and each two levels take at least one more column (a list may sit at its
+    /// key's own column, its items may not), so the block levels are at most twice the
+    /// widest run of spaces, `-`, `?` and `:` that starts a line, plus two.
+    pub fn may_exceed(yaml: &str) -> bool {
+        let bytes = yaml.as_bytes();
+        let starts_node =
+            |at: usize| at == 0 || matches!(bytes[at - 1], b' ' | b'\t' | b'\n' | b'\r' | b'[' | b'{' | b',' | b':');
+        let names = |at: usize| bytes.get(at + 1).is_some_and(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+        if bytes.iter().enumerate().any(|(at, b)| *b == b'&' && starts_node(at) && names(at)) {
+            return true;
+        }
+        let brackets = bytes.iter().filter(|b| matches!(b, b'[' | b'{')).count();
+        let lead = bytes
+            .split(|b| *b == b'\n')
+            .map(|line| line.iter().take_while(|b| matches!(b, b' ' | b'-' | b'?' | b':')).count())
+            .max()
+            .unwrap_or(0);
+        brackets + 2 * lead + 2 > MAX_DEPTH
+    }
+}
+
 /// Errors of the YAML reader (a control character, say) carry a byte offset instead of a
 /// line and column: "… at position 10".
 fn offset_position(yaml: &str, e: &serde_yaml::Error) -> Option<Pos> {
@@ -287,8 +428,8 @@ fn offset_position(yaml: &str, e: &serde_yaml::Error) -> Option<Pos> {
 /// The YAML reader takes time in proportion to the nesting depth for every token it reads,
 /// so 100,000 `[` (or `{a: `) would keep it busy for minutes before it reports its own
 /// recursion limit. Counting brackets, even inside quotes, is cheap and errs on the safe
-/// side: no real front matter has 128 unclosed brackets.
-const MAX_DEPTH: usize = 128;
+/// side: no real front matter has 64 unclosed brackets.
+use bounds::MAX_DEPTH;
 
 fn too_deep(yaml: &str) -> Option<Pos> {
     // Fewer brackets than the limit in all cannot nest past it; counting is cheaper.
@@ -697,6 +838,33 @@ mod tests {
             bomb.push_str(&format!("b{i}: &b{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
         }
         assert!(parse_mapping(&bomb).is_err());
+    }
+
+    #[test]
+    fn only_texts_that_could_cross_a_bound_get_the_checking_pass() {
+        for light in ["title: R&D\n", "title: \"Q & A\"\nversion: 4.2\n", "a:\n  - b: [c, d]\n"] {
+            assert!(!bounds::may_exceed(light), "{light:?}");
+        }
+        let nested = format!("a:\n{}x\n", "- ".repeat(40));
+        let flow = format!("a: {}\n", "[".repeat(70));
+        for heavy in ["a: &x b\nc: *x\n", "a: [&x b, *x]\n", "a: {\"k\":&x b}\n", "&x a: b\n", &nested, &flow] {
+            assert!(bounds::may_exceed(heavy), "{heavy:?}");
+        }
+    }
+
+    #[test]
+    fn depth_and_alias_expansion_are_bounded() {
+        let deep = format!("a:\n{}x\n", "- ".repeat(64));
+        let err = parse_mapping(&deep).unwrap_err();
+        assert_eq!((err.pos, err.code), (Pos::new(2, 127), "yaml-syntax"));
+        assert!(parse_mapping(&format!("a:\n{}x\n", "- ".repeat(63))).is_ok());
+        // Ten copies of a 100 kB anchor are 1 MB: allowed; eleven are not.
+        let anchor = format!("a: &a \"{}\"\n", "x".repeat(100 << 10));
+        let copies = |n: usize| (0..n).map(|i| format!("c{i}: *a\n")).collect::<String>();
+        assert!(parse_mapping(&format!("{anchor}{}", copies(8))).is_ok());
+        let err = parse_mapping(&format!("{anchor}{}", copies(11))).unwrap_err();
+        assert_eq!(err.pos, Pos::new(11, 5), "{}", err.message);
+        assert!(err.message.contains("more than 1 MB"), "{}", err.message);
     }
 
     #[test]

@@ -22,7 +22,10 @@ pub struct Email<'a> {
 pub fn message(email: &Email) -> std::io::Result<Vec<u8>> {
     // A fixed boundary derived from the Message-ID: mail-builder would otherwise make
     // one from the clock.
-    let boundary = format!("communique-{}", email.message_id.replace(['@', '.'], "-"));
+    // Only letters, digits and `-`: a boundary may not hold the `[` of an address literal.
+    let id: String =
+        email.message_id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' }).collect();
+    let boundary = format!("communique-{id}");
     let body = MimePart::new(
         ContentType::new("multipart/alternative").attribute("boundary", boundary),
         vec![
@@ -41,16 +44,14 @@ pub fn message(email: &Email) -> std::io::Result<Vec<u8>> {
         .write_to_vec()
 }
 
-/// The host of `base_url`, for Message-IDs and the sender address.
-pub fn host(base_url: &str) -> &str {
-    let rest = base_url.split_once("://").map_or(base_url, |(_, r)| r);
-    let host = rest.split(['/', '?', '#']).next().unwrap_or(rest);
-    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
-    let host = host.split(':').next().unwrap_or(host);
-    if host.is_empty() {
-        "localhost"
-    } else {
-        host
+/// The domain of `base_url`, as the right-hand side of Message-IDs and of the sender
+/// address: a name or IPv4 address as it is, an IPv6 address as an address literal
+/// (`[IPv6:::1]`, RFC 5321 §4.1.3), since its colons are not allowed in a domain.
+pub fn host(base_url: &str) -> String {
+    match url::Url::parse(base_url).ok().and_then(|url| url.host().map(|h| h.to_owned())) {
+        Some(url::Host::Ipv6(address)) => format!("[IPv6:{address}]"),
+        Some(host) if !host.to_string().is_empty() => host.to_string(),
+        _ => "localhost".to_string(),
     }
 }
 
@@ -73,6 +74,33 @@ mod tests {
         assert_eq!(host("https://releases.example.com/"), "releases.example.com");
         assert_eq!(host("http://127.0.0.1:1111/"), "127.0.0.1");
         assert_eq!(host("https://user@x.example:8443/sub/"), "x.example");
+        assert_eq!(host("http://[::1]:1111/"), "[IPv6:::1]");
+        assert_eq!(host("https://[2001:DB8::1]/sub/"), "[IPv6:2001:db8::1]");
+        assert_eq!(host("https://Releases.Example.COM/"), "releases.example.com");
+        assert_eq!(host("not a url"), "localhost");
+    }
+
+    #[test]
+    fn messages_from_an_ipv6_site_parse() {
+        let host = host("http://[::1]:1111/");
+        let email = Email {
+            from_name: "Acme releases",
+            from_address: format!("noreply@{host}"),
+            to: "customers@x.example",
+            subject: "Payments 4.2",
+            date: "2026-11-21T08:00:00Z".parse().unwrap(),
+            message_id: format!("payments-4-2.customers@{host}"),
+            text: "Hello\n",
+            html: "<p>Hello</p>",
+        };
+        let bytes = message(&email).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(text.contains("Message-ID: <payments-4-2.customers@[IPv6:::1]>\r\n"), "{text}");
+        assert!(text.contains("From: \"Acme releases\" <noreply@[IPv6:::1]>\r\n"), "{text}");
+        let parsed = mail_parser::MessageParser::default().parse(&bytes).unwrap();
+        assert_eq!(parsed.message_id(), Some("payments-4-2.customers@[IPv6:::1]"));
+        assert_eq!(parsed.from().and_then(|f| f.first()).and_then(|a| a.address()), Some("noreply@[IPv6:::1]"));
+        assert_eq!(parsed.body_text(0).as_deref().map(str::trim_end), Some("Hello"));
     }
 
     #[test]
