@@ -358,7 +358,7 @@ fn release_events(r: &Renderer, index: &Index, g: &StakeholderGroup, ri: usize) 
             crate::model::WindowKind::Availability => "Availability",
         };
         events.push(CalendarEvent {
-            uid: window_uid(&release.slug, w.id.as_deref(), i, &g.id, host),
+            uid: window_uid(&release.slug, w.id.as_deref(), i, &g.id, &host),
             summary: format!("{kind}: {} ({})", w.title, release.title),
             description: format!("{}\n\n{url}", release.summary),
             url: url.clone(),
