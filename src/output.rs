@@ -624,12 +624,16 @@ impl Staging {
                     Kind::Missing => {}
                     Kind::File if self.previous.get(rel).is_some() => {}
                     Kind::Dir => {
-                        // A folder where a file goes: only if it holds nothing but stale files of ours.
+                        // A folder where a file goes: only if it holds stale files of ours and
+                        // nothing else (an empty one was not left by a build: ours go with
+                        // their last file).
+                        let mut files = 0;
                         for entry in walkdir::WalkDir::new(self.target.join(rel)).min_depth(1) {
                             let entry = entry.map_err(Failure::untouched)?;
                             let inner = entry.path().strip_prefix(&self.target).unwrap_or(entry.path());
                             let inner = inner.to_string_lossy().into_owned();
                             let kind = entry.file_type();
+                            files += usize::from(!kind.is_dir());
                             if kind.is_dir() {
                                 continue;
                             } else if kind.is_file() && stale.contains(inner.as_str()) {
@@ -639,6 +643,9 @@ impl Staging {
                             } else {
                                 in_the_way.insert(inner);
                             }
+                        }
+                        if files == 0 {
+                            in_the_way.insert(rel.to_string());
                         }
                     }
                     Kind::File | Kind::Link | Kind::Other => drop(in_the_way.insert(rel.to_string())),
@@ -1330,13 +1337,16 @@ mod tests {
         fs::write(out.join("index.html"), "mine").unwrap();
         fs::write(out.join("css/style.css"), "mine").unwrap();
         fs::write(out.join("CNAME"), "x.example").unwrap();
+        fs::create_dir_all(out.join("page.html/empty")).unwrap();
         let build = Staging::begin(&out).unwrap();
         build.write("index.html", b"generated").unwrap();
         build.write("css/style.css", b"generated").unwrap();
         build.write("feed.xml", b"generated").unwrap();
+        build.write("page.html", b"generated").unwrap();
         let failure = build.commit().unwrap_err();
         assert!(matches!(failure, Failure::InTheWay(_)), "{failure}");
-        assert!(failure.to_string().contains("`css/style.css`, `index.html`"), "{failure}");
+        assert!(failure.to_string().contains("`css/style.css`, `index.html`, `page.html`; move them"), "{failure}");
+        assert!(out.join("page.html/empty").is_dir(), "a folder it did not make is not deleted");
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "mine");
         assert!(!out.join("feed.xml").exists() && !out.join(MANIFEST).exists(), "nothing written");
         // Beside them, a build writes and keeps them.
