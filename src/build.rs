@@ -125,6 +125,11 @@ fn build_in(request: &Request, mut session: Option<&mut Session>) -> Result<Buil
     let fail = |message: String| untouched(vec![error(message)]);
     let refused = |message: String| Failed { errors: vec![error(message)], outcome: Outcome::Refused };
     output::check_output_dir(request.root, &output).map_err(fail)?;
+    if request.output.is_none() {
+        // A folder of site.toml's path (written by whoever writes the repository) may
+        // not be a link either: the build would write wherever it points.
+        output::check_no_links(request.root, &output).map_err(refused)?;
+    }
     folders_apart(request, &output, &configured).map_err(
         |(message, usage)| {
             if usage {

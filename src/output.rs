@@ -341,6 +341,30 @@ pub fn check_apart(folder: &Path, what: &str, other: &Path, other_what: &str, sa
     ))
 }
 
+/// Refuses an output folder under `root` with a symbolic link on the way to it, or
+/// that is one: `output_dir = "build/public"` with `build` a link out of the site, say.
+/// (The output folder itself is checked again when the build begins.)
+pub fn check_no_links(root: &Path, output: &Path) -> Result<(), String> {
+    let Ok(rel) = output.strip_prefix(root) else { return Ok(()) };
+    let mut at = root.to_path_buf();
+    for part in rel.components() {
+        let Component::Normal(part) = part else { return Ok(()) };
+        at.push(part);
+        match nofollow::kind(&at) {
+            Ok(Kind::Link) => {
+                return Err(format!(
+                    "`{}`, on the way to the output folder `{}`, is a symbolic link; a build writes only into real folders: remove the link, or give the folder it points to with --output",
+                    at.display(),
+                    output.display()
+                ))
+            }
+            Ok(Kind::Dir) => {}
+            _ => return Ok(()),
+        }
+    }
+    Ok(())
+}
+
 /// An absolute, lexically normalised path (the output folder may not exist yet, so
 /// it cannot be canonicalised; its existing ancestors are).
 pub fn absolute(path: &Path) -> PathBuf {

@@ -126,6 +126,14 @@ fn an_output_folder_that_is_a_link_is_refused() {
     let run = site.run(&["build", "--now", NOW, "--output", "public"]);
     run.code_is(2);
     outside.assert_untouched();
+    // A link on the way to site.toml's output folder.
+    site.remove("public");
+    site.write("site.toml", &format!("{SITE_TOML}output_dir = \"build/public\"\n"));
+    link(outside.path(), &site.path("build"));
+    let run = site.run(&["build", "--now", NOW]);
+    run.code_is(2);
+    assert!(run.stderr.contains("on the way to the output folder"), "{}", run.stderr);
+    outside.assert_untouched();
 }
 
 #[test]
