@@ -600,13 +600,14 @@ impl Staging {
     /// build wrote, reached through real folders: a file it did not write, a link, or
     /// anything in a folder that stands where a file goes, is in the way, and the build
     /// refuses, naming them. Returns the previous build's stale files that stand in the
-    /// way (a file where a folder is now needed), which the commit deletes first.
+    /// way (a file where a folder is now needed), which the commit deletes first, and
+    /// what it found of the output's folders (so the commit need not look again).
     fn plan(
         &self,
         kept: &[AtomicBool],
         written: &HashMap<String, (Fingerprint, bool)>,
         stale: &[usize],
-    ) -> Result<Vec<String>, Failure> {
+    ) -> Result<(Vec<String>, Folders), Failure> {
         let in_build = |rel: &str| {
             written.contains_key(rel)
                 || self.previous.get(rel).is_some_and(|(_, slot)| kept[slot].load(Ordering::Relaxed))
@@ -624,10 +625,13 @@ impl Staging {
         }
         let mut in_the_way = BTreeSet::new();
         let mut first = BTreeSet::new();
+        let mut folders = Folders::new(&self.target);
         if nofollow::kind(&self.target).map_err(Failure::untouched)? == Kind::Dir {
             staged.sort_unstable();
-            let mut folders = Folders::new(&self.target);
-            for rel in &staged {
+            // The preview's own folder holds the files its manifest lists (no one else
+            // writes there): a template edit rewrites thousands, and none needs a look.
+            let private = self.held.is_some();
+            for rel in staged.iter().filter(|rel| !(private && self.previous.get(rel).is_some())) {
                 let mut reached = true;
                 for dir in ancestors(rel) {
                     match folders.kind(dir).map_err(Failure::untouched)? {
@@ -696,7 +700,7 @@ impl Staging {
                 if in_the_way.len() == 1 { "it" } else { "them" }
             )));
         }
-        Ok(first.into_iter().collect())
+        Ok((first.into_iter().collect(), folders))
     }
 
     /// Makes the staged build the output. Returns the number of files and the new
@@ -705,7 +709,7 @@ impl Staging {
         let written = std::mem::take(&mut *self.written.lock().expect("written lock"));
         let kept = std::mem::take(&mut self.kept);
         let stale_slots = self.stale(&kept, &written);
-        let first = self.plan(&kept, &written, &stale_slots)?;
+        let (first, folders) = self.plan(&kept, &written, &stale_slots)?;
         // The manifest: the previous one, less the files neither kept nor written again,
         // with what this build wrote.
         let mut manifest = std::mem::take(&mut self.previous);
@@ -734,7 +738,7 @@ impl Staging {
         if let Some(held) = self.held.take() {
             let files: Vec<(String, Vec<u8>)> = held.into_inner().expect("held lock").into_iter().collect();
             let changes = AtomicUsize::new(0);
-            if let Err(e) = write_in_place(&self.target, &files, &first, &stale, &text, &changes) {
+            if let Err(e) = write_in_place(folders, &files, &first, &stale, &text, &changes) {
                 // Some files may be new: the manifest lists them as ours, bytes unknown,
                 // and the files that were to go as well, so that the next build writes
                 // each again and deletes what it no longer makes.
@@ -956,14 +960,15 @@ fn recover(target: &Path, staging: &Path, journal: &Path, text: &str) -> io::Res
 /// A commit into the preview's own output: changed files written over the old ones.
 /// `changes` counts what was changed, for the message if it stops halfway.
 fn write_in_place(
-    target: &Path,
+    mut folders: Folders,
     files: &[(String, Vec<u8>)],
     first: &[String],
     stale: &[String],
     manifest: &str,
     changes: &AtomicUsize,
 ) -> io::Result<()> {
-    let mut folders = Folders::new(target);
+    let target = folders.root().to_path_buf();
+    let target = target.as_path();
     for rel in first {
         folders.delete(rel)?;
         changes.fetch_add(1, Ordering::Relaxed);

@@ -65,6 +65,11 @@ impl Folders {
         Folders { target: target.to_path_buf(), seen: HashMap::new() }
     }
 
+    /// The output folder.
+    pub fn root(&self) -> &Path {
+        &self.target
+    }
+
     /// Where `rel` is.
     pub fn path(&self, rel: &str) -> PathBuf {
         self.target.join(rel)
