@@ -47,8 +47,31 @@ pub struct Session {
     pub sitemap_limit: Option<usize>,
 }
 
-/// Builds the site; on failure returns every error (and writes nothing).
-pub fn build(request: &Request) -> Result<Built, Vec<Diagnostic>> {
+/// A build that did not succeed: every error, and what it did to the output.
+#[derive(Debug)]
+pub struct Failed {
+    pub errors: Vec<Diagnostic>,
+    pub outcome: Outcome,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Nothing was written: the previous output is as it was.
+    Untouched,
+    /// Refused before anything was written: the folders the request names overlap, or
+    /// the output holds what the build would have to write over. The person building
+    /// must choose another folder or move things: a usage error.
+    Refused,
+    /// The output was partly updated before an error (the errors say how far).
+    PartlyWritten,
+}
+
+fn untouched(errors: Vec<Diagnostic>) -> Failed {
+    Failed { errors, outcome: Outcome::Untouched }
+}
+
+/// Builds the site; on failure returns every error, and whether the output changed.
+pub fn build(request: &Request) -> Result<Built, Failed> {
     build_in(request, None)
 }
 
@@ -58,7 +81,7 @@ pub fn build(request: &Request) -> Result<Built, Vec<Diagnostic>> {
 /// caller's own: changed files are written over the old ones, so nothing may read
 /// them while this runs.
 pub fn rebuild(request: &Request, session: &mut Session) -> Result<Built, Vec<Diagnostic>> {
-    build_in(request, Some(session))
+    build_in(request, Some(session)).map_err(|failed| failed.errors)
 }
 
 /// Loads and checks the site: the site, the files' text if the request keeps it, and the
@@ -90,38 +113,53 @@ fn load(
     Ok((site, sources, warnings))
 }
 
-fn build_in(request: &Request, mut session: Option<&mut Session>) -> Result<Built, Vec<Diagnostic>> {
-    let (mut site, sources, warnings) = load(request, session.as_deref_mut())?;
+fn build_in(request: &Request, mut session: Option<&mut Session>) -> Result<Built, Failed> {
+    let (mut site, sources, warnings) = load(request, session.as_deref_mut()).map_err(untouched)?;
     if let Some(url) = &request.base_url {
         site.config.base_url = crate::config::with_trailing_slash(url);
     }
-    let output = request.output.clone().unwrap_or_else(|| {
-        request.root.join(match request.audience {
+    let configured = |audience| {
+        request.root.join(match audience {
             Audience::Public => &site.config.output_dir,
             Audience::Internal => &site.config.internal_output_dir,
         })
-    });
-    let fail = |message: String| vec![Diagnostic::error("site.toml", crate::diagnostics::Pos::START, "io", message)];
+    };
+    let output = request.output.clone().unwrap_or_else(|| configured(request.audience));
+    let error = |message: String| Diagnostic::error("site.toml", crate::diagnostics::Pos::START, "io", message);
+    let fail = |message: String| untouched(vec![error(message)]);
+    let refused = |message: String| Failed { errors: vec![error(message)], outcome: Outcome::Refused };
     output::check_output_dir(request.root, &output).map_err(fail)?;
-    if request.output.is_none() && !output::absolute(&output).starts_with(output::absolute(request.root)) {
-        // site.toml names a folder inside the site (checked as it is read); a symbolic
-        // link there must not carry the output, and hidden files from `static/`, elsewhere.
-        return Err(fail(format!(
-            "the output folder `{}` is a symbolic link out of the site; remove the link, or name the folder with `communique build --output`",
-            output.display()
-        )));
+    if request.output.is_none() {
+        // A folder of site.toml's path (written by whoever writes the repository) may
+        // not be a link either: the build would write wherever it points.
+        output::check_no_links(request.root, &output).map_err(refused)?;
     }
+    folders_apart(request, &output, &configured).map_err(
+        |(message, usage)| {
+            if usage {
+                refused(message)
+            } else {
+                fail(message)
+            }
+        },
+    )?;
+    let prepare_failed = |dir: &Path, e: output::Failure| match e {
+        output::Failure::InTheWay(message) => refused(message),
+        e => Failed {
+            errors: vec![error(format!("cannot prepare `{}`: {e}", dir.display()))],
+            outcome: if e.touched() { Outcome::PartlyWritten } else { Outcome::Untouched },
+        },
+    };
     let phase = crate::profile::Phase::start("prepare output");
     let last = session.as_deref_mut().and_then(|s| s.manifest.take());
     // The preview server's output is read by it alone, and not while it rebuilds.
     let in_place = session.is_some();
-    let staging = Staging::begin_after(&output, last, in_place)
-        .map_err(|e| fail(format!("cannot prepare `{}`: {e}", output.display())))?;
+    let staging = Staging::begin_after(&output, last, in_place).map_err(|e| prepare_failed(&output, e))?;
     phase.end();
     let emails = match &request.emails {
         Some(dir) => {
             output::check_output_dir(request.root, dir).map_err(fail)?;
-            Some(Staging::begin(dir).map_err(|e| fail(format!("cannot prepare `{}`: {e}", dir.display())))?)
+            Some(Staging::begin(dir).map_err(|e| prepare_failed(dir, e))?)
         }
         None => None,
     };
@@ -136,14 +174,20 @@ fn build_in(request: &Request, mut session: Option<&mut Session>) -> Result<Buil
     let mut no_reach = crate::select::Reach::default();
     let reach = session.as_deref_mut().map_or(&mut no_reach, |s| &mut s.reach);
     let rendered = render::build(request.root, &site, &options, &staging, emails.as_ref(), round.as_ref(), reach);
-    let mut stats = match rendered {
+    // What the e-mails would change is checked too before the portal is committed: a
+    // refusal there must leave both folders as they were.
+    let checked = match (&rendered, &emails, &request.emails) {
+        (Ok(_), Some(emails), Some(dir)) => emails.check().map_err(|e| commit_failed(dir, e, &error, &refused)),
+        _ => Ok(()),
+    };
+    let mut stats = match rendered.map_err(untouched).and_then(|stats| checked.map(|()| stats)) {
         Ok(stats) => stats,
-        Err(errors) => {
+        Err(failed) => {
             // Nothing was written: what the last build made is still the output.
             if let (Some(session), Some(round)) = (session, round) {
                 session.memo = round.abandon();
             }
-            return Err(errors);
+            return Err(failed);
         }
     };
     let phase = crate::profile::Phase::start("commit");
@@ -156,7 +200,7 @@ fn build_in(request: &Request, mut session: Option<&mut Session>) -> Result<Buil
                 // The output is uncertain: reuse nothing.
                 session.memo = Memo::default();
             }
-            return Err(fail(format!("cannot write `{}`: {e}", output.display())));
+            return Err(commit_failed(&output, e, &error, &refused));
         }
     };
     stats.files = files;
@@ -167,7 +211,58 @@ fn build_in(request: &Request, mut session: Option<&mut Session>) -> Result<Buil
         session.manifest = Some(manifest);
     }
     if let (Some(emails), Some(dir)) = (emails, &request.emails) {
-        emails.commit().map_err(|e| fail(format!("cannot write `{}`: {e}", dir.display())))?;
+        emails.commit().map_err(|e| {
+            let mut failed = commit_failed(dir, e, &error, &refused);
+            // The portal is written, whatever happened to the e-mails.
+            failed.outcome = Outcome::PartlyWritten;
+            failed.errors[0].message.push_str(&format!(" (the site was written to `{}`)", output.display()));
+            failed
+        })?;
     }
     Ok(Built { stats, output, warnings, site, sources })
+}
+
+/// A commit's failure, as the build reports it.
+fn commit_failed(
+    dir: &Path,
+    e: output::Failure,
+    error: &dyn Fn(String) -> Diagnostic,
+    refused: &dyn Fn(String) -> Failed,
+) -> Failed {
+    match e {
+        output::Failure::InTheWay(message) => refused(message),
+        e => Failed {
+            errors: vec![error(format!("cannot write `{}`: {e}", dir.display()))],
+            outcome: if e.touched() { Outcome::PartlyWritten } else { Outcome::Untouched },
+        },
+    }
+}
+
+/// Each folder a build writes is its own: `--emails` is not the output folder, nor
+/// either audience's, nor inside or around one of them (a build deletes from its folder
+/// what it wrote there before and no longer writes); and the two audiences' folders do
+/// not nest (the internal portal would be published with the public one). The error
+/// says whether it is a usage error (a folder named on the command line).
+fn folders_apart(
+    request: &Request,
+    output: &Path,
+    configured: &dyn Fn(Audience) -> PathBuf,
+) -> Result<(), (String, bool)> {
+    let other = match request.audience {
+        Audience::Public => (Audience::Internal, "`internal_output_dir`"),
+        Audience::Internal => (Audience::Public, "`output_dir`"),
+    };
+    let this = match request.audience {
+        Audience::Public => "`output_dir`",
+        Audience::Internal => "`internal_output_dir`",
+    };
+    let (what, usage) = if request.output.is_some() { ("the output folder", true) } else { (this, false) };
+    output::check_apart(output, what, &configured(other.0), other.1, true).map_err(|m| (m, usage))?;
+    if let Some(emails) = &request.emails {
+        let this_configured = (configured(request.audience), this);
+        for (folder, name) in [(output.to_path_buf(), what), this_configured, (configured(other.0), other.1)] {
+            output::check_apart(emails, "--emails", &folder, name, false).map_err(|m| (m, true))?;
+        }
+    }
+    Ok(())
 }

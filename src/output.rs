@@ -10,6 +10,15 @@
 //! written before the first rename lets the next build finish a commit that was
 //! interrupted. Files the build never wrote (a `CNAME`, say) are never touched.
 //!
+//! What a build may change is checked before it changes anything: it writes only where
+//! the output holds nothing or a file of its own (one its manifest lists), and refuses
+//! to write over anything else, naming it; two of its own files may not need the same
+//! path as a file and as a folder. It never follows a symbolic link in the output
+//! ([`nofollow`]), never acts on a manifest line or a journal line that leaves the
+//! output folder, and finishes a journal only if it is bound to the staging folder this
+//! machine made for it. A commit that fails halfway records every file it may have
+//! written in the manifest, so the next build knows them as its own and rewrites them.
+//!
 //! Into a folder that does not exist yet, the staging folder simply becomes the output
 //! in one rename: files are staged at their paths. Over an existing output they are
 //! staged flat, one file each under a name made from its path, so that a rebuild that
@@ -21,11 +30,19 @@
 //! commit writes them over the old ones, creating no inodes at all; rendering still
 //! finishes before anything is written, so a failed rebuild changes nothing.
 
+mod journal;
+mod nofollow;
+
+use journal::{beside, bound, finish_commit, identity, recover, untrusted, JOURNAL};
+
+use nofollow::{ancestors, Folders, Kind};
 use rayon::prelude::*;
+use std::collections::{BTreeSet, HashSet};
+use std::fmt;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 /// Lists what a build wrote (`<length> <hash> <path>` per line), so the next build can
@@ -42,6 +59,49 @@ type HashMap<K, V> = crate::fingerprint::FastMap<K, V>;
 
 fn fingerprint(bytes: &[u8]) -> Fingerprint {
     (bytes.len() as u64, crate::fingerprint::of(bytes))
+}
+
+/// The fingerprint of a file of ours whose bytes are not known (a commit stopped
+/// halfway): it matches no bytes, so the next build writes the file again.
+const UNKNOWN: Fingerprint = (u64::MAX, 0);
+
+/// Why a build's files were not (all) written.
+#[derive(Debug)]
+pub enum Failure {
+    /// The output holds something this build would have to write over (a file it did
+    /// not write, a symbolic link), or a leftover it cannot trust: nothing was written.
+    /// The person building must choose: the message says what to move or remove.
+    InTheWay(String),
+    /// An error; `touched` tells whether the output changed before it.
+    Failed { message: String, touched: bool },
+}
+
+impl Failure {
+    fn untouched(e: impl fmt::Display) -> Failure {
+        Failure::Failed { message: e.to_string(), touched: false }
+    }
+
+    /// Whether the output changed.
+    pub fn touched(&self) -> bool {
+        matches!(self, Failure::Failed { touched: true, .. })
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::InTheWay(message) | Failure::Failed { message, .. } => f.write_str(message),
+        }
+    }
+}
+
+/// `paths` as a message names them: the first ten, and how many more.
+fn listed(paths: &BTreeSet<String>) -> String {
+    let mut text = paths.iter().take(10).map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ");
+    if paths.len() > 10 {
+        text.push_str(&format!(" and {} more", paths.len() - 10));
+    }
+    text
 }
 
 pub struct Staging {
@@ -81,6 +141,7 @@ fn flat_name(rel: &str) -> String {
 /// line, and the files in path order. The preview server keeps it from one rebuild to
 /// the next instead of reading the file again; a rebuild then updates the lines it
 /// changed, and costs what it wrote, not what the site holds.
+#[derive(Debug)]
 pub struct Manifest {
     /// Which manifest this is: one read from disk is a new one, and slots (see
     /// [`Slot`]) are only meaningful within the one that gave them. Commits update a
@@ -122,7 +183,8 @@ impl Default for Manifest {
 
 impl Manifest {
     fn read(path: &Path) -> Manifest {
-        let Ok(text) = fs::read_to_string(path) else { return Manifest::default() };
+        // Not through a link: a manifest is a file the build wrote.
+        let Ok(text) = nofollow::read_to_string(path) else { return Manifest::default() };
         let mut manifest = Manifest::default();
         // Sized once: growing the map step by step over 100,000 paths costs more than reading them.
         let count = text.bytes().filter(|&b| b == b'\n').count();
@@ -131,8 +193,13 @@ impl Manifest {
         for line in text.lines() {
             let mut parts = line.splitn(3, ' ');
             let print = (|| Some((parts.next()?.parse().ok()?, u64::from_str_radix(parts.next()?, 16).ok()?)))();
-            if let (Some((len, hash)), Some(rel)) = (print, parts.next()) {
-                manifest.set(rel, (len, hash));
+            // A line naming a path outside the output (a manifest planted in a
+            // repository, say) is not a file of ours: nothing is ever done with it.
+            match (print, parts.next()) {
+                (Some((len, hash)), Some(rel)) if rel != MANIFEST && check_relative(rel).is_ok() => {
+                    manifest.set(rel, (len, hash));
+                }
+                _ => {}
             }
         }
         manifest.order = (0..manifest.lines.len()).collect();
@@ -227,8 +294,8 @@ fn path_of(line: &str) -> &str {
 }
 
 fn stamp(folder: &Path) -> Option<(PathBuf, Fingerprint)> {
-    let bytes = fs::read(folder.join(MANIFEST)).ok()?;
-    Some((folder.to_path_buf(), fingerprint(&bytes)))
+    let text = nofollow::read_to_string(&folder.join(MANIFEST)).ok()?;
+    Some((folder.to_path_buf(), fingerprint(text.as_bytes())))
 }
 
 /// Refuses an output folder that would overwrite or swallow the site's sources.
@@ -247,6 +314,55 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), String> {
                 "the output folder `{}` is inside the site's `{source}`; choose a folder of its own such as `public`",
                 output.display()
             ));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses two folders of one build, or of the site's two audiences, that are the same
+/// folder or one inside the other: each build owns its folder, and deletes from it the
+/// files it wrote before and no longer writes. `what` names the first folder, `other`
+/// the second, as the message says them.
+pub fn check_apart(folder: &Path, what: &str, other: &Path, other_what: &str, same_ok: bool) -> Result<(), String> {
+    let (a, b) = (absolute(folder), absolute(other));
+    let relation = if a == b {
+        if same_ok {
+            return Ok(());
+        }
+        "is"
+    } else if a.starts_with(&b) {
+        "is inside"
+    } else if b.starts_with(&a) {
+        "contains"
+    } else {
+        return Ok(());
+    };
+    Err(format!(
+        "{what} `{}` {relation} {other_what} `{}`; give each a folder of its own, side by side, such as `public` and `mail`",
+        folder.display(),
+        other.display()
+    ))
+}
+
+/// Refuses an output folder under `root` with a symbolic link on the way to it, or
+/// that is one: `output_dir = "build/public"` with `build` a link out of the site, say.
+/// (The output folder itself is checked again when the build begins.)
+pub fn check_no_links(root: &Path, output: &Path) -> Result<(), String> {
+    let Ok(rel) = output.strip_prefix(root) else { return Ok(()) };
+    let mut at = root.to_path_buf();
+    for part in rel.components() {
+        let Component::Normal(part) = part else { return Ok(()) };
+        at.push(part);
+        match nofollow::kind(&at) {
+            Ok(Kind::Link) => {
+                return Err(format!(
+                    "`{}`, on the way to the output folder `{}`, is a symbolic link; a build writes only into real folders: remove the link, or give the folder it points to with --output",
+                    at.display(),
+                    output.display()
+                ))
+            }
+            Ok(Kind::Dir) => {}
+            _ => return Ok(()),
         }
     }
     Ok(())
@@ -293,7 +409,7 @@ fn check_relative(rel: &str) -> io::Result<()> {
 }
 
 impl Staging {
-    pub fn begin(target: &Path) -> io::Result<Staging> {
+    pub fn begin(target: &Path) -> Result<Staging, Failure> {
         Staging::begin_after(target, None, false)
     }
 
@@ -301,32 +417,68 @@ impl Staging {
     /// if the caller kept it (see [`Staging::commit`]) and it is still the one on disk.
     /// With `in_place`, for an output that no one else reads while it is committed,
     /// changed files are written over the old ones (if that manifest is the one on disk).
-    pub fn begin_after(target: &Path, last: Option<Manifest>, in_place: bool) -> io::Result<Staging> {
-        let target = absolute(target);
-        if target.exists() && !target.is_dir() {
-            return Err(io::Error::new(
-                io::ErrorKind::AlreadyExists,
-                format!("the output `{}` is a file, not a folder", target.display()),
-            ));
+    pub fn begin_after(target: &Path, last: Option<Manifest>, in_place: bool) -> Result<Staging, Failure> {
+        // The output folder itself may not be a link: the build would write wherever it
+        // points (a repository can hold such a link).
+        let given: PathBuf = target.components().collect();
+        if nofollow::kind(&given).map_err(Failure::untouched)? == Kind::Link {
+            let to = fs::read_link(&given).map(|t| t.display().to_string()).unwrap_or_default();
+            return Err(Failure::InTheWay(format!(
+                "the output folder `{}` is a symbolic link (to `{to}`); a build writes only into a real folder: remove the link, or give the folder itself with --output",
+                target.display()
+            )));
         }
-        let parent = target.parent().ok_or_else(|| io::Error::other("the output folder has no parent"))?;
-        fs::create_dir_all(parent)?;
+        let target = absolute(target);
+        match nofollow::kind(&target).map_err(Failure::untouched)? {
+            Kind::Missing | Kind::Dir => {}
+            _ => {
+                return Err(Failure::InTheWay(format!(
+                    "the output `{}` is a file, not a folder; remove it or choose another folder with --output",
+                    target.display()
+                )))
+            }
+        }
+        let parent = target.parent().ok_or_else(|| Failure::untouched("the output folder has no parent"))?;
+        fs::create_dir_all(parent).map_err(Failure::untouched)?;
         let name = target.file_name().map_or("output".into(), |n| n.to_string_lossy().into_owned());
         let staging = parent.join(format!(".{name}.communique-staging"));
         let journal = parent.join(format!(".{name}.communique-journal"));
-        if journal.exists() {
-            // A commit was interrupted: finish it before anything else.
-            finish_commit(&target, &staging, &journal)?;
+        match nofollow::kind(&journal).map_err(Failure::untouched)? {
+            Kind::Missing => {}
+            Kind::File => {
+                // A commit was interrupted: finish it before anything else, if it is one
+                // this machine made for this output.
+                let text = nofollow::read_to_string(&journal).map_err(Failure::untouched)?;
+                if !bound(&text, &staging) {
+                    return Err(untrusted(&journal, &staging));
+                }
+                if let Err(stopped) = finish_commit(&target, &staging, &journal, &text) {
+                    // Not finished (a folder that cannot be written, say): record what it
+                    // may have written as ours, so that this build replaces it.
+                    recover(&target, &staging, &journal, &text).map_err(|e| Failure::Failed {
+                        message: format!(
+                            "the last build's commit into `{}` was interrupted, and can neither be finished ({}) nor recorded ({e}); remove `{}` and build into a new folder",
+                            target.display(),
+                            stopped.error,
+                            journal.display()
+                        ),
+                        touched: stopped.changes > 0,
+                    })?;
+                }
+            }
+            _ => return Err(untrusted(&journal, &staging)),
         }
-        if staging.exists() {
-            fs::remove_dir_all(&staging)?; // left by a build that was killed while rendering
+        // Left by a build that was killed while rendering (a link there is removed, not
+        // followed).
+        for leftover in [&staging, &beside(&journal, "-partial"), &beside(&journal, "-recovered")] {
+            nofollow::remove(leftover).map_err(Failure::untouched)?;
         }
         let (previous, in_place) = match last {
             Some(last) if last.stamp.is_some() && last.stamp == stamp(&target) => (last, in_place),
             _ => (Manifest::read(&target.join(MANIFEST)), false),
         };
         if !in_place {
-            fs::create_dir(&staging)?;
+            fs::create_dir(&staging).map_err(Failure::untouched)?;
         }
         let kept = previous.lines.iter().map(|_| AtomicBool::new(false)).collect();
         let flat = fs::read_dir(&target).is_ok_and(|mut entries| entries.next().is_some());
@@ -360,7 +512,8 @@ impl Staging {
         let print = fingerprint(bytes);
         let dest = self.staged(rel);
         let before = self.previous.get(rel).map(|(print, _)| print);
-        let unchanged = before == Some(print) && self.target.join(rel).is_file();
+        // A file, not a link: a link is never a file this program wrote.
+        let unchanged = before == Some(print) && nofollow::kind(&self.target.join(rel)).is_ok_and(|k| k == Kind::File);
         if unchanged {
             // An earlier write of the same path in this build may have staged other bytes
             // (asked first: a warm build leaves tens of thousands of files unchanged).
@@ -424,22 +577,150 @@ impl Staging {
         self.kept[slot].load(Ordering::Relaxed) && !written.contains_key(self.previous.path(slot))
     }
 
+    /// The previous build's files that this one neither kept nor wrote again: the
+    /// slots of the previous manifest.
+    fn stale(&self, kept: &[AtomicBool], written: &HashMap<String, (Fingerprint, bool)>) -> Vec<usize> {
+        kept.iter()
+            .enumerate()
+            .filter(|(slot, kept)| {
+                let line = &self.previous.lines[*slot];
+                !kept.load(Ordering::Relaxed) && !line.is_empty() && !written.contains_key(path_of(line))
+            })
+            .map(|(slot, _)| slot)
+            .collect()
+    }
+
+    /// Checks what the commit would change, before anything changes: see [`plan`].
+    pub fn check(&self) -> Result<(), Failure> {
+        let written = self.written.lock().expect("written lock");
+        let stale = self.stale(&self.kept, &written);
+        self.plan(&self.kept, &written, &stale).map(drop)
+    }
+
+    /// Looks at every path this build writes, before anything in the output changes.
+    /// Its own paths must not collide (a file where another of its files needs a
+    /// folder). Where it writes, the output must hold nothing, or a file the previous
+    /// build wrote, reached through real folders: a file it did not write, a link, or
+    /// anything in a folder that stands where a file goes, is in the way, and the build
+    /// refuses, naming them. Returns the previous build's stale files that stand in the
+    /// way (a file where a folder is now needed), which the commit deletes first, and
+    /// what it found of the output's folders (so the commit need not look again).
+    fn plan(
+        &self,
+        kept: &[AtomicBool],
+        written: &HashMap<String, (Fingerprint, bool)>,
+        stale: &[usize],
+    ) -> Result<(Vec<String>, Folders), Failure> {
+        let in_build = |rel: &str| {
+            written.contains_key(rel)
+                || self.previous.get(rel).is_some_and(|(_, slot)| kept[slot].load(Ordering::Relaxed))
+        };
+        let stale: HashSet<&str> = stale.iter().map(|&slot| self.previous.path(slot)).collect();
+        let mut staged: Vec<&str> =
+            written.iter().filter(|(_, (_, staged))| *staged).map(|(rel, _)| rel.as_str()).collect();
+        let mut collisions = BTreeSet::new();
+        for rel in &staged {
+            for dir in ancestors(rel) {
+                if in_build(dir) {
+                    collisions.insert(format!("`{dir}` and `{rel}`"));
+                }
+            }
+        }
+        let mut in_the_way = BTreeSet::new();
+        let mut first = BTreeSet::new();
+        let mut folders = Folders::new(&self.target);
+        if nofollow::kind(&self.target).map_err(Failure::untouched)? == Kind::Dir {
+            staged.sort_unstable();
+            // The preview's own folder holds the files its manifest lists (no one else
+            // writes there): a template edit rewrites thousands, and none needs a look.
+            let private = self.held.is_some();
+            for rel in staged.iter().filter(|rel| !(private && self.previous.get(rel).is_some())) {
+                let mut reached = true;
+                for dir in ancestors(rel) {
+                    match folders.kind(dir).map_err(Failure::untouched)? {
+                        Kind::Dir => continue,
+                        Kind::Missing => {}
+                        Kind::File if stale.contains(dir) => drop(first.insert(dir.to_string())),
+                        // Written by this build too: a collision, found above.
+                        Kind::File if in_build(dir) => {}
+                        Kind::File | Kind::Link | Kind::Other => drop(in_the_way.insert(dir.to_string())),
+                    }
+                    reached = false;
+                    break;
+                }
+                if !reached {
+                    continue;
+                }
+                match nofollow::kind(&self.target.join(rel)).map_err(Failure::untouched)? {
+                    Kind::Missing => {}
+                    Kind::File if self.previous.get(rel).is_some() => {}
+                    Kind::Dir => {
+                        // A folder where a file goes: only if it holds stale files of ours and
+                        // nothing else (an empty one was not left by a build: ours go with
+                        // their last file).
+                        let mut files = 0;
+                        for entry in walkdir::WalkDir::new(self.target.join(rel)).min_depth(1) {
+                            let entry = entry.map_err(Failure::untouched)?;
+                            let inner = entry.path().strip_prefix(&self.target).unwrap_or(entry.path());
+                            let inner = inner.to_string_lossy().into_owned();
+                            let kind = entry.file_type();
+                            files += usize::from(!kind.is_dir());
+                            if kind.is_dir() {
+                                continue;
+                            } else if kind.is_file() && stale.contains(inner.as_str()) {
+                                first.insert(inner);
+                            } else if kind.is_file() && in_build(&inner) {
+                                collisions.insert(format!("`{rel}` and `{inner}`"));
+                            } else {
+                                in_the_way.insert(inner);
+                            }
+                        }
+                        if files == 0 {
+                            in_the_way.insert(rel.to_string());
+                        }
+                    }
+                    Kind::File | Kind::Link | Kind::Other => drop(in_the_way.insert(rel.to_string())),
+                }
+            }
+        }
+        if !collisions.is_empty() {
+            let n = collisions.len();
+            return Err(Failure::Failed {
+                message: format!(
+                    "this build would write a file where another of its files needs a folder: {}{}; give the release, group or static file that makes one of them another name",
+                    collisions.iter().take(10).cloned().collect::<Vec<_>>().join(", "),
+                    if n > 10 { format!(" and {} more", n - 10) } else { String::new() }
+                ),
+                touched: false,
+            });
+        }
+        if !in_the_way.is_empty() {
+            return Err(Failure::InTheWay(format!(
+                "the output folder `{}` holds {} that this program did not write where this build writes: {}; move {} away, or build into an empty folder with --output",
+                self.target.display(),
+                if in_the_way.len() == 1 { "a file" } else { "files" },
+                listed(&in_the_way),
+                if in_the_way.len() == 1 { "it" } else { "them" }
+            )));
+        }
+        Ok((first.into_iter().collect(), folders))
+    }
+
     /// Makes the staged build the output. Returns the number of files and the new
     /// manifest, which the next build of this output may start from.
-    pub fn commit(mut self) -> io::Result<(usize, Manifest)> {
+    pub fn commit(mut self) -> Result<(usize, Manifest), Failure> {
         let written = std::mem::take(&mut *self.written.lock().expect("written lock"));
+        let kept = std::mem::take(&mut self.kept);
+        let stale_slots = self.stale(&kept, &written);
+        let (first, folders) = self.plan(&kept, &written, &stale_slots)?;
         // The manifest: the previous one, less the files neither kept nor written again,
         // with what this build wrote.
-        let mut stale: Vec<String> = Vec::new();
-        let kept = std::mem::take(&mut self.kept);
         let mut manifest = std::mem::take(&mut self.previous);
         let mut dropped = vec![false; manifest.lines.len()];
-        for (slot, kept) in kept.iter().enumerate() {
-            let line = &manifest.lines[slot];
-            if !kept.load(Ordering::Relaxed) && !line.is_empty() && !written.contains_key(path_of(line)) {
-                stale.push(path_of(line).to_string());
-                dropped[slot] = true;
-            }
+        let mut stale: Vec<String> = Vec::with_capacity(stale_slots.len());
+        for slot in stale_slots {
+            stale.push(manifest.path(slot).to_string());
+            dropped[slot] = true;
         }
         manifest.order.retain(|&slot| !dropped[slot]);
         for (slot, _) in dropped.iter().enumerate().filter(|(_, d)| **d) {
@@ -456,49 +737,54 @@ impl Staging {
         manifest.place(added);
         let count = manifest.len();
         let text = manifest.text();
+        stale.sort_unstable();
         if let Some(held) = self.held.take() {
             let files: Vec<(String, Vec<u8>)> = held.into_inner().expect("held lock").into_iter().collect();
-            let written = (|| {
-                // On every core: a template edit rewrites thousands of pages.
-                files.par_iter().try_for_each(|(rel, bytes)| {
-                    let to = self.target.join(rel);
-                    if let Some(dir) = to.parent() {
-                        fs::create_dir_all(dir)?;
+            let changes = AtomicUsize::new(0);
+            if let Err(e) = write_in_place(folders, &files, &first, &stale, &text, &changes) {
+                // Some files may be new: the manifest lists them as ours, bytes unknown,
+                // and the files that were to go as well, so that the next build writes
+                // each again and deletes what it no longer makes.
+                let mut ours = manifest;
+                let mut added = Vec::new();
+                for rel in files.iter().map(|(rel, _)| rel).chain(&stale) {
+                    if let (slot, true) = ours.set(rel, UNKNOWN) {
+                        added.push(slot);
                     }
-                    if to.is_dir() {
-                        fs::remove_dir_all(&to)?;
-                    }
-                    overwrite(&to, bytes)
-                })?;
-                stale.sort();
-                for rel in &stale {
-                    delete(&self.target, rel)?;
                 }
-                overwrite(&self.target.join(MANIFEST), text.as_bytes())
-            })();
-            if let Err(e) = written {
-                // Some files are new and the manifest is not: without it, the next build
-                // trusts no file and writes each one again.
-                let _ = fs::remove_file(self.target.join(MANIFEST));
-                return Err(e);
+                ours.place(added);
+                let manifest = self.target.join(MANIFEST);
+                if overwrite(&manifest, ours.text().as_bytes()).is_err() {
+                    let _ = fs::remove_file(manifest);
+                }
+                return Err(stopped(&self.target, changes.into_inner(), files.len() + stale.len(), &e));
             }
             self.committed = true;
             manifest.stamp = Some((self.target.clone(), fingerprint(text.as_bytes())));
             return Ok((count, manifest));
         }
-        fs::write(self.staged(MANIFEST), &text)?;
+        nofollow::write(&self.staged(MANIFEST), text.as_bytes()).map_err(Failure::untouched)?;
 
-        let fresh = !self.target.exists() || fs::read_dir(&self.target)?.next().is_none();
+        let fresh = match nofollow::kind(&self.target).map_err(Failure::untouched)? {
+            Kind::Missing => true,
+            _ => fs::read_dir(&self.target).map_err(Failure::untouched)?.next().is_none(),
+        };
         if fresh && !self.flat {
             if self.target.exists() {
-                fs::remove_dir(&self.target)?;
+                fs::remove_dir(&self.target).map_err(Failure::untouched)?;
             }
-            fs::rename(&self.staging, &self.target)?;
+            fs::rename(&self.staging, &self.target).map_err(Failure::untouched)?;
         } else {
-            let mut journal = String::from("communique commit journal\n");
+            let identity = identity(&self.staging).ok_or_else(|| Failure::untouched("the staging folder is gone"))?;
+            let mut journal = format!("{JOURNAL}\n{identity}\n");
             if self.flat {
                 journal.push_str(FLAT);
                 journal.push('\n');
+            }
+            // Stale files where a folder now goes first, then the new files, then the
+            // rest of the stale ones.
+            for path in &first {
+                journal.push_str(&format!("delete {path}\n"));
             }
             let mut staged = std::mem::take(&mut *self.staged.lock().expect("staged lock"));
             staged.sort_unstable();
@@ -506,16 +792,21 @@ impl Staging {
             for path in staged.iter().filter(|p| written.get(*p).is_some_and(|(_, staged)| *staged)) {
                 journal.push_str(&format!("move {path}\n"));
             }
-            stale.sort();
-            for path in stale {
+            let first: HashSet<&String> = first.iter().collect();
+            for path in stale.iter().filter(|p| !first.contains(p)) {
                 journal.push_str(&format!("delete {path}\n"));
             }
             journal.push_str(&format!("move {MANIFEST}\n"));
             // Written whole, then renamed: a journal is either complete or absent.
-            let partial = self.journal.with_extension("partial");
-            fs::write(&partial, journal)?;
-            fs::rename(&partial, &self.journal)?;
-            finish_commit(&self.target, &self.staging, &self.journal)?;
+            let partial = beside(&self.journal, "-partial");
+            nofollow::write(&partial, journal.as_bytes()).map_err(Failure::untouched)?;
+            fs::rename(&partial, &self.journal).map_err(Failure::untouched)?;
+            if let Err(stop) = finish_commit(&self.target, &self.staging, &self.journal, &journal) {
+                // Recorded now, if it can be; else the next build finishes or records it.
+                let _ = recover(&self.target, &self.staging, &self.journal, &journal);
+                self.committed = true; // the staging folder is the journal's now
+                return Err(stopped(&self.target, stop.changes, stop.of, &stop.error));
+            }
         }
         self.committed = true;
         manifest.stamp = Some((self.target.clone(), fingerprint(text.as_bytes())));
@@ -523,68 +814,77 @@ impl Staging {
     }
 }
 
-/// Applies a commit journal: moves staged files into the output, deletes stale ones,
-/// then removes the journal and the staging folder. Safe to run again after a kill:
-/// a move whose staged file is gone was already done.
-fn finish_commit(target: &Path, staging: &Path, journal: &Path) -> io::Result<()> {
-    let text = fs::read_to_string(journal)?;
-    let flat = text.lines().nth(1) == Some(FLAT);
-    let mut made: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
-    for line in text.lines().skip(1) {
-        if let Some(rel) = line.strip_prefix("move ") {
-            check_relative(rel)?;
-            let from = staged_path(staging, rel, flat);
-            if !from.exists() {
-                continue;
-            }
-            let to = target.join(rel);
-            if let Some(dir) = to.parent() {
-                if made.insert(dir.to_path_buf()) {
-                    fs::create_dir_all(dir)?;
-                }
-            }
-            if to.is_dir() {
-                fs::remove_dir_all(&to)?;
-            }
-            fs::rename(&from, &to)?;
-        } else if let Some(rel) = line.strip_prefix("delete ") {
-            check_relative(rel)?;
-            delete(target, rel)?;
+/// What a commit that stopped halfway did, said truthfully.
+fn stopped(target: &Path, changes: usize, of: usize, error: &io::Error) -> Failure {
+    if changes == 0 {
+        return Failure::Failed {
+            message: format!("{error}; nothing in `{}` was changed", target.display()),
+            touched: false,
+        };
+    }
+    Failure::Failed {
+        message: format!(
+            "{error}; `{}` was partly updated ({changes} of {of} changes made): it holds files of this build and of the last one until a build succeeds",
+            target.display()
+        ),
+        touched: true,
+    }
+}
+
+/// A commit into the preview's own output: changed files written over the old ones.
+/// `changes` counts what was changed, for the message if it stops halfway.
+fn write_in_place(
+    mut folders: Folders,
+    files: &[(String, Vec<u8>)],
+    first: &[String],
+    stale: &[String],
+    manifest: &str,
+    changes: &AtomicUsize,
+) -> io::Result<()> {
+    let target = folders.root().to_path_buf();
+    let target = target.as_path();
+    for rel in first {
+        folders.delete(rel)?;
+        changes.fetch_add(1, Ordering::Relaxed);
+    }
+    for (rel, _) in files {
+        folders.make_parents(rel)?;
+    }
+    // On every core: a template edit rewrites thousands of pages. A folder where a file
+    // goes (emptied of stale files above) is removed afterwards, one at a time.
+    let folders_in_the_way = Mutex::new(Vec::new());
+    files.par_iter().try_for_each(|(rel, bytes)| match overwrite(&target.join(rel), bytes) {
+        Ok(()) => {
+            changes.fetch_add(1, Ordering::Relaxed);
+            Ok(())
         }
+        Err(e) if e.raw_os_error() == Some(libc::EISDIR) => {
+            folders_in_the_way.lock().expect("folders lock").push((rel, bytes));
+            Ok(())
+        }
+        Err(e) => Err(e),
+    })?;
+    for (rel, bytes) in folders_in_the_way.into_inner().expect("folders lock") {
+        folders.remove_empty(rel)?;
+        overwrite(&target.join(rel), bytes)?;
+        changes.fetch_add(1, Ordering::Relaxed);
     }
-    fs::remove_file(journal)?;
-    if staging.exists() {
-        fs::remove_dir_all(staging)?;
+    for rel in stale {
+        folders.delete(rel)?;
+        changes.fetch_add(1, Ordering::Relaxed);
     }
-    Ok(())
+    overwrite(&target.join(MANIFEST), manifest.as_bytes())
 }
 
 /// Writes `bytes` over the file at `path` in its own blocks, then cuts what is left of
 /// the old text. Not `fs::write`: ext4 flushes a file that was truncated to nothing and
-/// written again as it is closed, which costs a template edit seconds.
+/// written again as it is closed, which costs a template edit seconds. Never through a
+/// link.
 fn overwrite(path: &Path, bytes: &[u8]) -> io::Result<()> {
     use std::io::Write;
-    let mut file = fs::OpenOptions::new().write(true).create(true).truncate(false).open(path)?;
+    let mut file = nofollow::open_to_write(path, false)?;
     file.write_all(bytes)?;
     file.set_len(bytes.len() as u64)
-}
-
-/// Deletes a stale file of the output, and the folders that leaves empty up to the
-/// output itself.
-fn delete(target: &Path, rel: &str) -> io::Result<()> {
-    let path = target.join(rel);
-    match fs::remove_file(&path) {
-        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-        _ => {}
-    }
-    let mut dir = path.parent();
-    while let Some(d) = dir.filter(|d| *d != target && d.starts_with(target)) {
-        if fs::remove_dir(d).is_err() {
-            break;
-        }
-        dir = d.parent();
-    }
-    Ok(())
 }
 
 fn staged_path(staging: &Path, rel: &str, flat: bool) -> PathBuf {
@@ -598,7 +898,7 @@ fn staged_path(staging: &Path, rel: &str, flat: bool) -> PathBuf {
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
-            let _ = fs::remove_dir_all(&self.staging);
+            let _ = nofollow::remove(&self.staging);
         }
     }
 }
@@ -738,6 +1038,11 @@ mod tests {
         assert!(!next.keep("a.html"));
     }
 
+    /// The first lines of a journal that `staging`, on this machine, is bound to.
+    fn head(staging: &Path) -> String {
+        format!("{JOURNAL}\n{}\n", identity(staging).unwrap())
+    }
+
     /// The manifest of the last commit into `out`, as the preview server keeps it.
     fn kept(out: &Path) -> Option<Manifest> {
         let mut manifest = Manifest::read(&out.join(MANIFEST));
@@ -783,15 +1088,193 @@ mod tests {
     }
 
     #[test]
-    fn in_place_a_commit_that_fails_halfway_leaves_no_manifest_to_trust() {
+    fn in_place_a_build_whose_paths_collide_writes_nothing() {
         let (_dir, out) = built(&[("a.html", b"one"), ("b.html", b"two")]);
+        let manifest = fs::read(out.join(MANIFEST)).unwrap();
         let next = Staging::begin_after(&out, kept(&out), true).unwrap();
         next.write("b.html", b"changed").unwrap();
         assert!(next.keep("a.html"));
-        // A folder where a file of the output is: this write fails.
+        // A folder where a file of the output is.
         next.write("a.html/index.html", b"x").unwrap();
-        assert!(next.commit().is_err());
-        assert!(!out.join(MANIFEST).exists(), "the next build writes every file again");
+        let failure = next.commit().unwrap_err();
+        assert!(!failure.touched());
+        assert!(failure.to_string().contains("`a.html` and `a.html/index.html`"), "{failure}");
+        assert_eq!(fs::read(out.join("b.html")).unwrap(), b"two", "nothing written");
+        assert_eq!(fs::read(out.join(MANIFEST)).unwrap(), manifest);
+    }
+
+    /// A path the file system refuses (a name over 255 bytes) in a new folder: nothing
+    /// before the commit notices, and the commit stops there.
+    fn too_long() -> String {
+        format!("x/{}.html", "a".repeat(300))
+    }
+
+    #[test]
+    fn in_place_a_commit_that_stops_halfway_lists_what_it_may_have_written() {
+        let (_dir, out) = built(&[("a/index.html", b"one"), ("b.html", b"two")]);
+        let next = Staging::begin_after(&out, kept(&out), true).unwrap();
+        next.write("b.html", b"changed").unwrap();
+        next.write(&too_long(), b"new").unwrap();
+        let failure = next.commit().unwrap_err();
+        assert!(failure.to_string().contains("partly updated") == failure.touched(), "{failure}");
+        let listed = Manifest::read(&out.join(MANIFEST));
+        assert_eq!(listed.get("b.html").map(|(print, _)| print), Some(UNKNOWN));
+        assert_eq!(listed.get("a/index.html").map(|(print, _)| print), Some(UNKNOWN), "stale, maybe not deleted");
+        // The next build knows every file as its own: it writes what differs, deletes
+        // what it no longer makes.
+        let next = Staging::begin_after(&out, None, false).unwrap();
+        next.write("b.html", b"changed").unwrap();
+        next.commit().unwrap();
+        assert_eq!(fs::read(out.join("b.html")).unwrap(), b"changed");
+        assert!(!out.join("a").exists());
+    }
+
+    #[test]
+    fn a_commit_that_stops_halfway_says_so_and_the_next_build_recovers() {
+        let (dir, out) = built(&[("a.html", b"one"), ("z.html", b"stale")]);
+        let next = Staging::begin(&out).unwrap();
+        next.write("a.html", b"two").unwrap();
+        next.write(&too_long(), b"new").unwrap();
+        let failure = next.commit().unwrap_err();
+        // `a.html` was replaced (moves go in path order), then the long name failed.
+        assert!(failure.touched(), "{failure}");
+        assert!(failure.to_string().contains("partly updated (1 of 4 changes made)"), "{failure}");
+        assert_eq!(fs::read(out.join("a.html")).unwrap(), b"two");
+        assert!(!dir.path().join(".public.communique-journal").exists(), "recorded, so no journal is left");
+        assert!(!dir.path().join(".public.communique-staging").exists());
+        let listed = Manifest::read(&out.join(MANIFEST));
+        assert_eq!(listed.get("a.html").map(|(print, _)| print), Some(UNKNOWN));
+        assert!(listed.get("z.html").is_some());
+        // The content is fixed: the next build works, and finds every file its own.
+        let next = Staging::begin(&out).unwrap();
+        next.write("a.html", b"two").unwrap();
+        next.commit().unwrap();
+        assert_eq!(fs::read(out.join("a.html")).unwrap(), b"two");
+        assert!(!out.join("z.html").exists() && !out.join("x").exists());
+    }
+
+    #[test]
+    fn a_journal_that_cannot_be_finished_is_recorded_and_the_build_goes_on() {
+        let (dir, out) = built(&[("a.html", b"one")]);
+        let staging = dir.path().join(".public.communique-staging");
+        fs::create_dir_all(&staging).unwrap();
+        fs::write(staging.join(flat_name("b.html")), b"two").unwrap();
+        fs::write(staging.join(flat_name(&too_long())), b"never").unwrap();
+        fs::write(
+            dir.path().join(".public.communique-journal"),
+            format!("{}{FLAT}\nmove b.html\nmove {}\nmove {MANIFEST}\n", head(&staging), too_long()),
+        )
+        .unwrap();
+        let next = Staging::begin(&out).unwrap();
+        assert!(!dir.path().join(".public.communique-journal").exists());
+        next.write("c.html", b"three").unwrap();
+        next.commit().unwrap();
+        assert!(!out.join("b.html").exists(), "moved in by the journal, then stale: ours, so deleted");
+        assert!(!out.join("a.html").exists());
+        assert_eq!(fs::read(out.join("c.html")).unwrap(), b"three");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_journal_this_machine_did_not_bind_is_never_acted_on() {
+        let outside = tempfile::tempdir().unwrap();
+        fs::write(outside.path().join("keep.txt"), "keep").unwrap();
+        let (dir, out) = built(&[("a.html", b"one")]);
+        let staging = dir.path().join(".public.communique-staging");
+        fs::create_dir_all(&staging).unwrap();
+        std::os::unix::fs::symlink(outside.path(), staging.join("groups")).unwrap();
+        let journal = dir.path().join(".public.communique-journal");
+        for text in [
+            // As a repository would hold it: no binding, or another machine's.
+            format!("{JOURNAL}\nmove groups/keep.txt\ndelete a.html\n"),
+            format!("{JOURNAL}\nstaging 1 2\nmove groups/keep.txt\ndelete a.html\n"),
+        ] {
+            fs::write(&journal, text).unwrap();
+            let Err(failure) = Staging::begin(&out) else { panic!("a journal that is not bound was acted on") };
+            assert!(matches!(failure, Failure::InTheWay(_)), "{failure}");
+            assert!(failure.to_string().contains("remove it and"), "{failure}");
+            assert_eq!(fs::read(out.join("a.html")).unwrap(), b"one");
+            assert!(!out.join("groups").exists());
+            assert_eq!(fs::read_to_string(outside.path().join("keep.txt")).unwrap(), "keep");
+        }
+        // Bound, but its lines leave the output or go through links: refused line by line.
+        for line in ["move ../escape", "delete ../../etc/passwd", "move groups/keep.txt"] {
+            fs::create_dir_all(&staging).unwrap();
+            let _ = std::os::unix::fs::symlink(outside.path(), staging.join("groups"));
+            fs::write(&journal, format!("{}{line}\n", head(&staging))).unwrap();
+            let _ = Staging::begin(&out);
+            assert_eq!(fs::read_to_string(outside.path().join("keep.txt")).unwrap(), "keep", "{line}");
+            assert!(!out.join("groups").exists() && !dir.path().join("escape").exists(), "{line}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_manifest_line_outside_the_output_or_through_a_link_deletes_nothing() {
+        let outside = tempfile::tempdir().unwrap();
+        fs::write(outside.path().join("keep.txt"), "keep").unwrap();
+        let (dir, out) = built(&[("a.html", b"one")]);
+        fs::write(dir.path().join("beside.txt"), "keep").unwrap();
+        std::os::unix::fs::symlink(outside.path(), out.join("groups")).unwrap();
+        fs::write(out.join(MANIFEST), "3 0 ../beside.txt\n4 0 groups/keep.txt\n4 0 /etc/hostname\n3 0 a.html\n")
+            .unwrap();
+        let next = Staging::begin(&out).unwrap();
+        next.write("b.html", b"two").unwrap();
+        next.commit().unwrap();
+        assert_eq!(fs::read_to_string(outside.path().join("keep.txt")).unwrap(), "keep");
+        assert_eq!(fs::read_to_string(dir.path().join("beside.txt")).unwrap(), "keep");
+        assert!(!out.join("a.html").exists(), "a line of ours is still acted on");
+        // Writing through the link is refused, naming it.
+        let next = Staging::begin(&out).unwrap();
+        next.write("groups/customers/index.html", b"x").unwrap();
+        let failure = next.commit().unwrap_err();
+        assert!(matches!(failure, Failure::InTheWay(_)) && failure.to_string().contains("`groups`"), "{failure}");
+        assert_eq!(fs::read_dir(outside.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn files_the_build_did_not_write_are_never_written_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        fs::create_dir_all(out.join("css")).unwrap();
+        fs::write(out.join("index.html"), "mine").unwrap();
+        fs::write(out.join("css/style.css"), "mine").unwrap();
+        fs::write(out.join("CNAME"), "x.example").unwrap();
+        fs::create_dir_all(out.join("page.html/empty")).unwrap();
+        let build = Staging::begin(&out).unwrap();
+        build.write("index.html", b"generated").unwrap();
+        build.write("css/style.css", b"generated").unwrap();
+        build.write("feed.xml", b"generated").unwrap();
+        build.write("page.html", b"generated").unwrap();
+        let failure = build.commit().unwrap_err();
+        assert!(matches!(failure, Failure::InTheWay(_)), "{failure}");
+        assert!(failure.to_string().contains("`css/style.css`, `index.html`, `page.html`; move them"), "{failure}");
+        assert!(out.join("page.html/empty").is_dir(), "a folder it did not make is not deleted");
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "mine");
+        assert!(!out.join("feed.xml").exists() && !out.join(MANIFEST).exists(), "nothing written");
+        // Beside them, a build writes and keeps them.
+        let build = Staging::begin(&out).unwrap();
+        build.write("feed.xml", b"generated").unwrap();
+        build.commit().unwrap();
+        assert_eq!(fs::read_to_string(out.join("CNAME")).unwrap(), "x.example");
+    }
+
+    #[test]
+    fn a_stale_file_or_folder_of_ours_makes_way_for_a_new_one() {
+        let (_dir, out) = built(&[("a", b"file"), ("b/index.html", b"page"), ("b/c/index.html", b"page")]);
+        for in_place in [false, true] {
+            let next = Staging::begin_after(&out, kept(&out), in_place).unwrap();
+            if in_place {
+                next.write("a", b"file again").unwrap();
+                next.write("b", b"file").unwrap();
+            } else {
+                next.write("a/index.html", b"now a folder").unwrap();
+                next.write("b", b"now a file").unwrap();
+            }
+            next.commit().unwrap();
+        }
+        assert_eq!(fs::read(out.join("a")).unwrap(), b"file again");
+        assert_eq!(fs::read(out.join("b")).unwrap(), b"file");
     }
 
     #[test]
@@ -825,7 +1308,7 @@ mod tests {
         fs::write(staging.join(flat_name(MANIFEST)), "3 0 b/index.html\n").unwrap();
         fs::write(
             dir.path().join(".public.communique-journal"),
-            format!("communique commit journal\n{FLAT}\nmove b/index.html\ndelete a.html\nmove {MANIFEST}\n"),
+            format!("{}{FLAT}\nmove b/index.html\ndelete a.html\nmove {MANIFEST}\n", head(&staging)),
         )
         .unwrap();
         drop(Staging::begin(&out).unwrap());
@@ -844,7 +1327,7 @@ mod tests {
         fs::write(staging.join(MANIFEST), "3 0 a.html\n").unwrap();
         fs::write(
             dir.path().join(".public.communique-journal"),
-            "communique commit journal\nmove a.html\ndelete gone/index.html\nmove .communique-manifest\n",
+            format!("{}move a.html\ndelete gone/index.html\nmove .communique-manifest\n", head(&staging)),
         )
         .unwrap();
         let next = Staging::begin(&out).unwrap();

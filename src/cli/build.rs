@@ -1,7 +1,7 @@
 //! `communique build`: the portal for one audience, written atomically.
 
 use super::RootArg;
-use crate::build::{self, Request};
+use crate::build::{self, Outcome, Request};
 use crate::diagnostics::{self, Format};
 use crate::model::Audience;
 use crate::select::Mode;
@@ -102,10 +102,28 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Err(errors) => {
-            diagnostics::print(&errors, Format::Text);
-            let n = errors.len();
-            eprintln!("build failed: {n} error{}; the output was not touched", super::check::plural(n));
+        Err(failed) => {
+            let n = failed.errors.len();
+            let errors = format!("{n} error{}", super::check::plural(n));
+            match failed.outcome {
+                Outcome::Refused => {
+                    for error in &failed.errors {
+                        eprintln!("error: {}", error.message);
+                    }
+                    eprintln!("build refused: nothing was written");
+                    return Ok(ExitCode::from(2));
+                }
+                Outcome::Untouched => {
+                    diagnostics::print(&failed.errors, Format::Text);
+                    eprintln!("build failed: {errors}; the output was not touched");
+                }
+                Outcome::PartlyWritten => {
+                    diagnostics::print(&failed.errors, Format::Text);
+                    eprintln!(
+                        "build failed: {errors}; the output was partly updated (see above), and the next build that succeeds brings all of it up to date"
+                    );
+                }
+            }
             Ok(ExitCode::from(1))
         }
     }
