@@ -227,25 +227,47 @@ fn paths_that_collide_fail_the_build_and_leave_the_output_as_it_was() {
 fn a_build_that_stops_while_committing_says_so_and_the_next_build_recovers() {
     let site = small_site();
     site.build(&[]);
-    // A product whose page needs a file name longer than the file system allows: the
-    // build renders, starts replacing files, and stops at that one.
-    let long = "P".repeat(300);
+    // A page of the previous output that cannot be replaced (immutable, as `chattr +i`
+    // makes it, which even root cannot write over): the build renders, starts replacing
+    // files, and stops at that one. Content checks cannot foresee this.
+    let stuck = site.path("public/releases/payments-4-2/index.html");
+    let _unstick = Immutable::set(&stuck);
     site.write(
         "content/releases/payments-4-2.md",
         &release("Payments 4.2", "approved", "2026-11-20", &["customers"])
-            .replace("product: Payments", &format!("product: {long}")),
+            .replace("title: Payments 4.2", "title: Payments 4.2.1"),
     );
     let run = site.run(&["build", "--now", NOW]);
     run.code_is(1);
     assert!(!run.stderr.contains("not touched"), "{}", run.transcript());
     assert!(run.stderr.contains("was partly updated ("), "{}", run.stderr);
-    assert!(run.stderr.contains("File name too long"), "{}", run.stderr);
+    assert!(run.stderr.contains("Operation not permitted"), "{}", run.stderr);
     assert!(!site.path(".public.communique-journal").exists(), "no journal to break the next build");
-    // Fixed, the next build works, and its output is what a build into a new folder makes.
-    site.write("content/releases/payments-4-2.md", &release("Payments 4.2", "approved", "2026-11-20", &["customers"]));
+    // Writable again, the next build works, and its output is what a build into a new folder makes.
+    drop(_unstick);
     let recovered = site.build(&[]);
     let fresh = site.build(&["--output", "fresh"]);
     assert_eq!(recovered, fresh);
+}
+
+/// A file made immutable (`chattr +i`) for as long as this lives.
+struct Immutable(std::path::PathBuf);
+
+impl Immutable {
+    fn set(path: &std::path::Path) -> Immutable {
+        let status = std::process::Command::new("chattr").arg("+i").arg(path).status();
+        assert!(
+            status.is_ok_and(|s| s.success()),
+            "this test needs `chattr +i` (e2fsprogs, run as root, on ext4 or a file system with the immutable flag)"
+        );
+        Immutable(path.to_path_buf())
+    }
+}
+
+impl Drop for Immutable {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("chattr").arg("-i").arg(&self.0).status();
+    }
 }
 
 #[test]
