@@ -1,7 +1,7 @@
 //! Loading: walk `content/`, read each file once, parse and validate it, and build the
 //! [`Site`] model — or every diagnostic that stands in the way.
 
-mod dates;
+pub mod dates;
 mod front_matter;
 #[doc(hidden)]
 pub mod fuzz;

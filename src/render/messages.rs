@@ -1,0 +1,164 @@
+//! The communiques `notify` delivers, rendered in memory with the templates `build
+//! --emails` uses (`communique.txt`, and the `content` block of `communique.html`), so
+//! that a sent e-mail is the one a build writes. Nothing is written anywhere.
+//!
+//! Each group's communiques are rendered for the group's own audience: a public group
+//! from a public build's selection and views (nothing internal-only reaches them), an
+//! internal group from an internal build's.
+
+use super::context::{CommuniqueView, PageContext, Views};
+use super::templates::Theme;
+use super::{base_context, PageView};
+use crate::diagnostics::Diagnostic;
+use crate::model::{Audience, Release, Site, StakeholderGroup};
+use crate::notify::message::{FeatureNote, Message};
+use crate::select::{self, Mode};
+use minijinja::{context, Environment, Value};
+use rayon::prelude::*;
+use std::path::Path;
+use std::sync::Mutex;
+
+/// One communique ready for every channel of its group.
+pub struct Rendered {
+    pub message: Message,
+    /// The release's title: the e-mail's subject.
+    pub release_title: String,
+}
+
+/// Every communique (release, group) that a publishing build shows at `now` and that
+/// `wanted` asks for, in no particular order. Template errors are returned, all of them.
+pub fn communiques(
+    root: &Path,
+    site: &Site,
+    now: jiff::Timestamp,
+    wanted: &(dyn Fn(&Release, &StakeholderGroup) -> bool + Sync),
+) -> Result<Vec<Rendered>, Vec<Diagnostic>> {
+    let config = &site.config;
+    let theme = Theme::new(root, &config.theme);
+    let env = theme.environment();
+    let errors = theme.check(&env);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let errors = Mutex::new(Vec::new());
+    let mut rendered = Vec::new();
+    for audience in [Audience::Public, Audience::Internal] {
+        let selection = select::select(site, Mode::Publish { drafts: false, future: false }, audience, now);
+        let views = Views::new(&selection, config);
+        let base = base_context(config, audience, false);
+        let mut counts = std::collections::HashMap::new();
+        for shown in &selection.releases {
+            for g in &shown.groups {
+                *counts.entry(g.id.as_str()).or_insert(0usize) += 1;
+            }
+        }
+        let made: Vec<Rendered> = selection
+            .releases
+            .par_iter()
+            .flat_map_iter(|shown| {
+                shown
+                    .groups
+                    .iter()
+                    // Each group is rendered once, for its own audience.
+                    .filter(|g| g.audience == audience && wanted(shown.release, g))
+                    .map(move |g| (shown, *g))
+            })
+            .filter_map(|(shown, g)| {
+                let communique = views.communique(shown, g);
+                let group = Value::from_serialize(views.group(g, counts[g.id.as_str()]));
+                let vars = context! {
+                    release => Value::from_serialize(views.release(shown)),
+                    group => group,
+                    communique => Value::from_serialize(&communique),
+                };
+                let page = PageView {
+                    title: communique.title.to_string(),
+                    url: communique.url.clone(),
+                    noindex: false,
+                    banner: None,
+                    feeds: views.group_alternates(g),
+                };
+                let texts = render_pair(&env, &base, page, vars);
+                match texts {
+                    Ok((text, html)) => Some(Rendered {
+                        message: message(shown.release, g, &communique, text, html),
+                        release_title: shown.release.title.clone(),
+                    }),
+                    Err(e) => {
+                        errors.lock().expect("errors lock").push(theme.diagnostic(&e));
+                        None
+                    }
+                }
+            })
+            .collect();
+        rendered.extend(made);
+    }
+    let mut errors = errors.into_inner().expect("errors lock");
+    if !errors.is_empty() {
+        crate::diagnostics::sort(&mut errors);
+        errors.dedup();
+        return Err(errors);
+    }
+    Ok(rendered)
+}
+
+/// The text part (`communique.txt`) and the HTML (`communique.html`'s `content` block),
+/// exactly as a build renders them for `--emails`.
+fn render_pair(
+    env: &Environment<'static>,
+    base: &Value,
+    page: PageView,
+    vars: Value,
+) -> Result<(String, String), minijinja::Error> {
+    let ctx = Value::from_object(PageContext {
+        common: base.clone(),
+        page: Value::from_serialize(&page),
+        vars: vars.clone(),
+    });
+    let template = env.get_template("communique.html")?;
+    let html = template.render_captured(ctx)?.with_state_mut(|state| state.render_block("content"))?;
+    let text = env.get_template("communique.txt")?.render(minijinja::value::merge_maps([vars, base.clone()]))?;
+    Ok((text, html))
+}
+
+fn message(r: &Release, g: &StakeholderGroup, c: &CommuniqueView, text: String, html: String) -> Message {
+    let access = c
+        .access
+        .iter()
+        .flat_map(|a| {
+            [("How", &a.how), ("When", &a.when), ("Where", &a.r#where), ("Permissions", &a.permissions)]
+                .into_iter()
+                .filter(|(_, text)| !text.trim().is_empty())
+                .map(|(label, text)| (label.to_string(), text.trim().to_string()))
+        })
+        .collect();
+    Message {
+        release: r.slug.clone(),
+        group: g.id.clone(),
+        title: c.title.to_string(),
+        summary: c.summary.trim().to_string(),
+        url: c.url.clone(),
+        published_at: r.publish_at,
+        // Actions and feature kinds (SPEC §11) are not in the model yet.
+        actions: Vec::new(),
+        features: c
+            .features
+            .iter()
+            .map(|f| FeatureNote {
+                title: f.title.to_string(),
+                labels: Vec::new(),
+                summary: f.summary.trim().to_string(),
+                value: Some(f.value.trim().to_string()).filter(|v| !v.is_empty()),
+            })
+            .collect(),
+        access,
+        constraints: c
+            .constraints
+            .iter()
+            .flat_map(|kind| kind.texts.iter().map(|t| (kind.label.to_string(), t.trim().to_string())))
+            .collect(),
+        text,
+        html,
+        correction: false,
+    }
+}
