@@ -407,3 +407,26 @@ fn check_reports_notify_settings_chat_entries_and_addresses_at_their_place() {
     );
     assert!(!run.stderr.contains("secret-token"), "a URL written by mistake was repeated");
 }
+
+#[test]
+fn review_plan_shows_each_groups_channels() {
+    let site = site(25);
+    site.write(
+        "content/stakeholders/partners.md",
+        &common::group(
+            "Partners",
+            &format!("email: {PARTNERS}\nchat:\n  - kind: slack\n    webhook_env: SLACK_PARTNERS_WEBHOOK\n"),
+        ),
+    );
+    let text = site.run(&["review", "--plan", "--now", NOW]);
+    text.success();
+    assert!(text.stdout.contains("Chat:        slack (SLACK_PARTNERS_WEBHOOK)"), "{}", text.stdout);
+    assert!(text.stdout.contains(&format!("Email:       {PARTNERS}")), "{}", text.stdout);
+    let json = site.run(&["review", "--plan", "--now", NOW, "--format", "json"]);
+    let plan: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let partners = plan["groups"].as_array().unwrap().iter().find(|g| g["group_id"] == "partners").unwrap().clone();
+    assert_eq!(partners["chat"][0]["kind"], "slack");
+    assert_eq!(partners["chat"][0]["webhook_env"], "SLACK_PARTNERS_WEBHOOK");
+    let plan = notify(&site, &[]);
+    assert!(plan.stdout.contains("slack (SLACK_PARTNERS_WEBHOOK)"), "{}", plan.stdout);
+}
