@@ -77,17 +77,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let config = &site.config;
     let filter = Filter { since: config.notify.since, groups: args.groups.clone(), releases: args.releases.clone() };
     let due = plan::due(&site, now, &filter);
-    let wanted: HashSet<(&str, &str)> = due.iter().map(|d| (d.release.as_str(), d.group.as_str())).collect();
-    let rendered =
-        match messages::communiques(root, &site, now, &|r, g| wanted.contains(&(r.slug.as_str(), g.id.as_str()))) {
-            Ok(rendered) => rendered,
-            Err(errors) => return Ok(content_errors(&errors, args.format)),
-        };
-    let rendered: HashMap<(String, String), Rendered> =
-        rendered.into_iter().map(|r| ((r.message.release.clone(), r.message.group.clone()), r)).collect();
-    let fingerprints: HashMap<(&str, &str), String> =
-        rendered.iter().map(|((r, g), m)| ((r.as_str(), g.as_str()), plan::fingerprint(&m.message))).collect();
-
     let ledger_path = root.join(&config.notify.ledger);
     let ledger_text = match std::fs::read_to_string(&ledger_path) {
         Ok(text) => text,
@@ -118,13 +107,39 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             config.notify.ledger
         );
     }
-    let plan = plan::plan(&due, |r, g| fingerprints.get(&(r, g)).cloned().unwrap_or_default(), &ledger);
-
     let mode = match (args.send, args.baseline) {
         (true, _) => Mode::Send,
         (_, true) => Mode::Baseline,
         _ => Mode::Plan,
     };
+    let wanted: HashSet<(&str, &str)> = due.iter().map(|d| (d.release.as_str(), d.group.as_str())).collect();
+    let channels: HashMap<(&str, &str), &[plan::Channel]> =
+        due.iter().map(|d| ((d.release.as_str(), d.group.as_str()), d.channels.as_slice())).collect();
+    // Only `--send` needs the texts, and only of what it will deliver.
+    let keep = |release: &str, group: &str, fingerprint: &str| {
+        mode == Mode::Send
+            && channels.get(&(release, group)).is_some_and(|cs| {
+                cs.iter().any(|c| match ledger.get(release, group, &c.key()) {
+                    None => true,
+                    Some(entry) => args.corrections && entry.fingerprint != fingerprint,
+                })
+            })
+    };
+    let rendered = match messages::communiques(
+        root,
+        &site,
+        now,
+        &|r, g| wanted.contains(&(r.slug.as_str(), g.id.as_str())),
+        &keep,
+    ) {
+        Ok(rendered) => rendered,
+        Err(errors) => return Ok(content_errors(&errors, args.format)),
+    };
+    let rendered: HashMap<(String, String), Rendered> =
+        rendered.into_iter().map(|r| ((r.release.clone(), r.group.clone()), r)).collect();
+    let fingerprints: HashMap<(&str, &str), &str> =
+        rendered.iter().map(|((r, g), m)| ((r.as_str(), g.as_str()), m.fingerprint.as_str())).collect();
+    let plan = plan::plan(&due, |r, g| fingerprints.get(&(r, g)).map(|f| f.to_string()).unwrap_or_default(), &ledger);
     let mut report = Report::new(mode, now, &plan, config);
     if mode == Mode::Plan {
         report.print(args.format, args.corrections);

@@ -39,18 +39,21 @@ impl<'a> Deliverer<'a> {
     /// Delivers one communique to one channel; on success returns the ledger's entry for
     /// it (written by the caller).
     pub fn deliver(&mut self, delivery: &Delivery, rendered: &Rendered, correction: bool) -> Result<Entry, Failure> {
+        let Some(message) = &rendered.message else {
+            return Err(Failure::permanent("the communique's text was not kept"));
+        };
         let mut message_id = None;
         match &delivery.channel {
             Channel::Email(to) => {
                 let c = email::Communique {
-                    release_slug: &rendered.message.release,
+                    release_slug: &message.release,
                     release_title: &rendered.release_title,
-                    group: &rendered.message.group,
-                    publish_at: rendered.message.published_at,
+                    group: &message.group,
+                    publish_at: message.published_at,
                     to,
-                    title: &rendered.message.title,
-                    text: &rendered.message.text,
-                    html: &rendered.message.html,
+                    title: &message.title,
+                    text: &message.text,
+                    html: &message.html,
                 };
                 let (bytes, id) = if correction {
                     (
@@ -75,7 +78,7 @@ impl<'a> Deliverer<'a> {
                         chat.kind.as_str()
                     ))
                 })?;
-                let message = Message { correction, ..rendered.message.clone() };
+                let message = Message { correction, ..message.clone() };
                 super::chat_delivery(chat.kind, url.trim(), &message, &self.policy)?;
             }
         }

@@ -20,18 +20,27 @@ use std::sync::Mutex;
 
 /// One communique ready for every channel of its group.
 pub struct Rendered {
-    pub message: Message,
+    pub release: String,
+    pub group: String,
+    /// Of the message's texts ([`crate::notify::plan::fingerprint`]).
+    pub fingerprint: String,
+    /// Kept only when `keep` asked for it: a plan of a long history needs the
+    /// fingerprints of every communique, and the texts of none.
+    pub message: Option<Message>,
     /// The release's title: the e-mail's subject.
     pub release_title: String,
 }
 
 /// Every communique (release, group) that a publishing build shows at `now` and that
-/// `wanted` asks for, in no particular order. Template errors are returned, all of them.
+/// `wanted` asks for, in no particular order, its message kept when `keep` (given the
+/// release, the group and the fingerprint) says so. Template errors are returned, all
+/// of them.
 pub fn communiques(
     root: &Path,
     site: &Site,
     now: jiff::Timestamp,
     wanted: &(dyn Fn(&Release, &StakeholderGroup) -> bool + Sync),
+    keep: &(dyn Fn(&str, &str, &str) -> bool + Sync),
 ) -> Result<Vec<Rendered>, Vec<Diagnostic>> {
     let config = &site.config;
     let theme = Theme::new(root, &config.theme);
@@ -80,10 +89,18 @@ pub fn communiques(
                 };
                 let texts = render_pair(&env, &base, page, vars);
                 match texts {
-                    Ok((text, html)) => Some(Rendered {
-                        message: message(shown.release, g, &communique, text, html),
-                        release_title: shown.release.title.clone(),
-                    }),
+                    Ok((text, html)) => {
+                        let message = message(shown.release, g, &communique, text, html);
+                        let fingerprint = crate::notify::plan::fingerprint(&message);
+                        let kept = keep(&shown.release.slug, &g.id, &fingerprint);
+                        Some(Rendered {
+                            release: shown.release.slug.clone(),
+                            group: g.id.clone(),
+                            fingerprint,
+                            message: kept.then_some(message),
+                            release_title: shown.release.title.clone(),
+                        })
+                    }
                     Err(e) => {
                         errors.lock().expect("errors lock").push(theme.diagnostic(&e));
                         None
