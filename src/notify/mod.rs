@@ -6,5 +6,6 @@
 //! again. Notify reads the model and the communique texts; it never writes the site's
 //! output.
 
+pub mod chat;
 pub mod message;
 pub mod retry;
