@@ -76,7 +76,10 @@ mod tests {
         let description = embed["description"].as_str().unwrap();
         assert!(description.starts_with("Faster settlement & a new \\<column\\>.\n\n**Action required**\n"));
         assert!(description.contains("**Settlement-type column** (changed, breaking)\nExports gain a column.\n"));
-        assert!(description.contains("**Keep in mind**\n\n**Limitation**\n• CSV only.\n• No PDF."), "{description}");
+        assert!(
+            description.contains("**Keep in mind**\n**Limitation**\n• CSV only.\n• No PDF.\n\n**Known issue**"),
+            "{description}"
+        );
         assert!(description.ends_with(&format!("\n\n[Read the communique]({})", message().url)));
     }
 
@@ -112,6 +115,10 @@ mod tests {
             .collect();
         let second = payload(&m);
         assert_within_discord_limits(&second);
+        let description = second["embeds"][0]["description"].as_str().unwrap();
+        assert!(description
+            .strip_suffix(&format!("… [Read the rest]({})", m.url))
+            .is_some_and(|kept| kept.len() > 4_000));
         assert!(second["embeds"][0]["description"]
             .as_str()
             .unwrap()

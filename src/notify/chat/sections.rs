@@ -103,13 +103,16 @@ pub fn sections(message: &Message) -> Vec<Section> {
 }
 
 /// The summary and every section as one text (Discord's description, Mattermost's post):
-/// headings in bold, entries of more than one line set apart by a blank line.
+/// headings in bold, each section's entries set apart by blank lines if any has more
+/// than one line.
 pub fn document(message: &Message, format: Format) -> Vec<Span> {
     let mut spans = vec![Span::content(message.summary.trim())];
     for section in sections(message) {
         spans.push(Span::markup(format!("\n\n{}", format.bold(section.heading))));
-        for entry in &section.entries {
-            spans.push(Span::markup(if entry.lines.len() > 1 { "\n\n" } else { "\n" }));
+        // A list of one-line entries stays a list; longer entries are set apart.
+        let apart = section.entries.iter().any(|e| e.lines.len() > 1);
+        for (i, entry) in section.entries.iter().enumerate() {
+            spans.push(Span::markup(if i > 0 && apart { "\n\n" } else { "\n" }));
             spans.extend(entry.spans(format, "\n"));
         }
     }
@@ -185,6 +188,14 @@ pub(crate) mod tests {
         let constraints = &sections[3].entries;
         assert_eq!(constraints.len(), 2);
         assert_eq!(constraints[0].lines.len(), 3, "Limitation, then its two items");
+    }
+
+    #[test]
+    fn a_document_without_a_summary_opens_with_its_first_heading() {
+        let format =
+            Format { syntax: super::super::text::Syntax::Markdown, measure: super::super::text::Measure::Utf16 };
+        let spans = document(&Message { summary: " ".into(), ..message() }, format);
+        assert_eq!(spans[0], Span::markup("**Action required**"));
     }
 
     #[test]

@@ -240,6 +240,8 @@ mod tests {
         assert!(text.contains("**What it means for you:** Reconcile in one step."));
         assert!(text.ends_with(&format!("\n\n[Read the communique]({})", message().url)));
         assert!(payload["blocks"].as_array().is_some_and(|b| !b.is_empty()));
+        let correction = mattermost_payload(&crate::notify::message::Message { correction: true, ..message() });
+        assert!(correction["text"].as_str().unwrap().starts_with("### Correction: Payments 2.4"));
     }
 
     #[test]

@@ -176,5 +176,15 @@ mod tests {
         assert_valid_card(&many);
         let last = texts(&many).pop().unwrap();
         assert!(last.ends_with(&format!("… [Read the rest]({})", m.url)), "{last}");
+
+        // 10,000 characters of 3 and 4 bytes each: over the size limit on their own.
+        m.features.truncate(1);
+        m.features[0].value = Some("日本語🎉".repeat(2_500));
+        let wide = payload(&m);
+        assert_valid_card(&wide);
+        let cut = texts(&wide).into_iter().find(|t| t.contains("What it means for you")).unwrap();
+        let kept = cut.strip_suffix(&format!("… [Read the rest]({})", m.url)).unwrap();
+        let kept = kept.split_once("**What it means for you:** ").unwrap().1;
+        assert!(m.features[0].value.as_ref().unwrap().starts_with(kept) && kept.len() > 10_000);
     }
 }
