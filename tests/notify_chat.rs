@@ -5,6 +5,7 @@ use communique::model::ChatKind;
 use communique::notify::chat::{deliver, payload};
 use communique::notify::message::{ActionNote, FeatureNote, Message};
 use communique::notify::retry::Policy;
+use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -230,4 +231,30 @@ fn an_invalid_url_is_permanent_and_not_shown() {
         assert!(!failure.temporary, "{url}");
         assert_no_secret(&failure.message);
     }
+}
+
+#[test]
+fn https_webhooks_are_reached_over_tls() {
+    // A receiver that answers in plain HTTP: the client must open with a TLS handshake
+    // record (0x16), and the handshake then fails, a temporary failure like any broken
+    // connection. Without TLS in the client, the URL would be refused as unknown.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (opened, first_bytes) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(QUICK.tries as usize) {
+            let mut stream = stream.unwrap();
+            let mut first = [0u8; 1];
+            let _ = stream.read_exact(&mut first);
+            // Recorded before the answer, so before the client can give up on this try.
+            let _ = opened.send(first[0]);
+            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+        }
+    });
+    let url = format!("https://127.0.0.1:{port}{PATH}");
+    let failure = deliver(ChatKind::Slack, &url, &message(), &QUICK).unwrap_err();
+    assert!(failure.temporary, "{}", failure.message);
+    assert_no_secret(&failure.message);
+    let first_bytes: Vec<u8> = first_bytes.try_iter().collect();
+    assert_eq!(first_bytes, [0x16; 3], "a TLS handshake, tried three times");
 }
