@@ -17,14 +17,14 @@ pub const EMBED_LIMIT: usize = 6_000;
 // The embed holds a title and a description only, so its total holds whatever they say.
 const _: () = assert!(TITLE_LIMIT + DESCRIPTION_LIMIT <= EMBED_LIMIT);
 
+/// Discord reads Markdown in an embed's title and description alike.
 const MARKDOWN: Format = Format { syntax: Syntax::Markdown, measure: Measure::Utf16 };
-/// Discord shows an embed's title as written: no Markdown to escape.
-const PLAIN: Format = Format { syntax: Syntax::Plain, measure: Measure::Utf16 };
 
 pub fn payload(message: &Message) -> Value {
     json!({
         "embeds": [{
-            "title": fit(&[Span::content(sections::title(message))], TITLE_LIMIT, PLAIN, "").text,
+            // The title links to the page: no "read the rest" in it.
+            "title": fit(&[Span::content(sections::title(message))], TITLE_LIMIT, MARKDOWN, "").text,
             "url": message.url,
             "description": description(message),
             "timestamp": message.published_at.to_string(),
@@ -87,11 +87,12 @@ mod tests {
     fn markdown_and_mentions_in_content_do_nothing() {
         let mut m = message();
         m.summary = "@everyone **now** [x](https://evil.example) # big".into();
+        m.title = "__Payments__ 2.4".into();
         m.correction = true;
         let payload = payload(&m);
         let description = payload["embeds"][0]["description"].as_str().unwrap();
         assert!(description.starts_with("@\u{2060}everyone \\*\\*now\\*\\* \\[x\\](https://evil.example) \\# big"));
-        assert_eq!(payload["embeds"][0]["title"], "Correction: Payments 2.4 for customers");
+        assert_eq!(payload["embeds"][0]["title"], "Correction: \\_\\_Payments\\_\\_ 2.4");
     }
 
     #[test]

@@ -154,15 +154,17 @@ pub struct Fitted {
 }
 
 /// `spans` written in `format`, within `budget` as `format` measures it. What does not fit
-/// is left out; the text then ends with `…` and a "read the rest" link to `url`.
+/// is left out; the text then ends with `…` and a "read the rest" link to `url` (only `…`
+/// if `url` is empty or the format is plain).
 pub fn fit(spans: &[Span], budget: usize, format: Format, url: &str) -> Fitted {
     let whole: String = spans.iter().map(|s| format!("{}{}{}", s.before, format.escape(&s.content), s.after)).collect();
     if format.measure(&whole) <= budget {
         return Fitted { text: whole, cut: false };
     }
-    // Plain text (a title) cannot hold a link: the page is linked beside it.
+    // Plain text cannot hold a link, nor a title (no `url`): the page is linked beside it.
     let tail = format!("{ELLIPSIS} {}", format.link(url, READ_THE_REST));
-    let tail = if format.syntax != Syntax::Plain && format.measure(&tail) <= budget { tail } else { ELLIPSIS.into() };
+    let linked = format.syntax != Syntax::Plain && !url.is_empty() && format.measure(&tail) <= budget;
+    let tail = if linked { tail } else { ELLIPSIS.into() };
     let room = budget.saturating_sub(format.measure(&tail));
     let mut text = String::new();
     let mut used = 0;
