@@ -430,3 +430,160 @@ fn review_plan_shows_each_groups_channels() {
     let plan = notify(&site, &[]);
     assert!(plan.stdout.contains("slack (SLACK_PARTNERS_WEBHOOK)"), "{}", plan.stdout);
 }
+
+/// A webhook endpoint on 127.0.0.1 (tiny_http): answers each request with the next of
+/// `answers` (status, Retry-After), then 200, and keeps every body it was posted.
+struct Webhook {
+    port: u16,
+    bodies: std::sync::Arc<std::sync::Mutex<Vec<(String, serde_json::Value)>>>,
+}
+
+impl Webhook {
+    fn start(answers: Vec<(u16, Option<&'static str>)>) -> Webhook {
+        let server = tiny_http::Server::http("127.0.0.1:0").expect("a port on 127.0.0.1");
+        let port = server.server_addr().to_ip().unwrap().port();
+        let bodies = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let kept = bodies.clone();
+        std::thread::spawn(move || {
+            let mut answers = answers.into_iter();
+            for mut request in server.incoming_requests() {
+                let mut body = String::new();
+                std::io::Read::read_to_string(request.as_reader(), &mut body).unwrap();
+                let (status, retry_after) = answers.next().unwrap_or((200, None));
+                if status == 200 {
+                    let json = serde_json::from_str(&body).expect("a JSON payload");
+                    kept.lock().unwrap().push((request.url().to_string(), json));
+                }
+                let mut response = tiny_http::Response::from_string("ok").with_status_code(status);
+                if let Some(wait) = retry_after {
+                    response.add_header(tiny_http::Header::from_bytes("Retry-After", wait).unwrap());
+                }
+                let _ = request.respond(response);
+            }
+        });
+        Webhook { port, bodies }
+    }
+
+    /// A webhook URL with a secret in its path, as Slack's have.
+    fn url(&self, secret: &str) -> String {
+        format!("http://127.0.0.1:{}/services/{secret}", self.port)
+    }
+
+    fn bodies(&self) -> Vec<(String, serde_json::Value)> {
+        self.bodies.lock().unwrap().clone()
+    }
+}
+
+/// Partners post to Slack and to a plain webhook, besides their e-mail.
+fn chat_site(port: u16) -> Site {
+    let site = site(port);
+    site.write(
+        "content/stakeholders/partners.md",
+        &common::group(
+            "Partners",
+            &format!(
+                "email: {PARTNERS}\nchat:\n  - kind: slack\n    webhook_env: SLACK_PARTNERS_WEBHOOK\n  - kind: webhook\n    webhook_env: PARTNERS_HOOK\n"
+            ),
+        ),
+    );
+    site
+}
+
+#[track_caller]
+fn assert_secret_nowhere(site: &Site, run: &common::Run, secrets: &[&str]) {
+    let ledger = std::fs::read_to_string(site.path("notified.jsonl")).unwrap_or_default();
+    for secret in secrets {
+        for (what, text) in [("stdout", &run.stdout), ("stderr", &run.stderr), ("the ledger", &ledger)] {
+            assert!(!text.contains(secret), "the webhook's secret is in {what}:\n{text}");
+        }
+    }
+}
+
+#[test]
+fn chat_channels_get_their_payload_once_and_their_urls_are_shown_nowhere() {
+    let server = SmtpServer::start();
+    // Slack asks to wait a second once, then takes it; the webhook fails once with 500.
+    let slack = Webhook::start(vec![(429, Some("1"))]);
+    let hook = Webhook::start(vec![(500, None)]);
+    let site = chat_site(server.port);
+    let env = [("SLACK_PARTNERS_WEBHOOK", slack.url("T000-SLACKSECRET")), ("PARTNERS_HOOK", hook.url("HOOKSECRET"))];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+
+    let plan = site.run_with_env(&["notify", "--now", NOW, "--format", "json"], &env);
+    plan.success();
+    assert!(plan.stdout.contains("\"shown\": \"slack (SLACK_PARTNERS_WEBHOOK)\""), "{}", plan.stdout);
+    assert!(plan.stdout.contains("\"channel\": \"webhook:PARTNERS_HOOK\""), "{}", plan.stdout);
+    assert_secret_nowhere(&site, &plan, &["SLACKSECRET", "HOOKSECRET"]);
+
+    let run = site.run_with_env(&["notify", "--send", "--now", NOW], &env);
+    run.success();
+    assert!(run.stdout.contains("payments-4-2 → partners by slack (SLACK_PARTNERS_WEBHOOK)"), "{}", run.stdout);
+    let posted = slack.bodies();
+    assert_eq!(posted.len(), 1, "{}", run.transcript());
+    assert_eq!(posted[0].0, "/services/T000-SLACKSECRET");
+    assert!(posted[0].1["blocks"].is_array(), "Slack gets Block Kit: {}", posted[0].1);
+    let posted = hook.bodies();
+    assert_eq!(posted.len(), 1);
+    assert_eq!(posted[0].1["release"], "payments-4-2");
+    assert_eq!(posted[0].1["group"], "partners");
+    assert_eq!(posted[0].1["url"], "https://releases.acme.example/releases/payments-4-2/partners/");
+    assert!(!posted[0].1.to_string().contains(CANARY));
+    let lines = ledger_lines(&site);
+    let channels: Vec<&str> = lines.iter().filter_map(|l| l["channel"].as_str()).collect();
+    assert!(channels.contains(&"slack:SLACK_PARTNERS_WEBHOOK") && channels.contains(&"webhook:PARTNERS_HOOK"));
+    assert_secret_nowhere(&site, &run, &["SLACKSECRET", "HOOKSECRET"]);
+
+    let again = site.run_with_env(&["notify", "--send", "--now", NOW], &env);
+    again.success();
+    assert_eq!((slack.bodies().len(), hook.bodies().len()), (1, 1), "a second run posted again");
+}
+
+#[test]
+fn a_missing_webhook_variable_fails_only_its_channel_and_names_it() {
+    let server = SmtpServer::start();
+    let hook = Webhook::start(vec![]);
+    let site = chat_site(server.port);
+    let url = hook.url("HOOKSECRET");
+    let run = site.run_with_env(&["notify", "--send", "--now", NOW, "--format", "json"], &[("PARTNERS_HOOK", &url)]);
+    run.code_is(1);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let failed = report["failed"].as_array().unwrap();
+    assert_eq!(failed.len(), 1, "{}", run.stdout);
+    assert_eq!(failed[0]["channel"], "slack:SLACK_PARTNERS_WEBHOOK");
+    assert!(failed[0]["error"].as_str().unwrap().contains("`SLACK_PARTNERS_WEBHOOK`"), "{}", failed[0]);
+    // The e-mails and the other webhook went out.
+    assert_eq!(server.received().len(), 4);
+    assert_eq!(hook.bodies().len(), 1);
+    assert_secret_nowhere(&site, &run, &["HOOKSECRET"]);
+
+    let slack = Webhook::start(vec![]);
+    let slack_url = slack.url("SLACKSECRET");
+    site.run_with_env(
+        &["notify", "--send", "--now", NOW],
+        &[("PARTNERS_HOOK", &url), ("SLACK_PARTNERS_WEBHOOK", &slack_url)],
+    )
+    .success();
+    assert_eq!((slack.bodies().len(), hook.bodies().len(), server.received().len()), (1, 1, 4));
+}
+
+#[test]
+fn a_webhook_that_keeps_failing_is_reported_without_its_url() {
+    let server = SmtpServer::start();
+    let hook = Webhook::start(vec![(500, None), (500, None), (500, None)]);
+    let slack = Webhook::start(vec![(404, None)]);
+    let site = chat_site(server.port);
+    let (hook_url, slack_url) = (hook.url("HOOKSECRET"), slack.url("SLACKSECRET"));
+    let run = site.run_with_env(
+        &["notify", "--send", "--now", NOW],
+        &[("PARTNERS_HOOK", &hook_url), ("SLACK_PARTNERS_WEBHOOK", &slack_url)],
+    );
+    run.code_is(1);
+    let errors: Vec<&str> = run.stderr.lines().filter(|l| l.starts_with("error: ")).collect();
+    assert_eq!(errors.len(), 2, "{}", run.transcript());
+    assert!(errors
+        .iter()
+        .any(|l| l.contains("webhook (PARTNERS_HOOK)") && l.contains("500") && l.contains("payments-4-2")));
+    assert!(errors.iter().any(|l| l.contains("slack (SLACK_PARTNERS_WEBHOOK)") && l.contains("404")));
+    assert_secret_nowhere(&site, &run, &["HOOKSECRET", "SLACKSECRET", "/services/"]);
+    assert_eq!(server.received().len(), 4, "the e-mails went out all the same");
+}

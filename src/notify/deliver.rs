@@ -79,7 +79,7 @@ impl<'a> Deliverer<'a> {
                     ))
                 })?;
                 let message = Message { correction, ..message.clone() };
-                super::chat_delivery(chat.kind, url.trim(), &message, &self.policy)?;
+                super::chat::deliver(chat.kind, url.trim(), &message, &self.policy)?;
             }
         }
         Ok(Entry {

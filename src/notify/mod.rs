@@ -6,19 +6,10 @@
 //! again. Notify reads the model and the communique texts; it never writes the site's
 //! output.
 
+pub mod chat;
 pub mod deliver;
 pub mod ledger;
 pub mod message;
 pub mod plan;
 pub mod retry;
 pub mod smtp;
-
-/// Posts `message` to a chat channel's webhook (the one call into `chat`).
-pub(crate) fn chat_delivery(
-    kind: crate::model::ChatKind,
-    _webhook_url: &str,
-    _message: &message::Message,
-    _policy: &retry::Policy,
-) -> Result<(), retry::Failure> {
-    Err(retry::Failure::permanent(format!("posting to {} is not available in this build", kind.as_str())))
-}
