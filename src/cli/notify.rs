@@ -62,6 +62,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let root = &args.root.root;
     let loaded = crate::content::load(root);
+    // The files' text is not needed past loading, and a long history's is large.
+    drop(loaded.sources);
     let errors: Vec<Diagnostic> = loaded.diagnostics.into_iter().filter(Diagnostic::is_error).collect();
     let Some(site) = loaded.site.filter(|_| errors.is_empty()) else {
         return Ok(content_errors(&errors, args.format));

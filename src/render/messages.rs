@@ -61,51 +61,62 @@ pub fn communiques(
                 *counts.entry(g.id.as_str()).or_insert(0usize) += 1;
             }
         }
+        // Each group's value once, each release's once: a release has several groups.
+        let group_values: std::collections::HashMap<&str, Value> = selection
+            .groups
+            .iter()
+            .filter(|g| g.audience == audience)
+            .map(|g| {
+                (g.id.as_str(), Value::from_serialize(views.group(g, counts.get(g.id.as_str()).copied().unwrap_or(0))))
+            })
+            .collect();
         let made: Vec<Rendered> = selection
             .releases
             .par_iter()
             .flat_map_iter(|shown| {
-                shown
+                // Each group is rendered once, for its own audience.
+                let groups: Vec<&StakeholderGroup> = shown
                     .groups
                     .iter()
-                    // Each group is rendered once, for its own audience.
+                    .copied()
                     .filter(|g| g.audience == audience && wanted(shown.release, g))
-                    .map(move |g| (shown, *g))
-            })
-            .filter_map(|(shown, g)| {
-                let communique = views.communique(shown, g);
-                let group = Value::from_serialize(views.group(g, counts[g.id.as_str()]));
-                let vars = context! {
-                    release => Value::from_serialize(views.release(shown)),
-                    group => group,
-                    communique => Value::from_serialize(&communique),
-                };
-                let page = PageView {
-                    title: communique.title.to_string(),
-                    url: communique.url.clone(),
-                    noindex: false,
-                    banner: None,
-                    feeds: views.group_alternates(g),
-                };
-                let texts = render_pair(&env, &base, page, vars);
-                match texts {
-                    Ok((text, html)) => {
-                        let message = message(shown.release, g, &communique, text, html);
-                        let fingerprint = crate::notify::plan::fingerprint(&message);
-                        let kept = keep(&shown.release.slug, &g.id, &fingerprint);
-                        Some(Rendered {
-                            release: shown.release.slug.clone(),
-                            group: g.id.clone(),
-                            fingerprint,
-                            message: kept.then_some(message),
-                            release_title: shown.release.title.clone(),
-                        })
+                    .collect();
+                let release = (!groups.is_empty()).then(|| Value::from_serialize(views.release(shown)));
+                let (views, env, base, group_values, errors, theme) =
+                    (&views, &env, &base, &group_values, &errors, &theme);
+                groups.into_iter().filter_map(move |g| {
+                    let communique = views.communique(shown, g);
+                    let vars = context! {
+                        release => release.clone(),
+                        group => group_values[g.id.as_str()].clone(),
+                        communique => Value::from_serialize(&communique),
+                    };
+                    let page = PageView {
+                        title: communique.title.to_string(),
+                        url: communique.url.clone(),
+                        noindex: false,
+                        banner: None,
+                        feeds: views.group_alternates(g),
+                    };
+                    match render_pair(env, base, page, vars) {
+                        Ok((text, html)) => {
+                            let message = message(shown.release, g, &communique, text, html);
+                            let fingerprint = crate::notify::plan::fingerprint(&message);
+                            let kept = keep(&shown.release.slug, &g.id, &fingerprint);
+                            Some(Rendered {
+                                release: shown.release.slug.clone(),
+                                group: g.id.clone(),
+                                fingerprint,
+                                message: kept.then_some(message),
+                                release_title: shown.release.title.clone(),
+                            })
+                        }
+                        Err(e) => {
+                            errors.lock().expect("errors lock").push(theme.diagnostic(&e));
+                            None
+                        }
                     }
-                    Err(e) => {
-                        errors.lock().expect("errors lock").push(theme.diagnostic(&e));
-                        None
-                    }
-                }
+                })
             })
             .collect();
         rendered.extend(made);
