@@ -118,6 +118,7 @@ fn send_delivers_each_due_communique_once_and_a_second_run_nothing() {
 
     let again = notify(&site, &["--send"]);
     again.success();
+    assert_eq!(again.stdout, "Nothing to deliver: notified.jsonl holds every delivery due.\n");
     assert_eq!(server.received().len(), 4, "a second run delivered again\n{}", again.transcript());
     assert_eq!(ledger_lines(&site).len(), 4);
     let plan = notify(&site, &[]);

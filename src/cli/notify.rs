@@ -349,7 +349,9 @@ impl Report {
             ),
             Mode::Send => {
                 let sent = deliveries(self.done.len());
-                if self.failed.is_empty() {
+                if self.failed.is_empty() && self.done.is_empty() {
+                    println!("Nothing to deliver: {} holds every delivery due.", self.ledger);
+                } else if self.failed.is_empty() {
                     println!("{sent} made and recorded in {}; commit it.", self.ledger);
                 } else {
                     println!(
