@@ -4,6 +4,9 @@ use crate::diagnostics::{hint, Diagnostic, Pos};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
+pub mod notify;
+pub use notify::NotifyConfig;
+
 pub const FILE: &str = "site.toml";
 
 #[derive(Debug, Clone)]
@@ -22,6 +25,7 @@ pub struct SiteConfig {
     pub feed_limit: usize,
     pub markdown: MarkdownConfig,
     pub lint: LintConfig,
+    pub notify: NotifyConfig,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -68,6 +72,8 @@ struct RawConfig {
     markdown: MarkdownConfig,
     #[serde(default)]
     lint: LintConfig,
+    /// Read in [`notify::parse`], which says where each problem is.
+    notify: Option<toml::Value>,
 }
 
 const TOP_KEYS: &[&str] = &[
@@ -83,6 +89,7 @@ const TOP_KEYS: &[&str] = &[
     "feed_limit",
     "markdown",
     "lint",
+    "notify",
 ];
 const MARKDOWN_KEYS: &[&str] = &["unsafe_html"];
 const LINT_KEYS: &[&str] = &["summary_max_words", "terms"];
@@ -191,6 +198,10 @@ impl SiteConfig {
                 fail(key, "invalid-value", format!("`{key}` {problem}"));
             }
         }
+        let notify = match &raw.notify {
+            Some(value) => notify::parse(text, value, &tz, &mut diagnostics),
+            None => NotifyConfig::default(),
+        };
         if !diagnostics.is_empty() {
             return Err(diagnostics);
         }
@@ -208,6 +219,7 @@ impl SiteConfig {
             feed_limit,
             markdown: raw.markdown,
             lint: raw.lint,
+            notify,
         })
     }
 

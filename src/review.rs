@@ -537,10 +537,27 @@ pub struct PlanGroup {
     pub audience: Audience,
     pub contacts: Vec<String>,
     pub email: Option<String>,
+    /// Chat channels `notify` posts to: the platform and the variable that holds the
+    /// webhook's URL (never the URL).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub chat: Vec<ChatView>,
     /// Where every communique of the group appears: its page and its RSS feed.
     pub channels: Vec<Channel>,
     /// By `publish_at`, then slug.
     pub communiques: Vec<PlanItem>,
+}
+
+#[derive(Serialize, Clone)]
+pub struct ChatView {
+    pub kind: crate::model::ChatKind,
+    pub webhook_env: String,
+}
+
+impl ChatView {
+    /// `slack (SLACK_CUSTOMERS_WEBHOOK)`, as `notify` shows it.
+    fn shown(&self) -> String {
+        format!("{} ({})", self.kind.as_str(), self.webhook_env)
+    }
 }
 
 #[derive(Serialize, Clone)]
@@ -583,6 +600,7 @@ pub fn plan(site: &Site, now: Timestamp) -> Plan {
                 audience: g.audience,
                 contacts: g.contacts.clone(),
                 email: g.email.clone(),
+                chat: g.chat.iter().map(|c| ChatView { kind: c.kind, webhook_env: c.webhook_env.clone() }).collect(),
                 channels: vec![
                     Channel { kind: "page", url: config.url(&page) },
                     Channel { kind: "feed", url: config.url(&format!("{page}feed.xml")) },
@@ -1100,6 +1118,9 @@ pub fn plan_to_text(plan: &Plan) -> String {
         if let Some(email) = &g.email {
             field("Email:", email);
         }
+        for chat in &g.chat {
+            field("Chat:", &chat.shown());
+        }
         if g.contacts.is_empty() {
             field("Contacts:", "none");
         }
@@ -1152,6 +1173,9 @@ pub fn plan_to_markdown(plan: &Plan) -> String {
         }
         if let Some(email) = &g.email {
             let _ = writeln!(out, "- Email: <{email}>");
+        }
+        for chat in &g.chat {
+            let _ = writeln!(out, "- Chat: {} (`{}`)", chat.kind.as_str(), chat.webhook_env);
         }
         if g.contacts.is_empty() {
             out.push_str("- Contacts: none\n");

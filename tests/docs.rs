@@ -29,7 +29,9 @@ fn yaml_fences(markdown: &str) -> Vec<String> {
 
 #[test]
 fn the_ci_files_are_valid_yaml_mappings() {
-    for rel in ["docs/ci/github-pages.yml", "docs/ci/gitlab-ci.yml"] {
+    for rel in
+        ["docs/ci/github-pages.yml", "docs/ci/gitlab-ci.yml", "docs/ci/github-notify.yml", "docs/ci/gitlab-notify.yml"]
+    {
         let value: serde_yaml::Value =
             serde_yaml::from_str(&read(rel)).unwrap_or_else(|e| panic!("{rel} is not valid YAML: {e}"));
         assert!(value.is_mapping(), "{rel} is a mapping at the top");
@@ -64,8 +66,37 @@ fn the_gitlab_pipeline_publishes_pages() {
 #[test]
 fn the_publishing_guide_shows_each_ci_file_verbatim() {
     let fences = yaml_fences(&read("docs/publishing.md"));
-    for rel in ["docs/ci/github-pages.yml", "docs/ci/gitlab-ci.yml"] {
+    for rel in
+        ["docs/ci/github-pages.yml", "docs/ci/gitlab-ci.yml", "docs/ci/github-notify.yml", "docs/ci/gitlab-notify.yml"]
+    {
         let file = read(rel);
         assert!(fences.contains(&file), "{rel} does not appear verbatim in a ```yaml fence of docs/publishing.md");
     }
+}
+
+#[test]
+fn the_notify_workflows_send_with_secrets_and_commit_the_ledger_back_on_a_schedule() {
+    for rel in ["docs/ci/github-notify.yml", "docs/ci/gitlab-notify.yml"] {
+        let text = read(rel);
+        assert!(text.contains("communique notify --send"), "{rel} sends");
+        assert!(text.contains("git add notified.jsonl") && text.contains("push"), "{rel} commits the ledger back");
+        assert!(text.contains("*/15 * * * *"), "{rel} runs every 15 minutes");
+        assert!(text.contains("SMTP_PASSWORD"), "{rel} passes the SMTP login as a secret");
+    }
+    let github: serde_yaml::Value = serde_yaml::from_str(&read("docs/ci/github-notify.yml")).unwrap();
+    let notify = &github["jobs"]["notify"];
+    assert_eq!(notify["needs"], "deploy", "notify runs after the deploy");
+    let commit = notify["steps"].as_sequence().unwrap().last().unwrap();
+    assert_eq!(commit["if"], "${{ !cancelled() }}", "the ledger is committed after a failed delivery too");
+}
+
+#[test]
+fn the_publishing_guide_says_how_to_adopt_notify_before_it_says_how_to_send() {
+    let guide = read("docs/publishing.md");
+    let section = &guide[guide.find("## Notifying stakeholders from CI").expect("the notify section")..];
+    let adopt = section.find("--baseline").expect("--baseline");
+    let since = section.find("since").expect("since");
+    let send = section.find("notify --send").expect("--send");
+    assert!(adopt < send && since < send, "adopting comes first");
+    assert!(section.contains("### After a failed run"));
 }

@@ -3,6 +3,7 @@
 mod build;
 mod check;
 mod init;
+mod notify;
 mod review;
 mod serve;
 
@@ -31,6 +32,9 @@ pub enum Command {
     Check(check::Args),
     /// The deployment manager's consolidated view of every release × group
     Review(review::Args),
+    /// Deliver each due communique to its group's e-mail and chat channels, once (a plan
+    /// by default: nothing is sent without --send)
+    Notify(notify::Args),
     /// Preview the site with live reload: drafts and scheduled communiques shown, marked
     Serve(serve::Args),
 }
@@ -42,6 +46,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check(args) => check::run(args),
         Command::Review(args) => review::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Notify(args) => notify::run(args),
     }
 }
 

@@ -2,7 +2,7 @@
 //! [`Site`] model — or every diagnostic that stands in the way.
 
 mod collisions;
-mod dates;
+pub mod dates;
 mod front_matter;
 #[doc(hidden)]
 pub mod fuzz;

@@ -11,7 +11,9 @@ use serde_yaml::{Mapping, Value};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-const GROUP_KEYS: &[&str] = &["name", "summary", "audience", "parent", "order", "contacts", "components", "email"];
+const GROUP_KEYS: &[&str] =
+    &["name", "summary", "audience", "parent", "order", "contacts", "components", "email", "chat"];
+const CHAT_KEYS: &[&str] = &["kind", "webhook_env"];
 const RELEASE_KEYS: &[&str] = &[
     "title",
     "product",
@@ -43,6 +45,13 @@ struct RawGroup {
     contacts: Option<Vec<String>>,
     components: Option<Vec<String>>,
     email: Option<String>,
+    chat: Option<Vec<RawChat>>,
+}
+
+#[derive(Deserialize)]
+struct RawChat {
+    kind: Option<String>,
+    webhook_env: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -273,7 +282,8 @@ fn date(
 }
 
 pub fn group(source: &Source, id: &str, body: &str, out: &mut Vec<Diagnostic>) -> Option<StakeholderGroup> {
-    let raw: RawGroup = front_matter(source, GROUP_KEYS, |_, _| {}, out)?;
+    let nested = |map: &Mapping, out: &mut Vec<Diagnostic>| check_list_items(source, map, "chat", CHAT_KEYS, out);
+    let raw: RawGroup = front_matter(source, GROUP_KEYS, nested, out)?;
     let name = require(source, raw.name, "name", "Enterprise customers", out);
     let audience = match raw.audience.as_deref().map(str::trim) {
         None | Some("") => Audience::Public,
@@ -298,16 +308,72 @@ pub fn group(source: &Source, id: &str, body: &str, out: &mut Vec<Diagnostic>) -
         contacts: raw.contacts.unwrap_or_default(),
         components: raw.components.unwrap_or_default(),
         email,
-        chat: Vec::new(),
+        chat: chat_channels(source, raw.chat.unwrap_or_default(), out),
         body: body.to_string(),
         path: source.path.clone(),
     })
 }
 
+/// A group's `chat` list (SPEC §10): each entry a known platform and the name of the
+/// environment variable that holds its webhook URL (the URL itself is a secret, never in a file).
+fn chat_channels(source: &Source, raw: Vec<RawChat>, out: &mut Vec<Diagnostic>) -> Vec<ChatChannel> {
+    let mut channels: Vec<ChatChannel> = Vec::with_capacity(raw.len());
+    for (i, entry) in raw.into_iter().enumerate() {
+        let kind = require(source, entry.kind, &format!("chat.{i}.kind"), "slack", out);
+        let kind = match kind.as_str() {
+            "" => None,
+            name => one_of(source, name, &format!("chat.{i}.kind"), ChatKind::NAMES, &ChatKind::ALL, out),
+        };
+        let field = format!("chat.{i}.webhook_env");
+        let webhook_env = require(source, entry.webhook_env, &field, "SLACK_CUSTOMERS_WEBHOOK", out);
+        let valid = !webhook_env.is_empty() && env_var_problem(&webhook_env).is_none();
+        if let Some(problem) = (!webhook_env.is_empty()).then(|| env_var_problem(&webhook_env)).flatten() {
+            out.push(source.error_at_value(
+                &field,
+                "invalid-value",
+                format!(
+                    "`{}` must name an environment variable, not hold the URL: {problem}; write a name such as `SLACK_CUSTOMERS_WEBHOOK` and set that variable in CI",
+                    display_path(&field)
+                ),
+            ));
+        }
+        if let (Some(kind), true) = (kind, valid) {
+            let channel = ChatChannel { kind, webhook_env };
+            if channels.contains(&channel) {
+                out.push(source.error_at_key(
+                    &format!("chat.{i}"),
+                    "duplicate-channel",
+                    format!("`chat[{i}]` repeats an earlier entry: each message would be posted twice; remove one"),
+                ));
+            } else {
+                channels.push(channel);
+            }
+        }
+    }
+    channels
+}
+
+/// Why `name` is not an environment variable name of the form `^[A-Z_][A-Z0-9_]*$`, or
+/// None when it is.
+pub fn env_var_problem(name: &str) -> Option<&'static str> {
+    if name.contains("://") {
+        return Some("it looks like a URL (a secret: keep it out of the site's files)");
+    }
+    let mut chars = name.chars();
+    match chars.next() {
+        None => Some("it is empty"),
+        Some(c) if !(c.is_ascii_uppercase() || c == '_') => Some("it must start with a capital letter or `_`"),
+        _ if !chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_') => {
+            Some("it may hold only capital letters, digits and `_`")
+        }
+        _ => None,
+    }
+}
+
 /// Why `address` is not one plain e-mail address (`local@domain.tld`), or None when it is.
 /// Only what `To:` and `sendmail -t` need: one `@`, a local part, a dotted domain, and
 /// nothing that would add a name, a second recipient or a header.
-fn email_problem(address: &str) -> Option<&'static str> {
+pub fn email_problem(address: &str) -> Option<&'static str> {
     if address.contains(['<', '>']) {
         return Some("it has angle brackets (a name goes in `contacts`, not here)");
     }
@@ -578,6 +644,16 @@ mod tests {
             "a@acme.example;b@acme.example",
         ] {
             assert!(email_problem(bad).is_some(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn environment_variable_names() {
+        for ok in ["SLACK_CUSTOMERS_WEBHOOK", "_X", "A1"] {
+            assert_eq!(env_var_problem(ok), None, "{ok}");
+        }
+        for bad in ["", "slack_webhook", "1ABC", "SLACK-WEBHOOK", "https://hooks.slack.com/services/T0/B0/x", "A B"] {
+            assert!(env_var_problem(bad).is_some(), "{bad}");
         }
     }
 

@@ -6,5 +6,10 @@
 //! again. Notify reads the model and the communique texts; it never writes the site's
 //! output.
 
+pub mod chat;
+pub mod deliver;
+pub mod ledger;
 pub mod message;
+pub mod plan;
 pub mod retry;
+pub mod smtp;

@@ -8,7 +8,7 @@ use mail_builder::mime::MimePart;
 use mail_builder::MessageBuilder;
 
 pub struct Email<'a> {
-    pub from_name: &'a str,
+    pub from_name: Option<&'a str>,
     pub from_address: String,
     pub to: &'a str,
     pub subject: &'a str,
@@ -17,7 +17,92 @@ pub struct Email<'a> {
     pub message_id: String,
     pub text: &'a str,
     pub html: &'a str,
+    /// A correction's original Message-ID: mail clients show the two in one thread.
+    pub corrects: Option<String>,
 }
+
+/// One communique (release, group) as the message `build --emails` writes and `notify`
+/// sends: the same function for both, so that the two never differ.
+pub struct Communique<'a> {
+    pub release_slug: &'a str,
+    pub release_title: &'a str,
+    pub group: &'a str,
+    pub publish_at: jiff::Timestamp,
+    /// The group's `email`.
+    pub to: &'a str,
+    /// The communique's title (the HTML document's title).
+    pub title: &'a str,
+    /// The text part: `communique.txt` rendered.
+    pub text: &'a str,
+    /// The `content` block of `communique.html`.
+    pub html: &'a str,
+}
+
+/// The Message-ID of a communique's message (without angle brackets): stable, so that a
+/// message written twice is recognised as one.
+pub fn message_id(config: &crate::config::SiteConfig, release_slug: &str, group: &str) -> String {
+    format!("{release_slug}.{group}@{}", host(&config.base_url))
+}
+
+/// The communique's message: from `[notify] from` when the site has one, else from the
+/// site's title at `noreply@` the site's host.
+pub fn communique_message(config: &crate::config::SiteConfig, c: &Communique) -> std::io::Result<Vec<u8>> {
+    let host = host(&config.base_url);
+    let (from_name, from_address) = match &config.notify.from {
+        Some(sender) => (sender.name.as_deref(), sender.address.clone()),
+        None => (Some(config.title.as_str()), format!("noreply@{host}")),
+    };
+    message(&Email {
+        from_name,
+        from_address,
+        to: c.to,
+        subject: c.release_title,
+        date: c.publish_at,
+        message_id: message_id(config, c.release_slug, c.group),
+        text: c.text,
+        html: &html_document(c.title, &config.language, c.html),
+        corrects: None,
+    })
+}
+
+/// A correction of a communique's message (`notify --corrections`): the subject says so,
+/// the text opens with a line that says so, and the message has a Message-ID of its own
+/// (one per corrected text) that refers to the original.
+pub fn correction_message(
+    config: &crate::config::SiteConfig,
+    c: &Communique,
+    fingerprint: &str,
+) -> std::io::Result<Vec<u8>> {
+    let host = host(&config.base_url);
+    let (from_name, from_address) = match &config.notify.from {
+        Some(sender) => (sender.name.as_deref(), sender.address.clone()),
+        None => (Some(config.title.as_str()), format!("noreply@{host}")),
+    };
+    let text = format!("{CORRECTION_NOTE}\n\n{}", c.text);
+    let html = format!("<p><strong>{CORRECTION_NOTE}</strong></p>\n{}", c.html);
+    message(&Email {
+        from_name,
+        from_address,
+        to: c.to,
+        subject: &format!("Correction: {}", c.release_title),
+        date: c.publish_at,
+        message_id: correction_id(config, c.release_slug, c.group, fingerprint),
+        text: &text,
+        html: &html_document(c.title, &config.language, &html),
+        corrects: Some(message_id(config, c.release_slug, c.group)),
+    })
+}
+
+/// The Message-ID of a correction: one per corrected text, so that each correction is a
+/// message of its own.
+pub fn correction_id(config: &crate::config::SiteConfig, release_slug: &str, group: &str, fingerprint: &str) -> String {
+    let digits = fingerprint.rsplit(':').next().unwrap_or(fingerprint);
+    let short: String = digits.chars().filter(char::is_ascii_alphanumeric).take(16).collect();
+    format!("{release_slug}.{group}.correction-{short}@{}", host(&config.base_url))
+}
+
+/// What a correction says first.
+pub const CORRECTION_NOTE: &str = "Correction: this communique changed after it was sent. This is the current text.";
 
 pub fn message(email: &Email) -> std::io::Result<Vec<u8>> {
     // A fixed boundary derived from the Message-ID: mail-builder would otherwise make
@@ -33,8 +118,12 @@ pub fn message(email: &Email) -> std::io::Result<Vec<u8>> {
             MimePart::new(ContentType::new("text/html").attribute("charset", "utf-8"), email.html),
         ],
     );
-    MessageBuilder::new()
-        .from(Address::new_address(Some(email.from_name), email.from_address.as_str()))
+    let mut builder = MessageBuilder::new();
+    if let Some(original) = &email.corrects {
+        builder = builder.in_reply_to(original.as_str()).references(original.as_str());
+    }
+    builder
+        .from(Address::new_address(email.from_name, email.from_address.as_str()))
         .to(email.to)
         .subject(email.subject)
         .date(email.date.as_second())
@@ -106,7 +195,7 @@ mod tests {
     #[test]
     fn messages_are_deterministic_and_parse() {
         let email = Email {
-            from_name: "Acme releases",
+            from_name: Some("Acme releases"),
             from_address: "noreply@x.example".into(),
             to: "customers@x.example",
             subject: "Payments 4.2 — für alle",
@@ -114,6 +203,7 @@ mod tests {
             message_id: "payments-4-2.customers@x.example".into(),
             text: "Hello\n",
             html: "<p>Hello</p>",
+            corrects: None,
         };
         let bytes = message(&email).unwrap();
         assert_eq!(bytes, message(&email).unwrap());

@@ -9,6 +9,7 @@ pub mod email;
 pub mod feeds;
 pub mod markdown;
 pub mod memo;
+pub mod messages;
 mod pages;
 pub mod sitemap;
 pub mod templates;

@@ -4,7 +4,7 @@
 
 use super::calendar::{self, CalendarEvent};
 use super::context::*;
-use super::email::{self, Email};
+use super::email;
 use super::feeds::{self, Entry, FeedInfo};
 use super::memo::{key, release_key, GroupIds};
 use super::sitemap::{self, SitemapEntry};
@@ -223,19 +223,20 @@ fn write_email(
     plain: &str,
     html: &str,
 ) {
-    let config = r.views.config;
-    let host = email::host(&config.base_url);
-    let message = Email {
-        from_name: &config.title,
-        from_address: format!("noreply@{host}"),
-        to,
-        subject: &shown.release.title,
-        date: shown.release.publish_at,
-        message_id: format!("{}.{}@{host}", shown.release.slug, g.id),
-        text: plain,
-        html: &email::html_document(communique.title, &config.language, html),
-    };
-    match email::message(&message) {
+    let message = email::communique_message(
+        r.views.config,
+        &email::Communique {
+            release_slug: &shown.release.slug,
+            release_title: &shown.release.title,
+            group: &g.id,
+            publish_at: shown.release.publish_at,
+            to,
+            title: communique.title,
+            text: plain,
+            html,
+        },
+    );
+    match message {
         Ok(bytes) => r.write_to(out, &format!("{}/{}.eml", shown.release.slug, g.id), &bytes),
         Err(e) => r.fail(crate::diagnostics::Diagnostic::error(
             &shown.release.path,
