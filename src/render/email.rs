@@ -173,7 +173,7 @@ mod tests {
     fn messages_from_an_ipv6_site_parse() {
         let host = host("http://[::1]:1111/");
         let email = Email {
-            from_name: "Acme releases",
+            from_name: Some("Acme releases"),
             from_address: format!("noreply@{host}"),
             to: "customers@x.example",
             subject: "Payments 4.2",
@@ -181,6 +181,7 @@ mod tests {
             message_id: format!("payments-4-2.customers@{host}"),
             text: "Hello\n",
             html: "<p>Hello</p>",
+            corrects: None,
         };
         let bytes = message(&email).unwrap();
         let text = String::from_utf8_lossy(&bytes);
