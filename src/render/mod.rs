@@ -10,6 +10,7 @@ pub mod feeds;
 pub mod markdown;
 pub mod memo;
 mod pages;
+mod raw_html;
 pub mod sitemap;
 pub mod templates;
 mod texts;
