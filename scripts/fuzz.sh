@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
 # Runs each fuzz target under fuzz/ for SECONDS (default 60) and fails on a crash.
+# The targets are the [[bin]]s of fuzz/Cargo.toml: front_matter and content_file (no
+# panic, hang or memory bomb on any content file) and markdown_html (no script in the
+# HTML rendered from any Markdown, with raw HTML escaped or allowed).
 #
 #   scripts/fuzz.sh            # 60 s per target
 #   scripts/fuzz.sh 3600       # an hour per target

@@ -1,6 +1,7 @@
 //! Entry points for the fuzz targets in `fuzz/`: the code a build runs on one content
 //! file, fed with arbitrary bytes and no site on disk. Whatever the bytes, these return
-//! diagnostics; a panic, a hang or a crash is a bug.
+//! diagnostics (or, for Markdown, the HTML the target checks); a panic, a hang or a
+//! crash is a bug.
 
 use super::{decode_text, front_matter, parse_text, validate, yaml, Kind, Parsed, Source};
 use crate::diagnostics::Diagnostic;
@@ -105,6 +106,21 @@ pub fn content_file(bytes: &[u8]) -> Vec<Diagnostic> {
     out
 }
 
+/// Markdown as a build renders it, with raw HTML escaped (the default) and allowed
+/// (`unsafe_html = true`), as a body and as a short inline text, on a page: the HTML
+/// texts, for the fuzz target to check that none can run a script.
+pub fn markdown_html(bytes: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(bytes);
+    let page = "https://x.example/releases/fuzzed/customers/";
+    let mut out = Vec::new();
+    for unsafe_html in [false, true] {
+        let markdown = crate::render::markdown::Markdown::new(unsafe_html, "https://x.example/");
+        out.push(markdown.block_in(&text, page));
+        out.push(markdown.inline_in(&text, page));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,6 +139,7 @@ mod tests {
         for bytes in [&b""[..], b"\xff\xfe", b"---\n", b"---\n[\n---\n", b"---\n? [a]\n: b\n---\n"] {
             let _ = front_matter(bytes);
             let _ = content_file(bytes);
+            assert_eq!(markdown_html(bytes).len(), 4);
         }
     }
 }

@@ -1,11 +1,14 @@
 //! Markdown → HTML with pulldown-cmark: GFM tables, strikethrough, task lists, footnotes,
-//! heading ids; raw HTML escaped unless the site allows it; dangerous URL schemes
-//! neutralised always; relative links made absolute — `/groups/x/` against the site's
-//! `base_url`, `../x/` against the page the text belongs to — so that the same HTML
-//! works on a page, in a feed reader and in an e-mail.
+//! heading ids; raw HTML escaped unless the site allows it, and sanitized when it does
+//! ([`super::raw_html`]); dangerous URL schemes neutralised always; of a heading's
+//! `{#id .class key=value}` attributes only a safe id and safe classes kept; relative
+//! links made absolute — `/groups/x/` against the site's `base_url`, `../x/` against
+//! the page the text belongs to — so that the same HTML works on a page, in a feed
+//! reader and in an e-mail.
 
+use super::raw_html::{self, is_safe_class, is_safe_id};
 use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 use std::collections::{HashMap, HashSet};
 
 pub struct Markdown {
@@ -40,8 +43,16 @@ impl Markdown {
             | Options::ENABLE_FOOTNOTES
             | Options::ENABLE_HEADING_ATTRIBUTES;
         // Most texts have no relative link: parse the page's URL only for the first one.
-        let page = PageUrl { text: page_url, parsed: OnceCell::new() };
-        let events = Parser::new_ext(text, options).map(|e| self.make_safe(e, &page));
+        let page = PageUrl::new(page_url);
+        // Raw HTML kept: the whole text is sanitized once it is written.
+        let has_raw_html = Cell::new(false);
+        let events = Parser::new_ext(text, options).map(|e| {
+            let e = self.make_safe(e, &page);
+            if matches!(e, Event::Html(_) | Event::InlineHtml(_)) {
+                has_raw_html.set(true);
+            }
+            e
+        });
         let mut out = String::with_capacity(text.len() * 3 / 2);
         // A heading needs a `#` or, underlined, a second line: without either, nothing
         // needs an id and the events can be written as they come.
@@ -49,6 +60,15 @@ impl Markdown {
             html::push_html(&mut out, with_heading_ids(events.collect()).into_iter());
         } else {
             html::push_html(&mut out, events);
+        }
+        if has_raw_html.get() {
+            // Relative URLs in the raw HTML resolve as the Markdown links do; those are
+            // absolute by now and left alone.
+            let base_url = self.base_url.as_str();
+            out = raw_html::sanitize(&out, move |url| {
+                let absolute = absolute_url(base_url, CowStr::Borrowed(url), &PageUrl::new(page_url));
+                (!is_dangerous_url(&absolute)).then(|| absolute.to_string())
+            });
         }
         out
     }
@@ -85,6 +105,13 @@ impl Markdown {
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
                 Event::Start(Tag::Image { link_type, dest_url: self.safe_url(dest_url, page), title, id })
             }
+            // `# Notes {#notes .wide}`: a safe id and safe classes are kept, any other
+            // attribute (`onfocus=…`, `autofocus`, `style=…`) is dropped. A heading
+            // whose id is not safe gets one made from its text, as if it had none.
+            Event::Start(Tag::Heading { level, id, mut classes, attrs: _ }) => {
+                classes.retain(|c| is_safe_class(c));
+                Event::Start(Tag::Heading { level, id: id.filter(|id| is_safe_id(id)), classes, attrs: Vec::new() })
+            }
             other => other,
         }
     }
@@ -93,20 +120,25 @@ impl Markdown {
         if is_dangerous_url(&url) {
             return CowStr::Borrowed("#");
         }
-        if url.starts_with('/') && !url.starts_with("//") {
-            return CowStr::Boxed(format!("{}{}", self.base_url, &url[1..]).into_boxed_str());
-        }
-        // In-page anchors and URLs with a scheme (`https:`, `mailto:`) stay as written.
-        let has_scheme = url.split_once(':').is_some_and(|(scheme, _)| {
-            !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-        });
-        if url.is_empty() || url.starts_with('#') || url.starts_with("//") || has_scheme {
-            return url;
-        }
-        match page.parsed().and_then(|p| p.join(&url).ok()) {
-            Some(absolute) => CowStr::Boxed(absolute.to_string().into_boxed_str()),
-            None => url,
-        }
+        absolute_url(&self.base_url, url, page)
+    }
+}
+
+/// `url` made absolute: `/x` against the site's `base_url`, `x` and `../x` against the
+/// page. In-page anchors and URLs with a scheme (`https:`, `mailto:`) stay as written.
+fn absolute_url<'a>(base_url: &str, url: CowStr<'a>, page: &PageUrl) -> CowStr<'a> {
+    if url.starts_with('/') && !url.starts_with("//") {
+        return CowStr::Boxed(format!("{}{}", base_url, &url[1..]).into_boxed_str());
+    }
+    let has_scheme = url.split_once(':').is_some_and(|(scheme, _)| {
+        !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
+    if url.is_empty() || url.starts_with('#') || url.starts_with("//") || has_scheme {
+        return url;
+    }
+    match page.parsed().and_then(|p| p.join(&url).ok()) {
+        Some(absolute) => CowStr::Boxed(absolute.to_string().into_boxed_str()),
+        None => url,
     }
 }
 
@@ -185,7 +217,11 @@ struct PageUrl<'u> {
     parsed: OnceCell<Option<url::Url>>,
 }
 
-impl PageUrl<'_> {
+impl<'u> PageUrl<'u> {
+    fn new(text: &'u str) -> Self {
+        PageUrl { text, parsed: OnceCell::new() }
+    }
+
     fn parsed(&self) -> Option<&url::Url> {
         self.parsed.get_or_init(|| url::Url::parse(self.text).ok()).as_ref()
     }
@@ -263,6 +299,62 @@ mod tests {
     }
 
     #[test]
+    fn heading_attributes_keep_only_a_safe_id_and_safe_classes() {
+        for unsafe_html in [false, true] {
+            let m = Markdown::new(unsafe_html, "https://x.example/");
+            let html = m.block(
+                "# Notes {tabindex=1 autofocus onfocus=alert(1)}\n\n\
+                 ## Plan {#faq .wide .x\"y onmouseover=alert(2) style=color:red}\n\n\
+                 ## Steps {#bad\"id .2x}\n\n\
+                 Underlined {onclick=alert(3)}\n---\n",
+            );
+            assert!(html.contains("<h1 id=\"notes\">Notes</h1>"), "{html}");
+            assert!(html.contains("<h2 id=\"faq\" class=\"wide\">Plan</h2>"), "{html}");
+            assert!(html.contains("<h2 id=\"steps\">Steps</h2>"), "an unsafe id is made from the text: {html}");
+            assert!(html.contains("<h2 id=\"underlined\">Underlined</h2>"), "{html}");
+            for bad in ["onfocus", "autofocus", "tabindex", "onmouseover", "onclick", "style", "alert"] {
+                assert!(!html.contains(bad), "{bad} (unsafe_html = {unsafe_html}): {html}");
+            }
+        }
+    }
+
+    #[test]
+    fn raw_html_allowed_is_sanitized_and_markdown_survives_it() {
+        let m = Markdown::new(true, "https://x.example/");
+        let html = m.block_in(
+            "## Plan {#plan}\n\n| a | b |\n|:-:|--:|\n| 1 | 2 |\n\n- [x] done\n\nNote[^n]\n\n[^n]: Foot.\n\n\
+             <details><summary>More</summary>\n\nPress <kbd>Ctrl</kbd> [next](../next/) <a href=\"../raw/\">raw</a>\n\n</details>\n\n\
+             <a href=\"javascript:alert(1)\">js</a> <img src=x onerror=alert(2)> <svg onload=alert(3)></svg>\n\n\
+             <a href=\" jav&#x09;ascript:alert(4)\">tab</a> <iframe src=\"https://e.example/\"></iframe>\n\n\
+             <script>alert(5)</script>\n\n<form action=javascript:alert(6)><input type=text></form>\n",
+            "https://x.example/releases/r/",
+        );
+        for kept in [
+            "<h2 id=\"plan\">Plan</h2>",
+            "<th style=\"text-align:center\">a</th>",
+            "<td style=\"text-align:right\">2</td>",
+            "type=\"checkbox\"",
+            "<sup class=\"footnote-reference\"><a href=\"#n\">1</a></sup>",
+            "<div class=\"footnote-definition\" id=\"n\">",
+            "<details><summary>More</summary>",
+            "<kbd>Ctrl</kbd>",
+            "<a href=\"https://x.example/releases/next/\">next</a>",
+            "<a href=\"https://x.example/releases/raw/\">raw</a>",
+            "<img src=\"https://x.example/releases/r/x\">",
+            ">js</a>",
+            ">tab</a>",
+        ] {
+            assert!(html.contains(kept), "{kept} in {html}");
+        }
+        let lower = html.to_ascii_lowercase();
+        for bad in
+            ["javascript", "script", "onerror", "onload", "<svg", "<iframe", "<form", "type=\"text\"", "alert(5)"]
+        {
+            assert!(!lower.contains(bad), "{bad} in {html}");
+        }
+    }
+
+    #[test]
     fn raw_html_is_escaped_unless_allowed() {
         let text = "<script>alert(1)</script>\n\nHi <b>there</b>";
         let escaped = md().block(text);
@@ -270,6 +362,7 @@ mod tests {
         assert!(!escaped.contains("<b>"));
         let allowed = Markdown::new(true, "https://x.example/").block(text);
         assert!(allowed.contains("<b>there</b>"));
+        assert!(!allowed.contains("script") && !allowed.contains("alert"), "{allowed}");
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod markdown;
 pub mod memo;
 pub mod messages;
 mod pages;
+mod raw_html;
 pub mod sitemap;
 pub mod templates;
 mod texts;
