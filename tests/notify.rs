@@ -588,3 +588,42 @@ fn a_webhook_that_keeps_failing_is_reported_without_its_url() {
     assert_secret_nowhere(&site, &run, &["HOOKSECRET", "SLACKSECRET", "/services/"]);
     assert_eq!(server.received().len(), 4, "the e-mails went out all the same");
 }
+
+/// Runs `communique ARGS` with standard output and standard error both going to pipes whose
+/// reader has already gone, as in `communique notify --send 2>&1 | head -0`: every line it
+/// prints then fails with a broken pipe, deterministically.
+fn run_unread(site: &Site, args: &[&str]) -> std::process::ExitStatus {
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let stderr = writer.try_clone().expect("a second end");
+    std::process::Command::new(env!("CARGO_BIN_EXE_communique"))
+        .args(args)
+        .current_dir(site.root())
+        .env_remove("SOURCE_DATE_EPOCH")
+        .stdout(writer)
+        .stderr(stderr)
+        .status()
+        .expect("the communique binary runs")
+}
+
+#[test]
+fn a_reader_that_went_away_stops_no_delivery() {
+    let server = SmtpServer::start();
+    let site = site(server.port);
+    // The plan, the JSON plan and the other commands that print: no panic (101).
+    for args in [
+        &["notify", "--now", NOW][..],
+        &["notify", "--now", NOW, "--format", "json"],
+        &["check", "--format", "json"],
+        &["build", "--now", NOW],
+    ] {
+        assert_eq!(run_unread(&site, args).code(), Some(0), "communique {}", args.join(" "));
+    }
+    // `--send` goes on to deliver and record every one, and ends with its usual status.
+    let status = run_unread(&site, &["notify", "--now", NOW, "--send"]);
+    assert_eq!(status.code(), Some(0));
+    assert_eq!(server.received().len(), 4);
+    assert_eq!(ledger_lines(&site).len(), 4);
+    notify(&site, &["--send"]).success();
+    assert_eq!(server.received().len(), 4, "a delivery was made twice");
+}
