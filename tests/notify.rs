@@ -627,3 +627,22 @@ fn a_reader_that_went_away_stops_no_delivery() {
     notify(&site, &["--send"]).success();
     assert_eq!(server.received().len(), 4, "a delivery was made twice");
 }
+
+#[test]
+fn a_login_the_server_does_not_offer_is_explained_without_the_password() {
+    let server = SmtpServer::start();
+    let site = site(server.port);
+    site.write(
+        "site.toml",
+        &format!("{}username_env = \"SMTP_USERNAME\"\npassword_env = \"SMTP_PASSWORD\"\n", site_toml(server.port, "")),
+    );
+    let run = site.run_with_env(
+        &["notify", "--now", NOW, "--send", "--group", "customers"],
+        &[("SMTP_USERNAME", "robot"), ("SMTP_PASSWORD", "hunter2-secret")],
+    );
+    run.code_is(1);
+    let error = run.stderr.lines().find(|l| l.starts_with("error: payments-4-1 → customers by email")).unwrap_or("");
+    assert!(error.contains("offers no login") && error.contains("`username_env`"), "{}", run.transcript());
+    assert!(!run.transcript().contains("hunter2-secret"), "{}", run.transcript());
+    assert_eq!(server.received().len(), 0);
+}
