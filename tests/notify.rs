@@ -183,7 +183,7 @@ fn baseline_records_without_sending_and_since_bounds_what_is_due() {
     let plan = notify(&site, &[]);
     plan.success();
     assert!(!plan.stdout.contains("payments-4-1"), "{}", plan.stdout);
-    assert!(plan.stdout.contains("`--baseline` would record them"), "{}", plan.stdout);
+    assert!(plan.stdout.contains("`--baseline` would record the new ones"), "{}", plan.stdout);
 
     let baseline = notify(&site, &["--baseline"]);
     baseline.success();
@@ -223,8 +223,25 @@ fn a_text_changed_after_delivery_is_reported_and_sent_again_only_as_a_correction
     let plan = notify(&site, &["--release", "payments-4-2"]);
     plan.success();
     assert!(plan.stdout.contains("Changed after delivery (2)"), "{}", plan.stdout);
-    notify(&site, &["--send", "--release", "payments-4-2"]).success();
+    // The delivery time reads like the publish date, in the site's time zone.
+    let changed = plan.stdout.lines().find(|l| l.contains("customers") && l.contains("delivered ")).unwrap();
+    assert!(changed.ends_with(" UTC"), "{changed}");
+    let with_corrections = notify(&site, &["--release", "payments-4-2", "--corrections"]);
+    assert!(
+        with_corrections.stdout.contains("Nothing sent. `--send --corrections` would make 2 deliveries.\n"),
+        "{}",
+        with_corrections.stdout
+    );
+    let send = notify(&site, &["--send", "--release", "payments-4-2"]);
+    send.success();
     assert_eq!(server.received().len(), 2, "a changed text went out without --corrections");
+    // The run says why it sent nothing, and how to send the corrections.
+    assert!(
+        send.stdout.contains("2 deliveries changed after delivery")
+            && send.stdout.contains("`--send --corrections` sends them as corrections"),
+        "{}",
+        send.stdout
+    );
 
     let corrected = notify(&site, &["--send", "--release", "payments-4-2", "--group", "customers", "--corrections"]);
     corrected.success();
@@ -262,6 +279,8 @@ fn with_the_server_down_nothing_is_lost_and_the_next_run_delivers_once() {
     }
     assert!(down.stderr.contains("127.0.0.1"), "{}", down.stderr);
     assert!(ledger_lines(&site).is_empty());
+    // Nothing went out: the run does not speak of deliveries recorded.
+    assert_eq!(down.stdout, "Nothing delivered: 4 deliveries failed (the next run delivers them).\n");
 
     let server = SmtpServer::start_on(port);
     notify(&site, &["--send"]).success();

@@ -253,6 +253,9 @@ struct Planned {
     delivered_at: Option<String>,
     #[serde(skip)]
     published_shown: String,
+    /// `delivered_at` as the plan shows it, in the site's time zone like the publish date.
+    #[serde(skip)]
+    delivered_shown: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -300,6 +303,7 @@ impl Report {
             published_at: d.published_at.to_string(),
             delivered_at: d.delivered_at.map(|t| t.to_string()),
             published_shown: date_view(d.published_at, config).datetime,
+            delivered_shown: d.delivered_at.map(|t| date_view(t, config).datetime),
         };
         Report {
             mode,
@@ -332,16 +336,22 @@ impl Report {
                         "Changed after delivery ({}), sent again only with --corrections:",
                         self.changed.len()
                     );
-                    print_table(&self.changed, |p| format!("delivered {}", p.delivered_at.as_deref().unwrap_or("?")));
+                    print_table(&self.changed, |p| {
+                        format!("delivered {}", p.delivered_shown.as_deref().unwrap_or("?"))
+                    });
                 }
                 let again = if corrections { self.pending.len() + self.changed.len() } else { self.pending.len() };
-                let deliveries = deliveries(again);
+                let command = if corrections { "`--send --corrections`" } else { "`--send`" };
                 if again == 0 {
-                    crate::outln!("Nothing sent. `--send` has nothing to deliver.");
+                    crate::outln!("Nothing sent. {command} has nothing to deliver.");
+                } else if self.pending.is_empty() {
+                    // Only corrections: `--baseline` records new deliveries, not these.
+                    crate::outln!("Nothing sent. {command} would make {}.", deliveries(again));
                 } else {
                     crate::outln!(
-                        "Nothing sent. `--send` would make {deliveries}; `--baseline` would record {} as delivered without sending.",
-                        if again == 1 { "it" } else { "them" }
+                        "Nothing sent. {command} would make {}; `--baseline` would record {} as delivered without sending.",
+                        deliveries(again),
+                        if self.pending.len() == 1 { "the new one" } else { "the new ones" }
                     );
                 }
             }
@@ -356,12 +366,26 @@ impl Report {
                     crate::outln!("Nothing to deliver: {} holds every delivery due.", self.ledger);
                 } else if self.failed.is_empty() {
                     crate::outln!("{sent} made and recorded in {}; commit it.", self.ledger);
+                } else if self.done.is_empty() {
+                    crate::outln!(
+                        "Nothing delivered: {} failed (the next run delivers {}).",
+                        deliveries(self.failed.len()),
+                        if self.failed.len() == 1 { "it" } else { "them" }
+                    );
                 } else {
                     crate::outln!(
                         "{sent} made and recorded in {}, {} failed (the next run delivers {}); commit the ledger.",
                         self.ledger,
                         self.failed.len(),
                         if self.failed.len() == 1 { "it" } else { "them" }
+                    );
+                }
+                if !corrections && !self.changed.is_empty() {
+                    crate::outln!(
+                        "Not sent again: {} changed after delivery (`communique notify` lists {}); `--send --corrections` sends {} as corrections.",
+                        deliveries(self.changed.len()),
+                        if self.changed.len() == 1 { "it" } else { "them" },
+                        if self.changed.len() == 1 { "it" } else { "them" }
                     );
                 }
             }
