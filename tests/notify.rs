@@ -665,3 +665,14 @@ fn a_login_the_server_does_not_offer_is_explained_without_the_password() {
     assert!(!run.transcript().contains("hunter2-secret"), "{}", run.transcript());
     assert_eq!(server.received().len(), 0);
 }
+
+#[test]
+fn a_site_without_notify_settings_is_told_everything_e_mail_needs_at_once() {
+    let site = site(smtp::closed_port());
+    site.write("site.toml", common::SITE_TOML);
+    let run = notify(&site, &["--send", "--group", "customers", "--release", "payments-4-2"]);
+    run.code_is(1);
+    let error = run.stderr.lines().find(|l| l.starts_with("error: payments-4-2 → customers by email")).unwrap_or("");
+    assert!(error.contains("`from`") && error.contains("`[notify.smtp]`"), "{}", run.transcript());
+    assert!(ledger_lines(&site).is_empty());
+}

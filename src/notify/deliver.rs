@@ -98,6 +98,11 @@ impl<'a> Deliverer<'a> {
         if self.mailer.is_none() {
             let made = match (&self.config.notify.smtp, &self.config.notify.from) {
                 (Some(smtp), Some(from)) => Mailer::new(smtp, from, self.policy, self.env),
+                // Both at once: one run that names only one of them would send the author
+                // back a second time for the other.
+                (None, None) => Err(Failure::permanent(
+                    "site.toml has no `[notify]` with `from` and no `[notify.smtp]` with `host`: add both to send e-mail (docs/publishing.md, \"Setting it up\")",
+                )),
                 (None, _) => Err(Failure::permanent(
                     "site.toml has no `[notify.smtp]`: add it with `host = \"smtp.acme.example\"` to send e-mail",
                 )),
