@@ -243,12 +243,17 @@ fn a_text_changed_after_delivery_is_reported_and_sent_again_only_as_a_correction
         send.stdout
     );
 
+    let before = jiff::Timestamp::now().as_second();
     let corrected = notify(&site, &["--send", "--release", "payments-4-2", "--group", "customers", "--corrections"]);
     corrected.success();
     let received = server.received();
     assert_eq!(received.len(), 3, "{}", corrected.transcript());
     let m = mail_parser::MessageParser::default().parse(&received[2].data).unwrap();
     assert_eq!(m.subject(), Some("Correction: Payments 4.2"));
+    // Dated when it went out, not at the original's publish date: a mail client sorts by
+    // date, and a correction among old mail goes unseen.
+    let sent = m.date().unwrap().to_timestamp();
+    assert!(before <= sent && sent <= jiff::Timestamp::now().as_second(), "{:?}", m.date());
     assert!(m.body_text(0).unwrap().contains("corrected sentence"));
     assert_eq!(m.in_reply_to().as_text(), Some("payments-4-2.customers@releases.acme.example"));
     let last = ledger_lines(&site).pop().unwrap();

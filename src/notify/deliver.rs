@@ -57,7 +57,7 @@ impl<'a> Deliverer<'a> {
                 };
                 let (bytes, id) = if correction {
                     (
-                        email::correction_message(self.config, &c, &delivery.fingerprint),
+                        email::correction_message(self.config, &c, &delivery.fingerprint, jiff::Timestamp::now()),
                         email::correction_id(self.config, c.release_slug, c.group, &delivery.fingerprint),
                     )
                 } else {

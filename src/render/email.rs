@@ -67,11 +67,14 @@ pub fn communique_message(config: &crate::config::SiteConfig, c: &Communique) ->
 
 /// A correction of a communique's message (`notify --corrections`): the subject says so,
 /// the text opens with a line that says so, and the message has a Message-ID of its own
-/// (one per corrected text) that refers to the original.
+/// (one per corrected text) that refers to the original. Its `Date:` is `sent`, when it
+/// goes out: dated at `publish_at` like the original, a correction made weeks later would
+/// be sorted among old mail, where nobody sees it.
 pub fn correction_message(
     config: &crate::config::SiteConfig,
     c: &Communique,
     fingerprint: &str,
+    sent: jiff::Timestamp,
 ) -> std::io::Result<Vec<u8>> {
     let host = host(&config.base_url);
     let (from_name, from_address) = match &config.notify.from {
@@ -85,7 +88,7 @@ pub fn correction_message(
         from_address,
         to: c.to,
         subject: &format!("Correction: {}", c.release_title),
-        date: c.publish_at,
+        date: sent,
         message_id: correction_id(config, c.release_slug, c.group, fingerprint),
         text: &text,
         html: &html_document(c.title, &config.language, &html),
