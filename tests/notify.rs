@@ -576,6 +576,7 @@ fn a_missing_webhook_variable_fails_only_its_channel_and_names_it() {
     assert_eq!(failed.len(), 1, "{}", run.stdout);
     assert_eq!(failed[0]["channel"], "slack:SLACK_PARTNERS_WEBHOOK");
     assert!(failed[0]["error"].as_str().unwrap().contains("`SLACK_PARTNERS_WEBHOOK`"), "{}", failed[0]);
+    assert!(failed[0]["error"].as_str().unwrap().ends_with("set it to the Slack incoming webhook's URL"));
     // The e-mails and the other webhook went out.
     assert_eq!(server.received().len(), 4);
     assert_eq!(hook.bodies().len(), 1);
@@ -589,6 +590,12 @@ fn a_missing_webhook_variable_fails_only_its_channel_and_names_it() {
     )
     .success();
     assert_eq!((slack.bodies().len(), hook.bodies().len(), server.received().len()), (1, 1, 4));
+
+    // A `webhook` channel's variable is asked for in words that read.
+    let fresh = chat_site(server.port);
+    let run = fresh.run(&["notify", "--send", "--now", NOW, "--group", "partners", "--release", "payments-4-2"]);
+    let error = run.stderr.lines().find(|l| l.contains("`PARTNERS_HOOK`")).unwrap_or("");
+    assert!(error.ends_with("is not set: set it to the webhook's URL"), "{}", run.transcript());
 }
 
 #[test]

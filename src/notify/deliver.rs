@@ -8,6 +8,7 @@ use super::plan::{Channel, Delivery};
 use super::retry::{Failure, Policy};
 use super::smtp::Mailer;
 use crate::config::SiteConfig;
+use crate::model::ChatKind;
 use crate::render::email;
 use crate::render::messages::Rendered;
 use std::collections::HashMap;
@@ -72,10 +73,16 @@ impl<'a> Deliverer<'a> {
             }
             Channel::Chat(chat) => {
                 let url = (self.env)(&chat.webhook_env).filter(|u| !u.trim().is_empty()).ok_or_else(|| {
+                    let whose = match chat.kind {
+                        ChatKind::Slack => "the Slack incoming webhook's",
+                        ChatKind::Teams => "the Teams incoming webhook's",
+                        ChatKind::Mattermost => "the Mattermost incoming webhook's",
+                        ChatKind::Discord => "the Discord webhook's",
+                        ChatKind::Webhook => "the webhook's",
+                    };
                     Failure::permanent(format!(
-                        "the environment variable `{}` is not set: set it to the {} webhook's URL",
-                        chat.webhook_env,
-                        chat.kind.as_str()
+                        "the environment variable `{}` is not set: set it to {whose} URL",
+                        chat.webhook_env
                     ))
                 })?;
                 let message = Message { correction, ..message.clone() };
