@@ -103,13 +103,13 @@ pub fn print(diagnostics: &[Diagnostic], format: Format) {
     match format {
         Format::Text => {
             for d in diagnostics {
-                eprintln!("{d}");
+                crate::errln!("{d}");
             }
         }
-        Format::Json => println!("{}", to_json(diagnostics)),
+        Format::Json => crate::outln!("{}", to_json(diagnostics)),
         Format::Github => {
             for d in diagnostics {
-                println!("{}", github_annotation(d));
+                crate::outln!("{}", github_annotation(d));
             }
         }
     }

@@ -15,7 +15,7 @@ fn main() -> ExitCode {
     match communique::cli::run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            communique::errln!("error: {e:#}");
             ExitCode::from(1)
         }
     }

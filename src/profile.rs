@@ -12,7 +12,7 @@ fn enabled() -> bool {
 /// A line of its own in the profile, such as how much a rebuild made again.
 pub fn note(message: impl FnOnce() -> String) {
     if enabled() {
-        eprintln!("profile: {}", message());
+        crate::errln!("profile: {}", message());
     }
 }
 
@@ -28,7 +28,7 @@ impl Phase {
 
     pub fn end(self) {
         if let Some(started) = self.started {
-            eprintln!("profile: {:>8.1} ms  {}", started.elapsed().as_secs_f64() * 1000.0, self.name);
+            crate::errln!("profile: {:>8.1} ms  {}", started.elapsed().as_secs_f64() * 1000.0, self.name);
         }
     }
 }

@@ -88,6 +88,24 @@ fn the_notify_workflows_send_with_secrets_and_commit_the_ledger_back_on_a_schedu
     assert_eq!(notify["needs"], "deploy", "notify runs after the deploy");
     let commit = notify["steps"].as_sequence().unwrap().last().unwrap();
     assert_eq!(commit["if"], "${{ !cancelled() }}", "the ledger is committed after a failed delivery too");
+    // A run that waited for another (concurrency) still has the commit it was started for:
+    // without the branch's newest ledger it would deliver again what the other delivered.
+    let checkout = &notify["steps"][0];
+    assert_eq!(checkout["uses"], "actions/checkout@v4");
+    assert_eq!(checkout["with"]["ref"], "${{ github.ref }}", "notify reads the branch's newest ledger");
+    let gitlab: serde_yaml::Value = serde_yaml::from_str(&read("docs/ci/gitlab-notify.yml")).unwrap();
+    // GitLab takes only strings in `script`: an unquoted `: ` makes a line a mapping.
+    let script: Vec<&str> = gitlab["notify"]["script"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap_or_else(|| panic!("a script line that is not a string: {l:?}")))
+        .collect();
+    let at = |needle: &str| script.iter().position(|l| l.contains(needle)).unwrap_or_else(|| panic!("{needle}"));
+    assert!(
+        at("git fetch") < at("git checkout -B") && at("git checkout -B") < at("communique notify --send"),
+        "notify reads the branch's newest ledger: {script:?}"
+    );
 }
 
 #[test]

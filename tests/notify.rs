@@ -183,7 +183,7 @@ fn baseline_records_without_sending_and_since_bounds_what_is_due() {
     let plan = notify(&site, &[]);
     plan.success();
     assert!(!plan.stdout.contains("payments-4-1"), "{}", plan.stdout);
-    assert!(plan.stdout.contains("`--baseline` would record them"), "{}", plan.stdout);
+    assert!(plan.stdout.contains("`--baseline` would record the new ones"), "{}", plan.stdout);
 
     let baseline = notify(&site, &["--baseline"]);
     baseline.success();
@@ -223,15 +223,37 @@ fn a_text_changed_after_delivery_is_reported_and_sent_again_only_as_a_correction
     let plan = notify(&site, &["--release", "payments-4-2"]);
     plan.success();
     assert!(plan.stdout.contains("Changed after delivery (2)"), "{}", plan.stdout);
-    notify(&site, &["--send", "--release", "payments-4-2"]).success();
+    // The delivery time reads like the publish date, in the site's time zone.
+    let changed = plan.stdout.lines().find(|l| l.contains("customers") && l.contains("delivered ")).unwrap();
+    assert!(changed.ends_with(" UTC"), "{changed}");
+    let with_corrections = notify(&site, &["--release", "payments-4-2", "--corrections"]);
+    assert!(
+        with_corrections.stdout.contains("Nothing sent. `--send --corrections` would make 2 deliveries.\n"),
+        "{}",
+        with_corrections.stdout
+    );
+    let send = notify(&site, &["--send", "--release", "payments-4-2"]);
+    send.success();
     assert_eq!(server.received().len(), 2, "a changed text went out without --corrections");
+    // The run says why it sent nothing, and how to send the corrections.
+    assert!(
+        send.stdout.contains("2 deliveries changed after delivery")
+            && send.stdout.contains("`--send --corrections` sends them as corrections"),
+        "{}",
+        send.stdout
+    );
 
+    let before = jiff::Timestamp::now().as_second();
     let corrected = notify(&site, &["--send", "--release", "payments-4-2", "--group", "customers", "--corrections"]);
     corrected.success();
     let received = server.received();
     assert_eq!(received.len(), 3, "{}", corrected.transcript());
     let m = mail_parser::MessageParser::default().parse(&received[2].data).unwrap();
     assert_eq!(m.subject(), Some("Correction: Payments 4.2"));
+    // Dated when it went out, not at the original's publish date: a mail client sorts by
+    // date, and a correction among old mail goes unseen.
+    let sent = m.date().unwrap().to_timestamp();
+    assert!(before <= sent && sent <= jiff::Timestamp::now().as_second(), "{:?}", m.date());
     assert!(m.body_text(0).unwrap().contains("corrected sentence"));
     assert_eq!(m.in_reply_to().as_text(), Some("payments-4-2.customers@releases.acme.example"));
     let last = ledger_lines(&site).pop().unwrap();
@@ -262,6 +284,8 @@ fn with_the_server_down_nothing_is_lost_and_the_next_run_delivers_once() {
     }
     assert!(down.stderr.contains("127.0.0.1"), "{}", down.stderr);
     assert!(ledger_lines(&site).is_empty());
+    // Nothing went out: the run does not speak of deliveries recorded.
+    assert_eq!(down.stdout, "Nothing delivered: 4 deliveries failed (the next run delivers them).\n");
 
     let server = SmtpServer::start_on(port);
     notify(&site, &["--send"]).success();
@@ -552,6 +576,7 @@ fn a_missing_webhook_variable_fails_only_its_channel_and_names_it() {
     assert_eq!(failed.len(), 1, "{}", run.stdout);
     assert_eq!(failed[0]["channel"], "slack:SLACK_PARTNERS_WEBHOOK");
     assert!(failed[0]["error"].as_str().unwrap().contains("`SLACK_PARTNERS_WEBHOOK`"), "{}", failed[0]);
+    assert!(failed[0]["error"].as_str().unwrap().ends_with("set it to the Slack incoming webhook's URL"));
     // The e-mails and the other webhook went out.
     assert_eq!(server.received().len(), 4);
     assert_eq!(hook.bodies().len(), 1);
@@ -565,6 +590,12 @@ fn a_missing_webhook_variable_fails_only_its_channel_and_names_it() {
     )
     .success();
     assert_eq!((slack.bodies().len(), hook.bodies().len(), server.received().len()), (1, 1, 4));
+
+    // A `webhook` channel's variable is asked for in words that read.
+    let fresh = chat_site(server.port);
+    let run = fresh.run(&["notify", "--send", "--now", NOW, "--group", "partners", "--release", "payments-4-2"]);
+    let error = run.stderr.lines().find(|l| l.contains("`PARTNERS_HOOK`")).unwrap_or("");
+    assert!(error.ends_with("is not set: set it to the webhook's URL"), "{}", run.transcript());
 }
 
 #[test]
@@ -587,4 +618,73 @@ fn a_webhook_that_keeps_failing_is_reported_without_its_url() {
     assert!(errors.iter().any(|l| l.contains("slack (SLACK_PARTNERS_WEBHOOK)") && l.contains("404")));
     assert_secret_nowhere(&site, &run, &["HOOKSECRET", "SLACKSECRET", "/services/"]);
     assert_eq!(server.received().len(), 4, "the e-mails went out all the same");
+}
+
+/// Runs `communique ARGS` with standard output and standard error both going to pipes whose
+/// reader has already gone, as in `communique notify --send 2>&1 | head -0`: every line it
+/// prints then fails with a broken pipe, deterministically.
+fn run_unread(site: &Site, args: &[&str]) -> std::process::ExitStatus {
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let stderr = writer.try_clone().expect("a second end");
+    std::process::Command::new(env!("CARGO_BIN_EXE_communique"))
+        .args(args)
+        .current_dir(site.root())
+        .env_remove("SOURCE_DATE_EPOCH")
+        .stdout(writer)
+        .stderr(stderr)
+        .status()
+        .expect("the communique binary runs")
+}
+
+#[test]
+fn a_reader_that_went_away_stops_no_delivery() {
+    let server = SmtpServer::start();
+    let site = site(server.port);
+    // The plan, the JSON plan and the other commands that print: no panic (101).
+    for args in [
+        &["notify", "--now", NOW][..],
+        &["notify", "--now", NOW, "--format", "json"],
+        &["check", "--format", "json"],
+        &["build", "--now", NOW],
+    ] {
+        assert_eq!(run_unread(&site, args).code(), Some(0), "communique {}", args.join(" "));
+    }
+    // `--send` goes on to deliver and record every one, and ends with its usual status.
+    let status = run_unread(&site, &["notify", "--now", NOW, "--send"]);
+    assert_eq!(status.code(), Some(0));
+    assert_eq!(server.received().len(), 4);
+    assert_eq!(ledger_lines(&site).len(), 4);
+    notify(&site, &["--send"]).success();
+    assert_eq!(server.received().len(), 4, "a delivery was made twice");
+}
+
+#[test]
+fn a_login_the_server_does_not_offer_is_explained_without_the_password() {
+    let server = SmtpServer::start();
+    let site = site(server.port);
+    site.write(
+        "site.toml",
+        &format!("{}username_env = \"SMTP_USERNAME\"\npassword_env = \"SMTP_PASSWORD\"\n", site_toml(server.port, "")),
+    );
+    let run = site.run_with_env(
+        &["notify", "--now", NOW, "--send", "--group", "customers"],
+        &[("SMTP_USERNAME", "robot"), ("SMTP_PASSWORD", "hunter2-secret")],
+    );
+    run.code_is(1);
+    let error = run.stderr.lines().find(|l| l.starts_with("error: payments-4-1 → customers by email")).unwrap_or("");
+    assert!(error.contains("offers no login") && error.contains("`username_env`"), "{}", run.transcript());
+    assert!(!run.transcript().contains("hunter2-secret"), "{}", run.transcript());
+    assert_eq!(server.received().len(), 0);
+}
+
+#[test]
+fn a_site_without_notify_settings_is_told_everything_e_mail_needs_at_once() {
+    let site = site(smtp::closed_port());
+    site.write("site.toml", common::SITE_TOML);
+    let run = notify(&site, &["--send", "--group", "customers", "--release", "payments-4-2"]);
+    run.code_is(1);
+    let error = run.stderr.lines().find(|l| l.starts_with("error: payments-4-2 → customers by email")).unwrap_or("");
+    assert!(error.contains("`from`") && error.contains("`[notify.smtp]`"), "{}", run.transcript());
+    assert!(ledger_lines(&site).is_empty());
 }

@@ -76,7 +76,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Ok(built) => {
             let s = &built.stats;
             if !s.groups_without_email.is_empty() {
-                eprintln!(
+                crate::errln!(
                     "note: no e-mails for {} (no `email` in their group file)",
                     s.groups_without_email.iter().map(|g| format!("`{g}`")).collect::<Vec<_>>().join(", ")
                 );
@@ -90,7 +90,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 n => format!(" ({n} warning{}: run `communique check`)", super::check::plural(n)),
             };
             let count = |n: usize, what: &str| format!("{n} {what}{}", super::check::plural(n));
-            println!(
+            crate::outln!(
                 "{}, {}, {}, {}, {} in {} ms → {}{emails}{note}",
                 count(s.groups, "group"),
                 count(s.releases, "release"),
@@ -108,18 +108,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             match failed.outcome {
                 Outcome::Refused => {
                     for error in &failed.errors {
-                        eprintln!("error: {}", error.message);
+                        crate::errln!("error: {}", error.message);
                     }
-                    eprintln!("build refused: nothing was written");
+                    crate::errln!("build refused: nothing was written");
                     return Ok(ExitCode::from(2));
                 }
                 Outcome::Untouched => {
                     diagnostics::print(&failed.errors, Format::Text);
-                    eprintln!("build failed: {errors}; the output was not touched");
+                    crate::errln!("build failed: {errors}; the output was not touched");
                 }
                 Outcome::PartlyWritten => {
                     diagnostics::print(&failed.errors, Format::Text);
-                    eprintln!(
+                    crate::errln!(
                         "build failed: {errors}; the output was partly updated (see above), and the next build that succeeds brings all of it up to date"
                     );
                 }

@@ -42,7 +42,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let errors = diagnostics::count_errors(&all);
     let warnings = all.len() - errors;
     if args.format == Format::Text {
-        eprintln!("{errors} error{}, {warnings} warning{}", plural(errors), plural(warnings));
+        crate::errln!("{errors} error{}, {warnings} warning{}", plural(errors), plural(warnings));
     }
     Ok(if errors > 0 || (args.strict && warnings > 0) { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

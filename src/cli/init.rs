@@ -14,11 +14,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let dir = &args.dir;
     if dir.exists() {
         if !dir.is_dir() {
-            eprintln!("error: `{}` is a file; name a new folder, such as `communique init my-site`", dir.display());
+            crate::errln!("error: `{}` is a file; name a new folder, such as `communique init my-site`", dir.display());
             return Ok(ExitCode::from(2));
         }
         if std::fs::read_dir(dir)?.next().is_some() {
-            eprintln!(
+            crate::errln!(
                 "error: `{}` is not empty; run `communique init` with a new folder name, such as `communique init my-site`",
                 dir.display()
             );
@@ -33,6 +33,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         std::fs::write(&path, text)?;
     }
     let cd = if dir == std::path::Path::new(".") { String::new() } else { format!("cd {} && ", dir.display()) };
-    println!("Created a site in {} — next: {cd}communique serve, and open http://127.0.0.1:1111/", dir.display());
+    crate::outln!("Created a site in {} — next: {cd}communique serve, and open http://127.0.0.1:1111/", dir.display());
     Ok(ExitCode::SUCCESS)
 }

@@ -92,7 +92,7 @@ pub fn now(flag: Option<&str>) -> Result<jiff::Timestamp, String> {
 
 /// A usage error: printed like clap's, exit code 2.
 pub fn usage_error(message: &str) -> ExitCode {
-    eprintln!("error: {message}");
+    crate::errln!("error: {message}");
     ExitCode::from(2)
 }
 

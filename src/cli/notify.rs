@@ -84,7 +84,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(e) => {
-            eprintln!("error: cannot read the ledger `{}`: {e}", config.notify.ledger);
+            crate::errln!("error: cannot read the ledger `{}`: {e}", config.notify.ledger);
             return Ok(ExitCode::from(1));
         }
     };
@@ -104,7 +104,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     };
     if let Some(line) = ledger.torn_line {
-        eprintln!(
+        crate::errln!(
             "warning: {}:{line}: the last line is incomplete (a run stopped while writing it); it is set aside, and the delivery it was recording will be made again",
             config.notify.ledger
         );
@@ -151,7 +151,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut writer = match Writer::open(&ledger_path, &ledger) {
         Ok(writer) => writer,
         Err(e) => {
-            eprintln!("error: {e}");
+            crate::errln!("error: {e}");
             return Ok(ExitCode::from(1));
         }
     };
@@ -173,7 +173,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 baseline: true,
             };
             if let Err(e) = writer.append(&entry) {
-                eprintln!("error: cannot write the ledger `{}`: {e}", config.notify.ledger);
+                crate::errln!("error: cannot write the ledger `{}`: {e}", config.notify.ledger);
                 return Ok(ExitCode::from(1));
             }
             report.done.push(Done::of(d, &entry, config));
@@ -187,7 +187,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     deliver_all(&mut deliverer, &mut writer, &work, &rendered, |d, outcome| match outcome {
         Outcome::Delivered(entry) => {
             if text {
-                println!(
+                crate::outln!(
                     "{} {} → {} by {}",
                     if entry.correction { "corrected" } else { "sent" },
                     d.release,
@@ -199,7 +199,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         Outcome::Failed(failure) => {
             if text {
-                eprintln!("error: {} → {} by {}: {}", d.release, d.group, d.channel.display(), failure.message);
+                crate::errln!("error: {} → {} by {}: {}", d.release, d.group, d.channel.display(), failure.message);
             }
             report.failed.push(Failed {
                 release: d.release.clone(),
@@ -222,7 +222,7 @@ fn content_errors(errors: &[Diagnostic], format: OutputFormat) -> ExitCode {
     };
     diagnostics::print(errors, format);
     let n = diagnostics::count_errors(errors);
-    eprintln!("notify stopped: {n} error{}; nothing was sent", super::check::plural(n));
+    crate::errln!("notify stopped: {n} error{}; nothing was sent", super::check::plural(n));
     ExitCode::from(1)
 }
 
@@ -253,6 +253,9 @@ struct Planned {
     delivered_at: Option<String>,
     #[serde(skip)]
     published_shown: String,
+    /// `delivered_at` as the plan shows it, in the site's time zone like the publish date.
+    #[serde(skip)]
+    delivered_shown: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -300,6 +303,7 @@ impl Report {
             published_at: d.published_at.to_string(),
             delivered_at: d.delivered_at.map(|t| t.to_string()),
             published_shown: date_view(d.published_at, config).datetime,
+            delivered_shown: d.delivered_at.map(|t| date_view(t, config).datetime),
         };
         Report {
             mode,
@@ -315,34 +319,43 @@ impl Report {
 
     fn print(&self, format: OutputFormat, corrections: bool) {
         if format == OutputFormat::Json {
-            println!("{}", serde_json::to_string_pretty(self).expect("a report is plain data"));
+            crate::outln!("{}", serde_json::to_string_pretty(self).expect("a report is plain data"));
             return;
         }
         match self.mode {
             Mode::Plan => {
                 if self.pending.is_empty() {
-                    println!("Nothing to deliver.");
+                    crate::outln!("Nothing to deliver.");
                 } else {
-                    println!("To deliver ({}):", self.pending.len());
+                    crate::outln!("To deliver ({}):", self.pending.len());
                     print_table(&self.pending, |p| format!("published {}", p.published_shown));
                 }
-                println!("Already delivered: {}", self.delivered);
+                crate::outln!("Already delivered: {}", self.delivered);
                 if !self.changed.is_empty() {
-                    println!("Changed after delivery ({}), sent again only with --corrections:", self.changed.len());
-                    print_table(&self.changed, |p| format!("delivered {}", p.delivered_at.as_deref().unwrap_or("?")));
+                    crate::outln!(
+                        "Changed after delivery ({}), sent again only with --corrections:",
+                        self.changed.len()
+                    );
+                    print_table(&self.changed, |p| {
+                        format!("delivered {}", p.delivered_shown.as_deref().unwrap_or("?"))
+                    });
                 }
                 let again = if corrections { self.pending.len() + self.changed.len() } else { self.pending.len() };
-                let deliveries = deliveries(again);
+                let command = if corrections { "`--send --corrections`" } else { "`--send`" };
                 if again == 0 {
-                    println!("Nothing sent. `--send` has nothing to deliver.");
+                    crate::outln!("Nothing sent. {command} has nothing to deliver.");
+                } else if self.pending.is_empty() {
+                    // Only corrections: `--baseline` records new deliveries, not these.
+                    crate::outln!("Nothing sent. {command} would make {}.", deliveries(again));
                 } else {
-                    println!(
-                        "Nothing sent. `--send` would make {deliveries}; `--baseline` would record {} as delivered without sending.",
-                        if again == 1 { "it" } else { "them" }
+                    crate::outln!(
+                        "Nothing sent. {command} would make {}; `--baseline` would record {} as delivered without sending.",
+                        deliveries(again),
+                        if self.pending.len() == 1 { "the new one" } else { "the new ones" }
                     );
                 }
             }
-            Mode::Baseline => println!(
+            Mode::Baseline => crate::outln!(
                 "Recorded {} in {} without sending anything; commit it.",
                 deliveries(self.done.len()),
                 self.ledger
@@ -350,15 +363,29 @@ impl Report {
             Mode::Send => {
                 let sent = deliveries(self.done.len());
                 if self.failed.is_empty() && self.done.is_empty() {
-                    println!("Nothing to deliver: {} holds every delivery due.", self.ledger);
+                    crate::outln!("Nothing to deliver: {} holds every delivery due.", self.ledger);
                 } else if self.failed.is_empty() {
-                    println!("{sent} made and recorded in {}; commit it.", self.ledger);
+                    crate::outln!("{sent} made and recorded in {}; commit it.", self.ledger);
+                } else if self.done.is_empty() {
+                    crate::outln!(
+                        "Nothing delivered: {} failed (the next run delivers {}).",
+                        deliveries(self.failed.len()),
+                        if self.failed.len() == 1 { "it" } else { "them" }
+                    );
                 } else {
-                    println!(
+                    crate::outln!(
                         "{sent} made and recorded in {}, {} failed (the next run delivers {}); commit the ledger.",
                         self.ledger,
                         self.failed.len(),
                         if self.failed.len() == 1 { "it" } else { "them" }
+                    );
+                }
+                if !corrections && !self.changed.is_empty() {
+                    crate::outln!(
+                        "Not sent again: {} changed after delivery (`communique notify` lists {}); `--send --corrections` sends {} as corrections.",
+                        deliveries(self.changed.len()),
+                        if self.changed.len() == 1 { "it" } else { "them" },
+                        if self.changed.len() == 1 { "it" } else { "them" }
                     );
                 }
             }
@@ -370,7 +397,7 @@ fn print_table(rows: &[Planned], last: impl Fn(&Planned) -> String) {
     let width = |f: &dyn Fn(&Planned) -> usize| rows.iter().map(f).max().unwrap_or(0);
     let (wr, wg, wc) = (width(&|p| p.release.len()), width(&|p| p.group.len()), width(&|p| p.shown.chars().count()));
     for p in rows {
-        println!("  {:wr$}  {:wg$}  {:wc$}  {}", p.release, p.group, p.shown, last(p));
+        crate::outln!("  {:wr$}  {:wg$}  {:wc$}  {}", p.release, p.group, p.shown, last(p));
     }
 }
 

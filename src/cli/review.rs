@@ -42,7 +42,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         // The review needs a site without errors; say what stands in the way.
         diagnostics::print(&loaded.diagnostics, DiagnosticFormat::Text);
         let errors = diagnostics::count_errors(&loaded.diagnostics);
-        eprintln!(
+        crate::errln!(
             "{errors} error{}: fix them (see `communique check`) to review the site",
             super::check::plural(errors)
         );

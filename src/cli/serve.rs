@@ -43,7 +43,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match serve::serve(options) {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(e @ (ServeError::PortBusy { .. } | ServeError::Bind { .. })) => {
-            eprintln!("error: {e}");
+            crate::errln!("error: {e}");
             Ok(ExitCode::from(2))
         }
         Err(e) => Err(e.into()),

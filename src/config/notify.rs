@@ -274,6 +274,13 @@ fn sender(written: &str) -> Result<Sender, &'static str> {
         }
         None => (None, written),
     };
+    // Checked here, not by `email_problem`: its words are for a group's `email`, where a
+    // name belongs in `contacts`, whereas `from` takes one.
+    if address.contains(['<', '>']) {
+        return Err(
+            "it is not one `Name <address>` or one bare address (a second address, or a `<` or `>` out of place)",
+        );
+    }
     if let Some(problem) = email_problem(address) {
         return Err(problem);
     }
@@ -334,7 +341,9 @@ mod tests {
     fn senders() {
         assert_eq!(sender("r@acme.example").unwrap(), Sender { name: None, address: "r@acme.example".into() });
         assert_eq!(sender("\"Acme, Inc.\" <r@acme.example>").unwrap().name.as_deref(), Some("Acme, Inc."));
-        assert!(sender("Acme <r@acme.example>, x@evil.example").is_err());
+        // Two senders: the message must not say that a name is not allowed.
+        let two = sender("Acme <r@acme.example>, x@evil.example").unwrap_err();
+        assert!(two.contains("not one `Name <address>`") && !two.contains("contacts"), "{two}");
         assert!(sender("Acme").is_err());
     }
 }

@@ -8,6 +8,7 @@ use super::plan::{Channel, Delivery};
 use super::retry::{Failure, Policy};
 use super::smtp::Mailer;
 use crate::config::SiteConfig;
+use crate::model::ChatKind;
 use crate::render::email;
 use crate::render::messages::Rendered;
 use std::collections::HashMap;
@@ -57,7 +58,7 @@ impl<'a> Deliverer<'a> {
                 };
                 let (bytes, id) = if correction {
                     (
-                        email::correction_message(self.config, &c, &delivery.fingerprint),
+                        email::correction_message(self.config, &c, &delivery.fingerprint, jiff::Timestamp::now()),
                         email::correction_id(self.config, c.release_slug, c.group, &delivery.fingerprint),
                     )
                 } else {
@@ -72,10 +73,16 @@ impl<'a> Deliverer<'a> {
             }
             Channel::Chat(chat) => {
                 let url = (self.env)(&chat.webhook_env).filter(|u| !u.trim().is_empty()).ok_or_else(|| {
+                    let whose = match chat.kind {
+                        ChatKind::Slack => "the Slack incoming webhook's",
+                        ChatKind::Teams => "the Teams incoming webhook's",
+                        ChatKind::Mattermost => "the Mattermost incoming webhook's",
+                        ChatKind::Discord => "the Discord webhook's",
+                        ChatKind::Webhook => "the webhook's",
+                    };
                     Failure::permanent(format!(
-                        "the environment variable `{}` is not set: set it to the {} webhook's URL",
-                        chat.webhook_env,
-                        chat.kind.as_str()
+                        "the environment variable `{}` is not set: set it to {whose} URL",
+                        chat.webhook_env
                     ))
                 })?;
                 let message = Message { correction, ..message.clone() };
@@ -98,6 +105,11 @@ impl<'a> Deliverer<'a> {
         if self.mailer.is_none() {
             let made = match (&self.config.notify.smtp, &self.config.notify.from) {
                 (Some(smtp), Some(from)) => Mailer::new(smtp, from, self.policy, self.env),
+                // Both at once: one run that names only one of them would send the author
+                // back a second time for the other.
+                (None, None) => Err(Failure::permanent(
+                    "site.toml has no `[notify]` with `from` and no `[notify.smtp]` with `host`: add both to send e-mail (docs/publishing.md, \"Setting it up\")",
+                )),
                 (None, _) => Err(Failure::permanent(
                     "site.toml has no `[notify.smtp]`: add it with `host = \"smtp.acme.example\"` to send e-mail",
                 )),

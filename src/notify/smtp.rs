@@ -116,6 +116,13 @@ impl Mailer {
             Failure::permanent(format!("the SMTP server {} refused it: {text}", self.host))
         } else if e.is_transient() {
             Failure::temporary(format!("the SMTP server {} deferred it: {text}", self.host))
+        } else if e.is_client() && text.contains("authentication mechanism") {
+            // lettre's own words ("No compatible authentication mechanism was found")
+            // do not say what to change.
+            Failure::permanent(format!(
+                "the SMTP server {} offers no login (AUTH PLAIN or LOGIN), but `[notify.smtp]` names `username_env` and `password_env`: remove both if the server takes mail without a login, or check `security` (many servers offer a login only after STARTTLS)",
+                self.host
+            ))
         } else if e.is_tls() || e.is_client() {
             Failure::permanent(format!("SMTP with {}: {text}", self.host))
         } else if e.is_timeout() {

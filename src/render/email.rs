@@ -67,11 +67,14 @@ pub fn communique_message(config: &crate::config::SiteConfig, c: &Communique) ->
 
 /// A correction of a communique's message (`notify --corrections`): the subject says so,
 /// the text opens with a line that says so, and the message has a Message-ID of its own
-/// (one per corrected text) that refers to the original.
+/// (one per corrected text) that refers to the original. Its `Date:` is `sent`, when it
+/// goes out: dated at `publish_at` like the original, a correction made weeks later would
+/// be sorted among old mail, where nobody sees it.
 pub fn correction_message(
     config: &crate::config::SiteConfig,
     c: &Communique,
     fingerprint: &str,
+    sent: jiff::Timestamp,
 ) -> std::io::Result<Vec<u8>> {
     let host = host(&config.base_url);
     let (from_name, from_address) = match &config.notify.from {
@@ -85,7 +88,7 @@ pub fn correction_message(
         from_address,
         to: c.to,
         subject: &format!("Correction: {}", c.release_title),
-        date: c.publish_at,
+        date: sent,
         message_id: correction_id(config, c.release_slug, c.group, fingerprint),
         text: &text,
         html: &html_document(c.title, &config.language, &html),
@@ -104,13 +107,18 @@ pub fn correction_id(config: &crate::config::SiteConfig, release_slug: &str, gro
 /// What a correction says first.
 pub const CORRECTION_NOTE: &str = "Correction: this communique changed after it was sent. This is the current text.";
 
+/// The longest MIME boundary RFC 2046 allows.
+const BOUNDARY_MAX: usize = 70;
+
 pub fn message(email: &Email) -> std::io::Result<Vec<u8>> {
     // A fixed boundary derived from the Message-ID: mail-builder would otherwise make
     // one from the clock.
     // Only letters, digits and `-`: a boundary may not hold the `[` of an address literal.
-    let id: String =
-        email.message_id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' }).collect();
-    let boundary = format!("communique-{id}");
+    // At most 70 characters (RFC 2046 §5.1.1): mail-builder encodes a longer value as an
+    // RFC 2047 word, which no longer matches the delimiter lines, and a mail client then
+    // finds no parts in the message.
+    let id = email.message_id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' });
+    let boundary: String = "communique-".chars().chain(id).take(BOUNDARY_MAX).collect();
     let body = MimePart::new(
         ContentType::new("multipart/alternative").attribute("boundary", boundary),
         vec![
@@ -191,6 +199,37 @@ mod tests {
         assert_eq!(parsed.message_id(), Some("payments-4-2.customers@[IPv6:::1]"));
         assert_eq!(parsed.from().and_then(|f| f.first()).and_then(|a| a.address()), Some("noreply@[IPv6:::1]"));
         assert_eq!(parsed.body_text(0).as_deref().map(str::trim_end), Some("Hello"));
+    }
+
+    /// The boundary named in the Content-Type header, as written.
+    fn written_boundary(text: &str) -> &str {
+        let start = text.find("boundary=\"").expect("a boundary") + "boundary=\"".len();
+        &text[start..start + text[start..].find('"').unwrap()]
+    }
+
+    #[test]
+    fn a_long_message_id_keeps_the_boundary_of_the_parts() {
+        // A correction's Message-ID of an ordinary site is over 70 characters.
+        let email = Email {
+            from_name: Some("Example releases"),
+            from_address: "releases@example.com".into(),
+            to: "customers@example.com",
+            subject: "Correction: Payments 2.4",
+            date: "2026-01-20T09:00:00Z".parse().unwrap(),
+            message_id: "payments-2-4.enterprise-customers.correction-b7bb66172ade84b8@releases.example.com".into(),
+            text: "Hello\n",
+            html: "<p>Hello</p>",
+            corrects: Some("payments-2-4.enterprise-customers@releases.example.com".into()),
+        };
+        let bytes = message(&email).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        let boundary = written_boundary(&text);
+        assert!(boundary.len() <= 70 && !boundary.contains("=?"), "{text}");
+        assert!(text.contains(&format!("\r\n--{boundary}\r\nContent-Type: text/plain")), "{text}");
+        assert!(text.contains(&format!("\r\n--{boundary}--")), "{text}");
+        let parsed = mail_parser::MessageParser::default().parse(&bytes).unwrap();
+        assert_eq!(parsed.body_text(0).as_deref().map(str::trim_end), Some("Hello"));
+        assert!(parsed.body_html(0).unwrap().contains("<p>Hello</p>"));
     }
 
     #[test]

@@ -112,7 +112,7 @@ pub fn serve(options: Options) -> Result<(), ServeError> {
     let watcher = rebuild::watch(&options.root, tx).map_err(|e| ServeError::Io(std::io::Error::other(e)))?;
 
     rebuild::rebuild(&shared, "start", &[]);
-    eprintln!(
+    crate::errln!(
         "Previewing {} at {base_url} (drafts and scheduled communiques shown and marked; review at {base_url}_review/). Ctrl-C to stop.",
         options.root.display()
     );
@@ -124,7 +124,7 @@ pub fn serve(options: Options) -> Result<(), ServeError> {
     let temp_path = temp.path().to_path_buf();
     let _ = ctrlc::set_handler(move || {
         let _ = std::fs::remove_dir_all(&temp_path);
-        eprintln!("\nstopped");
+        crate::errln!("\nstopped");
         std::process::exit(0);
     });
 
@@ -159,7 +159,7 @@ fn open_browser(url: &str) {
         "xdg-open"
     };
     if std::process::Command::new(opener).arg(url).spawn().is_err() {
-        eprintln!("could not open a browser; open {url} yourself");
+        crate::errln!("could not open a browser; open {url} yourself");
     }
 }
 
@@ -224,7 +224,7 @@ fn not_found(shared: &Shared, overlay: Option<&str>) -> Reply {
 /// the same on the terminal. The next request is answered as usual.
 fn internal_error(path: &str, message: &str) -> Reply {
     let diagnostic = rebuild::panic_diagnostic("site.toml", &format!("making the page {path}"), message);
-    eprintln!("{diagnostic}");
+    crate::errln!("{diagnostic}");
     let page = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Internal error</title></head><body><h1>This page could not be made</h1></body></html>";
     let overlay = http::overlay_titled("This page could not be made: communique hit an internal error.", &[diagnostic]);
     Reply::html(500, http::inject(page, Some(&overlay)))

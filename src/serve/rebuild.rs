@@ -62,17 +62,17 @@ fn rebuild_with(
             *write(&shared.last_good) = Some(Arc::new(LastGood { site: built.site, sources: built.sources }));
             let had_errors = !std::mem::take(&mut *write(&shared.errors)).is_empty();
             if reason != "start" || had_errors {
-                eprintln!("rebuilt in {} ms ({reason})", started.elapsed().as_millis());
+                crate::errln!("rebuilt in {} ms ({reason})", started.elapsed().as_millis());
             }
         }
         Err(errors) => {
             for d in &errors {
-                eprintln!("{d}");
+                crate::errln!("{d}");
             }
             if read(&shared.last_good).is_some() {
-                eprintln!("the site does not build ({reason}); still serving the last good build");
+                crate::errln!("the site does not build ({reason}); still serving the last good build");
             } else {
-                eprintln!("the site does not build yet ({reason}); the preview shows these errors until it does");
+                crate::errln!("the site does not build yet ({reason}); the preview shows these errors until it does");
             }
             *write(&shared.errors) = errors;
         }
