@@ -282,8 +282,17 @@ pub fn check_output_folder(folder: &str) -> Result<(), String> {
             "must stay inside the site ({example}), without `..`: not `{folder}`; to write elsewhere, use `communique build --output <folder>`"
         ));
     }
+    // A hidden folder holds a tool's settings, read as instructions: `.git/commondir` or
+    // `.cargo/config.toml` written by a build can make git or cargo run a command.
+    if folder.split(['/', '\\']).any(|part| part.starts_with('.') && part != ".") {
+        return Err(format!(
+            "must not be a hidden folder or inside one, as `{folder}` is: hidden folders hold tools' settings (`.git`, `.cargo`); choose a visible folder, {example}"
+        ));
+    }
     let first = path.components().find(|c| *c != Component::CurDir);
     if let Some(Component::Normal(first)) = first {
+        // Case-insensitive: on such a file system (macOS, Windows) `Content` is `content`.
+        let first = first.to_string_lossy().to_lowercase();
         if let Some(source) = ["content", "themes", "static", FILE].into_iter().find(|s| first == *s) {
             return Err(format!(
                 "must not be inside the site's `{source}`, as `{folder}` is: choose a folder of its own, {example}"

@@ -31,7 +31,7 @@
 //! finishes before anything is written, so a failed rebuild changes nothing.
 
 mod journal;
-mod nofollow;
+pub(crate) mod nofollow;
 
 use journal::{beside, bound, finish_commit, identity, recover, untrusted, JOURNAL};
 

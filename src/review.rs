@@ -984,9 +984,29 @@ fn cell(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ").replace('|', "\\|")
 }
 
-/// A Markdown link's text: also `[` and `]` escaped.
-fn link_text(s: &str) -> String {
-    cell(s).replace('[', "\\[").replace(']', "\\]")
+/// Content (a title, a name, a warning) as Markdown text that makes no markup of its
+/// own: one line (so it can start no heading, list or table row), the characters that
+/// make markup within a line backslash-escaped (so no HTML comment can hide the rows
+/// after it, no link, image, emphasis, code or math), and a word joiner after `@` so that
+/// no team is mentioned. `|` is [`cell`]'s to escape.
+fn md_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for (i, word) in s.split_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        for c in word.chars() {
+            match c {
+                '@' => out.push_str("@\u{2060}"),
+                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '!' | '&' | '~' | '#' | '$' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                c => out.push(c),
+            }
+        }
+    }
+    out
 }
 
 fn md_table(out: &mut String, headers: &[&str], align: &[Align], rows: &[Vec<String>]) {
@@ -1003,7 +1023,7 @@ fn md_table(out: &mut String, headers: &[&str], align: &[Align], rows: &[Vec<Str
 pub fn to_markdown(review: &Review) -> String {
     use Align::{Left as L, Right as R};
     let mut out = String::new();
-    let _ = writeln!(out, "# Review: {}\n", review.site_title);
+    let _ = writeln!(out, "# Review: {}\n", md_text(&review.site_title));
     let _ = writeln!(
         out,
         "Now {} ({}); dates are in that timezone. {}\n",
@@ -1014,8 +1034,18 @@ pub fn to_markdown(review: &Review) -> String {
     if review.rows.is_empty() {
         out.push_str("No releases.\n\n");
     } else {
-        let rows: Vec<Vec<String>> =
-            review.rows.iter().map(|r| row_cells(r, format!("[{}]({})", link_text(&r.release_title), r.url))).collect();
+        let rows: Vec<Vec<String>> = review
+            .rows
+            .iter()
+            .map(|r| {
+                let mut cells = row_cells(r, format!("[{}]({})", md_text(&r.release_title), r.url));
+                // Product, version and group come from content.
+                for content in &mut cells[2..5] {
+                    *content = md_text(content);
+                }
+                cells
+            })
+            .collect();
         md_table(
             &mut out,
             &["Publish", "Release", "Product", "Version", "Group", "Status", "Words", "Reading ease", "Warnings"],
@@ -1036,7 +1066,13 @@ pub fn to_markdown(review: &Review) -> String {
         &mut out,
         &["Group", "Id", "Audience", "Communiques", "Draft", "Review", "Approved", "Words", "With warnings"],
         &[L, L, L, R, R, R, R, R, R],
-        &group_rows(review),
+        &group_rows(review)
+            .into_iter()
+            .map(|mut row| {
+                row[0] = md_text(&row[0]);
+                row
+            })
+            .collect::<Vec<_>>(),
     );
     out.push_str("\n## Warnings\n\n");
     let warnings = release_warnings(&review.rows);
@@ -1044,13 +1080,13 @@ pub fn to_markdown(review: &Review) -> String {
         out.push_str("None.\n\n");
     }
     for w in &warnings {
-        let _ = writeln!(out, "### {} (`{}`)\n", w.title, w.slug);
+        let _ = writeln!(out, "### {} (`{}`)\n", md_text(w.title), w.slug);
         for message in &w.all {
-            let _ = writeln!(out, "- All its communiques: {message}");
+            let _ = writeln!(out, "- All its communiques: {}", md_text(message));
         }
         for (group, messages) in &w.by_group {
             for message in messages {
-                let _ = writeln!(out, "- {group} only: {message}");
+                let _ = writeln!(out, "- {} only: {}", md_text(group), md_text(message));
             }
         }
         out.push('\n');
@@ -1060,7 +1096,7 @@ pub fn to_markdown(review: &Review) -> String {
         out.push_str("None.\n");
     }
     for g in &review.unreached_groups {
-        let _ = writeln!(out, "- {} (`{}`, {})", g.group_name, g.group_id, audience_str(g.audience));
+        let _ = writeln!(out, "- {} (`{}`, {})", md_text(&g.group_name), g.group_id, audience_str(g.audience));
     }
     out.push_str("\n## Affected groups that no feature reaches\n\n");
     if review.affected_unreached.is_empty() {
@@ -1071,10 +1107,10 @@ pub fn to_markdown(review: &Review) -> String {
         let _ = writeln!(
             out,
             "- {} (`{}`) changes {} used by {} (`{}`)",
-            a.release_title,
+            md_text(&a.release_title),
             a.slug,
             components.join(", "),
-            a.group_name,
+            md_text(&a.group_name),
             a.group_id
         );
     }
@@ -1164,10 +1200,10 @@ pub fn plan_to_text(plan: &Plan) -> String {
 pub fn plan_to_markdown(plan: &Plan) -> String {
     use Align::Left as L;
     let mut out = String::new();
-    let _ = writeln!(out, "# Distribution plan: {}\n", plan.site_title);
+    let _ = writeln!(out, "# Distribution plan: {}\n", md_text(&plan.site_title));
     let _ = writeln!(out, "Now {} ({}); dates are in that timezone.", plan.now_local, plan.timezone);
     for g in &plan.groups {
-        let _ = writeln!(out, "\n## {}\n", plan_heading(g));
+        let _ = writeln!(out, "\n## {}\n", md_text(&plan_heading(g)));
         for c in &g.channels {
             let _ = writeln!(out, "- {}: <{}>", channel_label(c.kind), c.url);
         }
@@ -1181,7 +1217,7 @@ pub fn plan_to_markdown(plan: &Plan) -> String {
             out.push_str("- Contacts: none\n");
         }
         for contact in &g.contacts {
-            let _ = writeln!(out, "- Contact: {}", cell(contact).replace('<', "&lt;").replace('>', "&gt;"));
+            let _ = writeln!(out, "- Contact: {}", md_text(contact));
         }
         out.push('\n');
         if g.communiques.is_empty() {
@@ -1196,9 +1232,9 @@ pub fn plan_to_markdown(plan: &Plan) -> String {
                     c.publish_local.clone(),
                     c.state.as_str().into(),
                     c.status.as_str().into(),
-                    format!("[{}]({})", link_text(&c.title), c.url),
-                    c.product.clone(),
-                    c.version.clone(),
+                    format!("[{}]({})", md_text(&c.title), c.url),
+                    md_text(&c.product),
+                    md_text(&c.version),
                 ]
             })
             .collect();

@@ -290,6 +290,23 @@ fn error_cases() -> Vec<Case> {
             "handwritten-outside-release",
             &["`sales`", "payments"],
         ),
+        // Copied into an output that is a git checkout (a `gh-pages` worktree), a
+        // `.git/commondir` or a `.git` file naming another git folder makes git read a
+        // config from the repository, and run the command it names.
+        case(
+            "static-git: a `.git` folder in static/",
+            vec![("static/.git/commondir", "../evil\n".into())],
+            "static/.git:1:1: error: ",
+            "static-git",
+            &["`.git`", "git"],
+        ),
+        case(
+            "static-git: a `.git` file in a theme's static/",
+            vec![("themes/default/static/docs/.Git", "gitdir: ../../evil\n".into())],
+            "themes/default/static/docs/.Git:1:1: error: ",
+            "static-git",
+            &["`.git`", "git"],
+        ),
         case(
             "output-collision: a release slug the release list's pages use",
             vec![("content/releases/page.md", PAYMENTS.to_string())],

@@ -64,6 +64,31 @@ fn output_folders_outside_the_site_are_refused_by_check() {
     }
 }
 
+/// `output_dir = ".git"` with a `static/commondir` pointing at a config in the working
+/// tree (`core.fsmonitor = "<command>"`) made the next `git status` run that command.
+/// Hidden folders hold tools' settings (`.git`, `.cargo`, `.vscode`, `.github`): an
+/// output folder is never one of them, nor inside one; nor, on a file system that
+/// ignores case, `Content` or `STATIC`.
+#[test]
+fn output_folders_in_hidden_folders_or_sources_in_another_case_are_refused() {
+    for (key, folder, expected) in [
+        ("output_dir", ".git", "must not be a hidden folder or inside one, as `.git` is: hidden folders hold tools' settings (`.git`, `.cargo`); choose a visible folder, such as `public`"),
+        ("output_dir", ".git/hooks", "must not be a hidden folder or inside one, as `.git/hooks` is: hidden folders hold tools' settings (`.git`, `.cargo`); choose a visible folder, such as `public`"),
+        ("internal_output_dir", "./.cargo", "must not be a hidden folder or inside one, as `./.cargo` is: hidden folders hold tools' settings (`.git`, `.cargo`); choose a visible folder, such as `public`"),
+        ("output_dir", "public/.GIT", "must not be a hidden folder or inside one, as `public/.GIT` is: hidden folders hold tools' settings (`.git`, `.cargo`); choose a visible folder, such as `public`"),
+        ("output_dir", "Content", "must not be inside the site's `content`, as `Content` is: choose a folder of its own, such as `public`"),
+        ("internal_output_dir", "STATIC/x", "must not be inside the site's `static`, as `STATIC/x` is: choose a folder of its own, such as `public`"),
+    ] {
+        let site = site(&format!("{key} = \"{folder}\"\n"));
+        std::fs::create_dir_all(site.path(".git/hooks")).unwrap();
+        site.write("static/commondir", "../evil\n");
+        site.write("evil/config", "[core]\n\tfsmonitor = \"touch pwned\"\n");
+        assert_eq!(config_errors(&site), [format!("site.toml:3:1: error: `{key}` {expected} [invalid-value]")], "{key} = {folder:?}");
+        site.run(&["build", "--now", NOW, "--audience", "internal"]).code_is(1);
+        assert!(!site.path(".git/commondir").exists() && !site.path(".git/hooks/commondir").exists(), "{folder}");
+    }
+}
+
 #[test]
 fn build_output_stays_the_users_explicit_choice() {
     let site = site("");

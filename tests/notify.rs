@@ -688,3 +688,30 @@ fn a_site_without_notify_settings_is_told_everything_e_mail_needs_at_once() {
     assert!(error.contains("`from`") && error.contains("`[notify.smtp]`"), "{}", run.transcript());
     assert!(ledger_lines(&site).is_empty());
 }
+
+/// The ledger is a file `notify` writes (and truncates, to set a torn last line aside):
+/// a repository can plant it, or a folder on the way to it, as a link out of the site.
+#[test]
+fn a_ledger_linked_out_of_the_site_is_neither_read_nor_written() {
+    let server = SmtpServer::start();
+    let site = site(server.port);
+    let elsewhere = tempfile::TempDir::new().unwrap();
+    // One line without a newline: read through the link, it is a torn line to cut off.
+    let precious = "a user's file, one line without a newline";
+    std::fs::write(elsewhere.path().join("victim"), precious).unwrap();
+    std::os::unix::fs::symlink(elsewhere.path().join("victim"), site.path("notified.jsonl")).unwrap();
+    std::fs::create_dir(elsewhere.path().join("ops")).unwrap();
+    std::os::unix::fs::symlink(elsewhere.path().join("ops"), site.path("ops")).unwrap();
+
+    for (toml, ledger) in [("", "notified.jsonl"), ("ledger = \"ops/notified.jsonl\"\n", "ops/notified.jsonl")] {
+        site.write("site.toml", &site_toml(server.port, toml));
+        for mode in ["--baseline", "--send"] {
+            let run = notify(&site, &[mode]);
+            run.code_is(1);
+            assert!(run.stderr.contains(ledger) && run.stderr.contains("symbolic link"), "{}", run.transcript());
+            assert_eq!(std::fs::read_to_string(elsewhere.path().join("victim")).unwrap(), precious);
+            assert!(!elsewhere.path().join("ops/notified.jsonl").exists(), "{mode} wrote through `ops`");
+            assert_eq!(server.received().len(), 0, "{mode} sent with a ledger it cannot keep");
+        }
+    }
+}

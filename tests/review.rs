@@ -4,6 +4,8 @@
 //! After an intended change to the output, rewrite the expected files with
 //! `UPDATE_GOLDEN=1 cargo test --test review` and read the diff before committing it.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -159,4 +161,55 @@ fn a_broken_site_is_an_error_and_a_bad_now_a_usage_error() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("site.toml"));
     let output = review(&fixture(), &["--now", "tomorrow"]);
     assert_eq!(output.status.code(), Some(2));
+}
+
+/// The Markdown review is pasted into pull requests and wikis, where a fork's title could
+/// otherwise hide the rows after it (`<!--`), add a link or a row, or ping a team.
+#[test]
+fn content_in_the_markdown_review_is_text_and_adds_no_markup() {
+    use pulldown_cmark::{Event, Options, Parser, Tag};
+    let site = common::Site::fixture("review");
+    let hostile = "Payments <!-- *2.4* [x](https://evil.example/) | a | row @acme/team";
+    let release = std::fs::read_to_string(site.path("content/releases/payments-2-4.md")).unwrap();
+    let release = release
+        .replacen("title: Payments 2.4", &format!("title: \"{hostile}\""), 1)
+        .replacen("product: Payments", "product: \"Pay<img src=https://evil.example/t.png>\"", 1)
+        .replacen(
+            "summary: Refunds settle instantly on debit cards.",
+            "summary: \"# Heading\\n\\n- log in with [y](javascript:alert(1)) <b>now</b>\"",
+            1,
+        );
+    site.write("content/releases/payments-2-4.md", &release);
+    let customers = std::fs::read_to_string(site.path("content/stakeholders/customers.md")).unwrap();
+    site.write(
+        "content/stakeholders/customers.md",
+        &customers.replacen("name: Customers", "name: \"Customers --> `x`\"", 1),
+    );
+
+    for args in [&["--format", "markdown"][..], &["--plan", "--format", "markdown"]] {
+        let args: Vec<&str> = ["--now", NOW].iter().chain(args).copied().collect();
+        let markdown = stdout_of(site.root(), &args);
+        let mut text = String::new();
+        for event in Parser::new_ext(&markdown, Options::ENABLE_TABLES) {
+            match event {
+                Event::Html(html) | Event::InlineHtml(html) => panic!("HTML `{html}` in:\n{markdown}"),
+                Event::Start(Tag::Link { dest_url, .. }) => {
+                    let ours =
+                        dest_url.starts_with("https://releases.example.com/") || dest_url.ends_with("@example.com");
+                    assert!(ours, "a link to {dest_url}:\n{markdown}")
+                }
+                Event::Start(Tag::Image { .. } | Tag::Emphasis | Tag::Strong) => panic!("{event:?} in:\n{markdown}"),
+                Event::Start(Tag::Heading { .. }) => text.push_str("\n#"),
+                Event::Text(t) | Event::Code(t) => text.push_str(&t),
+                _ => {}
+            }
+        }
+        assert!(
+            text.contains(hostile.split_once('@').unwrap().0),
+            "{args:?}: the title is not shown as written:\n{text}"
+        );
+        assert!(!text.contains("@acme"), "{args:?}: a mention:\n{text}");
+        assert!(!text.contains("\n#Heading"), "{args:?}: a heading from content:\n{markdown}");
+        assert_eq!(markdown.matches("Pay<img").count(), 0, "{markdown}");
+    }
 }

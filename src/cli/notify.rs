@@ -79,12 +79,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let config = &site.config;
     let filter = Filter { since: config.notify.since, groups: args.groups.clone(), releases: args.releases.clone() };
     let due = plan::due(&site, now, &filter);
-    let ledger_path = root.join(&config.notify.ledger);
-    let ledger_text = match std::fs::read_to_string(&ledger_path) {
+    let ledger_text = match crate::notify::ledger::read(root, &config.notify.ledger) {
         Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(e) => {
-            crate::errln!("error: cannot read the ledger `{}`: {e}", config.notify.ledger);
+            crate::errln!("error: {e}");
             return Ok(ExitCode::from(1));
         }
     };
@@ -148,7 +146,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
 
-    let mut writer = match Writer::open(&ledger_path, &ledger) {
+    let mut writer = match Writer::open(root, &config.notify.ledger, &ledger) {
         Ok(writer) => writer,
         Err(e) => {
             crate::errln!("error: {e}");

@@ -258,6 +258,10 @@ fn ledger_problem(path: &str) -> Option<&'static str> {
     if path.ends_with(['/', '\\']) {
         return Some("it names a folder, not a file");
     }
+    // Notify appends to it: in `.git` it would write into git's own files (its config).
+    if path.split(['/', '\\']).any(|part| part.eq_ignore_ascii_case(".git")) {
+        return Some("it must not be in `.git`, where git keeps its own files");
+    }
     None
 }
 
@@ -335,6 +339,17 @@ mod tests {
         );
         assert!(errs[4].message.contains("did you mean `starttls`"), "{}", errs[4].message);
         assert!(!errs.iter().any(|d| d.message.contains("hunter2")), "a secret written by mistake is not repeated");
+    }
+
+    #[test]
+    fn a_ledger_in_a_git_folder_is_refused() {
+        // Notify appends to the ledger: in `.git`, it would write into git's own files.
+        for path in [".git/config", "x/.GIT/commondir", ".git"] {
+            assert!(ledger_problem(path).is_some_and(|p| p.contains("`.git`")), "{path}");
+        }
+        for path in ["notified.jsonl", "ops/notified.jsonl", ".notify/ledger.jsonl", ".gitkeep"] {
+            assert_eq!(ledger_problem(path), None, "{path}");
+        }
     }
 
     #[test]

@@ -379,7 +379,9 @@ fn check_links(root: &Path, diagnostics: &mut Vec<Diagnostic>) {
                     continue;
                 }
             };
-            if let Some(d) = link_outside(&canonical_root, &entry, &relative(root, entry.path())) {
+            let rel = relative(root, entry.path());
+            let found = link_outside(&canonical_root, &entry, &rel).or_else(|| git_in_static(&rel));
+            if let Some(d) = found {
                 diagnostics.push(d);
                 if entry.file_type().is_dir() {
                     walker.skip_current_dir();
@@ -387,6 +389,27 @@ fn check_links(root: &Path, diagnostics: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// A `.git` folder or file among the files a build publishes (`static/`, a theme's
+/// `static/`): copied into an output that is a git checkout (a `gh-pages` worktree), its
+/// `commondir`, or a `.git` file naming another git folder, makes git read a config from
+/// the repository and run the command it names. Any case: file systems that ignore case
+/// take `.GIT` for `.git`.
+fn git_in_static(rel: &str) -> Option<Diagnostic> {
+    let parts: Vec<&str> = rel.split('/').collect();
+    let published = match parts.as_slice() {
+        ["static", rest @ ..] => rest,
+        ["themes", _, "static", rest @ ..] => rest,
+        _ => return None,
+    };
+    published.last().filter(|name| name.eq_ignore_ascii_case(".git"))?;
+    Some(Diagnostic::error(
+        rel,
+        Pos::START,
+        "static-git",
+        "a `.git` folder or file would be published into the output, where git would take it for its own (and could run a command it names); remove it from `static/`",
+    ))
 }
 
 /// Finds every content file and what it is, reporting misplaced and unsafe ones.

@@ -2,12 +2,18 @@
 //! delivery made. What it holds is never delivered again. Each line is written, flushed
 //! and synced to disk before the next delivery starts, so that a crash re-sends at most
 //! the one delivery in flight; the line a crash tore is set aside, not fatal.
+//!
+//! The ledger is a file of the repository, which anyone with write access can plant as
+//! a symbolic link (or put a link on the way to it): it is read and written only through
+//! real folders under the site and opened with `O_NOFOLLOW`, never through a link.
 
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+
+use crate::output::nofollow::{self, ancestors, Folders, Kind};
 
 /// One line: one delivery of one communique (release, group) to one channel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -124,18 +130,58 @@ pub enum OpenError {
     Busy,
     #[error("cannot open the ledger `{path}`: {source}")]
     Io { path: String, source: std::io::Error },
+    #[error("the ledger `{path}` is a symbolic link or is reached through one (`{link}`): notify reads and writes only files inside the site; put the file itself there instead of a link")]
+    Link { path: String, link: String },
+}
+
+/// Where the ledger `rel` (relative to `root`, `/`-separated) is, once every folder on
+/// the way is a real folder or missing and the ledger itself is no link; None if a
+/// missing folder means there is no ledger yet.
+fn look(root: &Path, rel: &str) -> Result<Option<PathBuf>, OpenError> {
+    let io = |source| OpenError::Io { path: rel.to_string(), source };
+    let link = |at: &str| OpenError::Link { path: rel.to_string(), link: at.to_string() };
+    let mut folders = Folders::new(root);
+    for dir in ancestors(rel) {
+        match folders.kind(dir).map_err(io)? {
+            Kind::Dir => {}
+            Kind::Missing => return Ok(None),
+            Kind::Link | Kind::File | Kind::Other => return Err(link(dir)),
+        }
+    }
+    match nofollow::kind(&root.join(rel)).map_err(io)? {
+        Kind::Missing | Kind::File => Ok(Some(root.join(rel))),
+        Kind::Dir | Kind::Link | Kind::Other => Err(link(rel)),
+    }
+}
+
+/// The ledger's text (an absent ledger is empty), read only through real folders.
+pub fn read(root: &Path, rel: &str) -> Result<String, OpenError> {
+    let Some(path) = look(root, rel)? else { return Ok(String::new()) };
+    match nofollow::read_to_string(&path) {
+        Ok(text) => Ok(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => Err(OpenError::Link { path: rel.into(), link: rel.into() }),
+        Err(source) => Err(OpenError::Io { path: rel.to_string(), source }),
+    }
 }
 
 impl Writer {
-    /// Opens (or creates) the ledger at `path`, drops a torn last line (see
-    /// [`Ledger::torn_line`]), and takes the lock.
-    pub fn open(path: &Path, ledger: &Ledger) -> Result<Writer, OpenError> {
-        let io = |source| OpenError::Io { path: path.display().to_string(), source };
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(io)?;
-        }
-        let created = !path.exists();
-        let mut file = OpenOptions::new().read(true).write(true).create(true).truncate(false).open(path).map_err(io)?;
+    /// Opens (or creates) the ledger `rel` under the site's folder `root`, through real
+    /// folders only, drops a torn last line (see [`Ledger::torn_line`]), and takes the lock.
+    pub fn open(root: &Path, rel: &str, ledger: &Ledger) -> Result<Writer, OpenError> {
+        let io = |source| OpenError::Io { path: rel.to_string(), source };
+        look(root, rel)?;
+        Folders::new(root).make_parents(rel).map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => OpenError::Link { path: rel.into(), link: e.to_string() },
+            _ => io(e),
+        })?;
+        let path = root.join(rel);
+        let path = path.as_path();
+        let created = nofollow::kind(path).map_err(io)? == Kind::Missing;
+        let mut file = nofollow::open_to_write(path, false).map_err(|e| match e.raw_os_error() {
+            Some(libc::ELOOP) => OpenError::Link { path: rel.into(), link: rel.into() },
+            _ => io(e),
+        })?;
         match file.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => return Err(OpenError::Busy),
@@ -213,7 +259,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("notified.jsonl");
         std::fs::write(&path, &text).unwrap();
-        let mut writer = Writer::open(&path, &ledger).unwrap();
+        let mut writer = Writer::open(dir.path(), "notified.jsonl", &ledger).unwrap();
         writer.append(&entry("c", "sha256:3")).unwrap();
         let after = std::fs::read_to_string(&path).unwrap();
         assert_eq!(after, whole + &line(&entry("c", "sha256:3")));
@@ -228,7 +274,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("notified.jsonl");
         std::fs::write(&path, text.trim_end()).unwrap();
-        Writer::open(&path, &ledger).unwrap().append(&entry("b", "sha256:2")).unwrap();
+        Writer::open(dir.path(), "notified.jsonl", &ledger).unwrap().append(&entry("b", "sha256:2")).unwrap();
         assert_eq!(Ledger::parse(&std::fs::read_to_string(&path).unwrap()).unwrap().last.len(), 2);
     }
 
@@ -242,10 +288,10 @@ mod tests {
     #[test]
     fn a_second_writer_is_refused_while_the_first_holds_the_ledger() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("notified.jsonl");
-        let first = Writer::open(&path, &Ledger::default()).unwrap();
-        assert!(matches!(Writer::open(&path, &Ledger::default()), Err(OpenError::Busy)));
+        let open = || Writer::open(dir.path(), "notified.jsonl", &Ledger::default());
+        let first = open().unwrap();
+        assert!(matches!(open(), Err(OpenError::Busy)));
         drop(first);
-        assert!(Writer::open(&path, &Ledger::default()).is_ok());
+        assert!(open().is_ok());
     }
 }

@@ -56,14 +56,15 @@ pub fn name_of(host: &str) -> Option<String> {
     let host = host.trim();
     let name = if let Some(rest) = host.strip_prefix('[') {
         let (inside, after) = rest.split_once(']')?;
-        if !(after.is_empty() || after.starts_with(':')) {
+        if !(after.is_empty() || after.strip_prefix(':').is_some_and(is_port)) {
             return None;
         }
         inside.parse::<std::net::Ipv6Addr>().ok()?;
         inside
     } else {
         match host.split_once(':') {
-            Some((name, port)) if !port.contains(':') => name,
+            // A port is digits: `localhost:1@evil.example` names no port of ours.
+            Some((name, port)) if is_port(port) => name,
             Some(_) => return None,
             None => host,
         }
@@ -72,6 +73,10 @@ pub fn name_of(host: &str) -> Option<String> {
     let valid =
         !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':'));
     valid.then_some(name)
+}
+
+fn is_port(port: &str) -> bool {
+    !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn address(name: &str) -> Option<IpAddr> {
@@ -112,6 +117,10 @@ mod tests {
             ":1111",
             "local host",
             "[::1]x",
+            "localhost:1@evil.example",
+            "[::1]:1@evil.example",
+            "localhost:",
+            "127.0.0.1:80x",
         ] {
             assert!(!allowed.allows(host), "{host}");
         }
