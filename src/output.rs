@@ -370,7 +370,7 @@ pub fn check_no_links(root: &Path, output: &Path) -> Result<(), String> {
 
 /// An absolute, lexically normalised path (the output folder may not exist yet, so
 /// it cannot be canonicalised; its existing ancestors are).
-pub fn absolute(path: &Path) -> PathBuf {
+fn absolute(path: &Path) -> PathBuf {
     let joined =
         if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
     let mut existing = joined.clone();
