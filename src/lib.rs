@@ -22,6 +22,7 @@ pub mod progress;
 pub mod render;
 pub mod review;
 pub mod scaffold;
+pub mod search;
 pub mod select;
 pub mod serve;
 pub mod slug;

@@ -12,6 +12,10 @@ pub const SITEMAP: &str = "sitemap.xml";
 pub const NOT_FOUND: &str = "404.html";
 /// A product's RSS feed, in its folder.
 pub const PRODUCT_FEED: &str = "feed.xml";
+/// The search index and the search UI's files (SPEC §13), all the build's own.
+pub const SEARCH: &str = "search/";
+/// The folders the search index has in [`SEARCH`]; every other name there is a file.
+pub const SEARCH_FOLDERS: [&str; 3] = ["fragment", "index", "filter"];
 /// The longest file or folder name most file systems take, in bytes.
 pub const NAME_MAX: usize = 255;
 
@@ -93,12 +97,18 @@ pub fn made_at(rel: &str, names: &impl Names) -> Option<Made> {
         }
         ["products", p] if names.is_product(p) && *name == PRODUCT_FEED => Some(format!("the feed of product `{p}`")),
         [] if *name == INDEX => Some("the home page".to_string()),
+        [s, ..] if *s == search_folder() => Some("a file of the search index".to_string()),
         _ if *name == INDEX => {
             folder(dir, names).filter(|_| dir.last() != Some(&PAGES)).map(|f| format!("the page of {f}"))
         }
         _ => None,
     };
     file.map(Made::File)
+}
+
+/// [`SEARCH`] as a path segment.
+fn search_folder() -> &'static str {
+    SEARCH.trim_end_matches('/')
 }
 
 fn is_sitemap_part(name: &str) -> bool {
@@ -128,6 +138,8 @@ fn folder(parts: &[&str], names: &impl Names) -> Option<String> {
         ["releases", slug, g] if names.is_release(slug) && names.is_group(g) => {
             Some(format!("the communique of release `{slug}` for group `{g}`"))
         }
+        [s] if *s == search_folder() => Some("the search index".into()),
+        [s, f] if *s == search_folder() && SEARCH_FOLDERS.contains(f) => Some("the search index".into()),
         ["groups"] => Some("the group list".into()),
         ["groups", g, ..] if names.is_group(g) => paged(&parts[..2], format!("group `{g}`")),
         ["products"] => Some("the product list".into()),
@@ -187,10 +199,22 @@ mod tests {
             "products/index.html",
             "products/ledger/index.html",
             "products/ledger/feed.xml",
+            "search/pagefind.js",
+            "search/fragment/en_1234567.pf_fragment",
         ] {
             assert!(file(rel), "{rel}");
         }
-        for rel in ["releases", "releases/page", "releases/payments", "groups/customers", "products/ledger/page/2"] {
+        for rel in [
+            "search",
+            "search/index",
+            "search/filter",
+            "search/fragment",
+            "releases",
+            "releases/page",
+            "releases/payments",
+            "groups/customers",
+            "products/ledger/page/2",
+        ] {
             assert!(folder(rel), "{rel}");
         }
         for rel in [

@@ -206,6 +206,13 @@ impl Round {
         }))
     }
 
+    /// The text the last build captured for `file`, whatever it was made from: for a
+    /// page that [`Round::reusable_pages`] then finds reusable, the page's text.
+    pub fn kept_text(&self, file: &str) -> Option<String> {
+        let (made, _) = self.previous.files.get(file)?;
+        made.text.as_deref().map(str::to_string)
+    }
+
     /// Release `slug`'s own pages, made or reused one by one from `key`.
     pub fn record_pages(&self, slug: &str, key: u64, files: Vec<String>) {
         self.releases.lock().expect("memo lock").push((slug.to_string(), key, files));

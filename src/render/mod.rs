@@ -140,11 +140,14 @@ impl Renderer<'_, '_> {
 
     /// Keeps the pages of release `slug` (its page and communiques) as the last build
     /// made them, if it made them all from the same inputs: `version`, the release's key,
-    /// and the site's versions of the templates. False when any page must be made.
-    fn reuse_release_pages(&self, slug: &str, version: u64) -> bool {
-        let (Some(memo), None) = (self.memo, self.emails) else { return false };
+    /// and the site's versions of the templates, and if it kept the texts of
+    /// `communiques` (their files), which it returns. None when any page must be made.
+    fn reuse_release_pages(&self, slug: &str, version: u64, communiques: &[String]) -> Option<Vec<String>> {
+        let (Some(memo), None) = (self.memo, self.emails) else { return None };
+        let texts = communiques.iter().map(|file| memo.kept_text(file)).collect::<Option<Vec<_>>>()?;
         memo.reusable_pages(slug, release_pages_key(memo, version))
             .is_some_and(|mut files| files.all(|(file, slot)| self.staging.keep_at(slot, file)))
+            .then_some(texts)
     }
 
     /// What [`Renderer::reuse_release_pages`] looks for in the next build.
@@ -251,6 +254,7 @@ fn base_context(config: &crate::config::SiteConfig, audience: Audience, preview:
             home => config.url(""), releases => config.url("releases/"), groups => config.url("groups/"),
             products => config.url("products/"), feed => config.url("feed.xml"), style => config.url("style.css"),
             feed_stylesheet => config.url("feed.xsl"), review => config.url("_review/"),
+            search => config.url(crate::urls::SEARCH),
         },
     }
 }

@@ -95,6 +95,9 @@ pub(super) fn render_all(r: &Renderer) -> Stats {
     p.end();
     let communique_texts = captured.communiques.into_inner().expect("lock");
     let release_texts = captured.releases.into_inner().expect("lock");
+    let p = phase("search index");
+    search_index(r, &index, &communique_texts);
+    p.end();
     let p = phase("group pages, feeds, calendars");
     group_pages(r, &index, &communique_texts);
     p.end();
@@ -160,10 +163,19 @@ fn release_pages(r: &Renderer, index: &Index, captured: &Captured) {
         let version = index.versions[ri];
         let keep = ri < limit || in_product_feed.contains(&ri);
         let slug = &shown.release.slug;
-        // Pages whose text no feed carries are reused, if they can be, all in one go.
-        if !keep && !in_a_feed[ri] && r.reuse_release_pages(slug, version) {
-            progress.inc(shown.groups.len() as u64 + 1);
-            return;
+        // Pages whose text no feed carries are reused, if they can be, all in one go,
+        // with the communiques' texts the search index holds.
+        if !keep && !in_a_feed[ri] {
+            let communiques: Vec<String> =
+                shown.groups.iter().map(|g| format!("{}index.html", communique_path(slug, &g.id))).collect();
+            if let Some(texts) = r.reuse_release_pages(slug, version, &communiques) {
+                let mut captured = captured.communiques.lock().expect("lock");
+                for (g, text) in shown.groups.iter().zip(texts) {
+                    captured.insert((ri, index.group_index[g.id.as_str()]), text);
+                }
+                progress.inc(shown.groups.len() as u64 + 1);
+                return;
+            }
         }
         progress.inc(1);
         // The release's view, made only if one of its pages is made.
@@ -184,9 +196,9 @@ fn release_pages(r: &Renderer, index: &Index, captured: &Captured) {
             let gi = index.group_index[g.id.as_str()];
             let cpath = communique_path(slug, &g.id);
             let mail_to = r.emails.and(g.email.as_deref());
-            let feed = in_feed.contains(&(ri, gi));
             let file = format!("{cpath}index.html");
-            let text = r.once(&file, "communique.html", key((version, &g.id)), feed, || {
+            // Every communique's text is kept: the search index holds them all.
+            let text = r.once(&file, "communique.html", key((version, &g.id)), true, || {
                 let communique = views.communique(shown, g);
                 let vars = context! {
                     release => release(),
@@ -194,7 +206,7 @@ fn release_pages(r: &Renderer, index: &Index, captured: &Captured) {
                     communique => Value::from_serialize(&communique),
                 };
                 let page = r.page_view(communique.title, &cpath, shown.marker, views.group_alternates(g));
-                let text = r.page("communique.html", &cpath, page, vars.clone(), feed || mail_to.is_some())?;
+                let text = r.page("communique.html", &cpath, page, vars.clone(), true)?;
                 if let (Some(to), Some(out)) = (mail_to, r.emails) {
                     if let Some(plain) = r.render_text("communique.txt", vars) {
                         write_email(r, out, shown, g, to, &communique, &plain, &text);
@@ -202,7 +214,7 @@ fn release_pages(r: &Renderer, index: &Index, captured: &Captured) {
                 }
                 Some(text)
             });
-            if let (true, Some(text)) = (feed, text) {
+            if let Some(text) = text {
                 captured.communiques.lock().expect("lock").insert((ri, gi), text);
             }
             files.push(file);
@@ -210,6 +222,38 @@ fn release_pages(r: &Renderer, index: &Index, captured: &Captured) {
         r.record_release_pages(slug, version, files);
     });
     progress.finish();
+}
+
+/// The search index of the communiques this build shows (SPEC §13), handed to the
+/// output with the pages. Records go in the selection's order, so the index is the
+/// same bytes on every run, and in a preview rebuild the same as a full build's.
+fn search_index(r: &Renderer, index: &Index, texts: &HashMap<(usize, usize), String>) {
+    let mut records = Vec::with_capacity(texts.len());
+    for (ri, shown) in index.selection.releases.iter().enumerate() {
+        for g in &shown.groups {
+            let gi = index.group_index[g.id.as_str()];
+            // A communique whose page failed to render has no text; the build fails anyway.
+            let Some(text) = texts.get(&(ri, gi)) else { continue };
+            let card = r.views.communique_ref(shown, g);
+            records.push(crate::search::Record {
+                title: card.title.to_string(),
+                url: card.url,
+                group: &g.name,
+                product: &shown.release.product,
+                content_html: text,
+            });
+        }
+    }
+    match crate::search::index(&r.views.config.language, &records) {
+        Ok(files) => {
+            for (rel, bytes) in files {
+                r.write(&format!("{}{rel}", crate::search::FOLDER), &bytes);
+            }
+        }
+        Err(message) => {
+            r.fail(crate::diagnostics::Diagnostic::error("site.toml", crate::diagnostics::Pos::START, "io", message))
+        }
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
