@@ -13,12 +13,20 @@ fn token(n: u32) -> String {
     format!("canary-7f3a-{n:02}")
 }
 
-/// Every file of the output, lowercased, so one search finds `CANARY-…` and `canary-…`.
+/// Every file of the output, lowercased, so one search finds `CANARY-…` and `canary-…`;
+/// gzipped files (the parts of the search index) unpacked, so that their text is searched.
 fn lowercase_files(tree: &common::Tree) -> Vec<(String, String)> {
-    tree.files
-        .iter()
-        .map(|(path, bytes)| (path.to_lowercase(), String::from_utf8_lossy(bytes).to_lowercase()))
-        .collect()
+    tree.files.iter().map(|(path, bytes)| (path.to_lowercase(), unpacked(bytes).to_lowercase())).collect()
+}
+
+fn unpacked(bytes: &[u8]) -> String {
+    use std::io::Read;
+    let mut text = Vec::new();
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        flate2::read::GzDecoder::new(bytes).read_to_end(&mut text).expect("a gzipped file");
+        return String::from_utf8_lossy(&text).into_owned();
+    }
+    String::from_utf8_lossy(bytes).into_owned()
 }
 
 #[test]
@@ -31,9 +39,15 @@ fn a_public_build_contains_no_internal_text() {
     let tree = common::Tree::read(&site.path("www"));
     let mail = common::Tree::read(&site.path("mail"));
     // Every file is searched, whatever it is: pages, feeds, sitemap, manifest, assets, e-mails.
-    for expected in ["feed.xml", "sitemap.xml", ".communique-manifest", "style.css", "404.html"] {
+    for expected in
+        ["feed.xml", "sitemap.xml", ".communique-manifest", "style.css", "404.html", "search/pagefind-entry.json"]
+    {
         assert!(tree.has(expected), "{expected} is in the output, and searched");
     }
+    // The search index's parts are searched unpacked: the public communique's text is there.
+    let index: Vec<(String, String)> =
+        lowercase_files(&tree).into_iter().filter(|(path, _)| path.ends_with(".pf_fragment")).collect();
+    assert!(index.iter().any(|(_, text)| text.contains("public-ok-feature")), "the index is read: {index:?}");
     let mut leaks = Vec::new();
     for (path, text) in lowercase_files(&tree).into_iter().chain(lowercase_files(&mail)) {
         if path.contains("canary-7f3a") {
@@ -111,6 +125,11 @@ fn an_internal_build_contains_every_internal_text_and_goes_to_internal_output_di
     ] {
         assert!(tree.has(page), "{page} in the internal build");
     }
+    // The internal search index holds the internal texts too.
+    let index: Vec<&(String, String)> = files.iter().filter(|(path, _)| path.ends_with(".pf_fragment")).collect();
+    let unindexed: Vec<String> =
+        [8, 9, 11, 12].into_iter().map(token).filter(|t| !index.iter().any(|(_, text)| text.contains(t))).collect();
+    assert!(unindexed.is_empty(), "internal text missing from the internal search index: {unindexed:?}");
     // The hand-written page for support reaches support's communique and its feed.
     assert!(tree.text("releases/mixed/support/index.html").contains("CANARY-7f3a-20"));
     assert!(tree.text("groups/support/feed.xml").contains("CANARY-7f3a-18"));

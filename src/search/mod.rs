@@ -76,8 +76,8 @@ fn document(language: &str, record: &Record) -> String {
         "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"></head><body>\
          <div data-pagefind-ignore>\
          <span data-pagefind-meta=\"title\">{title}</span>\
-         <span data-pagefind-filter=\"group\">{group}</span>\
-         <span data-pagefind-filter=\"product\">{product}</span>\
+         <span data-pagefind-filter=\"Group\">{group}</span>\
+         <span data-pagefind-filter=\"Product\">{product}</span>\
          </div>\
          <main>{content}</main></body></html>",
         lang = escape(language),

@@ -1,0 +1,264 @@
+//! Search (SPEC §13): every build writes a static index of the communiques it shows,
+//! and every page has a search box that works from the built files alone, served by a
+//! plain static file server. A public build's index holds public communiques only
+//! (SPEC §5): an internal-only word is in no file of the public output, index included.
+
+mod chromium;
+mod common;
+
+use chromium::{Driver, StaticServer};
+use common::{group, release, Site, Tree, SITE_TOML};
+use serde_json::{json, Value};
+use std::io::Read;
+
+/// A word only the internal group's communique has.
+const INTERNAL_WORD: &str = "quokkabrine";
+
+/// Two public groups and an internal one; two products; a word ("zeppelin") in a
+/// communique of each public group, and [`INTERNAL_WORD`] in the internal one's.
+fn site() -> Site {
+    Site::new(&[
+        ("site.toml", SITE_TOML),
+        ("content/stakeholders/customers.md", &group("Customers", "")),
+        ("content/stakeholders/partners.md", &group("Partners", "")),
+        ("content/stakeholders/support.md", &group("Support", "audience: internal\n")),
+        ("content/releases/refunds.md", &release("Zeppelin refunds", "approved", "2026-11-01", &["customers"])),
+        (
+            "content/releases/payouts.md",
+            &release("Zeppelin payouts", "approved", "2026-11-02", &["partners"])
+                .replace("product: Payments", "product: Ledger"),
+        ),
+        ("content/releases/tooling.md", &release("Quokkabrine tooling", "approved", "2026-11-03", &["support"])),
+    ])
+}
+
+/// The text of every file of the search index, its gzipped parts unpacked (Pagefind
+/// gzips them; a search of the raw bytes would find nothing in them).
+fn index_texts(tree: &Tree) -> Vec<(String, String)> {
+    tree.files
+        .iter()
+        .filter(|(path, _)| path.starts_with("search/"))
+        .map(|(path, bytes)| (path.clone(), unpacked(bytes)))
+        .collect()
+}
+
+fn unpacked(bytes: &[u8]) -> String {
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        let mut text = Vec::new();
+        flate2::read::GzDecoder::new(bytes).read_to_end(&mut text).expect("a gzipped part of the index");
+        String::from_utf8_lossy(&text).into_owned()
+    } else {
+        String::from_utf8_lossy(bytes).into_owned()
+    }
+}
+
+/// The communiques the index holds: one fragment each, naming its page.
+fn indexed_urls(tree: &Tree) -> Vec<String> {
+    let mut urls: Vec<String> = index_texts(tree)
+        .iter()
+        .filter(|(path, _)| path.ends_with(".pf_fragment"))
+        .map(|(path, text)| {
+            let json = text.strip_prefix("pagefind_dcd").unwrap_or_else(|| panic!("{path} is a Pagefind fragment"));
+            let fragment: Value = serde_json::from_str(json).unwrap();
+            fragment["url"].as_str().unwrap().to_string()
+        })
+        .collect();
+    urls.sort();
+    urls
+}
+
+#[test]
+fn the_index_exists_and_holds_the_public_communiques_only() {
+    let site = site();
+    let public = site.build(&[]);
+    for file in ["search/pagefind.js", "search/pagefind-ui.js", "search/pagefind-ui.css", "search/pagefind-entry.json"]
+    {
+        assert!(public.has(file), "{file} in the public build");
+    }
+    assert_eq!(
+        indexed_urls(&public),
+        [
+            "https://releases.acme.example/releases/payouts/partners/",
+            "https://releases.acme.example/releases/refunds/customers/",
+        ]
+    );
+    let texts = index_texts(&public);
+    assert!(texts.iter().any(|(_, text)| text.contains("Zeppelin refunds feature")), "the index holds the text");
+    let leaks: Vec<&String> =
+        texts.iter().filter(|(_, t)| t.to_lowercase().contains(INTERNAL_WORD)).map(|(p, _)| p).collect();
+    assert!(leaks.is_empty(), "internal text in the public index: {leaks:?}");
+    // Every page links the search box to the index.
+    let home = public.text("index.html");
+    assert!(home.contains("https://releases.acme.example/search/pagefind-ui.js"), "{home}");
+    assert!(home.contains("for=\"site-search-input\""), "the box has a label");
+
+    // The internal build indexes everything it shows.
+    let internal = site.build(&["--audience", "internal"]);
+    assert_eq!(indexed_urls(&internal).len(), 3, "{:?}", indexed_urls(&internal));
+    assert!(index_texts(&internal).iter().any(|(_, t)| t.to_lowercase().contains(INTERNAL_WORD)));
+}
+
+#[test]
+fn drafts_are_in_the_preview_index_as_they_are_in_its_pages_and_not_in_a_build() {
+    let site = site();
+    site.write("content/releases/draft.md", &release("Zeppelin drafts", "draft", "2026-11-04", &["customers"]));
+    let built = site.build(&[]);
+    assert!(!indexed_urls(&built).iter().any(|u| u.contains("/draft/")), "{:?}", indexed_urls(&built));
+    let drafts = site.build(&["--drafts", "--output", "with-drafts"]);
+    assert!(
+        indexed_urls(&drafts).iter().any(|u| u.ends_with("/releases/draft/customers/")),
+        "{:?}",
+        indexed_urls(&drafts)
+    );
+}
+
+#[test]
+fn the_same_site_gives_the_same_index() {
+    let site = site();
+    let first = site.build(&[]);
+    let second = site.build(&["--output", "again"]);
+    assert_eq!(index_texts(&first), index_texts(&second));
+}
+
+/// Builds `site` for `audience` to be served at a free port on 127.0.0.1; returns the
+/// server and the build.
+fn serve(site: &Site, audience: &str) -> (StaticServer, Tree) {
+    let port = chromium::free_port();
+    let url = format!("http://127.0.0.1:{port}/");
+    let out = format!("served-{audience}");
+    let tree = site.build(&["--audience", audience, "--base-url", &url, "--output", &out]);
+    (StaticServer::start(&site.path(&out), port), tree)
+}
+
+/// Types `word` into the search box of the page at `url`; returns the result links
+/// once the search has finished (results shown, or Pagefind's "no results" message).
+fn search(driver: &Driver, url: &str, word: &str) -> Vec<String> {
+    driver.open(url);
+    driver.type_into("#site-search-input", word);
+    driver.wait_for(
+        &format!("the search for {word} finishes"),
+        "const m = document.querySelector('.pagefind-ui__message'); return m ? m.textContent : null",
+        |v| v.as_str().is_some_and(|m| !m.is_empty() && !m.contains("Searching")),
+    );
+    // "2 results for …", "No results for …": the results themselves load after the count.
+    let message = driver.script("return document.querySelector('.pagefind-ui__message').textContent");
+    let count: usize = message.as_str().unwrap().split(' ').next().unwrap().parse().unwrap_or(0);
+    driver.wait_for(
+        &format!("the {count} results for {word} show"),
+        "return document.querySelectorAll('.pagefind-ui__result-link').length",
+        |v| v == &json!(count),
+    );
+    result_links(driver)
+}
+
+fn result_links(driver: &Driver) -> Vec<String> {
+    let links = driver.script(
+        "return [...document.querySelectorAll('.pagefind-ui__result-link')].map(a => a.getAttribute('href')).sort()",
+    );
+    links.as_array().unwrap().iter().map(|l| l.as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn typing_a_word_finds_the_communique_that_has_it() {
+    let Some(driver) = Driver::start() else { return };
+    let site = site();
+    let (server, _) = serve(&site, "public");
+    let found = search(&driver, &server.url, "refunds");
+    assert_eq!(found, [format!("{}releases/refunds/customers/", server.url)]);
+    // From any page, not only the home page.
+    let found = search(&driver, &format!("{}releases/payouts/partners/", server.url), "payouts");
+    assert_eq!(found, [format!("{}releases/payouts/partners/", server.url)]);
+    // Following a result opens the communique.
+    driver.click(".pagefind-ui__result-link");
+    driver.wait_for("the communique opens", "return document.location.pathname", |v| {
+        v == &json!("/releases/payouts/partners/")
+    });
+}
+
+#[test]
+fn an_internal_word_finds_nothing_in_the_public_build_and_is_in_no_file_of_it() {
+    let Some(driver) = Driver::start() else { return };
+    let site = site();
+    let (server, public) = serve(&site, "public");
+    assert_eq!(search(&driver, &server.url, INTERNAL_WORD), Vec::<String>::new());
+    let message = driver.script("return document.querySelector('.pagefind-ui__message').textContent");
+    assert!(message.as_str().unwrap().contains("No results"), "{message}");
+    let in_files: Vec<&String> = public
+        .files
+        .iter()
+        .filter(|(_, bytes)| unpacked(bytes).to_lowercase().contains(INTERNAL_WORD))
+        .map(|(path, _)| path)
+        .collect();
+    assert!(in_files.is_empty(), "{INTERNAL_WORD} in the public build: {in_files:?}");
+    drop(server);
+    // The internal build finds it: the word is searchable where it may be shown.
+    let (server, _) = serve(&site, "internal");
+    assert_eq!(search(&driver, &server.url, INTERNAL_WORD), [format!("{}releases/tooling/support/", server.url)]);
+}
+
+#[test]
+fn filtering_by_group_and_by_product_narrows_the_results() {
+    let Some(driver) = Driver::start() else { return };
+    let site = site();
+    let (server, _) = serve(&site, "public");
+    let both =
+        [format!("{}releases/payouts/partners/", server.url), format!("{}releases/refunds/customers/", server.url)];
+    assert_eq!(search(&driver, &server.url, "zeppelin"), both);
+    // The filter panels fold on narrow windows: open them as a person would.
+    driver.script(
+        "document.querySelectorAll('details.pagefind-ui__filter-block').forEach(d => d.open = true); return true",
+    );
+    driver.click("input[type=checkbox][id='Group-Partners']");
+    let only = driver.wait_for(
+        "the group filter applies",
+        "return document.querySelectorAll('.pagefind-ui__result-link').length",
+        |v| v == &json!(1),
+    );
+    assert_eq!(only, json!(1));
+    assert_eq!(result_links(&driver), [both[0].clone()]);
+    driver.click("input[type=checkbox][id='Group-Partners']");
+    driver.wait_for("all results again", "return document.querySelectorAll('.pagefind-ui__result-link').length", |v| {
+        v == &json!(2)
+    });
+    driver.click("input[type=checkbox][id='Product-Payments']");
+    driver.wait_for(
+        "the product filter applies",
+        "return document.querySelectorAll('.pagefind-ui__result-link').length",
+        |v| v == &json!(1),
+    );
+    assert_eq!(result_links(&driver), [both[1].clone()]);
+}
+
+#[test]
+fn the_search_box_fits_a_phone_has_a_label_and_follows_dark_mode() {
+    let Some(driver) = Driver::start() else { return };
+    let site = site();
+    let (server, _) = serve(&site, "public");
+    driver.set_window_size(390, 844);
+    search(&driver, &server.url, "zeppelin");
+    let width = driver.script("return [document.documentElement.scrollWidth, window.innerWidth]");
+    let (scroll, inner) = (width[0].as_i64().unwrap(), width[1].as_i64().unwrap());
+    assert!(scroll <= inner, "the page scrolls sideways at 390 px: {scroll} > {inner}");
+    // The box's accessible name comes from its label, and the keyboard reaches it.
+    let label = driver.script("const i = document.getElementById('site-search-input'); return i.labels.length ? i.labels[0].textContent : null");
+    assert_eq!(label, json!("Search communiques"));
+    driver.script("document.querySelector('.skip-link').focus(); return true");
+    let tab = json!({"actions": [{"type": "key", "id": "keyboard", "actions": [
+        {"type": "keyDown", "value": "\u{E004}"}, {"type": "keyUp", "value": "\u{E004}"}]}]});
+    let focused = "return document.activeElement && document.activeElement.id";
+    let mut presses = 0;
+    while driver.script(focused) != json!("site-search-input") {
+        presses += 1;
+        let at = driver.script("const a = document.activeElement; return a ? a.outerHTML.slice(0, 80) : null");
+        assert!(presses <= 8, "Tab does not reach the search box after the site's navigation: at {at}");
+        driver.command("actions", tab.clone());
+    }
+    // Dark mode: the box takes the page's colours.
+    let colour = "return getComputedStyle(document.getElementById('site-search-input')).backgroundColor";
+    let light = driver.script(colour);
+    driver.command("goog/cdp/execute", json!({ "cmd": "Emulation.setEmulatedMedia", "params": { "features": [{ "name": "prefers-color-scheme", "value": "dark" }] } }));
+    let dark = driver.script(colour);
+    let page = driver.script("return getComputedStyle(document.body).backgroundColor");
+    assert_ne!(light, dark, "the search box changes with dark mode");
+    assert_eq!(dark, page, "the search box has the page's dark background");
+}
