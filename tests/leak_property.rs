@@ -2,7 +2,8 @@
 //! internal groups, random parents, features naming random groups, values, access
 //! entries, constraints, windows and hand-written pages for random groups), every text
 //! that reaches only internal groups carries a unique token, and no file of the public
-//! build (pages, feeds, calendars, sitemap, e-mails, file names) contains any token.
+//! build (pages, feeds, calendars, sitemap, search index, e-mails, file names) contains
+//! any token.
 //!
 //! What "reaches only internal groups" means, with inheritance (docs/content.md):
 //! a public group never has an internal ancestor, so whatever is given to an internal
@@ -248,13 +249,21 @@ fn generate(seed: u64) -> Generated {
 }
 
 /// Every searchable text of a build: file names and contents, with calendar lines
-/// unfolded and e-mails decoded (a token may be folded or encoded there).
+/// unfolded, e-mails decoded and the search index unpacked (a token may be folded,
+/// encoded or compressed there).
 fn searchable(dir: &std::path::Path) -> Vec<(String, String)> {
     let mut texts = Vec::new();
     for (path, bytes) in common::tree(dir) {
         let mut text = String::from_utf8_lossy(&bytes).into_owned();
         if path.ends_with(".ics") {
             text = text.replace("\r\n ", "").replace("\r\n\t", "");
+        }
+        // The search index's parts are gzipped: their text is searched unpacked.
+        if bytes.starts_with(&[0x1f, 0x8b]) {
+            let mut unpacked = Vec::new();
+            std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut unpacked)
+                .expect("a gzipped file");
+            text = String::from_utf8_lossy(&unpacked).into_owned();
         }
         if path.ends_with(".eml") {
             let message = mail_parser::MessageParser::default().parse(&bytes).expect("an e-mail");

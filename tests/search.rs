@@ -262,3 +262,25 @@ fn the_search_box_fits_a_phone_has_a_label_and_follows_dark_mode() {
     assert_ne!(light, dark, "the search box changes with dark mode");
     assert_eq!(dark, page, "the search box has the page's dark background");
 }
+
+#[test]
+fn markup_in_a_communique_is_text_in_the_search_results() {
+    let Some(driver) = Driver::start() else { return };
+    let site = site();
+    site.write(
+        "content/releases/hostile.md",
+        "---\ntitle: Wombat <img src=x onerror=\"window.__ran=1\"> release\nproduct: Payments\nstatus: approved\n\
+         deployed_at: 2026-11-05\nsummary: Wombat <img src=y onerror=\"window.__ran=2\"> and <script>window.__ran=3</script> here.\n\
+         features:\n  - title: Wombat <b>bold</b> feature\n    groups: [customers]\n---\n",
+    );
+    let (server, _) = serve(&site, "public");
+    let found = search(&driver, &server.url, "wombat");
+    assert_eq!(found, [format!("{}releases/hostile/customers/", server.url)]);
+    let injected = driver.script(
+        "const r = document.querySelector('.pagefind-ui__results'); \
+         return [window.__ran || 0, r.querySelectorAll('img, script, b').length, r.textContent]",
+    );
+    assert_eq!(injected[0], json!(0), "a script ran: {injected}");
+    assert_eq!(injected[1], json!(0), "markup from the communique became elements: {injected}");
+    assert!(injected[2].as_str().unwrap().contains("<img src=y"), "the markup shows as text: {injected}");
+}

@@ -271,3 +271,25 @@ pub fn release(title: &str, status: &str, publish_at: &str, groups: &[&str]) -> 
     text.push_str("---\n");
     text
 }
+
+/// A page without the theme's search box (base.html's `search` block, before `<main>`):
+/// its scripts are the theme's own, so tests that look for a script that content brought
+/// into a page look at the rest. Content is inside `<main>`, and cannot make the block.
+pub fn without_search_box(html: &str) -> String {
+    const START: &str = "<div class=\"site-search\">";
+    const END: &str = "</script>\n</div>\n";
+    let main = html.find("<main").unwrap_or(html.len());
+    match html[..main].find(START) {
+        Some(start) => match html[start..main].find(END) {
+            Some(end) => format!("{}{}", &html[..start], &html[start + end + END.len()..]),
+            None => html.to_string(),
+        },
+        None => html.to_string(),
+    }
+}
+
+/// Whether `path` (in an output folder, perhaps after `<folder>/`) is a file of the
+/// search index, which tests/search.rs checks (its parts are gzipped, not text).
+pub fn is_search_index(path: &str) -> bool {
+    path.starts_with("search/") || path.split_once('/').is_some_and(|(_, rest)| rest.starts_with("search/"))
+}
