@@ -284,3 +284,21 @@ fn markup_in_a_communique_is_text_in_the_search_results() {
     assert_eq!(injected[1], json!(0), "markup from the communique became elements: {injected}");
     assert!(injected[2].as_str().unwrap().contains("<img src=y"), "the markup shows as text: {injected}");
 }
+
+#[test]
+fn the_search_folder_is_the_builds_own() {
+    let site = site();
+    site.write("static/search/fragment", "a file where the index has a folder");
+    let check = site.run(&["check", "--now", common::NOW]);
+    check.code_is(1);
+    let line = check.diagnostic("static/search/fragment:1:1: error: ");
+    assert!(line.contains("the search index") && line.contains("[output-collision]"), "{line}");
+    site.remove("static/search/fragment");
+    // A file of the index's own name replaces it, as a page of one's own does: told.
+    site.write("static/search/pagefind-ui.css", ".pagefind-ui { color: red }");
+    let check = site.run(&["check", "--now", common::NOW]);
+    check.success();
+    let line = check.diagnostic("static/search/pagefind-ui.css:1:1: warning: ");
+    assert!(line.contains("[static-over-page]"), "{line}");
+    assert_eq!(site.build(&[]).text("search/pagefind-ui.css"), ".pagefind-ui { color: red }");
+}
