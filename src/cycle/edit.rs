@@ -194,7 +194,7 @@ mod tests {
             ("---\nstatus: >\n  draft\n---\n", "several lines"),
             ("---\nstatus:\n  draft\n---\n", "following lines"),
             ("---\nstatus: dr\n  aft\n---\n", "next line"),
-            ("---\nstatus: draft\nstatus: review\n---\n", "2 times"),
+            ("---\nstatus: draft\nstatus: review\n---\n", "duplicate"),
             ("---\nstatus: !!str draft\n---\n", "tag"),
         ] {
             let err = set_fields(text, FIELDS).unwrap_err();
