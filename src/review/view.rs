@@ -5,7 +5,6 @@ use super::audience::audience_view;
 use super::model::{AffectedUnreached, GroupInfo, GroupTotal, Review, Row, State, StatusTotal, Totals};
 use super::readability::Readability;
 use super::warnings::row_warnings;
-use crate::diagnostics;
 use crate::hierarchy::Hierarchy;
 use crate::lint;
 use crate::model::{Audience, Release, Site, Status};
@@ -41,7 +40,7 @@ pub fn review(site: &Site, sources: &crate::content::Sources, now: Timestamp) ->
     let h = Hierarchy::new(&site.groups);
     let config = &site.config;
     let mut warnings = lint::warnings(site, sources, now);
-    diagnostics::sort(&mut warnings);
+    lint::sort(&mut warnings);
 
     let mut rows = Vec::new();
     let mut affected_unreached = Vec::new();

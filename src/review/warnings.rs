@@ -1,7 +1,7 @@
 //! Which of the site's lint warnings concern which communique of the review.
 
-use crate::diagnostics::Diagnostic;
 use crate::hierarchy::Hierarchy;
+use crate::lint::Warning;
 use crate::model::Release;
 
 /// The warnings about release `r` that concern its communique for `g`, as `message [code]`.
@@ -14,44 +14,30 @@ use crate::model::Release;
 ///   group, and descendants without a page of their own).
 /// - Warnings in group files and `site.toml` concern no communique; `check` reports them,
 ///   and the review lists unreached groups separately.
-pub(super) fn row_warnings<'a>(h: &Hierarchy<'a>, r: &Release, g: &'a str, warnings: &[Diagnostic]) -> Vec<String> {
+pub(super) fn row_warnings<'a>(h: &Hierarchy<'a>, r: &Release, g: &'a str, warnings: &[Warning]) -> Vec<String> {
     let page = h.inherited(&r.handwritten, g).map(|p| p.path.as_str());
     warnings
         .iter()
-        .filter(|d| if d.path == r.path { concerns(h, r, g, d) } else { Some(d.path.as_str()) == page })
-        .map(|d| format!("{} [{}]", d.message, d.code))
+        .filter(|w| w.release.as_deref() == Some(r.slug.as_str()))
+        .filter(|w| {
+            let path = w.diagnostic.path.as_str();
+            if path == r.path {
+                concerns(h, r, g, w)
+            } else {
+                Some(path) == page
+            }
+        })
+        .map(|w| format!("{} [{}]", w.diagnostic.message, w.code()))
         .collect()
 }
 
-fn concerns<'a>(h: &Hierarchy<'a>, r: &Release, g: &'a str, d: &Diagnostic) -> bool {
-    let named = quoted_after(&d.message, "for ");
-    match (d.code, named) {
+fn concerns<'a>(h: &Hierarchy<'a>, r: &Release, g: &'a str, w: &Warning) -> bool {
+    match (w.code(), w.group.as_deref()) {
         ("missing-access", Some(named)) => named == g,
         ("missing-value", Some(named)) => {
-            let feature = quoted_after(&d.message, "feature ").and_then(|id| r.features.iter().find(|f| f.id == id));
+            let feature = w.feature.as_deref().and_then(|id| r.features.iter().find(|f| f.id == id));
             h.chain(g).contains(&named) && feature.is_none_or(|f| h.inherited(&f.value, g).is_none())
         }
         _ => true,
-    }
-}
-
-/// The first `` `x` `` right after `prefix` in `message` (lint messages quote ids so).
-fn quoted_after<'m>(message: &'m str, prefix: &str) -> Option<&'m str> {
-    let start = message.find(&format!("{prefix}`"))? + prefix.len() + 1;
-    let len = message[start..].find('`')?;
-    Some(&message[start..start + len])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn group_ids_are_read_from_lint_messages() {
-        let message = "feature `instant-refunds` has no `value` for `support`: add `value: { support: <what> }`";
-        assert_eq!(quoted_after(message, "for "), Some("support"));
-        assert_eq!(quoted_after(message, "feature "), Some("instant-refunds"));
-        assert_eq!(quoted_after("no `access` entry for `customers`: add", "for "), Some("customers"));
-        assert_eq!(quoted_after("no quotes", "for "), None);
     }
 }
