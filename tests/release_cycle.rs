@@ -3,6 +3,7 @@
 //! copies of `tests/fixtures/cycle/`.
 
 mod common;
+mod preview;
 
 use common::{Run, Site, NOW};
 
@@ -397,4 +398,68 @@ fn import_bad_input() {
     site.run(&["import", "changelog", "CHANGELOG.md", "--release", "payments-1-1"]).code_is(1);
     assert_eq!(read(&site, RELEASE), before);
     assert!(!site.path("content/releases/x.md").exists());
+}
+
+// --- review ---
+
+#[test]
+fn review_shows_who_approved_what_and_changed_stakeholders() {
+    let site = Site::fixture("cycle");
+    approve(&site, "payments-1-1").success();
+    let run = site.run(&["review", "--now", NOW]);
+    run.success();
+    let text = &run.stdout;
+    assert!(text.contains("Payments 1.1 (payments-1-1): approved by Dana Ops at 2026-11-21T07:30:00Z"), "{text}");
+    assert!(text.contains("Payments 1.0 (payments-1-0): approved without a record"), "{text}");
+    assert!(
+        text.contains("Payments 1.1 (payments-1-1), after payments-1-0: Partners (partners): new audience: more than an update is needed"),
+        "{text}"
+    );
+    assert!(text.contains("after payments-1-0: Support (support): no longer reached"), "{text}");
+    assert!(
+        !text.contains("Dashboard 2.0 (dashboard-2-0), after"),
+        "a product's first release has no previous one\n{text}"
+    );
+
+    // A stale approval does not stop the review: it is where it is looked into.
+    site.write(RELEASE, &read(&site, RELEASE).replace("The refunds API.", "The refunds API, v2."));
+    let markdown = site.run(&["review", "--now", NOW, "--format", "markdown"]);
+    markdown.success();
+    assert!(
+        markdown.stdout.contains("- Payments 1.1 (`payments-1-1`): STALE: approved by Dana Ops at 2026-11-21T07:30:00Z, but the texts for `partners` changed since"),
+        "{}",
+        markdown.stdout
+    );
+    assert!(
+        markdown.stdout.contains("(`partners`): new audience: more than an update is needed"),
+        "{}",
+        markdown.stdout
+    );
+    let json = site.run(&["review", "--now", NOW, "--format", "json"]);
+    json.success();
+    let value: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let approval = value["approvals"].as_array().unwrap().iter().find(|a| a["slug"] == "payments-1-1").unwrap();
+    assert_eq!(approval["state"], "stale");
+    assert_eq!(approval["approved_by"], "Dana Ops");
+    assert_eq!(approval["changed_groups"], serde_json::json!(["partners"]));
+    let changes: Vec<(&str, &str)> = value["audience_changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["group_id"].as_str().unwrap(), c["change"].as_str().unwrap()))
+        .collect();
+    assert_eq!(changes, [("partners", "new-audience"), ("support", "no-longer-reached")]);
+}
+
+#[test]
+fn the_preview_review_page_shows_approvals_and_new_audiences() {
+    let site = preview::fixture_site("cycle");
+    let root = site.path().to_path_buf();
+    common::run_in(&root, &["approve", "payments-1-1", "--by", "Dana Ops", "--now", "2026-11-21T07:30:00Z"], &[])
+        .success();
+    let preview = preview::Preview::start(site, &[]);
+    let body = preview.wait_for("/_review/", |b| b.contains("Approvals"));
+    assert!(body.contains("Approved by Dana Ops at 2026-11-21T07:30:00Z"), "{body}");
+    assert!(body.contains("Partners — <strong>new audience: more than an update is needed</strong>"), "{body}");
+    assert!(body.contains("Support — no longer reached"), "{body}");
 }

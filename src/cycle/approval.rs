@@ -114,3 +114,76 @@ pub fn check(
 /// The codes of [`check`]'s errors: `approve` sets them right, so they never stop it.
 pub const CODES: &[&str] =
     &["stale-approval", "missing-approval-record", "incomplete-approval-record", "invalid-approval-record"];
+
+/// Where a release's approval stands, as the review shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ApprovalState {
+    /// Approved, and the texts are those approved.
+    Current,
+    /// Approved, but texts changed since: not published until approved again.
+    Stale,
+    /// `status: approved` written by hand, without a record.
+    Unrecorded,
+    /// A record with fields missing, or a fingerprint `approve` did not write.
+    Invalid,
+    /// A record left on a release that is no longer `approved`.
+    Withdrawn,
+}
+
+impl ApprovalState {
+    pub fn words(self) -> &'static str {
+        match self {
+            ApprovalState::Current => "approved",
+            ApprovalState::Stale => "STALE: texts changed since the approval",
+            ApprovalState::Unrecorded => "approved without a record",
+            ApprovalState::Invalid => "the approval record is incomplete or edited",
+            ApprovalState::Withdrawn => "approval withdrawn (status is no longer approved)",
+        }
+    }
+}
+
+/// Who approved which release, when, and whether the texts are still those approved.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ApprovalView {
+    pub slug: String,
+    pub release_title: String,
+    pub status: Status,
+    pub approved_by: Option<String>,
+    pub approved_at: Option<String>,
+    pub state: ApprovalState,
+    /// [`ApprovalState::words`], for templates and readers of the JSON.
+    pub words: &'static str,
+    /// For a stale approval: the groups whose texts changed.
+    pub changed_groups: Vec<String>,
+}
+
+/// The approvals of `releases` (in that order): every approved release, and every release
+/// that carries a record.
+pub fn views(config: &SiteConfig, groups: &[StakeholderGroup], releases: &[&Release]) -> Vec<ApprovalView> {
+    let h = Hierarchy::new(groups);
+    let strict = SiteConfig { review: crate::config::ReviewConfig { require_approval_record: true }, ..config.clone() };
+    releases
+        .iter()
+        .filter(|r| r.status == Status::Approved || r.approval != Default::default())
+        .map(|r| {
+            let (state, changed_groups) = match judge(&strict, &h, r) {
+                _ if r.status != Status::Approved => (ApprovalState::Withdrawn, Vec::new()),
+                None => (ApprovalState::Current, Vec::new()),
+                Some(Finding::Stale { groups, .. }) => (ApprovalState::Stale, groups),
+                Some(Finding::NoRecord { .. }) => (ApprovalState::Unrecorded, Vec::new()),
+                Some(Finding::Incomplete { .. } | Finding::Unreadable { .. }) => (ApprovalState::Invalid, Vec::new()),
+            };
+            ApprovalView {
+                slug: r.slug.clone(),
+                release_title: r.title.clone(),
+                status: r.status,
+                approved_by: r.approval.by.clone(),
+                approved_at: r.approval.at.clone(),
+                state,
+                words: state.words(),
+                changed_groups,
+            }
+        })
+        .collect()
+}

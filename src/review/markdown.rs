@@ -5,7 +5,8 @@ use super::layout::Align;
 use super::model::Review;
 use super::plan::Plan;
 use super::summary::{
-    audience_str, channel_label, group_rows, plan_heading, release_warnings, row_cells, status_rows, summary_line,
+    approval_sentence, audience_sentence, audience_str, channel_label, group_rows, plan_heading, release_warnings,
+    row_cells, status_rows, summary_line,
 };
 use std::fmt::Write as _;
 
@@ -143,6 +144,22 @@ pub fn to_markdown(review: &Review) -> String {
             md_text(&a.group_name),
             a.group_id
         );
+    }
+    let escaped = |s: &str| md_text(s);
+    let code = |s: &str| format!("`{s}`");
+    out.push_str("\n## Approvals\n\n");
+    if review.approvals.is_empty() {
+        out.push_str("None.\n");
+    }
+    for a in &review.approvals {
+        let _ = writeln!(out, "- {}", approval_sentence(a, &escaped, &code));
+    }
+    out.push_str("\n## Changed stakeholders (since the product's previous release)\n\n");
+    if review.audience_changes.is_empty() {
+        out.push_str("None.\n");
+    }
+    for c in &review.audience_changes {
+        let _ = writeln!(out, "- {}", audience_sentence(c, &escaped, &code));
     }
     out
 }

@@ -53,6 +53,11 @@ pub struct Review {
     pub unreached_groups: Vec<GroupInfo>,
     /// Groups affected by a release (their `components` meet its) that no feature reaches.
     pub affected_unreached: Vec<AffectedUnreached>,
+    /// Who approved which release, when, and whether its texts changed since (SPEC §12).
+    pub approvals: Vec<crate::cycle::approval::ApprovalView>,
+    /// Groups a release reaches that the product's previous release did not, and the
+    /// reverse (SPEC §12).
+    pub audience_changes: Vec<crate::cycle::audience::AudienceChange>,
     #[serde(skip)]
     pub(super) now_local: String,
 }

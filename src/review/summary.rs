@@ -143,3 +143,44 @@ pub(super) fn channel_label(kind: &str) -> &'static str {
         _ => "RSS feed",
     }
 }
+
+/// One approval as a sentence, from its parts; `text` makes content safe for the format
+/// (identity for a terminal, escaping for Markdown), `id` an id (code, in Markdown).
+pub(super) fn approval_sentence(
+    a: &crate::cycle::approval::ApprovalView,
+    text: &dyn Fn(&str) -> String,
+    id: &dyn Fn(&str) -> String,
+) -> String {
+    use crate::cycle::approval::ApprovalState;
+    let who = match (&a.approved_by, &a.approved_at) {
+        (Some(by), Some(at)) => format!(" by {} at {}", text(by), text(at)),
+        (Some(by), None) => format!(" by {}", text(by)),
+        _ => String::new(),
+    };
+    let what = match a.state {
+        ApprovalState::Current => format!("approved{who}"),
+        ApprovalState::Stale => format!(
+            "STALE: approved{who}, but the texts for {} changed since; not published until approved again",
+            a.changed_groups.iter().map(|g| id(g)).collect::<Vec<_>>().join(", ")
+        ),
+        state => format!("{}{who}", state.words()),
+    };
+    format!("{} ({}): {what}", text(&a.release_title), id(&a.slug))
+}
+
+/// One change of audience as a sentence (see [`approval_sentence`] for `text` and `id`).
+pub(super) fn audience_sentence(
+    c: &crate::cycle::audience::AudienceChange,
+    text: &dyn Fn(&str) -> String,
+    id: &dyn Fn(&str) -> String,
+) -> String {
+    format!(
+        "{} ({}), after {}: {} ({}): {}",
+        text(&c.release_title),
+        id(&c.slug),
+        id(&c.previous_slug),
+        text(&c.group_name),
+        id(&c.group_id),
+        c.words
+    )
+}

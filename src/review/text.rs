@@ -4,7 +4,8 @@ use super::layout::{left, right, table, wrap, Column};
 use super::model::Review;
 use super::plan::Plan;
 use super::summary::{
-    audience_str, channel_label, group_rows, plan_heading, release_warnings, row_cells, status_rows, summary_line,
+    approval_sentence, audience_sentence, audience_str, channel_label, group_rows, plan_heading, release_warnings,
+    row_cells, status_rows, summary_line,
 };
 use crate::render::context::communique_path;
 
@@ -103,6 +104,23 @@ pub fn to_text(review: &Review) -> String {
                 a.group_id
             ),
         ));
+    }
+    let plain = |s: &str| s.to_string();
+    lines.push(String::new());
+    lines.push("Approvals".into());
+    if review.approvals.is_empty() {
+        lines.push("  None.".into());
+    }
+    for a in &review.approvals {
+        lines.extend(wrap("  - ", "    ", &approval_sentence(a, &plain, &plain)));
+    }
+    lines.push(String::new());
+    lines.push("Changed stakeholders (since the product's previous release)".into());
+    if review.audience_changes.is_empty() {
+        lines.push("  None.".into());
+    }
+    for c in &review.audience_changes {
+        lines.extend(wrap("  - ", "    ", &audience_sentence(c, &plain, &plain)));
     }
     let mut out = lines.join("\n");
     out.push('\n');

@@ -32,7 +32,21 @@ pub(super) fn local(ts: Timestamp, site: &Site) -> String {
 pub fn review_for(site: &Site, sources: &crate::content::Sources, now: Timestamp, audience: Audience) -> Review {
     match audience {
         Audience::Internal => review(site, sources, now),
-        Audience::Public => review(&audience_view(site, audience), sources, now),
+        Audience::Public => {
+            let narrowed = audience_view(site, audience);
+            let mut review = review(&narrowed, sources, now);
+            // Whether an approval still holds is judged on the whole release: the
+            // narrowed one lacks the internal groups' texts the fingerprint covers.
+            let shown: HashSet<&str> = narrowed.releases.iter().map(|r| r.slug.as_str()).collect();
+            let visible: HashSet<&str> = narrowed.groups.iter().map(|g| g.id.as_str()).collect();
+            let releases: Vec<&Release> =
+                by_publish_date(site).into_iter().filter(|r| shown.contains(r.slug.as_str())).collect();
+            review.approvals = crate::cycle::approval::views(&site.config, &site.groups, &releases);
+            for approval in &mut review.approvals {
+                approval.changed_groups.retain(|g| visible.contains(g.as_str()));
+            }
+            review
+        }
     }
 }
 
@@ -86,7 +100,10 @@ pub fn review(site: &Site, sources: &crate::content::Sources, now: Timestamp) ->
         .map(|g| GroupInfo { group_id: g.id.clone(), group_name: g.name.clone(), audience: g.audience })
         .collect();
     let totals = totals(site, &rows);
+    let releases = by_publish_date(site);
     Review {
+        approvals: crate::cycle::approval::views(config, &site.groups, &releases),
+        audience_changes: crate::cycle::audience::changes(site, &releases),
         site_title: config.title.clone(),
         base_url: config.base_url.clone(),
         timezone: config.timezone.clone(),
