@@ -463,3 +463,74 @@ fn the_preview_review_page_shows_approvals_and_new_audiences() {
     assert!(body.contains("Partners — <strong>new audience: more than an update is needed</strong>"), "{body}");
     assert!(body.contains("Support — no longer reached"), "{body}");
 }
+
+// --- the guide ---
+
+fn guide() -> String {
+    std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/content.md")).unwrap()
+}
+
+/// docs/content.md, "A release, start to finish", step by step on a site from `init`.
+#[test]
+fn the_guide_to_a_release_works_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    common::run_in(dir.path(), &["init", "mysite"], &[]).success();
+    let site = dir.path().join("mysite");
+    let run = |args: &[&str]| common::run_in(&site, args, &[]);
+    // 1. New.
+    run(&["new", "release", "payments-2-6", "--product", "Payments"]).success();
+    // 3. Check, right after `new`: it names what to fill.
+    let checked = run(&["check"]);
+    checked.code_is(1);
+    for field in ["`title` is required", "`deployed_at` is required", "`features[0].title` is required"] {
+        assert!(checked.stderr.contains(field), "{field}\n{}", checked.transcript());
+    }
+    // 2. Write: the guide's example replaces the top of the file, down to the feature.
+    let guide = guide();
+    let step = guide.split("### 2. Write").nth(1).unwrap();
+    let example = step.split("```yaml\n").nth(1).unwrap().split("```").next().unwrap();
+    let file = site.join("content/releases/payments-2-6.md");
+    let carried = std::fs::read_to_string(&file).unwrap();
+    let rest = carried.split_once("access:").unwrap().1;
+    std::fs::write(&file, format!("---\n{example}access:{rest}")).unwrap();
+    run(&["check"]).success();
+    // 4. Review: the new audience of the carried-over release, if any, is listed.
+    let review = run(&["review"]);
+    review.success();
+    assert!(review.stdout.contains("Changed stakeholders"), "{}", review.transcript());
+    // 5. Approve: the lines the guide shows, nothing else.
+    let before = std::fs::read_to_string(&file).unwrap();
+    run(&["approve", "payments-2-6", "--by", "Dana Ops"]).success();
+    let after = std::fs::read_to_string(&file).unwrap();
+    let (removed, added) = changed_lines(&before, &after);
+    assert_eq!(removed, ["status: draft\n"]);
+    let keys: Vec<&str> = added.iter().map(|l| l.split(':').next().unwrap()).collect();
+    assert_eq!(keys, ["status", "approved_by", "approved_at", "approved_fingerprint"]);
+    // 6. Build, 7. Notify (the plan).
+    run(&["build"]).success();
+    run(&["notify"]).success();
+    // An edit after the approval: the error the guide shows, on the line it names.
+    std::fs::write(&file, after.replace("Sell bigger items", "Sell larger items")).unwrap();
+    let stale = run(&["check"]);
+    stale.code_is(1);
+    let shown = guide.lines().find(|l| l.ends_with("[stale-approval]")).unwrap();
+    let (place, message) = shown.split_once(" at ").unwrap();
+    let line = stale.diagnostic_coded("stale-approval");
+    assert!(line.starts_with(place), "{line}\nthe guide shows: {shown}");
+    assert!(line.ends_with(message.split_once("Z, ").unwrap().1), "{line}\nthe guide shows: {shown}");
+    run(&["build"]).code_is(1);
+}
+
+#[test]
+fn the_publishing_guide_checks_pull_requests_for_stale_approvals() {
+    let text =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/publishing.md")).unwrap();
+    let section = text.split("## Approvals in pull requests").nth(1).unwrap();
+    let workflow = section.split("```yaml\n").nth(1).unwrap().split("```").next().unwrap();
+    let value: serde_yaml::Value = serde_yaml::from_str(workflow).unwrap();
+    assert!(
+        value["on"].get("pull_request").is_some() || value[serde_yaml::Value::Bool(true)].get("pull_request").is_some()
+    );
+    let steps = value["jobs"]["check"]["steps"].as_sequence().unwrap();
+    assert!(steps.iter().any(|s| s["run"].as_str().is_some_and(|r| r.starts_with("communique check"))));
+}

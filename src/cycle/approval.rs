@@ -45,7 +45,7 @@ impl Finding {
                 "approved_fingerprint",
                 "stale-approval",
                 format!(
-                    "approved by {by} at {at}, but the texts changed since for {}: the release is not published until it is approved again; {again}",
+                    "approved by {by} at {at}, but the texts for {} changed since: the release is not published until it is approved again; {again}",
                     groups.iter().map(|g| format!("`{g}`")).collect::<Vec<_>>().join(", ")
                 ),
             ),
