@@ -534,3 +534,19 @@ fn the_publishing_guide_checks_pull_requests_for_stale_approvals() {
     let steps = value["jobs"]["check"]["steps"].as_sequence().unwrap();
     assert!(steps.iter().any(|s| s["run"].as_str().is_some_and(|r| r.starts_with("communique check"))));
 }
+
+#[cfg(unix)]
+#[test]
+fn approve_leaves_a_linked_release_file_alone() {
+    let site = Site::fixture("cycle");
+    let text = read(&site, RELEASE);
+    site.write("plans/payments-1-1.md", &text);
+    site.remove(RELEASE);
+    std::os::unix::fs::symlink(site.path("plans/payments-1-1.md"), site.path(RELEASE)).unwrap();
+    check(&site).success();
+    let run = approve(&site, "payments-1-1");
+    run.code_is(1);
+    assert!(run.stderr.contains("symbolic link"), "{}", run.transcript());
+    assert!(std::fs::symlink_metadata(site.path(RELEASE)).unwrap().file_type().is_symlink());
+    assert_eq!(read(&site, "plans/payments-1-1.md"), text);
+}

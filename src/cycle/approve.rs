@@ -42,6 +42,13 @@ pub fn approve(root: &Path, request: &Request) -> Result<Written, Refusal> {
     let fingerprint = texts::fingerprint(&h, release);
     let at = request.now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
     let path = root.join(&release.path);
+    // The edit is swapped in by a rename, which would turn a link into a plain file.
+    if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(Refusal::Content(format!(
+            "`{}` is a symbolic link: approve the release where its file is; nothing was written",
+            release.path
+        )));
+    }
     let bytes = std::fs::read(&path).map_err(|e| Refusal::Content(format!("cannot read `{}`: {e}", release.path)))?;
     let (bom, rest) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => (&bytes[..3], rest),

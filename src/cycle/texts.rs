@@ -37,7 +37,9 @@ pub fn communique_texts<'m>(h: &Hierarchy<'_>, release: &'m Release, group: &str
         texts.extend(page.title.as_deref().map(|t| ("page.title", t)));
         texts.extend(page.summary.as_deref().map(|s| ("page.summary", s)));
     }
+    // Release-wide texts added to the model (a release's `actions`, say) go here, one line each.
     for feature in release.features.iter().filter(|f| h.feature_reaches(f, group)) {
+        // Likewise a feature's (its `kind`, whether it is `breaking`).
         texts.push(("feature.id", &feature.id));
         texts.push(("feature.title", &feature.title));
         texts.push(("feature.summary", &feature.summary));

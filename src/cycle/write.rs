@@ -63,3 +63,32 @@ fn set_mode(path: &Path, mode: u32) {
 
 #[cfg(not(unix))]
 fn set_mode(_: &Path, _: u32) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_file_never_replaces_one_that_appeared_meanwhile() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        create_new(&path, "first").unwrap();
+        let err = create_new(&path, "second").unwrap_err();
+        assert!(err.contains("already exists"), "{err}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "first");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file is left");
+    }
+
+    #[test]
+    fn an_edit_is_refused_when_the_file_changed_since_it_was_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        std::fs::write(&path, "edited by someone else").unwrap();
+        let err = replace(&path, b"as read", b"approved").unwrap_err();
+        assert!(err.contains("changed while"), "{err}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "edited by someone else");
+        replace(&path, b"edited by someone else", b"approved").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "approved");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file is left");
+    }
+}
