@@ -550,3 +550,17 @@ fn approve_leaves_a_linked_release_file_alone() {
     assert!(std::fs::symlink_metadata(site.path(RELEASE)).unwrap().file_type().is_symlink());
     assert_eq!(read(&site, "plans/payments-1-1.md"), text);
 }
+
+/// The public preview's review leaves internal groups out; an approval that covers one is
+/// still judged on the whole release, not found stale for lack of the internal texts.
+#[test]
+fn the_public_preview_review_judges_approvals_on_the_whole_release() {
+    let site = preview::fixture_site("cycle");
+    let root = site.path().to_path_buf();
+    common::run_in(&root, &["approve", "payments-1-0", "--by", "Dana Ops", "--now", "2026-10-01T07:30:00Z"], &[])
+        .success();
+    let preview = preview::Preview::start(site, &["--audience", "public"]);
+    let body = preview.wait_for("/_review/", |b| b.contains("Approvals"));
+    assert!(body.contains("Approved by Dana Ops at 2026-10-01T07:30:00Z"), "{body}");
+    assert!(!body.contains("Stale") && !body.contains("Support"), "{body}");
+}
