@@ -44,10 +44,11 @@ pub fn approve(root: &Path, request: &Request) -> Result<Written, Refusal> {
     let path = root.join(&release.path);
     // The edit is swapped in by a rename, which would turn a link into a plain file.
     if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
-        return Err(Refusal::Content(format!(
-            "`{}` is a symbolic link: approve the release where its file is; nothing was written",
-            release.path
-        )));
+        return Err(super::in_file(
+            &release.path,
+            "symlink",
+            "this file is a symbolic link: approve the release where its file is".into(),
+        ));
     }
     let bytes = std::fs::read(&path).map_err(|e| Refusal::Content(format!("cannot read `{}`: {e}", release.path)))?;
     let (bom, rest) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
@@ -62,7 +63,7 @@ pub fn approve(root: &Path, request: &Request) -> Result<Written, Refusal> {
         ("approved_fingerprint", &fingerprint),
     ];
     let edited = edit::set_fields(text, &fields).map_err(|why| {
-        Refusal::Content(format!("`{}` cannot be approved safely: {why}; nothing was written", release.path))
+        super::in_file(&release.path, "unsafe-edit", format!("this front matter cannot be approved safely: {why}"))
     })?;
     let mut out = bom.to_vec();
     out.extend_from_slice(edited.as_bytes());

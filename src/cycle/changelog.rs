@@ -63,9 +63,11 @@ pub fn import(root: &Path, request: &Request) -> Result<Written, Refusal> {
     let rel = format!("content/releases/{}.md", request.slug);
     for taken in [rel.clone(), format!("content/releases/{}", request.slug)] {
         if root.join(&taken).exists() {
-            return Err(Refusal::Content(format!(
-                "`{taken}` already exists; nothing was written: choose another slug"
-            )));
+            return Err(super::in_file(
+                &taken,
+                "exists",
+                "a release already has this slug: choose another with `--release`".into(),
+            ));
         }
     }
     let release = front_matter(&version, request.product, &entries);

@@ -39,6 +39,12 @@ pub struct Written {
     pub note: String,
 }
 
+/// A refusal about one file, as a `path:line:col: error:` diagnostic.
+fn in_file(path: &str, code: &'static str, message: String) -> Refusal {
+    let d = Diagnostic::error(path, crate::diagnostics::Pos::START, code, message);
+    Refusal::Errors(vec![d], "nothing was written".into())
+}
+
 /// `did you mean` over a list of names, as a sentence ending.
 fn hint(word: &str, names: &[&str]) -> String {
     if names.is_empty() {

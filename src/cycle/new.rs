@@ -25,9 +25,11 @@ pub fn release(root: &Path, request: &ReleaseRequest) -> Result<Written, Refusal
     let folder = format!("content/releases/{}", request.slug);
     for taken in [&rel, &folder] {
         if root.join(taken).exists() {
-            return Err(Refusal::Content(format!(
-                "`{taken}` already exists; nothing was written: choose another slug, or edit that release"
-            )));
+            return Err(super::in_file(
+                taken,
+                "exists",
+                "this release already exists: choose another slug, or edit this file".into(),
+            ));
         }
     }
     let source: Option<&Release> = match (request.from, request.product) {
@@ -59,7 +61,7 @@ pub fn group(root: &Path, id: &str) -> Result<Written, Refusal> {
     let site = loaded.site.as_ref().expect("checked by `loaded`");
     let rel = format!("content/stakeholders/{id}.md");
     if root.join(&rel).exists() {
-        return Err(Refusal::Content(format!("`{rel}` already exists; nothing was written: choose another id")));
+        return Err(super::in_file(&rel, "exists", "this group already exists: choose another id".into()));
     }
     let ids: Vec<&str> = site.groups.iter().map(|g| g.id.as_str()).collect();
     let parents = if ids.is_empty() { "none yet".to_string() } else { ids.join(", ") };
@@ -183,7 +185,7 @@ fn carried_over(previous: &Release, yaml: &str) -> String {
          summary:                    # what this release means, in a sentence or two\n",
         slug = previous.slug,
         title = previous.title.replace('\n', " "),
-        title_example = previous.product.replace('\n', " "),
+        title_example = format!("{} <version>", previous.product.replace('\n', " ")),
         product = edit::quoted(&previous.product),
     );
     if let Some(components) = block(yaml, "components") {
