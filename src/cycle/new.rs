@@ -176,7 +176,7 @@ fn carried_over(previous: &Release, yaml: &str) -> String {
          # Carried over from `{slug}` ({title}) by `communique new release`: product,\n\
          # components, groups, access and constraints. Check each of them, write what is new,\n\
          # and fill in what `communique check` names (title, deployed_at, the feature).\n\
-         title:                      # e.g. {title_example}\n\
+         title:                      # e.g. {title_example} <version>\n\
          product: {product}\n\
          version:                    # e.g. \"4.3.0\"\n\
          status: draft               # `communique approve` sets it when the texts are reviewed\n\
@@ -185,7 +185,7 @@ fn carried_over(previous: &Release, yaml: &str) -> String {
          summary:                    # what this release means, in a sentence or two\n",
         slug = previous.slug,
         title = previous.title.replace('\n', " "),
-        title_example = format!("{} <version>", previous.product.replace('\n', " ")),
+        title_example = previous.product.replace('\n', " "),
         product = edit::quoted(&previous.product),
     );
     if let Some(components) = block(yaml, "components") {
