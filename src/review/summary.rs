@@ -161,7 +161,12 @@ pub(super) fn approval_sentence(
         ApprovalState::Current => format!("approved{who}"),
         ApprovalState::Stale => format!(
             "STALE: approved{who}, but the texts for {} changed since; not published until approved again",
-            a.changed_groups.iter().map(|g| id(g)).collect::<Vec<_>>().join(", ")
+            // A public preview's review names no internal group, even here.
+            if a.changed_groups.is_empty() {
+                "groups not shown here".to_string()
+            } else {
+                a.changed_groups.iter().map(|g| id(g)).collect::<Vec<_>>().join(", ")
+            }
         ),
         state => format!("{}{who}", state.words()),
     };
