@@ -3,6 +3,7 @@
 //! group pages list them), and a communique format per group.
 
 mod common;
+mod preview;
 
 use common::{group, Site, Tree, NOW, SITE_TOML};
 
@@ -59,14 +60,19 @@ access:
 /// Customers (public) with enterprise under it in the brief format, developers (public)
 /// asking for a format the theme lacks, support (internal).
 fn site() -> Site {
-    Site::new(&[
-        ("site.toml", SITE_TOML),
-        ("content/stakeholders/customers.md", &group("Customers", "")),
-        ("content/stakeholders/enterprise.md", &group("Enterprise", "parent: customers\ntemplate: brief\n")),
-        ("content/stakeholders/developers.md", &group("Developers", "template: breif\n")),
-        ("content/stakeholders/support.md", &group("Support", "audience: internal\n")),
-        ("content/releases/payments-4-2.md", RELEASE),
-    ])
+    let files = files();
+    Site::new(&files.iter().map(|(path, text)| (*path, text.as_str())).collect::<Vec<_>>())
+}
+
+fn files() -> Vec<(&'static str, String)> {
+    vec![
+        ("site.toml", SITE_TOML.to_string()),
+        ("content/stakeholders/customers.md", group("Customers", "")),
+        ("content/stakeholders/enterprise.md", group("Enterprise", "parent: customers\ntemplate: brief\n")),
+        ("content/stakeholders/developers.md", group("Developers", "template: breif\n")),
+        ("content/stakeholders/support.md", group("Support", "audience: internal\n")),
+        ("content/releases/payments-4-2.md", RELEASE.to_string()),
+    ]
 }
 
 /// The text of `page`'s `<main>`, so that the chrome does not count.
@@ -440,4 +446,57 @@ fn notify_messages_put_the_actions_first_and_label_the_features() {
     let blocks = slack[0]["blocks"].to_string();
     assert!(position(&blocks, "Action required") < position(&blocks, "What's new for you"), "{blocks}");
     assert!(blocks.contains("(Breaking, Changed)"), "{blocks}");
+}
+
+// ---------------------------------------------------------------------------------------
+// review
+
+#[test]
+fn review_counts_actions_and_breaking_changes_per_group() {
+    let site = site();
+    // Group, communiques, actions (its own, its ancestors' and those for everyone), breaking changes.
+    let expected = [
+        ("Customers", "customers", 1, 4, 1),
+        ("Enterprise", "enterprise", 1, 4, 1),
+        ("Developers", "developers", 1, 1, 0),
+        ("Support", "support", 1, 2, 1),
+    ];
+    let run = site.run(&["review", "--format", "json", "--now", NOW]);
+    run.success();
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    for (name, id, communiques, actions, breaking) in expected {
+        let group = json["totals"]["by_group"].as_array().unwrap().iter().find(|g| g["group_id"] == id).expect(id);
+        assert_eq!(group["communiques"], communiques, "{name}: {group}");
+        assert_eq!((&group["actions"], &group["breaking"]), (&actions.into(), &breaking.into()), "{name}: {group}");
+        let row = json["rows"].as_array().unwrap().iter().find(|r| r["group_id"] == id).expect(id);
+        assert_eq!((&row["actions"], &row["breaking"]), (&actions.into(), &breaking.into()), "{name}: {row}");
+    }
+
+    let text = site.run(&["review", "--now", NOW]);
+    let section = &text.stdout[position(&text.stdout, "Actions and breaking changes by group\n")..];
+    let markdown = site.run(&["review", "--format", "markdown", "--now", NOW]);
+    for (name, id, communiques, actions, breaking) in expected {
+        let line = section.lines().find(|l| l.starts_with(name)).unwrap_or_else(|| panic!("{name}:\n{section}"));
+        let words: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(words, [name, id, &communiques.to_string(), &actions.to_string(), &breaking.to_string()]);
+        let row = format!("| {name} | {id} | {communiques} | {actions} | {breaking} |");
+        assert!(markdown.stdout.contains(&row), "{row} in:\n{}", markdown.stdout);
+    }
+
+    // The deployment manager's page says the same.
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files() {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let internal = preview::Preview::start(dir, &[]);
+    let (status, page) = internal.get("/_review/");
+    assert_eq!(status, 200);
+    let block = &page[position(&page, "<h2>Actions and breaking changes by group</h2>")..];
+    assert!(
+        block.contains("<th scope=\"row\">Customers</th>\n<td class=\"num\">1</td>\n<td class=\"num\">4</td>\n<td class=\"num\">1</td>"),
+        "{block}"
+    );
+    assert!(block.contains("Support <span class=\"badge badge-internal\">Internal</span>"), "{block}");
 }
