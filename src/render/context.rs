@@ -570,6 +570,10 @@ impl<'s, 'a> Views<'s, 'a> {
 
     /// [`Views::actions`], as the model's actions and their rendered texts.
     fn applying<'v>(&'v self, r: &'a Release, g: &str) -> Vec<(&'a Action, &'v str)> {
+        // Most releases have no actions: their texts need not be rendered for this.
+        if r.actions.is_empty() {
+            return Vec::new();
+        }
         let html = &self.texts.release(r).actions;
         let mut applying: Vec<(&'a Action, &str)> = r
             .actions
@@ -621,6 +625,11 @@ impl<'s, 'a> Views<'s, 'a> {
     {
         let mut deadlines: Vec<(Timestamp, DeadlineView<'a>)> = Vec::new();
         for s in shown {
+            // Asked for every group on every build: look at the texts of a release only
+            // when it has a deadline still ahead.
+            if !s.release.actions.iter().any(|a| a.due.is_some_and(|due| due >= now)) {
+                continue;
+            }
             let upcoming: Vec<(Timestamp, &'a Action, &str)> = self
                 .applying(s.release, &g.id)
                 .into_iter()
