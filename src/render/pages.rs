@@ -315,9 +315,11 @@ fn group_pages(r: &Renderer, index: &Index, texts: &HashMap<(usize, usize), Stri
         };
         let channels: [(&str, Channel); 3] =
             [("feed.xml", feeds::rss), ("atom.xml", feeds::atom), ("feed.json", feeds::json_feed)];
+        // The feeds carry the texts of the group's communique format.
+        let template = r.communique_template(g);
         for (file, channel) in channels {
             let path = format!("{base}{file}");
-            r.once(&path, "communique.html", feed_key, false, || {
+            r.once(&path, &template, feed_key, false, || {
                 r.write(&path, channel(&info(file), entries()).as_bytes());
                 None
             });
