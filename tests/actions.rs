@@ -500,3 +500,25 @@ fn review_counts_actions_and_breaking_changes_per_group() {
     );
     assert!(block.contains("Support <span class=\"badge badge-internal\">Internal</span>"), "{block}");
 }
+
+#[test]
+fn an_action_text_is_untrusted_markdown_like_every_other_text() {
+    let site = site();
+    let hostile = "Click <script>alert(1)</script><img src=x onerror=alert(2)> [here](javascript:alert(3)) now.";
+    site.write(
+        "content/releases/payments-4-2.md",
+        &RELEASE.replacen("text: Read the undated note.", &format!("text: \"{hostile}\""), 1),
+    );
+    let tree = site.build(&[]);
+    for page in ["releases/payments-4-2/customers/index.html", "releases/payments-4-2/enterprise/index.html"] {
+        let html = tree.text(page);
+        let required = &html[position(&html, "Action required")..position(&html, "What's new for you")];
+        assert!(required.contains("Click") && required.contains("now."), "{page}: the text is there:\n{required}");
+        // Raw HTML is shown as text (unsafe_html is off), and the link goes nowhere.
+        for bad in ["<script", "<img", "href=\"javascript:"] {
+            assert!(!required.contains(bad), "{page}: `{bad}` in\n{required}");
+        }
+    }
+    let ics = tree.text("groups/customers/calendar.ics");
+    assert!(ics.split("\r\n").all(|line| !line.starts_with("<script")), "{ics}");
+}
