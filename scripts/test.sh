@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs what the tests drive that a Rust toolchain does not bring
-# (Debian's chromium, chromium-driver and newsboat: a real browser and a real feed
-# reader), then runs `cargo test` with any arguments given.
+# (Debian's chromium, chromium-driver, newsboat and python3-feedparser: a real browser,
+# a real feed reader and a real feed parser), then runs `cargo test` with any arguments given.
 #
 #   scripts/test.sh                 # everything
 #   scripts/test.sh --test notify   # one test file
@@ -15,6 +15,8 @@ missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
 command -v newsboat >/dev/null || missing+=(newsboat)
+python3 -c "import feedparser" 2>/dev/null || /usr/bin/python3 -c "import feedparser" 2>/dev/null \
+  || missing+=(python3-feedparser)
 if [ "${#missing[@]}" -gt 0 ] && [ -z "${COMMUNIQUE_SKIP_BROWSER:-}${COMMUNIQUE_SKIP_CLIENTS:-}" ]; then
   sudo=()
   [ "$(id -u)" -eq 0 ] || sudo=(sudo)

@@ -159,6 +159,7 @@ pub(crate) mod tests {
             components: vec![],
             email: None,
             chat: Vec::new(),
+            template: None,
             body: String::new(),
             path: format!("content/stakeholders/{id}.md"),
         }

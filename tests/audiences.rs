@@ -6,8 +6,8 @@ mod common;
 
 use common::{group, release, Site, SITE_TOML};
 
-/// The tokens of the fixture: CANARY-7f3a-01 to CANARY-7f3a-36.
-const TOKENS: std::ops::RangeInclusive<u32> = 1..=36;
+/// The tokens of the fixture: CANARY-7f3a-01 to CANARY-7f3a-39.
+const TOKENS: std::ops::RangeInclusive<u32> = 1..=39;
 
 fn token(n: u32) -> String {
     format!("canary-7f3a-{n:02}")
@@ -71,10 +71,17 @@ fn a_public_build_still_shows_everything_public() {
     ] {
         assert!(release.contains(public), "{public} on the public release page");
     }
+    // Labels of public features only: the internal feature is the only `security` one.
+    assert!(release.contains("label-added") && !release.contains("label-security") && !release.contains("Breaking"));
     let communique = tree.text("releases/mixed/customers/index.html");
-    for public in
-        ["PUBLIC-OK-summary", "PUBLIC-OK-feature", "PUBLIC-OK-value", "PUBLIC-OK-access", "PUBLIC-OK-constraint"]
-    {
+    for public in [
+        "PUBLIC-OK-summary",
+        "PUBLIC-OK-feature",
+        "PUBLIC-OK-value",
+        "PUBLIC-OK-access",
+        "PUBLIC-OK-constraint",
+        "PUBLIC-OK-action",
+    ] {
         assert!(communique.contains(public), "{public} in the customers' communique");
     }
     assert!(tree.text("groups/customers/index.html").contains("PUBLIC-OK-group"));

@@ -142,7 +142,12 @@ fn site() -> Site {
         ),
         (
             "content/releases/payments-4-2.md",
-            &release("Payments 4.2 — für alle", "approved", "2026-11-10T18:00:00Z", &["customers"]),
+            // A kind and `breaking`: feed items carry them as categories (SPEC §11).
+            &release("Payments 4.2 — für alle", "approved", "2026-11-10T18:00:00Z", &["customers"]).replacen(
+                "    groups: [customers]",
+                "    kind: changed\n    breaking: true\n    groups: [customers]",
+                1,
+            ),
         ),
     ])
 }
@@ -157,6 +162,61 @@ fn serve(site: &Site) -> StaticHost {
 }
 
 const TITLES: [&str; 3] = ["Payments 4.2 — für alle", "Ledger 7 & more", "Payments 4.1"];
+
+// ---------------------------------------------------------------------------------------
+// feedparser
+
+/// A Python that has feedparser (Debian's `python3-feedparser`, which scripts/test.sh
+/// installs): the `python3` first found, else the system's.
+fn feedparser_python() -> Option<&'static str> {
+    if skipped("COMMUNIQUE_SKIP_FEEDPARSER") {
+        eprintln!("skipped: the feedparser test, as COMMUNIQUE_SKIP_CLIENTS or COMMUNIQUE_SKIP_FEEDPARSER asks");
+        return None;
+    }
+    let found = ["python3", "/usr/bin/python3"].into_iter().find(|python| {
+        Command::new(python)
+            .args(["-c", "import feedparser"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    });
+    assert!(
+        found.is_some(),
+        "feedparser is not installed, so this test cannot show that a real parser reads the feeds: \
+         run `apt-get install -y python3-feedparser`, or set COMMUNIQUE_SKIP_CLIENTS=1 to skip client tests"
+    );
+    found
+}
+
+#[test]
+fn feedparser_reads_each_item_with_its_labels_as_tags() {
+    let Some(python) = feedparser_python() else { return };
+    let site = site();
+    site.run(&["build", "--now", NOW]).success();
+    let script = "import feedparser, json, sys\n\
+                  feed = feedparser.parse(sys.argv[1])\n\
+                  print(json.dumps({'bozo': bool(feed.bozo), 'error': str(feed.get('bozo_exception', '')), \
+                  'entries': [{'id': e.id, 'title': e.title, 'tags': [t.term for t in e.get('tags', [])]} \
+                  for e in feed.entries]}))";
+    for file in ["feed.xml", "atom.xml"] {
+        let path = site.path(&format!("public/groups/customers/{file}"));
+        let output = run(Command::new(python).args(["-c", script]).arg(&path), Duration::from_secs(60));
+        assert!(output.status.success(), "feedparser: {}", String::from_utf8_lossy(&output.stderr));
+        let parsed: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON from the script");
+        assert_eq!(parsed["bozo"], false, "{file} is well-formed for feedparser: {}", parsed["error"]);
+        let entries = parsed["entries"].as_array().expect("entries");
+        let titles: Vec<&str> = entries.iter().map(|e| e["title"].as_str().unwrap()).collect();
+        assert_eq!(titles, TITLES, "{file}");
+        assert_eq!(
+            entries[0]["id"],
+            format!("{}releases/payments-4-2/customers/", common::BASE_URL),
+            "{file}: the permalink is the id"
+        );
+        assert_eq!(entries[0]["tags"], serde_json::json!(["Payments", "Breaking", "Changed"]), "{file}");
+        assert_eq!(entries[1]["tags"], serde_json::json!(["Payments", "Added"]), "{file}");
+    }
+}
 
 // ---------------------------------------------------------------------------------------
 // newsboat

@@ -36,6 +36,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         all.extend(warnings);
         let theme = Theme::new(root, &site.config.theme);
         all.extend(theme.check(&theme.environment()));
+        all.extend(theme.check_group_templates(site, &loaded.sources));
     }
     diagnostics::sort(&mut all);
     diagnostics::print(&all, args.format);

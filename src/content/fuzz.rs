@@ -57,6 +57,7 @@ pub fn content_file(bytes: &[u8]) -> Vec<Diagnostic> {
         components: vec!["payments-api".into()],
         email: None,
         chat: Vec::new(),
+        template: None,
         body: String::new(),
         path: format!("content/stakeholders/{id}.md"),
     };

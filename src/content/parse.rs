@@ -12,7 +12,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 const GROUP_KEYS: &[&str] =
-    &["name", "summary", "audience", "parent", "order", "contacts", "components", "email", "chat"];
+    &["name", "summary", "audience", "parent", "order", "contacts", "components", "email", "chat", "template"];
 const CHAT_KEYS: &[&str] = &["kind", "webhook_env"];
 const RELEASE_KEYS: &[&str] = &[
     "title",
@@ -30,8 +30,10 @@ const RELEASE_KEYS: &[&str] = &[
     "approved_by",
     "approved_at",
     "approved_fingerprint",
+    "actions",
 ];
-const FEATURE_KEYS: &[&str] = &["id", "title", "summary", "groups", "value"];
+const FEATURE_KEYS: &[&str] = &["id", "title", "summary", "groups", "value", "kind", "breaking"];
+const ACTION_KEYS: &[&str] = &["text", "due", "groups"];
 const ACCESS_KEYS: &[&str] = &["how", "when", "where", "permissions"];
 const CONSTRAINT_KEYS: &[&str] = &["kind", "text", "groups"];
 const WINDOW_KEYS: &[&str] = &["id", "title", "kind", "start", "end", "groups"];
@@ -49,6 +51,7 @@ struct RawGroup {
     components: Option<Vec<String>>,
     email: Option<String>,
     chat: Option<Vec<RawChat>>,
+    template: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -74,6 +77,7 @@ struct RawRelease {
     approved_by: Option<String>,
     approved_at: Option<String>,
     approved_fingerprint: Option<String>,
+    actions: Option<Vec<RawAction>>,
 }
 
 #[derive(Deserialize)]
@@ -83,6 +87,15 @@ struct RawFeature {
     summary: Option<String>,
     groups: Option<Vec<String>>,
     value: Option<BTreeMap<String, String>>,
+    kind: Option<String>,
+    breaking: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawAction {
+    text: Option<String>,
+    due: Option<String>,
+    groups: Option<Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -315,6 +328,7 @@ pub fn group(source: &Source, id: &str, body: &str, out: &mut Vec<Diagnostic>) -
         components: raw.components.unwrap_or_default(),
         email,
         chat: chat_channels(source, raw.chat.unwrap_or_default(), out),
+        template: group_template(source, raw.template, out),
         body: body.to_string(),
         path: source.path.clone(),
     })
@@ -415,6 +429,7 @@ pub fn release(
         check_list_items(source, map, "features", FEATURE_KEYS, out);
         check_list_items(source, map, "constraints", CONSTRAINT_KEYS, out);
         check_list_items(source, map, "windows", WINDOW_KEYS, out);
+        check_list_items(source, map, "actions", ACTION_KEYS, out);
         if let Some(Value::Mapping(access)) = map.get("access") {
             for (group, entry) in access {
                 let group = group.as_str().unwrap_or("?");
@@ -465,6 +480,7 @@ pub fn release(
             }
             None => slugify(&title),
         };
+        let (kind, breaking) = feature_kind(source, &at, f.kind, f.breaking, out);
         let groups = f.groups.unwrap_or_default();
         if groups.is_empty() {
             out.push(source.error_at_key(
@@ -491,6 +507,8 @@ pub fn release(
             summary: text(f.summary),
             groups,
             value: f.value.unwrap_or_default().into_iter().map(|(k, v)| (k, trimmed(v))).collect(),
+            kind,
+            breaking,
         });
     }
 
@@ -566,6 +584,8 @@ pub fn release(
         }
     }
 
+    let actions = actions(source, raw.actions.unwrap_or_default(), tz, out);
+
     // A release with errors is still returned, with stand-ins for what failed, so that
     // the rules across files (known groups, hand-written pages) and the warnings can
     // still be reported in the same run; a site with errors is never built.
@@ -583,6 +603,7 @@ pub fn release(
         access,
         constraints,
         windows,
+        actions,
         body: body.to_string(),
         handwritten: BTreeMap::new(),
         path: source.path.clone(),
@@ -614,6 +635,99 @@ fn window_id_rules(source: &Source, id: &str, at: &str, windows: &[Window], out:
             ),
         ));
     }
+}
+
+/// A feature's `kind` (default `added`) and `breaking` (default false) (SPEC §11).
+fn feature_kind(
+    source: &Source,
+    at: &str,
+    kind: Option<String>,
+    breaking: Option<String>,
+    out: &mut Vec<Diagnostic>,
+) -> (FeatureKind, bool) {
+    let field = format!("{at}.kind");
+    let kind = match non_empty(kind) {
+        None => FeatureKind::Added,
+        Some(name) => match FeatureKind::NAMES.iter().position(|n| *n == name) {
+            Some(i) => FeatureKind::ALL[i],
+            None => {
+                out.push(source.error_at_value(
+                    &field,
+                    "invalid-value",
+                    format!(
+                        "`{}` cannot be `{name}`{}; a feature's kind is one of {} (`added` when left out)",
+                        display_path(&field),
+                        crate::diagnostics::did_you_mean(&name, FeatureKind::NAMES.iter().copied())
+                            .map(|k| format!(": did you mean `kind: {k}`?"))
+                            .unwrap_or_default(),
+                        FeatureKind::NAMES.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                    ),
+                ));
+                FeatureKind::Added
+            }
+        },
+    };
+    let field = format!("{at}.breaking");
+    let breaking = match non_empty(breaking).as_deref() {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(other) => {
+            out.push(source.error_at_value(
+                &field,
+                "invalid-value",
+                format!(
+                    "`{}` cannot be `{other}`: write `breaking: true` for a change that can break what a group does today, or leave it out",
+                    display_path(&field)
+                ),
+            ));
+            false
+        }
+    };
+    (kind, breaking)
+}
+
+/// A release's `actions` (SPEC §11): each a text, an optional deadline in a date form of
+/// §4, and optional groups (checked against the release's groups in `validate`).
+fn actions(source: &Source, raw: Vec<RawAction>, tz: &jiff::tz::TimeZone, out: &mut Vec<Diagnostic>) -> Vec<Action> {
+    let mut actions = Vec::with_capacity(raw.len());
+    for (i, a) in raw.into_iter().enumerate() {
+        let at = format!("actions.{i}");
+        let text = require(source, a.text, &format!("{at}.text"), "Map the new column in your ERP import.", out);
+        let due = non_empty(a.due).and_then(|d| date(source, &d, &format!("{at}.due"), tz, out));
+        if let Some(groups) = &a.groups {
+            if groups.is_empty() {
+                out.push(source.error_at_value(
+                    &format!("{at}.groups"),
+                    "missing-field",
+                    format!(
+                        "`{}.groups` is empty, so no group would see this action: name groups, like `groups: [customers]`, or leave `groups` out for every group of the release",
+                        display_path(&at)
+                    ),
+                ));
+            }
+        }
+        actions.push(Action { text, due, groups: a.groups });
+    }
+    actions
+}
+
+/// A group's `template` names a communique format: `brief` picks `communique-brief.html`.
+fn group_template(source: &Source, template: Option<String>, out: &mut Vec<Diagnostic>) -> Option<String> {
+    let name = non_empty(template)?;
+    let bare = name.strip_prefix("communique-").unwrap_or(&name);
+    let bare = bare.strip_suffix(".html").unwrap_or(bare);
+    if bare != name || !is_valid_id(&name) {
+        out.push(source.error_at_value(
+            "template",
+            "invalid-value",
+            format!(
+                "`template` names a communique format by its short name, which picks `communique-<name>.html` from the theme: write `template: {}`",
+                slugify(bare)
+            ),
+        ));
+        return None;
+    }
+    Some(name)
 }
 
 pub fn handwritten(source: &Source, group: &str, body: &str, out: &mut Vec<Diagnostic>) -> Option<Handwritten> {

@@ -6,7 +6,7 @@ use super::markdown::Markdown;
 use super::texts::{AccessHtml, Texts};
 use crate::config::SiteConfig;
 use crate::hierarchy::Hierarchy;
-use crate::model::{Access, ConstraintKind, Release, StakeholderGroup};
+use crate::model::{Access, Action, ConstraintKind, Label, Release, StakeholderGroup};
 use crate::select::{visible, Marker, Selection, ShownRelease};
 use jiff::Timestamp;
 use serde::Serialize;
@@ -162,6 +162,9 @@ pub struct ValueView<'a> {
 pub struct FeatureView<'a> {
     pub id: &'a str,
     pub title: &'a str,
+    pub kind: crate::model::FeatureKind,
+    pub breaking: bool,
+    pub labels: Vec<Label>,
     pub summary_html: String,
     pub groups: Vec<GroupRef<'a>>,
     pub values: Vec<ValueView<'a>>,
@@ -188,6 +191,8 @@ pub struct ReleaseRef<'a> {
 pub struct CommuniqueRef<'a> {
     pub url: String,
     pub title: &'a str,
+    /// The labels of the features that reach the group.
+    pub labels: Vec<Label>,
     pub summary_html: String,
     pub release: ReleaseRef<'a>,
     pub group: GroupRef<'a>,
@@ -206,12 +211,17 @@ pub struct ReleaseView<'a> {
     pub access: Vec<GroupAccessView<'a>>,
     pub windows: Vec<WindowView<'a>>,
     pub constraints: Vec<ConstraintView<'a>>,
+    /// The actions this audience may see, soonest deadline first, with their groups.
+    pub actions: Vec<ActionView<'a>>,
 }
 
 #[derive(Serialize)]
 pub struct CommuniqueFeature<'a> {
     pub id: &'a str,
     pub title: &'a str,
+    pub kind: crate::model::FeatureKind,
+    pub breaking: bool,
+    pub labels: Vec<Label>,
     pub summary: &'a str,
     pub summary_html: String,
     pub value: &'a str,
@@ -240,6 +250,27 @@ pub struct WindowView<'a> {
     pub groups: Vec<GroupRef<'a>>,
 }
 
+/// Something a group must do (SPEC §11).
+#[derive(Serialize, Clone)]
+pub struct ActionView<'a> {
+    /// Markdown source, for plain text.
+    pub text: &'a str,
+    pub text_html: String,
+    pub due: Option<DateView>,
+    /// The deadline as a reader sees it: the day, with the time unless it is midnight.
+    pub due_text: Option<String>,
+    /// On release pages: the groups it is for (empty: every group of the release).
+    pub groups: Vec<GroupRef<'a>>,
+}
+
+/// An upcoming deadline on a group's page: an action and the communique it is in.
+#[derive(Serialize)]
+pub struct DeadlineView<'a> {
+    #[serde(flatten)]
+    pub action: ActionView<'a>,
+    pub communique: CommuniqueRef<'a>,
+}
+
 #[derive(Serialize)]
 pub struct CommuniqueView<'a> {
     pub url: String,
@@ -248,6 +279,10 @@ pub struct CommuniqueView<'a> {
     pub summary: &'a str,
     pub summary_html: String,
     pub marker: Option<Marker>,
+    /// What the group must do, soonest deadline first, undated last.
+    pub actions: Vec<ActionView<'a>>,
+    /// The labels of `features`: "Breaking" first, then each kind.
+    pub labels: Vec<Label>,
     pub features: Vec<CommuniqueFeature<'a>>,
     pub access: Option<AccessView>,
     pub windows: Vec<WindowView<'a>>,
@@ -364,6 +399,7 @@ impl<'s, 'a> Views<'s, 'a> {
         CommuniqueRef {
             url: self.communique_url(r, g),
             title,
+            labels: Label::of_features(r.features.iter().filter(|f| self.h().feature_reaches(f, &g.id))),
             summary_html,
             release: self.release_ref(r),
             group: self.group_ref(g),
@@ -416,6 +452,9 @@ impl<'s, 'a> Views<'s, 'a> {
             .map(|(f, (summary_html, values))| FeatureView {
                 id: &f.id,
                 title: &f.title,
+                kind: f.kind,
+                breaking: f.breaking,
+                labels: Label::of_feature(f),
                 summary_html: summary_html.clone(),
                 groups: f.groups.iter().filter_map(|g| self.group_ref_by_id(g)).collect(),
                 values: values
@@ -453,6 +492,7 @@ impl<'s, 'a> Views<'s, 'a> {
             access,
             windows: self.release_windows(r),
             constraints,
+            actions: self.release_actions(r),
         }
     }
 
@@ -477,6 +517,9 @@ impl<'s, 'a> Views<'s, 'a> {
                 CommuniqueFeature {
                     id: &f.id,
                     title: &f.title,
+                    kind: f.kind,
+                    breaking: f.breaking,
+                    labels: Label::of_feature(f),
                     summary: &f.summary,
                     summary_html: summary_html.clone(),
                     value: key.map_or("", |k| f.value[k].as_str()),
@@ -500,9 +543,12 @@ impl<'s, 'a> Views<'s, 'a> {
             .collect();
         let page = nearest(&|k| r.handwritten.contains_key(k)).map(|k| (&r.handwritten[k], &html.handwritten[k]));
         let access = nearest(&|k| r.access.contains_key(k)).map(|k| self.access(&r.access[k], html.access.get(k)));
+        let labels = Label::of_features(r.features.iter().filter(|f| h.feature_reaches(f, &g.id)));
         CommuniqueView {
             url: self.communique_url(r, g),
             title,
+            actions: self.actions(r, &g.id),
+            labels,
             summary: page.and_then(|(p, _)| p.summary.as_deref()).unwrap_or(&r.summary),
             summary_html,
             marker: shown.marker,
@@ -514,6 +560,92 @@ impl<'s, 'a> Views<'s, 'a> {
             handwritten_html: page.map(|(_, (_, body))| body.clone()).filter(|b| !b.is_empty()),
             contacts: &g.contacts,
         }
+    }
+
+    /// What group `g` must do for release `r`: the actions for it (or an ancestor) or for
+    /// every group of the release, soonest deadline first, undated last.
+    pub fn actions(&self, r: &'a Release, g: &str) -> Vec<ActionView<'a>> {
+        self.applying(r, g).into_iter().map(|(a, text_html)| self.action(a, text_html, vec![])).collect()
+    }
+
+    /// [`Views::actions`], as the model's actions and their rendered texts.
+    fn applying<'v>(&'v self, r: &'a Release, g: &str) -> Vec<(&'a Action, &'v str)> {
+        // Most releases have no actions: their texts need not be rendered for this.
+        if r.actions.is_empty() {
+            return Vec::new();
+        }
+        let html = &self.texts.release(r).actions;
+        let mut applying: Vec<(&'a Action, &str)> = r
+            .actions
+            .iter()
+            .zip(html)
+            .filter(|(a, _)| a.groups.as_ref().is_none_or(|targets| self.h().receives(g, targets)))
+            .map(|(a, text_html)| (a, text_html.as_str()))
+            .collect();
+        applying.sort_by_key(|(a, _)| a.order());
+        applying
+    }
+
+    fn action(&self, a: &'a Action, text_html: &str, groups: Vec<GroupRef<'a>>) -> ActionView<'a> {
+        let due = a.due.map(|at| date_view(at, self.config));
+        let due_text = a.due.zip(due.as_ref()).map(|(at, view)| {
+            let local = self.config.tz.to_datetime(at);
+            if (local.hour(), local.minute(), local.second()) == (0, 0, 0) {
+                view.date.clone()
+            } else {
+                view.datetime.clone()
+            }
+        });
+        ActionView { text: &a.text, text_html: text_html.to_string(), due, due_text, groups }
+    }
+
+    /// The actions of a release this build's audience may see, with their groups.
+    fn release_actions(&self, r: &'a Release) -> Vec<ActionView<'a>> {
+        let html = &self.texts.release(r).actions;
+        let mut visible: Vec<(&'a Action, &String, Vec<GroupRef<'a>>)> = r
+            .actions
+            .iter()
+            .zip(html)
+            .filter_map(|(a, text_html)| Some((a, text_html, self.visible_targets(&a.groups)?)))
+            .collect();
+        visible.sort_by_key(|(a, _, _)| a.order());
+        visible.into_iter().map(|(a, text_html, groups)| self.action(a, text_html, groups)).collect()
+    }
+
+    /// The deadlines of group `g` still ahead at `now` in the releases `shown`, soonest
+    /// first: the group page's list.
+    pub fn deadlines<'x>(
+        &self,
+        shown: impl IntoIterator<Item = &'x ShownRelease<'a>>,
+        g: &'a StakeholderGroup,
+        now: Timestamp,
+    ) -> Vec<DeadlineView<'a>>
+    where
+        'a: 'x,
+    {
+        let mut deadlines: Vec<(Timestamp, DeadlineView<'a>)> = Vec::new();
+        for s in shown {
+            // Asked for every group on every build: look at the texts of a release only
+            // when it has a deadline still ahead.
+            if !s.release.actions.iter().any(|a| a.due.is_some_and(|due| due >= now)) {
+                continue;
+            }
+            let upcoming: Vec<(Timestamp, &'a Action, &str)> = self
+                .applying(s.release, &g.id)
+                .into_iter()
+                .filter_map(|(a, html)| Some((a.due.filter(|due| *due >= now)?, a, html)))
+                .collect();
+            if upcoming.is_empty() {
+                continue;
+            }
+            let card = self.communique_ref(s, g);
+            for (due, a, html) in upcoming {
+                deadlines.push((due, DeadlineView { action: self.action(a, html, vec![]), communique: card.clone() }));
+            }
+        }
+        // Stable: same-day deadlines keep the order of their releases (newest first).
+        deadlines.sort_by_key(|(due, _)| *due);
+        deadlines.into_iter().map(|(_, d)| d).collect()
     }
 
     /// The maintenance and availability windows that concern group `g`.
@@ -580,10 +712,20 @@ pub struct ReleaseCard<'a> {
     pub publish_at: DateView,
     pub summary: &'a str,
     pub summary_html: String,
+    /// The labels of the features this build shows: "Breaking" first, then each kind.
+    pub labels: Vec<Label>,
     pub communiques: Vec<CommuniqueRef<'a>>,
 }
 
 impl<'s, 'a> Views<'s, 'a> {
+    /// The labels of a release as this build shows it: of the features that reach one of
+    /// its shown groups (a breaking change for internal groups only is not public).
+    pub fn release_labels(&self, shown: &ShownRelease<'a>) -> Vec<Label> {
+        Label::of_features(
+            shown.release.features.iter().filter(|f| shown.groups.iter().any(|g| self.h().feature_reaches(f, &g.id))),
+        )
+    }
+
     pub fn release_card(&self, shown: &ShownRelease<'a>) -> ReleaseCard<'a> {
         let r = shown.release;
         ReleaseCard {
@@ -598,6 +740,7 @@ impl<'s, 'a> Views<'s, 'a> {
             publish_at: date_view(r.publish_at, self.config),
             summary: &r.summary,
             summary_html: self.texts.release(r).summary.clone(),
+            labels: self.release_labels(shown),
             communiques: shown.groups.iter().map(|g| self.communique_ref(shown, g)).collect(),
         }
     }

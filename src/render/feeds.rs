@@ -16,7 +16,8 @@ pub struct Entry {
     pub published: jiff::Timestamp,
     pub summary_html: String,
     pub content_html: String,
-    pub category: String,
+    /// The product, then the labels' words ("Breaking", "Changed", …; SPEC §11).
+    pub categories: Vec<String>,
 }
 
 pub struct FeedInfo<'a> {
@@ -44,7 +45,9 @@ pub fn rss(info: &FeedInfo, entries: &[Entry]) -> String {
             item.set_pub_date(rfc822(e.published));
             item.set_description(e.summary_html.clone());
             item.set_content(e.content_html.clone());
-            item.set_categories(vec![Category { name: e.category.clone(), domain: None }]);
+            item.set_categories(
+                e.categories.iter().map(|c| Category { name: c.clone(), domain: None }).collect::<Vec<_>>(),
+            );
             item
         })
         .collect();
@@ -113,7 +116,11 @@ pub fn atom(info: &FeedInfo, entries: &[Entry]) -> String {
                     content_type: Some("html".into()),
                     ..Default::default()
                 }),
-                categories: vec![atom::Category { term: e.category.clone(), ..Default::default() }],
+                categories: e
+                    .categories
+                    .iter()
+                    .map(|c| atom::Category { term: c.clone(), ..Default::default() })
+                    .collect(),
                 ..Default::default()
             })
             .collect(),
@@ -143,7 +150,7 @@ struct JsonItem<'a> {
     summary: String,
     content_html: &'a str,
     date_published: String,
-    tags: [&'a str; 1],
+    tags: &'a [String],
 }
 
 pub fn json_feed(info: &FeedInfo, entries: &[Entry]) -> String {
@@ -163,7 +170,7 @@ pub fn json_feed(info: &FeedInfo, entries: &[Entry]) -> String {
                 summary: plain_text(&e.summary_html),
                 content_html: &e.content_html,
                 date_published: e.published.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
-                tags: [&e.category],
+                tags: &e.categories,
             })
             .collect(),
     };
@@ -256,7 +263,7 @@ mod tests {
             published: "2026-11-21T08:00:00Z".parse().unwrap(),
             summary_html: "<p>Refunds]]> settle</p>".into(),
             content_html: "<h1>x</h1>".into(),
-            category: "Payments".into(),
+            categories: vec!["Payments".into(), "Breaking".into()],
         }];
         (info, entries)
     }

@@ -94,6 +94,8 @@ struct Renderer<'s, 'a> {
     /// The preview server's: what the last build made, to reuse.
     memo: Option<&'s memo::Round>,
     sitemap_limit: usize,
+    /// The build's "now": which deadlines are still ahead.
+    now: jiff::Timestamp,
     errors: Mutex<Vec<Diagnostic>>,
 }
 
@@ -136,6 +138,11 @@ impl Renderer<'_, '_> {
         let text = make();
         memo.record(file, key, text.as_ref());
         text
+    }
+
+    /// The template group `g`'s communiques render with (see [`Theme::communique_template`]).
+    fn communique_template(&self, g: &crate::model::StakeholderGroup) -> String {
+        self.theme.communique_template(g)
     }
 
     /// Keeps the pages of release `slug` (its page and communiques) as the last build
@@ -233,7 +240,11 @@ impl Renderer<'_, '_> {
 /// The key of a release's own pages: the release's, with the site's versions of the
 /// two templates they are made with.
 fn release_pages_key(memo: &memo::Round, version: u64) -> u64 {
-    memo.with_template("release.html", memo.with_template("communique.html", version))
+    // Every communique format: a group may use any of them (SPEC §11).
+    templates::BUILT_IN
+        .iter()
+        .filter(|(name, _)| name.starts_with("communique") && name.ends_with(".html"))
+        .fold(memo.with_template("release.html", version), |k, (name, _)| memo.with_template(name, k))
 }
 
 /// The variables every template receives: `site`, `build`, `urls` (docs/themes.md).
@@ -283,7 +294,9 @@ pub fn build(
     let views = Views::new(&selection, config);
     phase.end();
     let sitemap_limit = options.sitemap_limit;
-    let r = Renderer { env, theme, base, views, staging, emails, memo, sitemap_limit, errors: Mutex::new(Vec::new()) };
+    let now = options.now;
+    let r =
+        Renderer { env, theme, base, views, staging, emails, memo, sitemap_limit, now, errors: Mutex::new(Vec::new()) };
 
     let stats = pages::render_all(&r);
     let phase = crate::profile::Phase::start("static files");

@@ -186,7 +186,8 @@ fn release_pages(r: &Renderer, index: &Index, captured: &Captured) {
             let mail_to = r.emails.and(g.email.as_deref());
             let feed = in_feed.contains(&(ri, gi));
             let file = format!("{cpath}index.html");
-            let text = r.once(&file, "communique.html", key((version, &g.id)), feed, || {
+            let template = r.communique_template(g);
+            let text = r.once(&file, &template, key((version, &g.id)), feed, || {
                 let communique = views.communique(shown, g);
                 let vars = context! {
                     release => release(),
@@ -194,7 +195,7 @@ fn release_pages(r: &Renderer, index: &Index, captured: &Captured) {
                     communique => Value::from_serialize(&communique),
                 };
                 let page = r.page_view(communique.title, &cpath, shown.marker, views.group_alternates(g));
-                let text = r.page("communique.html", &cpath, page, vars.clone(), feed || mail_to.is_some())?;
+                let text = r.page(&template, &cpath, page, vars.clone(), feed || mail_to.is_some())?;
                 if let (Some(to), Some(out)) = (mail_to, r.emails) {
                     if let Some(plain) = r.render_text("communique.txt", vars) {
                         write_email(r, out, shown, g, to, &communique, &plain, &text);
@@ -255,8 +256,13 @@ fn feed_entry(r: &Renderer, shown: &ShownRelease, g: &StakeholderGroup, text: Op
         published: shown.release.publish_at,
         summary_html: card.summary_html,
         content_html: text.cloned().unwrap_or_default(),
-        category: shown.release.product.clone(),
+        categories: categories(&shown.release.product, &card.labels),
     }
+}
+
+/// A feed item's categories: the product, then the words of its labels (SPEC §11).
+fn categories(product: &str, labels: &[crate::model::Label]) -> Vec<String> {
+    std::iter::once(product).chain(labels.iter().map(|l| l.text)).map(str::to_string).collect()
 }
 
 /// Writes one feed format.
@@ -270,12 +276,17 @@ fn group_pages(r: &Renderer, index: &Index, texts: &HashMap<(usize, usize), Stri
         let releases = &index.per_group[gi];
         let group = Value::from_serialize(views.group(g, releases.len()));
         let chunks = pages_of(releases, config.paginate_by);
+        // The group's upcoming deadlines (SPEC §11), on its first page.
+        let deadlines = Value::from_serialize(views.deadlines(releases.iter().map(|&ri| index.release(ri)), g, r.now));
         for (n, chunk) in chunks.iter().enumerate() {
             let path = page_path(&base, n + 1);
-            let page_key = key((n, chunks.len(), releases.len(), index.versions_of(chunk)));
+            let shown_deadlines = if n == 0 { deadlines.clone() } else { Value::from(Vec::<Value>::new()) };
+            let page_key =
+                key((n, chunks.len(), releases.len(), index.versions_of(chunk), shown_deadlines.to_string()));
             r.once(&format!("{path}index.html"), "group.html", page_key, false, || {
                 let communiques: Vec<_> = chunk.iter().map(|&ri| views.communique_ref(index.release(ri), g)).collect();
                 let vars = context! {
+                    deadlines => shown_deadlines.clone(),
                     group => group.clone(),
                     communiques => Value::from_serialize(&communiques),
                     paginator => Value::from_serialize(views.paginator(&base, n + 1, chunks.len())),
@@ -304,9 +315,11 @@ fn group_pages(r: &Renderer, index: &Index, texts: &HashMap<(usize, usize), Stri
         };
         let channels: [(&str, Channel); 3] =
             [("feed.xml", feeds::rss), ("atom.xml", feeds::atom), ("feed.json", feeds::json_feed)];
+        // The feeds carry the texts of the group's communique format.
+        let template = r.communique_template(g);
         for (file, channel) in channels {
             let path = format!("{base}{file}");
-            r.once(&path, "communique.html", feed_key, false, || {
+            r.once(&path, &template, feed_key, false, || {
                 r.write(&path, channel(&info(file), entries()).as_bytes());
                 None
             });
@@ -347,6 +360,7 @@ fn release_events(r: &Renderer, index: &Index, g: &StakeholderGroup, ri: usize) 
         end: None,
         stamp: release.publish_at,
         category: "Go-live",
+        reminder: None,
     });
     for (i, w) in release
         .windows
@@ -367,9 +381,45 @@ fn release_events(r: &Renderer, index: &Index, g: &StakeholderGroup, ri: usize) 
             end: Some(w.end),
             stamp: release.publish_at,
             category: kind,
+            reminder: None,
         });
     }
+    events.extend(deadline_events(release, g, index, &url, &host));
     events
+}
+
+/// A group's action deadlines in a release, each an event with a reminder a week before
+/// (SPEC §11). The UID comes from the release, the action's place in the list (from 1)
+/// and the group, so rewording an action or moving its deadline updates the event.
+fn deadline_events(
+    release: &crate::model::Release,
+    g: &StakeholderGroup,
+    index: &Index,
+    url: &str,
+    host: &str,
+) -> Vec<CalendarEvent> {
+    let h = &index.selection.hierarchy;
+    release
+        .actions
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.groups.as_ref().is_none_or(|t| h.receives(&g.id, t)))
+        .filter_map(|(i, a)| {
+            let due = a.due?;
+            let text = a.text.trim();
+            Some(CalendarEvent {
+                uid: format!("{}/action-{}/{}@{host}", release.slug, i + 1, g.id),
+                summary: format!("Due: {text} ({})", release.title),
+                description: format!("{text}\n\n{url}"),
+                url: url.to_string(),
+                start: due,
+                end: None,
+                stamp: release.publish_at,
+                category: "Deadline",
+                reminder: Some(format!("Due in a week: {text} ({})", release.title)),
+            })
+        })
+        .collect()
 }
 
 /// A window's event in a group's calendar: from the release, the window's `id` (else
@@ -469,7 +519,7 @@ fn release_entry(r: &Renderer, shown: &ShownRelease, text: Option<&String>) -> E
         published: shown.release.publish_at,
         summary_html: r.views.texts.release(shown.release).summary.clone(),
         content_html: text.cloned().unwrap_or_default(),
-        category: shown.release.product.clone(),
+        categories: categories(&shown.release.product, &r.views.release_labels(shown)),
     }
 }
 

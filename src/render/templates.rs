@@ -12,6 +12,7 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("releases.html", include_str!("../../themes/default/templates/releases.html")),
     ("release.html", include_str!("../../themes/default/templates/release.html")),
     ("communique.html", include_str!("../../themes/default/templates/communique.html")),
+    ("communique-brief.html", include_str!("../../themes/default/templates/communique-brief.html")),
     ("groups.html", include_str!("../../themes/default/templates/groups.html")),
     ("group.html", include_str!("../../themes/default/templates/group.html")),
     ("404.html", include_str!("../../themes/default/templates/404.html")),
@@ -96,6 +97,78 @@ impl Theme {
             Some(_) => format!("themes/{}/templates/{template}", self.name),
             None => format!("themes/default/templates/{template} (built-in)"),
         }
+    }
+
+    /// Whether the theme (the site's or the built-in one) has `template`.
+    pub fn has(&self, template: &str) -> bool {
+        self.override_path(template).is_some() || BUILT_IN.iter().any(|(n, _)| *n == template)
+    }
+
+    /// The template group `g`'s communiques render with: `communique-<name>.html` for its
+    /// `template: <name>` when the theme has it, else `communique.html` (SPEC §11).
+    pub fn communique_template(&self, g: &crate::model::StakeholderGroup) -> String {
+        match &g.template {
+            Some(name) if self.has(&format!("communique-{name}.html")) => format!("communique-{name}.html"),
+            _ => "communique.html".to_string(),
+        }
+    }
+
+    /// The communique formats the theme has, by `template` name (`brief` for
+    /// `communique-brief.html`), sorted.
+    pub fn communique_formats(&self) -> Vec<String> {
+        let own = std::fs::read_dir(self.dir.join("templates"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|entry| entry.file_name().into_string().ok())
+            .filter(|name| self.override_path(name).is_some());
+        let mut formats: Vec<String> = BUILT_IN
+            .iter()
+            .map(|(n, _)| n.to_string())
+            .chain(own)
+            .filter_map(|name| Some(name.strip_prefix("communique-")?.strip_suffix(".html")?.to_string()))
+            .collect();
+        formats.sort();
+        formats.dedup();
+        formats
+    }
+
+    /// A warning for each group whose `template` the theme does not have: its communiques
+    /// fall back to `communique.html`.
+    pub fn check_group_templates(
+        &self,
+        site: &crate::model::Site,
+        sources: &crate::content::Sources,
+    ) -> Vec<Diagnostic> {
+        let formats = self.communique_formats();
+        site.groups
+            .iter()
+            .filter_map(|g| {
+                let name = g.template.as_deref().filter(|n| !formats.iter().any(|f| f == n))?;
+                let source = sources.get(&g.path)?;
+                let known: Vec<&str> = formats.iter().map(String::as_str).collect();
+                let listed = if known.is_empty() {
+                    "it has none".to_string()
+                } else {
+                    format!("it has {}", known.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", "))
+                };
+                Some(source.warning_at_value(
+                    "template",
+                    "unknown-template",
+                    format!(
+                        "theme `{}` has no `communique-{name}.html`, so `{}`'s communiques use `communique.html`; {listed}{}",
+                        self.name,
+                        g.id,
+                        crate::diagnostics::did_you_mean(name, known.iter().copied())
+                            .map(|f| format!(": did you mean `template: {f}`?"))
+                            .unwrap_or_else(|| format!(
+                                ", or add `themes/{}/templates/communique-{name}.html`",
+                                self.name
+                            ))
+                    ),
+                ))
+            })
+            .collect()
     }
 
     pub fn environment(&self) -> Environment<'static> {

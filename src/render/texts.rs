@@ -20,6 +20,8 @@ pub struct ReleaseHtml {
     pub features: Vec<(String, BTreeMap<String, String>)>,
     pub access: BTreeMap<String, AccessHtml>,
     pub constraints: Vec<String>,
+    /// Per action, in order: its text.
+    pub actions: Vec<String>,
     /// Per group: the hand-written summary (if any) and body.
     pub handwritten: BTreeMap<String, (Option<String>, String)>,
 }
@@ -96,6 +98,7 @@ fn release(md: &Markdown, url: &dyn Fn(&str) -> String, r: &Release) -> ReleaseH
             .collect(),
         access: r.access.iter().map(|(g, a)| (g.clone(), access(md, &page, a))).collect(),
         constraints: r.constraints.iter().map(|c| inline(&c.text)).collect(),
+        actions: r.actions.iter().map(|a| inline(&a.text)).collect(),
         handwritten: r
             .handwritten
             .iter()

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 
 /// The site as a build for `audience` sees it: its groups only, the releases that reach
 /// one of them, and in those only the features, values, access entries, constraints,
-/// windows and hand-written pages that reach one of them.
+/// windows, actions and hand-written pages that reach one of them.
 pub(super) fn audience_view(site: &Site, audience: Audience) -> Site {
     let h = Hierarchy::new(&site.groups);
     let visible: HashSet<&str> =
@@ -37,6 +37,7 @@ pub(super) fn audience_view(site: &Site, audience: Audience) -> Site {
             r.handwritten.retain(|g, _| visible.contains(g.as_str()));
             r.constraints.retain_mut(|c| narrowed(&c.groups).map(|groups| c.groups = groups).is_some());
             r.windows.retain_mut(|w| narrowed(&w.groups).map(|groups| w.groups = groups).is_some());
+            r.actions.retain_mut(|a| narrowed(&a.groups).map(|groups| a.groups = groups).is_some());
             std::sync::Arc::new(r)
         })
         .collect();

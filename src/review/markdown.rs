@@ -5,8 +5,8 @@ use super::layout::Align;
 use super::model::Review;
 use super::plan::Plan;
 use super::summary::{
-    approval_sentence, audience_sentence, audience_str, channel_label, group_rows, plan_heading, release_warnings,
-    row_cells, status_rows, summary_line,
+    action_rows, approval_sentence, audience_sentence, audience_str, channel_label, group_rows, plan_heading,
+    release_warnings, row_cells, status_rows, summary_line,
 };
 use std::fmt::Write as _;
 
@@ -98,6 +98,19 @@ pub fn to_markdown(review: &Review) -> String {
         &["Group", "Id", "Audience", "Communiques", "Draft", "Review", "Approved", "Words", "With warnings"],
         &[L, L, L, R, R, R, R, R, R],
         &group_rows(review)
+            .into_iter()
+            .map(|mut row| {
+                row[0] = md_text(&row[0]);
+                row
+            })
+            .collect::<Vec<_>>(),
+    );
+    out.push_str("\n## Actions and breaking changes by group\n\n");
+    md_table(
+        &mut out,
+        &["Group", "Id", "Communiques", "Actions", "Breaking changes"],
+        &[L, L, R, R, R],
+        &action_rows(review)
             .into_iter()
             .map(|mut row| {
                 row[0] = md_text(&row[0]);

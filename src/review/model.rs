@@ -83,6 +83,10 @@ pub struct Row {
     pub reading_ease: Option<f64>,
     /// `message [code]` of each warning that concerns this communique.
     pub warnings: Vec<String>,
+    /// What the group must do (SPEC §11): the release's actions for it.
+    pub actions: usize,
+    /// The breaking features that reach the group.
+    pub breaking: usize,
     #[serde(skip)]
     pub(super) publish_local: String,
 }
@@ -120,6 +124,10 @@ pub struct GroupTotal {
     pub approved: usize,
     pub words: usize,
     pub with_warnings: usize,
+    /// Actions for the group, over its communiques.
+    pub actions: usize,
+    /// Breaking features that reach the group, over its communiques.
+    pub breaking: usize,
 }
 
 #[derive(Serialize, Clone)]

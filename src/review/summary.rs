@@ -130,6 +130,25 @@ pub(super) fn group_rows(review: &Review) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// Per group with a communique: what it must do and what may break for it (SPEC §11).
+pub(super) fn action_rows(review: &Review) -> Vec<Vec<String>> {
+    review
+        .totals
+        .by_group
+        .iter()
+        .filter(|g| g.communiques > 0)
+        .map(|g| {
+            vec![
+                g.group_name.clone(),
+                g.group_id.clone(),
+                g.communiques.to_string(),
+                g.actions.to_string(),
+                g.breaking.to_string(),
+            ]
+        })
+        .collect()
+}
+
 pub(super) fn plan_heading(g: &PlanGroup) -> String {
     match g.audience {
         Audience::Public => format!("{} ({}, public)", g.group_name, g.group_id),

@@ -4,8 +4,8 @@ use super::layout::{left, right, table, wrap, Column};
 use super::model::Review;
 use super::plan::Plan;
 use super::summary::{
-    approval_sentence, audience_sentence, audience_str, channel_label, group_rows, plan_heading, release_warnings,
-    row_cells, status_rows, summary_line,
+    action_rows, approval_sentence, audience_sentence, audience_str, channel_label, group_rows, plan_heading,
+    release_warnings, row_cells, status_rows, summary_line,
 };
 use crate::render::context::communique_path;
 
@@ -55,6 +55,10 @@ pub fn to_text(review: &Review) -> String {
     lines.push(String::new());
     lines.push("Totals by group".into());
     lines.extend(table("", &GROUP_COLUMNS, &group_rows(review)));
+    lines.push(String::new());
+    lines.push("Actions and breaking changes by group".into());
+    let columns = [left("GROUP", 8), left("ID", 8), right("COMMUNIQUES"), right("ACTIONS"), right("BREAKING CHANGES")];
+    lines.extend(table("", &columns, &action_rows(review)));
 
     lines.push(String::new());
     lines.push("Warnings".into());

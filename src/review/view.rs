@@ -80,6 +80,8 @@ pub fn review(site: &Site, sources: &crate::content::Sources, now: Timestamp) ->
                 words: reading.words,
                 reading_ease: reading.ease(),
                 warnings: row_warnings(&h, r, g, &warnings),
+                actions: r.actions.iter().filter(|a| a.groups.as_ref().is_none_or(|t| h.receives(g, t))).count(),
+                breaking: r.features.iter().filter(|f| f.breaking && h.feature_reaches(f, g)).count(),
                 publish_local: local(r.publish_at, site),
             });
         }
@@ -167,6 +169,8 @@ fn totals(site: &Site, rows: &[Row]) -> Totals {
             approved: count(Status::Approved),
             words: of.iter().map(|r| r.words).sum(),
             with_warnings: of.iter().filter(|r| !r.warnings.is_empty()).count(),
+            actions: of.iter().map(|r| r.actions).sum(),
+            breaking: of.iter().map(|r| r.breaking).sum(),
         });
     }
     totals
