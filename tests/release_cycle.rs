@@ -564,3 +564,19 @@ fn the_public_preview_review_judges_approvals_on_the_whole_release() {
     assert!(body.contains("Approved by Dana Ops at 2026-10-01T07:30:00Z"), "{body}");
     assert!(!body.contains("Stale") && !body.contains("Support"), "{body}");
 }
+
+#[test]
+fn marking_a_feature_breaking_or_adding_an_action_makes_the_approval_stale() {
+    let (_, run) = stale_after(RELEASE, |t| {
+        t.replace("    groups: [customers, partners]\n", "    groups: [customers, partners]\n    breaking: true\n")
+    });
+    run.code_is(1);
+    let d = run.diagnostic_coded("stale-approval");
+    assert!(d.contains("`customers`") && d.contains("`partners`"), "{d}");
+
+    let action = "actions:\n  - text: Update the refund webhook handler.\n    groups: [partners]\naccess:\n";
+    let (_, run) = stale_after(RELEASE, |t| t.replacen("access:\n", action, 1));
+    run.code_is(1);
+    let d = run.diagnostic_coded("stale-approval");
+    assert!(d.contains("`partners`") && !d.contains("`customers`"), "{d}");
+}

@@ -37,9 +37,14 @@ pub fn communique_texts<'m>(h: &Hierarchy<'_>, release: &'m Release, group: &str
         texts.extend(page.title.as_deref().map(|t| ("page.title", t)));
         texts.extend(page.summary.as_deref().map(|s| ("page.summary", s)));
     }
-    // Release-wide texts added to the model (a release's `actions`, say) go here, one line each.
+    // Release-wide texts go here, one line each: what the group must do comes first.
+    for action in release.actions.iter().filter(|a| a.groups.as_ref().is_none_or(|t| h.receives(group, t))) {
+        texts.push(("action.text", &action.text));
+    }
     for feature in release.features.iter().filter(|f| h.feature_reaches(f, group)) {
-        // Likewise a feature's (its `kind`, whether it is `breaking`).
+        // Likewise a feature's: its kind and whether it is breaking are words the reader sees.
+        texts.push(("feature.kind", feature.kind.as_str()));
+        texts.push(("feature.breaking", if feature.breaking { "breaking" } else { "" }));
         texts.push(("feature.id", &feature.id));
         texts.push(("feature.title", &feature.title));
         texts.push(("feature.summary", &feature.summary));
@@ -75,6 +80,8 @@ pub fn group_hashes(h: &Hierarchy<'_>, release: &Release) -> BTreeMap<String, St
             let mut dates = vec![release.deployed_at.to_string(), release.publish_at.to_string()];
             let windows = release.windows.iter().filter(|w| w.groups.as_ref().is_none_or(|t| h.receives(group, t)));
             dates.extend(windows.map(|w| format!("{} {} {:?}", w.start, w.end, w.kind)));
+            let actions = release.actions.iter().filter(|a| a.groups.as_ref().is_none_or(|t| h.receives(group, t)));
+            dates.extend(actions.map(|a| a.due.map(|d| d.to_string()).unwrap_or_default()));
             let texts = communique_texts(h, release, group);
             let all = texts.into_iter().chain(dates.iter().map(|d| ("date", d.as_str())));
             let mut hasher = Sha256::new();
