@@ -4,7 +4,9 @@ use crate::diagnostics::{hint, Diagnostic, Pos};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
+pub mod brand;
 pub mod notify;
+pub use brand::BrandConfig;
 pub use notify::NotifyConfig;
 
 pub const FILE: &str = "site.toml";
@@ -26,6 +28,7 @@ pub struct SiteConfig {
     pub markdown: MarkdownConfig,
     pub lint: LintConfig,
     pub notify: NotifyConfig,
+    pub brand: BrandConfig,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -74,6 +77,8 @@ struct RawConfig {
     lint: LintConfig,
     /// Read in [`notify::parse`], which says where each problem is.
     notify: Option<toml::Value>,
+    #[serde(default)]
+    brand: brand::RawBrand,
 }
 
 const TOP_KEYS: &[&str] = &[
@@ -90,6 +95,7 @@ const TOP_KEYS: &[&str] = &[
     "markdown",
     "lint",
     "notify",
+    "brand",
 ];
 const MARKDOWN_KEYS: &[&str] = &["unsafe_html"];
 const LINT_KEYS: &[&str] = &["summary_max_words", "terms"];
@@ -105,7 +111,7 @@ impl SiteConfig {
 
         let mut diagnostics = Vec::new();
         check_keys(text, &table, None, TOP_KEYS, &mut diagnostics);
-        for (section, keys) in [("markdown", MARKDOWN_KEYS), ("lint", LINT_KEYS)] {
+        for (section, keys) in [("markdown", MARKDOWN_KEYS), ("lint", LINT_KEYS), ("brand", brand::KEYS)] {
             match table.get(section) {
                 Some(toml::Value::Table(t)) => check_keys(text, t, Some(section), keys, &mut diagnostics),
                 Some(_) => diagnostics.push(err(
@@ -119,7 +125,7 @@ impl SiteConfig {
         // Report unknown keys together with every other problem: drop them and go on.
         let mut table = table;
         table.retain(|key: &str, _| TOP_KEYS.contains(&key));
-        for (section, keys) in [("markdown", MARKDOWN_KEYS), ("lint", LINT_KEYS)] {
+        for (section, keys) in [("markdown", MARKDOWN_KEYS), ("lint", LINT_KEYS), ("brand", brand::KEYS)] {
             match table.get_mut(section) {
                 Some(toml::Value::Table(t)) => t.retain(|key: &str, _| keys.contains(&key)),
                 Some(_) => {
@@ -202,6 +208,7 @@ impl SiteConfig {
             Some(value) => notify::parse(text, value, &tz, &mut diagnostics),
             None => NotifyConfig::default(),
         };
+        let brand = brand::parse(text, raw.brand, &mut diagnostics);
         if !diagnostics.is_empty() {
             return Err(diagnostics);
         }
@@ -220,6 +227,7 @@ impl SiteConfig {
             markdown: raw.markdown,
             lint: raw.lint,
             notify,
+            brand,
         })
     }
 
@@ -375,7 +383,7 @@ fn typed(text: &str, mut table: toml::Table) -> Result<RawConfig, Vec<Diagnostic
 }
 
 /// Finds `key = …` (inside `[section]` if given) to point a diagnostic at it.
-fn key_pos(text: &str, section: Option<&str>, key: &str) -> Pos {
+pub(crate) fn key_pos(text: &str, section: Option<&str>, key: &str) -> Pos {
     let mut in_section = section.is_none();
     for (i, line) in text.lines().enumerate() {
         let trimmed = line.trim_start();

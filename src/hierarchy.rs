@@ -158,6 +158,7 @@ pub(crate) mod tests {
             contacts: vec![],
             components: vec![],
             email: None,
+            subscribe_url: None,
             chat: Vec::new(),
             body: String::new(),
             path: format!("content/stakeholders/{id}.md"),

@@ -1,0 +1,287 @@
+//! The pages that help a reader follow and catch up (SPEC §11): each group's and each
+//! product's subscribe page (every way to follow it, each with a copy button), the
+//! site's subscribe page, and each group's catch-up page ("what changed since the
+//! version I run?"), whose data the page carries as JSON for its script.
+
+use super::{product_view, Index};
+use crate::model::StakeholderGroup;
+use crate::render::context::{CommuniqueRef, FeedLink};
+use crate::render::Renderer;
+use crate::urls;
+use minijinja::{context, Value};
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// One way to follow a group or a product.
+#[derive(Serialize, Clone)]
+pub struct Channel {
+    /// `rss`, `atom`, `json`, `webcal`, `calendar`, `signup` or `email`: the template
+    /// picks the how-to line by it.
+    pub kind: &'static str,
+    pub label: String,
+    /// Where the link goes (`mailto:` for an e-mail address).
+    pub url: String,
+    /// What the page shows and the copy button copies: the URL, or the address.
+    pub text: String,
+}
+
+pub(super) fn render(r: &Renderer, index: &Index) {
+    let selection = index.selection;
+    selection.groups.par_iter().enumerate().for_each(|(gi, g)| {
+        let group = Value::from_serialize(r.views.group(g, index.per_group[gi].len()));
+        group_subscribe_page(r, g, group.clone());
+        since_page(r, index, gi, g, group);
+    });
+    index.per_product.par_iter().for_each(|(name, releases)| product_subscribe_page(r, index, name, releases));
+    site_subscribe_page(r, index);
+}
+
+/// `calendar.ics` over `webcal://`, which calendar apps open as a subscription.
+fn webcal(url: &str) -> String {
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")).unwrap_or(url);
+    format!("webcal://{rest}")
+}
+
+fn feed_channel(feed: &FeedLink, kind: &'static str, label: &str) -> Channel {
+    Channel { kind, label: label.to_string(), url: feed.url.clone(), text: feed.url.clone() }
+}
+
+/// Every way to follow group `g`: its feeds, its calendar twice, its mailing list.
+pub fn group_channels(r: &Renderer, g: &StakeholderGroup) -> Vec<Channel> {
+    let mut channels = Vec::new();
+    for feed in r.views.group_feeds(g) {
+        match feed.mime {
+            "application/rss+xml" => channels.push(feed_channel(&feed, "rss", "RSS")),
+            "application/atom+xml" => channels.push(feed_channel(&feed, "atom", "Atom")),
+            "application/feed+json" => channels.push(feed_channel(&feed, "json", "JSON Feed")),
+            "text/calendar" => {
+                let webcal = webcal(&feed.url);
+                channels.push(Channel {
+                    kind: "webcal",
+                    label: "Calendar subscription".into(),
+                    url: webcal.clone(),
+                    text: webcal,
+                });
+                channels.push(feed_channel(&feed, "calendar", "Calendar file (iCalendar)"));
+            }
+            _ => {}
+        }
+    }
+    if let Some(signup) = &g.subscribe_url {
+        channels.push(Channel { kind: "signup", label: "E-mail".into(), url: signup.clone(), text: signup.clone() });
+    } else if let Some(address) = &g.email {
+        channels.push(Channel {
+            kind: "email",
+            label: "E-mail".into(),
+            url: format!("mailto:{address}"),
+            text: address.clone(),
+        });
+    }
+    channels
+}
+
+fn group_subscribe_page(r: &Renderer, g: &StakeholderGroup, group: Value) {
+    let path = urls::group_subscribe_path(&g.id);
+    let vars = context! { group => group, channels => Value::from_serialize(group_channels(r, g)) };
+    let title = format!("Subscribe to {}", g.name);
+    let page = r
+        .page_view(&title, &path, None, r.views.group_alternates(g))
+        .describe(&format!("Every way to follow what each release means for {}: feeds, calendar, e-mail.", g.name));
+    r.page("subscribe.html", &path, page, vars, false);
+}
+
+fn product_subscribe_page(r: &Renderer, index: &Index, name: &str, releases: &[usize]) {
+    let product = product_view(r, index, name, releases);
+    let path = urls::product_subscribe_path(&product.slug);
+    let channels = vec![feed_channel(&product.feed, "rss", "RSS")];
+    let vars = context! { product => Value::from_serialize(&product), channels => Value::from_serialize(channels) };
+    let page = r
+        .page_view(&format!("Subscribe to {name}"), &path, None, vec![product.feed.clone()])
+        .describe(&format!("Every way to follow the releases of {name}."));
+    r.page("subscribe.html", &path, page, vars, false);
+}
+
+/// The site's subscribe page: the site feed, then the way to each group's and product's
+/// subscribe page (a reader mostly wants one group's news, not every release).
+fn site_subscribe_page(r: &Renderer, index: &Index) {
+    let views = &r.views;
+    let feed = super::site_feed_link(r);
+    let channels = vec![feed_channel(&feed, "rss", "RSS")];
+    let groups: Vec<_> =
+        index.selection.groups.iter().enumerate().map(|(gi, g)| views.group(g, index.per_group[gi].len())).collect();
+    let products: Vec<_> =
+        index.per_product.iter().map(|(name, releases)| product_view(r, index, name, releases)).collect();
+    let vars = context! {
+        channels => Value::from_serialize(channels),
+        groups => Value::from_serialize(groups),
+        products => Value::from_serialize(products),
+    };
+    let page = r
+        .page_view("Subscribe", urls::SITE_SUBSCRIBE, None, vec![feed])
+        .describe("Every way to follow the releases: a feed of everything, or your group's own.");
+    r.page("subscribe.html", urls::SITE_SUBSCRIBE, page, vars, false);
+}
+
+/// A communique on the catch-up page.
+#[derive(Serialize)]
+struct SinceItem<'a> {
+    /// The card's own id on the page, for the script.
+    key: String,
+    #[serde(flatten)]
+    communique: CommuniqueRef<'a>,
+    /// What the group must do, from the communique's view (`actions`, SPEC §11), once it
+    /// has them; empty until then.
+    actions: Value,
+    /// Whether a feature of the communique is `breaking` (SPEC §11).
+    breaking: bool,
+    /// Kinds and "breaking" as text (COMMON label contract), from the communique's features.
+    labels: Vec<Label>,
+}
+
+/// A label: `key` is the kind or "breaking", `text` the words shown.
+#[derive(Serialize, Debug, PartialEq)]
+struct Label {
+    key: String,
+    text: String,
+}
+
+/// The kinds of features, in the order labels list them.
+const KINDS: [(&str, &str); 6] = [
+    ("added", "Added"),
+    ("changed", "Changed"),
+    ("deprecated", "Deprecated"),
+    ("removed", "Removed"),
+    ("fixed", "Fixed"),
+    ("security", "Security"),
+];
+
+/// The labels of a communique from its features' views: "Breaking" first if one is,
+/// then each kind its features have, in [`KINDS`] order. Features without `kind` (a
+/// model without kinds) give none.
+fn labels(features: &Value) -> Vec<Label> {
+    let features: Vec<Value> = features.try_iter().map(Iterator::collect).unwrap_or_default();
+    let attr = |f: &Value, name: &str| f.get_attr(name).ok().filter(|v| !v.is_undefined() && !v.is_none());
+    let mut labels = Vec::new();
+    if features.iter().any(|f| attr(f, "breaking").is_some_and(|b| b.is_true())) {
+        labels.push(Label { key: "breaking".into(), text: "Breaking".into() });
+    }
+    for (key, text) in KINDS {
+        if features.iter().any(|f| attr(f, "kind").and_then(|k| k.as_str().map(|k| k == key)).unwrap_or(false)) {
+            labels.push(Label { key: key.into(), text: text.into() });
+        }
+    }
+    labels
+}
+
+/// What the catch-up page's script reads: each product of the group's communiques with
+/// its versions (newest first), and each communique's product, date and priority.
+#[derive(Serialize)]
+struct SinceData<'a> {
+    products: Vec<SinceProduct<'a>>,
+    communiques: Vec<SinceEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct SinceProduct<'a> {
+    name: &'a str,
+    versions: Vec<SinceVersion<'a>>,
+}
+
+#[derive(Serialize)]
+struct SinceVersion<'a> {
+    version: &'a str,
+    published: String,
+}
+
+#[derive(Serialize)]
+struct SinceEntry<'a> {
+    key: String,
+    product: &'a str,
+    published: String,
+    /// Actions or a breaking change: listed first.
+    first: bool,
+}
+
+fn since_page(r: &Renderer, index: &Index, gi: usize, g: &StakeholderGroup, group: Value) {
+    let views = &r.views;
+    let releases = &index.per_group[gi];
+    let items: Vec<SinceItem> = releases
+        .iter()
+        .enumerate()
+        .map(|(n, &ri)| {
+            let shown = index.release(ri);
+            let view = Value::from_serialize(views.communique(shown, g));
+            let labels = labels(&view.get_attr("features").unwrap_or_default());
+            let actions = view.get_attr("actions").ok().filter(|a| !a.is_undefined() && !a.is_none());
+            SinceItem {
+                key: format!("c{}", n + 1),
+                communique: views.communique_ref(shown, g),
+                actions: actions.unwrap_or_else(|| Value::from(Vec::<Value>::new())),
+                breaking: labels.first().is_some_and(|l| l.key == "breaking"),
+                labels,
+            }
+        })
+        .collect();
+    // Products by name; versions newest first, each once: a version released twice is
+    // behind a reader from its last release on.
+    let mut products: std::collections::BTreeMap<&str, Vec<SinceVersion>> = Default::default();
+    for &ri in releases {
+        let release = index.release(ri).release;
+        let versions = products.entry(release.product.as_str()).or_default();
+        if !release.version.is_empty() && !versions.iter().any(|v| v.version == release.version) {
+            versions.push(SinceVersion { version: &release.version, published: iso(release.publish_at) });
+        }
+    }
+    let data = SinceData {
+        products: products
+            .into_iter()
+            .filter(|(_, versions)| !versions.is_empty())
+            .map(|(name, versions)| SinceProduct { name, versions })
+            .collect(),
+        communiques: items
+            .iter()
+            .map(|item| SinceEntry {
+                key: item.key.clone(),
+                product: item.communique.release.product,
+                published: item.communique.publish_at.iso.clone(),
+                first: item.breaking || item.actions.len().unwrap_or(0) > 0,
+            })
+            .collect(),
+    };
+    let path = urls::group_since_path(&g.id);
+    let vars = context! { group => group, communiques => Value::from_serialize(&items), since => Value::from_serialize(&data) };
+    let page = r
+        .page_view(&format!("What changed for {}", g.name), &path, None, views.group_alternates(g))
+        .describe(&format!("Every communique for {} since the version you run, what you must do first.", g.name));
+    r.page("since.html", &path, page, vars, false);
+}
+
+fn iso(ts: jiff::Timestamp) -> String {
+    ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn webcal_is_the_feed_url_with_its_scheme() {
+        assert_eq!(webcal("https://x.example/groups/a/calendar.ics"), "webcal://x.example/groups/a/calendar.ics");
+        assert_eq!(webcal("http://localhost:1111/c.ics"), "webcal://localhost:1111/c.ics");
+    }
+
+    #[test]
+    fn labels_follow_the_contract_order() {
+        let features = Value::from_serialize(serde_json::json!([
+            {"kind": "fixed", "breaking": false},
+            {"kind": "changed", "breaking": true},
+            {"kind": "added"},
+            {"kind": "fixed"},
+        ]));
+        let keys: Vec<String> = labels(&features).into_iter().map(|l| l.key).collect();
+        assert_eq!(keys, ["breaking", "added", "changed", "fixed"]);
+        // Features without kinds (before a model has them) give no labels.
+        let plain = Value::from_serialize(serde_json::json!([{"title": "x"}]));
+        assert!(labels(&plain).is_empty());
+    }
+}
