@@ -525,8 +525,9 @@ fn list_pages(r: &Renderer, index: &Index) {
                 releases => Value::from_serialize(&cards),
                 paginator => Value::from_serialize(views.paginator("releases/", n + 1, chunks.len())),
             };
-            let page =
-                r.page_view("Releases", &path, None, vec![site_feed_link(r)]).describe("Every release, newest first.");
+            let page = r
+                .page_view("Releases", &path, None, vec![site_feed_link(r)])
+                .describe("Every release, newest first, and what it means for each stakeholder group.");
             r.page("releases.html", &path, page, vars, false)
         });
     });
