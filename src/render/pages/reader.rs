@@ -6,6 +6,7 @@
 use super::{product_view, Index};
 use crate::model::StakeholderGroup;
 use crate::render::context::{CommuniqueRef, FeedLink};
+use crate::render::memo::key;
 use crate::render::Renderer;
 use crate::urls;
 use minijinja::{context, Value};
@@ -80,30 +81,56 @@ pub fn group_channels(r: &Renderer, g: &StakeholderGroup) -> Vec<Channel> {
     channels
 }
 
+/// What a page of this module is made from, beside the memo's global key (site.toml and
+/// the groups, which a group's subscribe page shows): a product's name, how many releases
+/// it has, and its latest release (which `product` carries).
+fn product_key(index: &Index, name: &str, releases: &[usize]) -> u64 {
+    key((name, releases.len(), index.versions_of(&releases[..releases.len().min(1)])))
+}
+
 fn group_subscribe_page(r: &Renderer, g: &StakeholderGroup, group: Value) {
     let path = urls::group_subscribe_path(&g.id);
+    r.once(&format!("{path}{}", urls::INDEX), "subscribe.html", key(()), false, || {
+        group_subscribe_write(r, g, group, &path)
+    });
+}
+
+fn group_subscribe_write(r: &Renderer, g: &StakeholderGroup, group: Value, path: &str) -> Option<String> {
     let vars = context! { group => group, channels => Value::from_serialize(group_channels(r, g)) };
     let title = format!("Subscribe to {}", g.name);
     let page = r
-        .page_view(&title, &path, None, r.views.group_alternates(g))
+        .page_view(&title, path, None, r.views.group_alternates(g))
         .describe(&format!("Every way to follow what each release means for {}: feeds, calendar, e-mail.", g.name));
-    r.page("subscribe.html", &path, page, vars, false);
+    r.page("subscribe.html", path, page, vars, false)
 }
 
 fn product_subscribe_page(r: &Renderer, index: &Index, name: &str, releases: &[usize]) {
+    let path = urls::product_subscribe_path(&crate::slug::product_slug(name));
+    let file = format!("{path}{}", urls::INDEX);
+    r.once(&file, "subscribe.html", product_key(index, name, releases), false, || {
+        product_subscribe_write(r, index, name, releases, &path)
+    });
+}
+
+fn product_subscribe_write(r: &Renderer, index: &Index, name: &str, releases: &[usize], path: &str) -> Option<String> {
     let product = product_view(r, index, name, releases);
-    let path = urls::product_subscribe_path(&product.slug);
     let channels = vec![feed_channel(&product.feed, "rss", "RSS")];
     let vars = context! { product => Value::from_serialize(&product), channels => Value::from_serialize(channels) };
     let page = r
-        .page_view(&format!("Subscribe to {name}"), &path, None, vec![product.feed.clone()])
+        .page_view(&format!("Subscribe to {name}"), path, None, vec![product.feed.clone()])
         .describe(&format!("Every way to follow the releases of {name}."));
-    r.page("subscribe.html", &path, page, vars, false);
+    r.page("subscribe.html", path, page, vars, false)
 }
 
 /// The site's subscribe page: the site feed, then the way to each group's and product's
 /// subscribe page (a reader mostly wants one group's news, not every release).
 fn site_subscribe_page(r: &Renderer, index: &Index) {
+    let products: Vec<u64> = index.per_product.iter().map(|(name, rs)| product_key(index, name, rs)).collect();
+    let file = format!("{}{}", urls::SITE_SUBSCRIBE, urls::INDEX);
+    r.once(&file, "subscribe.html", key(products), false, || site_subscribe_write(r, index));
+}
+
+fn site_subscribe_write(r: &Renderer, index: &Index) -> Option<String> {
     let views = &r.views;
     let feed = super::site_feed_link(r);
     let channels = vec![feed_channel(&feed, "rss", "RSS")];
@@ -119,7 +146,7 @@ fn site_subscribe_page(r: &Renderer, index: &Index) {
     let page = r
         .page_view("Subscribe", urls::SITE_SUBSCRIBE, None, vec![feed])
         .describe("Every way to follow the releases: a feed of everything, or your group's own.");
-    r.page("subscribe.html", urls::SITE_SUBSCRIBE, page, vars, false);
+    r.page("subscribe.html", urls::SITE_SUBSCRIBE, page, vars, false)
 }
 
 /// A communique on the catch-up page.
@@ -203,6 +230,21 @@ struct SinceEntry<'a> {
 }
 
 fn since_page(r: &Renderer, index: &Index, gi: usize, g: &StakeholderGroup, group: Value) {
+    let path = urls::group_since_path(&g.id);
+    let versions = index.versions_of(&index.per_group[gi]);
+    r.once(&format!("{path}{}", urls::INDEX), "since.html", key(versions), false, || {
+        since_write(r, index, gi, g, group, &path)
+    });
+}
+
+fn since_write(
+    r: &Renderer,
+    index: &Index,
+    gi: usize,
+    g: &StakeholderGroup,
+    group: Value,
+    path: &str,
+) -> Option<String> {
     let views = &r.views;
     let releases = &index.per_group[gi];
     let items: Vec<SinceItem> = releases
@@ -248,12 +290,11 @@ fn since_page(r: &Renderer, index: &Index, gi: usize, g: &StakeholderGroup, grou
             })
             .collect(),
     };
-    let path = urls::group_since_path(&g.id);
     let vars = context! { group => group, communiques => Value::from_serialize(&items), since => Value::from_serialize(&data) };
     let page = r
-        .page_view(&format!("What changed for {}", g.name), &path, None, views.group_alternates(g))
+        .page_view(&format!("What changed for {}", g.name), path, None, views.group_alternates(g))
         .describe(&format!("Every communique for {} since the version you run, what you must do first.", g.name));
-    r.page("since.html", &path, page, vars, false);
+    r.page("since.html", path, page, vars, false)
 }
 
 fn iso(ts: jiff::Timestamp) -> String {
