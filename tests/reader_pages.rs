@@ -629,3 +629,48 @@ fn the_sitemap_lists_the_reader_pages() {
         assert!(tree.has(&format!("{page}index.html")));
     }
 }
+
+/// The order `since.js` gives, on a page written by hand: releases do not carry actions or
+/// breaking changes yet in this model, so the data marks one communique `first` itself.
+#[test]
+fn the_catch_up_script_lists_actions_and_breaking_changes_first() {
+    let Some(driver) = Driver::start(true) else { return };
+    let site = site();
+    let data = json!({
+        "products": [{"name": "P", "versions": [{"version": "2", "published": "2026-03-01T00:00:00Z"},
+                                               {"version": "1", "published": "2026-01-01T00:00:00Z"}]}],
+        "communiques": [
+            {"key": "c1", "product": "P", "published": "2026-04-01T00:00:00Z", "first": false},
+            {"key": "c2", "product": "Q", "published": "2026-03-15T00:00:00Z", "first": true},
+            {"key": "c3", "product": "P", "published": "2026-03-01T00:00:00Z", "first": false},
+            {"key": "c4", "product": "Q", "published": "2026-02-01T00:00:00Z", "first": true},
+            {"key": "c5", "product": "P", "published": "2026-01-01T00:00:00Z", "first": false}
+        ]
+    });
+    let items: String = (1..=5).map(|n| format!("<li id=\"c{n}\"><h2 class=\"card-title\">C{n}</h2></li>")).collect();
+    let page = format!(
+        "<!doctype html><title>t</title><script src=\"/since.js\" defer></script>\
+         <form id=\"since-picker\" hidden><select id=\"since-product\"><option value=\"P\">P</option></select>\
+         <select id=\"since-version\"></select></form><p id=\"since-status\">All.</p><ol id=\"since-list\">{items}</ol>\
+         <script type=\"application/json\" id=\"since-data\">{data}</script>"
+    );
+    site.write("static/check/index.html", &page);
+    let host = StaticHost::start(site.path("out"));
+    site.build(&["--output", "out", "--base-url", &host.url]);
+    driver.open(&format!("{}check/", host.url));
+    let start = Instant::now();
+    while driver.shown("#since-picker").is_empty() {
+        assert!(start.elapsed() < Duration::from_secs(20), "the script shows the picker");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(driver.shown("#since-list .card-title"), ["C1", "C2", "C3", "C4", "C5"], "all, newest first");
+    driver.choose("#since-version", "1");
+    assert_eq!(driver.shown("#since-list .card-title"), ["C2", "C4", "C1", "C3"], "the group's to-dos first");
+    assert_eq!(driver.shown("#since-status"), ["4 communiques since P 1, 2 with actions or breaking changes first."]);
+    driver.choose("#since-version", "2");
+    assert_eq!(driver.shown("#since-list .card-title"), ["C2", "C1"]);
+    // Back to everything: newest first again, as without the script.
+    driver.choose("#since-version", "Show every communique");
+    assert_eq!(driver.shown("#since-list .card-title"), ["C1", "C2", "C3", "C4", "C5"]);
+    assert_eq!(driver.shown("#since-status"), ["All."]);
+}

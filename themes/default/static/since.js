@@ -42,15 +42,16 @@
     function show() {
       var product = productNamed(productSelect.value);
       var version = product && versionSelect.value !== "" ? product.versions[Number(versionSelect.value)] : null;
-      // Newest first as the build wrote them; those the group must act on lead.
+      // Newest first as the build wrote them; once a version is picked, those the group
+      // must act on lead.
       var later = data.communiques.filter(function (c) {
         return !version || c.published > version.published;
       });
       var first = later.filter(function (c) {
-        return c.first;
+        return version && c.first;
       });
       var rest = later.filter(function (c) {
-        return !c.first;
+        return first.indexOf(c) < 0;
       });
       var shown = {};
       first.concat(rest).forEach(function (c) {
