@@ -146,25 +146,6 @@ fn assert_no_raw_markup(name: &str, html: &str) {
     }
 }
 
-/// A page without the built-in theme's own scripts: `copy.js` and `since.js` by their
-/// exact tags, and the catch-up page's data, which must be JSON with no `<` in it (so that
-/// no text in it can close the element or open another).
-fn without_theme_scripts(path: &str, html: &str) -> String {
-    let mut html = html.to_string();
-    for script in ["copy.js", "since.js"] {
-        html = html.replace(&format!("<script src=\"{}{script}\" defer></script>", common::BASE_URL), "");
-    }
-    let open = "<script type=\"application/json\" id=\"since-data\">";
-    if let Some(start) = html.find(open) {
-        let end = start + html[start..].find("</script>").unwrap_or_else(|| panic!("{path}: the data ends"));
-        let data = &html[start + open.len()..end];
-        assert!(!data.contains('<'), "{path}: `<` in the catch-up data");
-        serde_json::from_str::<serde_json::Value>(data).unwrap_or_else(|e| panic!("{path}: the data is JSON: {e}"));
-        html.replace_range(start..end + "</script>".len(), "");
-    }
-    html
-}
-
 #[test]
 fn every_field_is_escaped_in_every_output() {
     let site = hostile_site();
@@ -175,7 +156,7 @@ fn every_field_is_escaped_in_every_output() {
         let ext = path.rsplit('.').next().unwrap_or("");
         kinds.insert(ext.to_string());
         match ext {
-            "html" => assert_no_raw_markup(path, &without_theme_scripts(path, &text)),
+            "html" => assert_no_raw_markup(path, &common::without_theme_scripts(path, &text)),
             "xml" | "xsl" => {
                 assert_well_formed(path, &text);
                 let doc = roxmltree::Document::parse(&text).unwrap();
@@ -263,7 +244,7 @@ fn dangerous_urls_are_neutralised_in_every_markdown_field() {
     for page in tree.pages() {
         let html = tree.text(page);
         links += html.matches("<a href=\"#\">").count();
-        assert_no_raw_markup(page, &without_theme_scripts(page, &html));
+        assert_no_raw_markup(page, &common::without_theme_scripts(page, &html));
     }
     assert!(links > 20, "the dangerous links were rendered, harmlessly ({links})");
 }
