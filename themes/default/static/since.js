@@ -83,6 +83,11 @@
       show();
     });
     versionSelect.addEventListener("change", show);
+    // The product of the newest communique is the likeliest one a reader runs.
+    var newest = data.communiques[0];
+    if (newest && productNamed(newest.product)) {
+      productSelect.value = newest.product;
+    }
     fillVersions();
     form.hidden = false;
     show();
