@@ -4,7 +4,9 @@ use crate::diagnostics::{hint, Diagnostic, Pos};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
+pub mod brand;
 pub mod notify;
+pub use brand::BrandConfig;
 pub use notify::NotifyConfig;
 
 pub const FILE: &str = "site.toml";
@@ -26,6 +28,7 @@ pub struct SiteConfig {
     pub markdown: MarkdownConfig,
     pub lint: LintConfig,
     pub notify: NotifyConfig,
+    pub brand: BrandConfig,
     pub review: ReviewConfig,
 }
 
@@ -87,6 +90,8 @@ struct RawConfig {
     review: ReviewConfig,
     /// Read in [`notify::parse`], which says where each problem is.
     notify: Option<toml::Value>,
+    #[serde(default)]
+    brand: brand::RawBrand,
 }
 
 const TOP_KEYS: &[&str] = &[
@@ -104,6 +109,7 @@ const TOP_KEYS: &[&str] = &[
     "lint",
     "notify",
     "review",
+    "brand",
 ];
 const MARKDOWN_KEYS: &[&str] = &["unsafe_html"];
 const LINT_KEYS: &[&str] = &["summary_max_words", "terms"];
@@ -120,7 +126,9 @@ impl SiteConfig {
 
         let mut diagnostics = Vec::new();
         check_keys(text, &table, None, TOP_KEYS, &mut diagnostics);
-        for (section, keys) in [("markdown", MARKDOWN_KEYS), ("lint", LINT_KEYS), ("review", REVIEW_KEYS)] {
+        for (section, keys) in
+            [("markdown", MARKDOWN_KEYS), ("lint", LINT_KEYS), ("review", REVIEW_KEYS), ("brand", brand::KEYS)]
+        {
             match table.get(section) {
                 Some(toml::Value::Table(t)) => check_keys(text, t, Some(section), keys, &mut diagnostics),
                 Some(_) => diagnostics.push(err(
@@ -134,7 +142,9 @@ impl SiteConfig {
         // Report unknown keys together with every other problem: drop them and go on.
         let mut table = table;
         table.retain(|key: &str, _| TOP_KEYS.contains(&key));
-        for (section, keys) in [("markdown", MARKDOWN_KEYS), ("lint", LINT_KEYS), ("review", REVIEW_KEYS)] {
+        for (section, keys) in
+            [("markdown", MARKDOWN_KEYS), ("lint", LINT_KEYS), ("review", REVIEW_KEYS), ("brand", brand::KEYS)]
+        {
             match table.get_mut(section) {
                 Some(toml::Value::Table(t)) => t.retain(|key: &str, _| keys.contains(&key)),
                 Some(_) => {
@@ -217,6 +227,7 @@ impl SiteConfig {
             Some(value) => notify::parse(text, value, &tz, &mut diagnostics),
             None => NotifyConfig::default(),
         };
+        let brand = brand::parse(text, raw.brand, &mut diagnostics);
         if !diagnostics.is_empty() {
             return Err(diagnostics);
         }
@@ -236,6 +247,7 @@ impl SiteConfig {
             lint: raw.lint,
             notify,
             review: raw.review,
+            brand,
         })
     }
 
@@ -391,7 +403,7 @@ fn typed(text: &str, mut table: toml::Table) -> Result<RawConfig, Vec<Diagnostic
 }
 
 /// Finds `key = …` (inside `[section]` if given) to point a diagnostic at it.
-fn key_pos(text: &str, section: Option<&str>, key: &str) -> Pos {
+pub(crate) fn key_pos(text: &str, section: Option<&str>, key: &str) -> Pos {
     let mut in_section = section.is_none();
     for (i, line) in text.lines().enumerate() {
         let trimmed = line.trim_start();

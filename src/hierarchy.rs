@@ -158,6 +158,7 @@ pub(crate) mod tests {
             contacts: vec![],
             components: vec![],
             email: None,
+            subscribe_url: None,
             chat: Vec::new(),
             template: None,
             body: String::new(),

@@ -164,6 +164,8 @@ pub struct StakeholderGroup {
     pub contacts: Vec<String>,
     pub components: Vec<String>,
     pub email: Option<String>,
+    /// The sign-up page of the group's mailing list, for its subscribe page (SPEC §11).
+    pub subscribe_url: Option<String>,
     /// Chat channels this group's communiques are posted to (SPEC §10).
     pub chat: Vec<ChatChannel>,
     /// `template: <name>`: its communiques render with `communique-<name>.html` when

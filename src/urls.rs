@@ -12,6 +12,16 @@ pub const SITEMAP: &str = "sitemap.xml";
 pub const NOT_FOUND: &str = "404.html";
 /// A product's RSS feed, in its folder.
 pub const PRODUCT_FEED: &str = "feed.xml";
+/// The folder of a group's (or a product's) subscribe page: every way to follow it.
+pub const SUBSCRIBE: &str = "subscribe";
+/// The folder of a group's catch-up page: what changed since the version a reader runs.
+pub const SINCE: &str = "since";
+/// The site's subscribe page: the site feed, and the way to each group's and product's.
+pub const SITE_SUBSCRIBE: &str = "subscribe/";
+/// The built-in theme's scripts (theme assets, like `style.css`): the copy buttons of
+/// subscribe pages, and the picker of the catch-up page.
+pub const COPY_SCRIPT: &str = "copy.js";
+pub const SINCE_SCRIPT: &str = "since.js";
 /// The longest file or folder name most file systems take, in bytes.
 pub const NAME_MAX: usize = 255;
 
@@ -46,6 +56,21 @@ pub fn product_path(slug: &str) -> String {
 
 pub fn group_path(id: &str) -> String {
     format!("groups/{id}/")
+}
+
+/// `groups/<id>/subscribe/`
+pub fn group_subscribe_path(id: &str) -> String {
+    format!("groups/{id}/{SUBSCRIBE}/")
+}
+
+/// `groups/<id>/since/`
+pub fn group_since_path(id: &str) -> String {
+    format!("groups/{id}/{SINCE}/")
+}
+
+/// `products/<product>/subscribe/`
+pub fn product_subscribe_path(slug: &str) -> String {
+    format!("products/{slug}/{SUBSCRIBE}/")
 }
 
 /// `base/`, `base/page/2/`, …
@@ -121,6 +146,12 @@ fn folder(parts: &[&str], names: &impl Names) -> Option<String> {
     };
     match parts {
         [] | [""] => Some("the site".into()),
+        [s] if *s == SUBSCRIBE => Some("the site's subscribe page".into()),
+        ["groups", g, s] if names.is_group(g) && *s == SUBSCRIBE => Some(format!("the subscribe page of group `{g}`")),
+        ["groups", g, s] if names.is_group(g) && *s == SINCE => Some(format!("the catch-up page of group `{g}`")),
+        ["products", p, s] if names.is_product(p) && *s == SUBSCRIBE => {
+            Some(format!("the subscribe page of product `{p}`"))
+        }
         ["releases", ..] if paged(&parts[..1], String::new()).is_some() => {
             paged(&parts[..1], "the release list".into())
         }
@@ -162,6 +193,11 @@ mod tests {
             assert_eq!(page_path(&base, 1), base);
             assert!(matches!(made_at(&format!("{base}{INDEX}"), &Site), Some(Made::File(_))), "{base}");
         }
+        let reader_pages =
+            [group_subscribe_path("customers"), group_since_path("customers"), product_subscribe_path("ledger")];
+        for base in reader_pages.iter().chain([&SITE_SUBSCRIBE.to_string()]) {
+            assert!(matches!(made_at(&format!("{base}{INDEX}"), &Site), Some(Made::File(_))), "{base}");
+        }
         let communique = communique_path("payments", "customers");
         assert!(matches!(made_at(&format!("{communique}{INDEX}"), &Site), Some(Made::File(_))));
     }
@@ -187,10 +223,22 @@ mod tests {
             "products/index.html",
             "products/ledger/index.html",
             "products/ledger/feed.xml",
+            "subscribe/index.html",
+            "groups/customers/subscribe/index.html",
+            "groups/customers/since/index.html",
+            "products/ledger/subscribe/index.html",
         ] {
             assert!(file(rel), "{rel}");
         }
-        for rel in ["releases", "releases/page", "releases/payments", "groups/customers", "products/ledger/page/2"] {
+        for rel in [
+            "releases",
+            "releases/page",
+            "releases/payments",
+            "groups/customers",
+            "products/ledger/page/2",
+            "subscribe",
+            "groups/customers/since",
+        ] {
             assert!(folder(rel), "{rel}");
         }
         for rel in [
@@ -204,6 +252,9 @@ mod tests {
             "groups/others/feed.xml",
             "products/other/index.html",
             "images/index.html",
+            "groups/others/subscribe/index.html",
+            "products/ledger/since/index.html",
+            "groups/customers/subscribe/feed.xml",
         ] {
             assert_eq!(made_at(rel, &Site), None, "{rel}");
         }

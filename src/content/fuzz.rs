@@ -56,6 +56,7 @@ pub fn content_file(bytes: &[u8]) -> Vec<Diagnostic> {
         contacts: vec![],
         components: vec!["payments-api".into()],
         email: None,
+        subscribe_url: None,
         chat: Vec::new(),
         template: None,
         body: String::new(),

@@ -304,7 +304,11 @@ fn load_config(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<SiteCon
         }
     };
     match SiteConfig::parse(&text) {
-        Ok(config) => Some(config),
+        Ok(config) => {
+            // Only the site's files tell whether `[brand] logo` is there.
+            diagnostics.extend(config.brand.check_files(root));
+            Some(config)
+        }
         Err(errors) => {
             diagnostics.extend(errors);
             None

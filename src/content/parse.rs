@@ -11,8 +11,19 @@ use serde_yaml::{Mapping, Value};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-const GROUP_KEYS: &[&str] =
-    &["name", "summary", "audience", "parent", "order", "contacts", "components", "email", "chat", "template"];
+const GROUP_KEYS: &[&str] = &[
+    "name",
+    "summary",
+    "audience",
+    "parent",
+    "order",
+    "contacts",
+    "components",
+    "email",
+    "subscribe_url",
+    "chat",
+    "template",
+];
 const CHAT_KEYS: &[&str] = &["kind", "webhook_env"];
 const RELEASE_KEYS: &[&str] = &[
     "title",
@@ -50,6 +61,7 @@ struct RawGroup {
     contacts: Option<Vec<String>>,
     components: Option<Vec<String>>,
     email: Option<String>,
+    subscribe_url: Option<String>,
     chat: Option<Vec<RawChat>>,
     template: Option<String>,
 }
@@ -317,6 +329,14 @@ pub fn group(source: &Source, id: &str, body: &str, out: &mut Vec<Diagnostic>) -
             format!("`email` is not one e-mail address: {problem}; write just the list's address, like `email: customers-announce@acme.example`"),
         ));
     }
+    let subscribe_url = non_empty(raw.subscribe_url);
+    if let Some(problem) = subscribe_url.as_deref().and_then(|url| crate::config::check_base_url(url).err()) {
+        out.push(source.error_at_value(
+            "subscribe_url",
+            "invalid-value",
+            format!("`subscribe_url` is the sign-up page of the group's list, and {problem}"),
+        ));
+    }
     Some(StakeholderGroup {
         id: id.to_string(),
         name,
@@ -327,6 +347,7 @@ pub fn group(source: &Source, id: &str, body: &str, out: &mut Vec<Diagnostic>) -
         contacts: raw.contacts.unwrap_or_default(),
         components: raw.components.unwrap_or_default(),
         email,
+        subscribe_url,
         chat: chat_channels(source, raw.chat.unwrap_or_default(), out),
         template: group_template(source, raw.template, out),
         body: body.to_string(),

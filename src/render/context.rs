@@ -128,6 +128,9 @@ pub struct GroupView<'a> {
     pub url: String,
     pub feed: FeedLink,
     pub feeds: Vec<FeedLink>,
+    /// The group's subscribe page (every way to follow it) and catch-up page.
+    pub subscribe_url: String,
+    pub since_url: String,
     pub communique_count: usize,
 }
 
@@ -246,6 +249,8 @@ pub struct WindowView<'a> {
     pub kind: crate::model::WindowKind,
     pub start: DateView,
     pub end: DateView,
+    /// From start to end in words, the day said once for a same-day window.
+    pub span: String,
     /// Empty when the window concerns every group of the release.
     pub groups: Vec<GroupRef<'a>>,
 }
@@ -378,6 +383,8 @@ impl<'s, 'a> Views<'s, 'a> {
             url: self.url_of(&["groups/", &g.id, "/"]),
             feed: feeds[0].clone(),
             feeds,
+            subscribe_url: self.url(&crate::urls::group_subscribe_path(&g.id)),
+            since_url: self.url(&crate::urls::group_since_path(&g.id)),
             communique_count,
         }
     }
@@ -487,7 +494,8 @@ impl<'s, 'a> Views<'s, 'a> {
         ReleaseView {
             card: self.release_card(shown),
             body_html: self.texts.markdown().block_in(&r.body, &self.url_of(&["releases/", &r.slug, "/"])),
-            components: &r.components,
+            // Component slugs are the team's own words: only the internal build shows them.
+            components: if self.selection.audience == crate::model::Audience::Internal { &r.components } else { &[] },
             features,
             access,
             windows: self.release_windows(r),
@@ -664,6 +672,7 @@ impl<'s, 'a> Views<'s, 'a> {
             kind: w.kind,
             start: date_view(w.start, self.config),
             end: date_view(w.end, self.config),
+            span: super::describe::window_span(w.start, w.end, self.config),
             groups,
         }
     }

@@ -97,6 +97,8 @@ pub fn communiques(
                         noindex: false,
                         banner: None,
                         feeds: views.group_alternates(g),
+                        description: super::describe::plain_text(communique.summary),
+                        planned: None,
                     };
                     match render_pair(env, &theme.communique_template(g), base, page, vars) {
                         Ok((text, html)) => {

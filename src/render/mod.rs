@@ -5,6 +5,7 @@
 mod assets;
 pub mod calendar;
 pub mod context;
+mod describe;
 pub mod email;
 pub mod feeds;
 pub mod markdown;
@@ -55,6 +56,31 @@ struct PageView {
     noindex: bool,
     banner: Option<Marker>,
     feeds: Vec<FeedLink>,
+    /// Plain text for `<meta name="description">` and the sharing cards: the page's own
+    /// words where it has them (see [`PageView::describe`]), else the site's description.
+    description: String,
+    /// On a release's pages that are not public yet: its status and publish date, for
+    /// the banner ("In review — planned for …", "Scheduled for …").
+    planned: Option<describe::Planned>,
+}
+
+impl PageView {
+    /// The page's description, from Markdown (a summary) made plain.
+    fn describe(mut self, markdown: &str) -> Self {
+        let text = describe::plain_text(markdown);
+        if !text.is_empty() {
+            self.description = text;
+        }
+        self
+    }
+
+    /// The page belongs to release `release`: the banner says when it is planned.
+    fn planned(mut self, release: &crate::model::Release, config: &crate::config::SiteConfig) -> Self {
+        if self.banner.is_some() {
+            self.planned = Some(describe::Planned::of(release, config));
+        }
+        self
+    }
 }
 
 /// Control characters other than tab and newlines are not allowed in XML 1.0; text that
@@ -178,6 +204,8 @@ impl Renderer<'_, '_> {
             noindex: marker.is_some(),
             banner: marker,
             feeds,
+            description: describe::plain_text(&self.views.config.description),
+            planned: None,
         }
     }
 
@@ -253,6 +281,9 @@ fn base_context(config: &crate::config::SiteConfig, audience: Audience, preview:
         site => context! {
             title => config.title, description => config.description, language => config.language,
             base_url => config.base_url, timezone => config.timezone,
+            brand => context! {
+                logo => config.brand.logo.as_ref().map(|logo| config.url(logo)), accent => config.brand.accent,
+            },
         },
         build => context! {
             audience => audience, preview => preview,
@@ -261,7 +292,8 @@ fn base_context(config: &crate::config::SiteConfig, audience: Audience, preview:
         urls => context! {
             home => config.url(""), releases => config.url("releases/"), groups => config.url("groups/"),
             products => config.url("products/"), feed => config.url("feed.xml"), style => config.url("style.css"),
-            feed_stylesheet => config.url("feed.xsl"), review => config.url("_review/"),
+            review => config.url("_review/"), subscribe => config.url(crate::urls::SITE_SUBSCRIBE),
+            copy_script => config.url(crate::urls::COPY_SCRIPT), since_script => config.url(crate::urls::SINCE_SCRIPT),
         },
     }
 }
@@ -318,7 +350,10 @@ pub fn review_page(root: &Path, site: &Site, review: &impl Serialize, now: jiff:
     let theme = Theme::new(root, &config.theme);
     let env = theme.environment();
     let ctx = context! {
-        page => PageView { title: "Review".into(), url: config.url("_review/"), noindex: true, banner: None, feeds: vec![] },
+        page => PageView {
+            title: "Review".into(), url: config.url("_review/"), noindex: true, banner: None, feeds: vec![],
+            description: "What each release tells each group, before it is published.".into(), planned: None,
+        },
         review => Value::from_serialize(review),
         now => context::date_view(now, config),
     };

@@ -18,6 +18,8 @@ use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Mutex;
 
+mod reader;
+
 /// Where each shown release appears: per group and per product, newest first.
 struct Index<'s, 'a> {
     selection: &'s Selection<'a>,
@@ -106,6 +108,9 @@ pub(super) fn render_all(r: &Renderer) -> Stats {
     site_feed(r, &index, &release_texts);
     write_sitemap(r, &index);
     p.end();
+    let p = phase("subscribe and catch-up pages");
+    reader::render(r, &index);
+    p.end();
 
     let communiques = selection.releases.iter().map(|s| s.groups.len()).sum();
     let groups_without_email = match r.emails {
@@ -173,7 +178,10 @@ fn release_pages(r: &Renderer, index: &Index, captured: &Captured) {
         let mut files = Vec::with_capacity(shown.groups.len() + 1);
         files.push(format!("{path}index.html"));
         let text = r.once(&files[0], "release.html", version, keep, || {
-            let page = r.page_view(&shown.release.title, &path, shown.marker, vec![]);
+            let page = r
+                .page_view(&shown.release.title, &path, shown.marker, vec![])
+                .describe(&shown.release.summary)
+                .planned(shown.release, views.config);
             r.page("release.html", &path, page, context! { release => release() }, keep)
         });
         if let Some(text) = text {
@@ -194,7 +202,10 @@ fn release_pages(r: &Renderer, index: &Index, captured: &Captured) {
                     group => group_values[gi].clone(),
                     communique => Value::from_serialize(&communique),
                 };
-                let page = r.page_view(communique.title, &cpath, shown.marker, views.group_alternates(g));
+                let page = r
+                    .page_view(communique.title, &cpath, shown.marker, views.group_alternates(g))
+                    .describe(communique.summary)
+                    .planned(shown.release, views.config);
                 let text = r.page(&template, &cpath, page, vars.clone(), feed || mail_to.is_some())?;
                 if let (Some(to), Some(out)) = (mail_to, r.emails) {
                     if let Some(plain) = r.render_text("communique.txt", vars) {
@@ -291,7 +302,13 @@ fn group_pages(r: &Renderer, index: &Index, texts: &HashMap<(usize, usize), Stri
                     communiques => Value::from_serialize(&communiques),
                     paginator => Value::from_serialize(views.paginator(&base, n + 1, chunks.len())),
                 };
-                r.page("group.html", &path, r.page_view(&g.name, &path, None, views.group_alternates(g)), vars, false)
+                let about = if g.summary.is_empty() {
+                    format!("What each release means for {}.", g.name)
+                } else {
+                    g.summary.clone()
+                };
+                let page = r.page_view(&g.name, &path, None, views.group_alternates(g)).describe(&about);
+                r.page("group.html", &path, page, vars, false)
             });
         }
         let newest = &releases[..releases.len().min(config.feed_limit)];
@@ -304,14 +321,12 @@ fn group_pages(r: &Renderer, index: &Index, texts: &HashMap<(usize, usize), Stri
         };
         let description =
             if g.summary.is_empty() { format!("Release communications for {}", g.name) } else { g.summary.clone() };
-        let stylesheet = config.url("feed.xsl");
         let info = |file: &str| FeedInfo {
             title: format!("{} — {}", config.title, g.name),
             link: views.url(&base),
             self_url: views.url(&format!("{base}{file}")),
             description: description.clone(),
             language: &config.language,
-            stylesheet: &stylesheet,
         };
         let channels: [(&str, Channel); 3] =
             [("feed.xml", feeds::rss), ("atom.xml", feeds::atom), ("feed.json", feeds::json_feed)];
@@ -439,6 +454,8 @@ struct ProductView<'a> {
     slug: String,
     url: String,
     feed: FeedLink,
+    /// Every way to follow the product: its subscribe page.
+    subscribe_url: String,
     release_count: usize,
     latest: Option<ReleaseCard<'a>>,
 }
@@ -454,6 +471,7 @@ fn product_view<'a>(r: &Renderer<'_, 'a>, index: &Index<'_, 'a>, name: &'a str, 
             url: r.views.url(&format!("{base}feed.xml")),
             mime: "application/rss+xml",
         },
+        subscribe_url: r.views.url(&crate::urls::product_subscribe_path(&slug)),
         slug,
         release_count: releases.len(),
         latest: releases.first().map(|&ri| r.views.release_card(index.release(ri))),
@@ -481,7 +499,9 @@ fn product_pages(r: &Renderer, index: &Index, texts: &HashMap<usize, String>) {
                     releases => Value::from_serialize(&cards),
                     paginator => Value::from_serialize(views.paginator(&base, n + 1, chunks.len())),
                 };
-                let page = r.page_view(name, &path, None, vec![product.feed.clone()]);
+                let page = r
+                    .page_view(name, &path, None, vec![product.feed.clone()])
+                    .describe(&format!("Every release of {name}, newest first."));
                 r.page("product.html", &path, page, vars, false)
             });
         }
@@ -490,14 +510,12 @@ fn product_pages(r: &Renderer, index: &Index, texts: &HashMap<usize, String>) {
         r.once(&path, "release.html", key(index.versions_of(newest)), false, || {
             let entries: Vec<Entry> =
                 newest.iter().map(|&ri| release_entry(r, index.release(ri), texts.get(&ri))).collect();
-            let stylesheet = config.url("feed.xsl");
             let info = FeedInfo {
                 title: format!("{} — {name}", config.title),
                 link: product.url.clone(),
                 self_url: product.feed.url.clone(),
                 description: format!("Every release of {name}"),
                 language: &config.language,
-                stylesheet: &stylesheet,
             };
             r.write(&path, feeds::rss(&info, &entries).as_bytes());
             None
@@ -508,7 +526,10 @@ fn product_pages(r: &Renderer, index: &Index, texts: &HashMap<usize, String>) {
         let all: Vec<ProductView> =
             products.iter().map(|(name, releases)| product_view(r, index, name, releases)).collect();
         let vars = context! { products => Value::from_serialize(&all) };
-        r.page("products.html", "products/", r.page_view("Products", "products/", None, vec![]), vars, false)
+        let page = r
+            .page_view("Products", "products/", None, vec![])
+            .describe("Every product, with its releases and its feed.");
+        r.page("products.html", "products/", page, vars, false)
     });
 }
 
@@ -554,7 +575,10 @@ fn list_pages(r: &Renderer, index: &Index) {
                 releases => Value::from_serialize(&cards),
                 paginator => Value::from_serialize(views.paginator("releases/", n + 1, chunks.len())),
             };
-            r.page("releases.html", &path, r.page_view("Releases", &path, None, vec![site_feed_link(r)]), vars, false)
+            let page = r
+                .page_view("Releases", &path, None, vec![site_feed_link(r)])
+                .describe("Every release, newest first, and what it means for each stakeholder group.");
+            r.page("releases.html", &path, page, vars, false)
         });
     });
     let groups = || {
@@ -580,7 +604,9 @@ fn list_pages(r: &Renderer, index: &Index) {
         r.page("index.html", "", r.page_view(&views.config.title, "", None, vec![site_feed_link(r)]), home, false)
     });
     r.once("groups/index.html", "groups.html", key(&counts), false, || {
-        let page = r.page_view("Groups", "groups/", None, vec![]);
+        let page = r
+            .page_view("Groups", "groups/", None, vec![])
+            .describe("Every stakeholder group, with its page and its feed.");
         r.page("groups.html", "groups/", page, context! { groups => groups() }, false)
     });
     r.once("404.html", "404.html", key(()), false, || {
@@ -603,14 +629,12 @@ fn site_feed(r: &Renderer, index: &Index, texts: &HashMap<usize, String>) {
 fn site_feed_write(r: &Renderer, newest: &[ShownRelease], texts: &HashMap<usize, String>) {
     let config = r.views.config;
     let entries: Vec<Entry> = newest.iter().enumerate().map(|(ri, s)| release_entry(r, s, texts.get(&ri))).collect();
-    let stylesheet = config.url("feed.xsl");
     let info = FeedInfo {
         title: config.title.clone(),
         link: config.url(""),
         self_url: config.url("feed.xml"),
         description: config.description.clone(),
         language: &config.language,
-        stylesheet: &stylesheet,
     };
     r.write("feed.xml", feeds::rss(&info, &entries).as_bytes());
 }
@@ -663,6 +687,8 @@ fn sitemap_pages(r: &Renderer, index: &Index, mut page: impl FnMut(String, Optio
         for n in 1..=count(index.per_group[gi].len()) {
             page(page_path(&group_path(&g.id), n), None);
         }
+        page(crate::urls::group_subscribe_path(&g.id), None);
+        page(crate::urls::group_since_path(&g.id), None);
     }
     page("products/".into(), None);
     for (name, releases) in &index.per_product {
@@ -670,7 +696,9 @@ fn sitemap_pages(r: &Renderer, index: &Index, mut page: impl FnMut(String, Optio
         for n in 1..=count(releases.len()) {
             page(page_path(&base, n), None);
         }
+        page(crate::urls::product_subscribe_path(&product_slug(name)), None);
     }
+    page(crate::urls::SITE_SUBSCRIBE.into(), None);
     let mut releases: Vec<_> = selection.releases.iter().filter(|s| s.marker.is_none()).collect();
     releases.sort_by(|a, b| a.release.slug.cmp(&b.release.slug));
     for s in releases {

@@ -20,12 +20,15 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("products.html", include_str!("../../themes/default/templates/products.html")),
     ("product.html", include_str!("../../themes/default/templates/product.html")),
     ("communique.txt", include_str!("../../themes/default/templates/communique.txt")),
+    ("subscribe.html", include_str!("../../themes/default/templates/subscribe.html")),
+    ("since.html", include_str!("../../themes/default/templates/since.html")),
 ];
 
 /// The built-in theme's static files, copied to the output root.
 pub const BUILT_IN_STATIC: &[(&str, &str)] = &[
     ("style.css", include_str!("../../themes/default/static/style.css")),
-    ("feed.xsl", include_str!("../../themes/default/static/feed.xsl")),
+    ("copy.js", include_str!("../../themes/default/static/copy.js")),
+    ("since.js", include_str!("../../themes/default/static/since.js")),
 ];
 
 /// Joins a template name to the theme folder, refusing `..`, hidden segments and

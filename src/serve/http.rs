@@ -33,7 +33,7 @@ pub fn content_type(path: &Path) -> &'static str {
         "html" => "text/html; charset=utf-8",
         "css" => "text/css; charset=utf-8",
         "js" => "text/javascript; charset=utf-8",
-        // Feeds as XML so a browser shows them (with feed.xsl) instead of downloading.
+        // Feeds as XML so a browser shows them instead of downloading.
         "xml" | "xsl" => "application/xml; charset=utf-8",
         "json" => "application/json",
         "ics" => "text/calendar; charset=utf-8",
