@@ -603,6 +603,17 @@ impl<'s, 'a> Views<'s, 'a> {
     }
 }
 
+/// How many releases the home page's timeline shows.
+pub const HOME_RELEASES: usize = 10;
+
+impl<'s, 'a> Views<'s, 'a> {
+    /// The home page's timeline: the newest releases, each once, with its groups' communiques
+    /// (a list of communiques would repeat a release once per group).
+    pub fn home_releases(&self) -> Vec<ReleaseCard<'a>> {
+        self.selection.releases.iter().take(HOME_RELEASES).map(|s| self.release_card(s)).collect()
+    }
+}
+
 /// What a page template sees at its top level: the common variables (`site`, `build`,
 /// `urls`), `page`, and the template's own. One object that knows where each name is,
 /// rather than three maps merged and searched in turn: templates look names up at every

@@ -21,6 +21,18 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("communique.txt", include_str!("../../themes/default/templates/communique.txt")),
 ];
 
+/// The built-in theme's partials: pieces the page templates include (`{% include
+/// "partials/…" %}`), each overridable on its own like a page template. Kept apart from
+/// [`BUILT_IN`] because they are not pages: no page is rendered with one directly, so an
+/// edit to one concerns every page (see `memo`).
+pub const BUILT_IN_PARTIALS: &[(&str, &str)] = &[
+    ("partials/release-cards.html", include_str!("../../themes/default/templates/partials/release-cards.html")),
+    ("partials/communique-cards.html", include_str!("../../themes/default/templates/partials/communique-cards.html")),
+    ("partials/group-list.html", include_str!("../../themes/default/templates/partials/group-list.html")),
+    ("partials/labels.html", include_str!("../../themes/default/templates/partials/labels.html")),
+    ("partials/pagination.html", include_str!("../../themes/default/templates/partials/pagination.html")),
+];
+
 /// The built-in theme's static files, copied to the output root.
 pub const BUILT_IN_STATIC: &[(&str, &str)] = &[
     ("style.css", include_str!("../../themes/default/static/style.css")),
@@ -110,7 +122,7 @@ impl Theme {
                     )
                 });
             }
-            Ok(BUILT_IN.iter().find(|(n, _)| *n == name).map(|(_, text)| text.to_string()))
+            Ok(BUILT_IN.iter().chain(BUILT_IN_PARTIALS).find(|(n, _)| *n == name).map(|(_, text)| text.to_string()))
         });
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
         env.set_formatter(|out, state, value| {
@@ -129,7 +141,11 @@ impl Theme {
 
     /// Compiles every template, so that `check` reports template errors without a build.
     pub fn check(&self, env: &Environment<'static>) -> Vec<Diagnostic> {
-        BUILT_IN.iter().filter_map(|(name, _)| env.get_template(name).err().map(|e| self.diagnostic(&e))).collect()
+        BUILT_IN
+            .iter()
+            .chain(BUILT_IN_PARTIALS)
+            .filter_map(|(name, _)| env.get_template(name).err().map(|e| self.diagnostic(&e)))
+            .collect()
     }
 
     /// A template error as `path:line:col: error: …`.
