@@ -100,6 +100,9 @@ fn look(driver: &Driver, axe: &str, name: &str, url: &str, problems: &mut Vec<St
                 problems.push(format!("{place}: {violation}"));
             }
             if mobile {
+                // The emulated phone must really be `width` wide, or the check below proves nothing.
+                let client = driver.script("return document.documentElement.clientWidth");
+                assert_eq!(client, json!(width), "{place}: the viewport is {width} px wide");
                 if let Some(scroll) = sideways_scroll(driver) {
                     problems.push(format!("{place}: {scroll}"));
                 }
@@ -150,5 +153,4 @@ fn the_error_overlay_passes_axe_in_light_and_dark_without_sideways_scroll() {
         look(&driver, &axe, name, &url, &mut problems);
     }
     assert!(problems.is_empty(), "{} problem(s):\n{}", problems.len(), problems.join("\n"));
-
 }
