@@ -181,6 +181,8 @@ pub struct ReleaseRef<'a> {
     pub title: &'a str,
     pub product: &'a str,
     pub version: &'a str,
+    /// `draft`, `review` or `approved`: a card says "In review" rather than "Draft".
+    pub status: &'static str,
     pub url: String,
 }
 
@@ -353,6 +355,7 @@ impl<'s, 'a> Views<'s, 'a> {
             title: &r.title,
             product: &r.product,
             version: &r.version,
+            status: r.status.as_str(),
             url: self.url_of(&["releases/", &r.slug, "/"]),
         }
     }
