@@ -163,3 +163,39 @@ impl Theme {
         Diagnostic::error(self.display_path(name), Pos::new(error.line().unwrap_or(1), 1), "template", message)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use minijinja::context;
+
+    fn base_with(site: minijinja::Value) -> String {
+        let theme = Theme::new(Path::new("/nonexistent"), "default");
+        let env = theme.environment();
+        let page = context! { title => "T", url => "https://x.example/", feeds => Vec::<String>::new() };
+        let urls = context! { home => "https://x.example/" };
+        let build = context! { preview => false };
+        env.get_template("base.html").unwrap().render(context! { site, page, urls, build }).unwrap()
+    }
+
+    #[test]
+    fn the_header_shows_the_brand_when_the_site_has_one() {
+        let html = base_with(context! {
+            title => "Acme", brand => context! { logo => "https://x.example/logo.svg", accent => "#0a7d5a" },
+        });
+        assert!(html.contains(r#"<img class="site-logo" src="https://x.example/logo.svg" alt="""#), "{html}");
+        assert!(html.contains(r#"style="--brand: #0a7d5a""#), "{html}");
+        assert!(!html.contains("site-mark"), "the logo replaces the built-in mark");
+    }
+
+    #[test]
+    fn the_header_has_its_own_mark_without_a_brand() {
+        for site in [context! { title => "Acme" }, context! { title => "Acme", brand => () }] {
+            let html = base_with(site);
+            assert!(html.contains("site-mark") && !html.contains("site-logo") && !html.contains("--brand"), "{html}");
+        }
+        // An accent cannot leave the style attribute it is written in.
+        let html = base_with(context! { title => "Acme", brand => context! { accent => "red\" onload=\"x" } });
+        assert!(html.contains(r#"style="--brand: red&quot; onload=&quot;x""#), "{html}");
+    }
+}
