@@ -12,7 +12,7 @@ mod preview;
 
 use driver::{Driver, Scheme};
 use preview::{fixture_site, sample_site, Preview};
-use serde_json::json;
+use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
 /// Which preview a page is looked at in.
@@ -153,4 +153,46 @@ fn the_error_overlay_passes_axe_in_light_and_dark_without_sideways_scroll() {
         look(&driver, &axe, name, &url, &mut problems);
     }
     assert!(problems.is_empty(), "{} problem(s):\n{}", problems.len(), problems.join("\n"));
+}
+
+/// Not accessibility, but the same browser: `/_review/`'s filters (a small script) show only
+/// the rows asked for, and without the script every row shows.
+#[test]
+fn the_review_filters_by_status_group_and_product() {
+    let review = Preview::start(fixture_site("review"), &[]);
+    // Without JavaScript: the form stays hidden and every communique is listed.
+    let (_, html) = review.get("_review/");
+    assert!(html.contains("<form class=\"filters\" id=\"review-filters\" hidden"), "{html}");
+    assert_eq!(html.matches("<tr data-group=").count(), 9, "every communique has a row");
+    let Some(driver) = Driver::start() else { return };
+    driver.open(&format!("{}_review/", review.url));
+    let shown = |status: &str, group: &str, product: &str| -> Value {
+        driver.command(
+            "execute/sync",
+            json!({
+                "script": "var f = document.getElementById('review-filters'); f.elements.status.value = arguments[0]; f.elements.group.value = arguments[1]; f.elements.product.value = arguments[2]; f.dispatchEvent(new Event('change')); return [Array.prototype.filter.call(document.querySelectorAll('tbody tr[data-group]'), function (r) { return r.offsetParent !== null; }).map(function (r) { return r.closest('section').querySelector('h2').textContent + ' / ' + r.getAttribute('data-group'); }), f.hidden, f.elements.shown.value];",
+                "args": [status, group, product],
+            }),
+        )
+    };
+    let all = shown("", "", "");
+    assert_eq!(all[1], json!(false), "the script shows the form");
+    assert_eq!(all[0].as_array().unwrap().len(), 9, "{all}");
+    assert_eq!(all[2], json!("9 communiques"));
+    let developers = shown("", "developers", "");
+    assert_eq!(developers[0], json!(["Dashboard 3.0 / developers", "Payments 2.6 / developers"]), "{developers}");
+    let scheduled = shown("scheduled", "", "");
+    assert_eq!(scheduled[0], json!(["Payments 2.6 / developers"]), "{scheduled}");
+    let flagged = shown("warnings", "", "");
+    assert_eq!(flagged[0].as_array().unwrap().len(), 7, "{flagged}");
+    let misspelled = shown("", "", "Payment");
+    let rows = misspelled[0].as_array().unwrap();
+    assert!(!rows.is_empty() && rows.iter().all(|r| r.as_str().unwrap().starts_with("Payments 2.5")), "{misspelled}");
+    let nothing = shown("published", "developers", "");
+    assert_eq!(nothing[0], json!([]), "{nothing}");
+    assert_eq!(
+        driver.script("return document.getElementById('review-none').hidden"),
+        json!(false),
+        "says nothing matches"
+    );
 }
