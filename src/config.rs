@@ -26,6 +26,17 @@ pub struct SiteConfig {
     pub markdown: MarkdownConfig,
     pub lint: LintConfig,
     pub notify: NotifyConfig,
+    pub review: ReviewConfig,
+}
+
+/// `[review]` (SPEC §12).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewConfig {
+    /// An approved release without `approved_by`, `approved_at` and
+    /// `approved_fingerprint` (written by `communique approve`) is an error.
+    #[serde(default)]
+    pub require_approval_record: bool,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -72,6 +83,8 @@ struct RawConfig {
     markdown: MarkdownConfig,
     #[serde(default)]
     lint: LintConfig,
+    #[serde(default)]
+    review: ReviewConfig,
     /// Read in [`notify::parse`], which says where each problem is.
     notify: Option<toml::Value>,
 }
@@ -90,9 +103,11 @@ const TOP_KEYS: &[&str] = &[
     "markdown",
     "lint",
     "notify",
+    "review",
 ];
 const MARKDOWN_KEYS: &[&str] = &["unsafe_html"];
 const LINT_KEYS: &[&str] = &["summary_max_words", "terms"];
+const REVIEW_KEYS: &[&str] = &["require_approval_record"];
 
 impl SiteConfig {
     /// Parses site.toml, reporting every problem found, not only the first.
@@ -105,7 +120,7 @@ impl SiteConfig {
 
         let mut diagnostics = Vec::new();
         check_keys(text, &table, None, TOP_KEYS, &mut diagnostics);
-        for (section, keys) in [("markdown", MARKDOWN_KEYS), ("lint", LINT_KEYS)] {
+        for (section, keys) in [("markdown", MARKDOWN_KEYS), ("lint", LINT_KEYS), ("review", REVIEW_KEYS)] {
             match table.get(section) {
                 Some(toml::Value::Table(t)) => check_keys(text, t, Some(section), keys, &mut diagnostics),
                 Some(_) => diagnostics.push(err(
@@ -119,7 +134,7 @@ impl SiteConfig {
         // Report unknown keys together with every other problem: drop them and go on.
         let mut table = table;
         table.retain(|key: &str, _| TOP_KEYS.contains(&key));
-        for (section, keys) in [("markdown", MARKDOWN_KEYS), ("lint", LINT_KEYS)] {
+        for (section, keys) in [("markdown", MARKDOWN_KEYS), ("lint", LINT_KEYS), ("review", REVIEW_KEYS)] {
             match table.get_mut(section) {
                 Some(toml::Value::Table(t)) => t.retain(|key: &str, _| keys.contains(&key)),
                 Some(_) => {
@@ -220,6 +235,7 @@ impl SiteConfig {
             markdown: raw.markdown,
             lint: raw.lint,
             notify,
+            review: raw.review,
         })
     }
 

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod console;
 pub mod content;
+pub mod cycle;
 pub mod diagnostics;
 pub mod fingerprint;
 pub mod hierarchy;

@@ -153,9 +153,20 @@ pub struct Release {
     /// Group id → hand-written text for that group.
     pub handwritten: BTreeMap<String, Handwritten>,
     pub path: String,
+    /// Who approved which texts, when (SPEC §12): written by `communique approve`.
+    pub approval: ApprovalRecord,
     /// A hash of the text of the release's file and of its hand-written pages: pages
     /// made from an unchanged release need not be made again (the preview's rebuilds).
     pub fingerprint: u64,
+}
+
+/// `approved_by`, `approved_at`, `approved_fingerprint` as written in the release's
+/// front matter; each may be missing (a release approved by hand, or a partial record).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ApprovalRecord {
+    pub by: Option<String>,
+    pub at: Option<String>,
+    pub fingerprint: Option<String>,
 }
 
 #[derive(Debug, Clone)]

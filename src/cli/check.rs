@@ -30,7 +30,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if let Some(site) = &loaded.site {
         let has_errors = diagnostics::count_errors(&all) > 0;
         // Which group no release reaches is only known when every release loaded.
-        let warnings = crate::lint::warnings(site, &loaded.sources, now)
+        let warnings = crate::lint::diagnostics(site, &loaded.sources, now)
             .into_iter()
             .filter(|w| !(has_errors && w.code == "unreached-group"));
         all.extend(warnings);

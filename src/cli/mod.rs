@@ -1,8 +1,11 @@
 //! The command line (SPEC §7): one module per subcommand.
 
+mod approve;
 mod build;
 mod check;
+mod import;
 mod init;
+mod new;
 mod notify;
 mod review;
 mod serve;
@@ -37,6 +40,12 @@ pub enum Command {
     Notify(notify::Args),
     /// Preview the site with live reload: drafts and scheduled communiques shown, marked
     Serve(serve::Args),
+    /// Start a release plan or a stakeholder group (never over an existing file)
+    New(new::Args),
+    /// Approve a release's texts: status, who, when and a fingerprint of what was approved
+    Approve(approve::Args),
+    /// Turn one version of a Keep a Changelog file into a draft release
+    Import(import::Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -47,6 +56,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Review(args) => review::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Notify(args) => notify::run(args),
+        Command::New(args) => new::run(args),
+        Command::Approve(args) => approve::run(args),
+        Command::Import(args) => import::run(args),
     }
 }
 

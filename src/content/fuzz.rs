@@ -101,7 +101,7 @@ pub fn content_file(bytes: &[u8]) -> Vec<Diagnostic> {
     if let (Ok(config), false) = (config, out.iter().any(Diagnostic::is_error)) {
         let site = Site { config, groups, releases };
         let now = jiff::Timestamp::UNIX_EPOCH;
-        out.extend(crate::lint::warnings(&site, &sources, now));
+        out.extend(crate::lint::diagnostics(&site, &sources, now));
     }
     out
 }

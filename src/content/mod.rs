@@ -3,7 +3,7 @@
 
 mod collisions;
 pub mod dates;
-mod front_matter;
+pub(crate) mod front_matter;
 #[doc(hidden)]
 pub mod fuzz;
 pub mod parse;
@@ -256,6 +256,10 @@ fn load_with(root: &Path, mut cache: Option<&mut Cache>) -> Loaded {
     validate::site_checked(&groups, &group_ids, &releases, &sources, &mut diagnostics, checked);
     let theme = config.as_ref().map(|c| c.theme.as_str());
     collisions::check(root, theme, &groups, &group_ids, &releases, &sources, &mut diagnostics);
+    // An approval whose texts changed since is an error: nothing built from them is published.
+    if let Some(config) = &config {
+        diagnostics.extend(crate::cycle::approval::check(config, &groups, &releases, &sources));
+    }
     diagnostics::sort(&mut diagnostics);
     phase.end();
     // With errors the site is still returned, for warnings; it is never built.

@@ -27,6 +27,9 @@ const RELEASE_KEYS: &[&str] = &[
     "access",
     "constraints",
     "windows",
+    "approved_by",
+    "approved_at",
+    "approved_fingerprint",
 ];
 const FEATURE_KEYS: &[&str] = &["id", "title", "summary", "groups", "value"];
 const ACCESS_KEYS: &[&str] = &["how", "when", "where", "permissions"];
@@ -68,6 +71,9 @@ struct RawRelease {
     access: Option<BTreeMap<String, Option<RawAccess>>>,
     constraints: Option<Vec<RawConstraint>>,
     windows: Option<Vec<RawWindow>>,
+    approved_by: Option<String>,
+    approved_at: Option<String>,
+    approved_fingerprint: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -580,6 +586,11 @@ pub fn release(
         body: body.to_string(),
         handwritten: BTreeMap::new(),
         path: source.path.clone(),
+        approval: ApprovalRecord {
+            by: non_empty(raw.approved_by),
+            at: non_empty(raw.approved_at),
+            fingerprint: non_empty(raw.approved_fingerprint),
+        },
         fingerprint: source.fingerprint(),
     })
 }
