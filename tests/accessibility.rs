@@ -5,7 +5,8 @@
 //!
 //! axe-core is read from `target/axe-core/package/axe.min.js` (or `$COMMUNIQUE_AXE_CORE`),
 //! which `scripts/test.sh` fetches from the npm registry. Without it, or without the
-//! browser, the test fails; COMMUNIQUE_SKIP_BROWSER=1 skips it.
+//! browser, the test fails; COMMUNIQUE_SKIP_BROWSER=1 skips it. The review page's filters
+//! are checked here too, in the same browser.
 
 mod driver;
 mod preview;
