@@ -187,6 +187,8 @@ pub struct ReleaseRef<'a> {
     pub title: &'a str,
     pub product: &'a str,
     pub version: &'a str,
+    /// `draft`, `review` or `approved`: a card says "In review" rather than "Draft".
+    pub status: &'static str,
     pub url: String,
 }
 
@@ -395,6 +397,7 @@ impl<'s, 'a> Views<'s, 'a> {
             title: &r.title,
             product: &r.product,
             version: &r.version,
+            status: r.status.as_str(),
             url: self.url_of(&["releases/", &r.slug, "/"]),
         }
     }
@@ -752,6 +755,17 @@ impl<'s, 'a> Views<'s, 'a> {
             labels: self.release_labels(shown),
             communiques: shown.groups.iter().map(|g| self.communique_ref(shown, g)).collect(),
         }
+    }
+}
+
+/// How many releases the home page's timeline shows.
+pub const HOME_RELEASES: usize = 10;
+
+impl<'s, 'a> Views<'s, 'a> {
+    /// The home page's timeline: the newest releases, each once, with its groups' communiques
+    /// (a list of communiques would repeat a release once per group).
+    pub fn home_releases(&self) -> Vec<ReleaseCard<'a>> {
+        self.selection.releases.iter().take(HOME_RELEASES).map(|s| self.release_card(s)).collect()
     }
 }
 

@@ -597,7 +597,7 @@ fn list_pages(r: &Renderer, index: &Index) {
             .take(10)
             .map(|(s, g)| views.communique_ref(s, g))
             .collect();
-        let recent: Vec<_> = selection.releases.iter().take(5).map(|s| views.release_card(s)).collect();
+        let recent = views.home_releases();
         let home = context! {
             groups => groups(), latest => Value::from_serialize(&latest), releases => Value::from_serialize(&recent),
         };

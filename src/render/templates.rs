@@ -24,6 +24,18 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("since.html", include_str!("../../themes/default/templates/since.html")),
 ];
 
+/// The built-in theme's partials: pieces the page templates include (`{% include
+/// "partials/…" %}`), each overridable on its own like a page template. Kept apart from
+/// [`BUILT_IN`] because they are not pages: no page is rendered with one directly, so an
+/// edit to one concerns every page (see `memo`).
+pub const BUILT_IN_PARTIALS: &[(&str, &str)] = &[
+    ("partials/release-cards.html", include_str!("../../themes/default/templates/partials/release-cards.html")),
+    ("partials/communique-cards.html", include_str!("../../themes/default/templates/partials/communique-cards.html")),
+    ("partials/group-list.html", include_str!("../../themes/default/templates/partials/group-list.html")),
+    ("partials/labels.html", include_str!("../../themes/default/templates/partials/labels.html")),
+    ("partials/pagination.html", include_str!("../../themes/default/templates/partials/pagination.html")),
+];
+
 /// The built-in theme's static files, copied to the output root.
 pub const BUILT_IN_STATIC: &[(&str, &str)] = &[
     ("style.css", include_str!("../../themes/default/static/style.css")),
@@ -186,7 +198,7 @@ impl Theme {
                     )
                 });
             }
-            Ok(BUILT_IN.iter().find(|(n, _)| *n == name).map(|(_, text)| text.to_string()))
+            Ok(BUILT_IN.iter().chain(BUILT_IN_PARTIALS).find(|(n, _)| *n == name).map(|(_, text)| text.to_string()))
         });
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
         env.set_formatter(|out, state, value| {
@@ -205,7 +217,11 @@ impl Theme {
 
     /// Compiles every template, so that `check` reports template errors without a build.
     pub fn check(&self, env: &Environment<'static>) -> Vec<Diagnostic> {
-        BUILT_IN.iter().filter_map(|(name, _)| env.get_template(name).err().map(|e| self.diagnostic(&e))).collect()
+        BUILT_IN
+            .iter()
+            .chain(BUILT_IN_PARTIALS)
+            .filter_map(|(name, _)| env.get_template(name).err().map(|e| self.diagnostic(&e)))
+            .collect()
     }
 
     /// A template error as `path:line:col: error: …`.
@@ -221,5 +237,41 @@ impl Theme {
             source = inner.source();
         }
         Diagnostic::error(self.display_path(name), Pos::new(error.line().unwrap_or(1), 1), "template", message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use minijinja::context;
+
+    fn base_with(site: minijinja::Value) -> String {
+        let theme = Theme::new(Path::new("/nonexistent"), "default");
+        let env = theme.environment();
+        let page = context! { title => "T", url => "https://x.example/", feeds => Vec::<String>::new() };
+        let urls = context! { home => "https://x.example/" };
+        let build = context! { preview => false };
+        env.get_template("base.html").unwrap().render(context! { site, page, urls, build }).unwrap()
+    }
+
+    #[test]
+    fn the_header_shows_the_brand_when_the_site_has_one() {
+        let html = base_with(context! {
+            title => "Acme", brand => context! { logo => "https://x.example/logo.svg", accent => "#0a7d5a" },
+        });
+        assert!(html.contains(r#"<img class="site-logo" src="https://x.example/logo.svg" alt="""#), "{html}");
+        assert!(html.contains(r#"style="--brand: #0a7d5a""#), "{html}");
+        assert!(!html.contains("site-mark"), "the logo replaces the built-in mark");
+    }
+
+    #[test]
+    fn the_header_has_its_own_mark_without_a_brand() {
+        for site in [context! { title => "Acme" }, context! { title => "Acme", brand => () }] {
+            let html = base_with(site);
+            assert!(html.contains("site-mark") && !html.contains("site-logo") && !html.contains("--brand"), "{html}");
+        }
+        // An accent cannot leave the style attribute it is written in.
+        let html = base_with(context! { title => "Acme", brand => context! { accent => "red\" onload=\"x" } });
+        assert!(html.contains(r#"style="--brand: red&quot; onload=&quot;x""#), "{html}");
     }
 }
