@@ -20,6 +20,7 @@ use crate::diagnostics::{Diagnostic, Pos};
 use crate::model::{Audience, Site};
 use crate::output::Staging;
 use crate::select::{self, Marker, Mode};
+use crate::urls;
 use context::{FeedLink, Views};
 use minijinja::{context, Environment, Value};
 use serde::Serialize;
@@ -248,8 +249,8 @@ fn base_context(config: &crate::config::SiteConfig, audience: Audience, preview:
             generator => format!("communique {}", env!("CARGO_PKG_VERSION")),
         },
         urls => context! {
-            home => config.url(""), releases => config.url("releases/"), groups => config.url("groups/"),
-            products => config.url("products/"), feed => config.url("feed.xml"), style => config.url("style.css"),
+            home => config.url(""), releases => config.url(urls::RELEASES), groups => config.url(urls::GROUPS),
+            products => config.url(urls::PRODUCTS), feed => config.url(urls::SITE_FEED), style => config.url("style.css"),
             feed_stylesheet => config.url("feed.xsl"), review => config.url("_review/"),
         },
     }
