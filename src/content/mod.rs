@@ -17,6 +17,7 @@ use crate::config::{self, SiteConfig};
 use crate::diagnostics::{self, Diagnostic, Pos};
 use crate::hierarchy;
 use crate::model::{Handwritten, Release, Site, StakeholderGroup};
+use crate::slug;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -467,9 +468,9 @@ fn discover(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<File> {
             Kind::Release { slug } => ("release slug", slug),
             Kind::Handwritten { group, .. } => ("group id", group),
         };
-        let id_ok = parse::is_valid_id(id);
+        let id_ok = slug::is_valid_id(id);
         let slug_ok = match &kind {
-            Kind::Handwritten { slug, .. } => parse::is_valid_id(slug),
+            Kind::Handwritten { slug, .. } => slug::is_valid_id(slug),
             _ => true,
         };
         if !id_ok || !slug_ok {
@@ -490,7 +491,7 @@ fn discover(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<File> {
                 "invalid-id",
                 format!(
                     "the {what} `{id}` comes from this file's name and must match ^[a-z0-9][a-z0-9._-]*$ (lowercase, so pages never collide on case-insensitive hosts): rename it to `{}`",
-                    parse::slugify(id)
+                    slug::slugify(id)
                 ),
             ));
             continue;
