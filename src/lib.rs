@@ -13,6 +13,8 @@ pub mod console;
 pub mod content;
 pub mod diagnostics;
 pub mod fingerprint;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod hierarchy;
 pub mod lint;
 pub mod model;

@@ -3,12 +3,10 @@
 
 mod collisions;
 pub mod dates;
-mod front_matter;
-#[doc(hidden)]
-pub mod fuzz;
+pub(crate) mod front_matter;
 pub mod parse;
 mod source;
-mod validate;
+pub(crate) mod validate;
 pub mod yaml;
 
 pub use source::Source;
@@ -116,7 +114,7 @@ fn stamp(path: &Path) -> Option<Stamp> {
     Some((meta.len(), meta.modified().ok()?))
 }
 
-enum Kind {
+pub(crate) enum Kind {
     Group { id: String },
     Release { slug: String },
     Handwritten { slug: String, group: String },
@@ -129,7 +127,7 @@ struct File {
 }
 
 #[derive(Clone)]
-enum Parsed {
+pub(crate) enum Parsed {
     Group(StakeholderGroup),
     Release(Arc<Release>),
     Handwritten(String, Handwritten),
@@ -530,7 +528,7 @@ fn parse_file(file: &File, tz: &jiff::tz::TimeZone, out: &mut Vec<Diagnostic>) -
 }
 
 /// One file's text → its model value (or nothing), and its source for later rules.
-fn parse_text(
+pub(crate) fn parse_text(
     kind: &Kind,
     rel: &str,
     text: String,
