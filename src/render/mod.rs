@@ -19,7 +19,7 @@ mod texts;
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::model::{Audience, Site};
 use crate::output::Staging;
-use crate::select::{self, Marker, Mode};
+use crate::select::{Marker, Mode, Selection};
 use crate::urls;
 use context::{FeedLink, Views};
 use minijinja::{context, Environment, Value};
@@ -28,10 +28,9 @@ use std::path::Path;
 use std::sync::Mutex;
 use templates::Theme;
 
+/// How to render a selection (the audience and "now" are the selection's).
 pub struct Options {
     pub mode: Mode,
-    pub audience: Audience,
-    pub now: jiff::Timestamp,
     /// The most URLs one sitemap file lists ([`sitemap::URL_LIMIT`]).
     pub sitemap_limit: usize,
 }
@@ -256,20 +255,17 @@ fn base_context(config: &crate::config::SiteConfig, audience: Audience, preview:
     }
 }
 
-/// Renders the whole portal for one build into `staging` (and, with `emails`, one
-/// message per communique into that folder).
+/// Renders the whole portal for what one build shows (`selection`) into `staging` (and,
+/// with `emails`, one message per communique into that folder).
 pub fn build(
     root: &Path,
-    site: &Site,
+    selection: &Selection,
     options: &Options,
     staging: &Staging,
     emails: Option<&Staging>,
     memo: Option<&memo::Round>,
-    reach: &mut select::Reach,
 ) -> Result<Stats, Vec<Diagnostic>> {
-    let phase = crate::profile::Phase::start("select");
-    let selection = select::select_reusing(site, options.mode, options.audience, options.now, reach);
-    phase.end();
+    let site = selection.site;
     let phase = crate::profile::Phase::start("templates");
     let config = &site.config;
     let theme = Theme::new(root, &config.theme);
@@ -280,8 +276,8 @@ pub fn build(
     }
     phase.end();
     let phase = crate::profile::Phase::start("views");
-    let base = base_context(config, options.audience, options.mode == Mode::Preview);
-    let views = Views::new(&selection, config);
+    let base = base_context(config, selection.audience, options.mode == Mode::Preview);
+    let views = Views::new(selection, config);
     phase.end();
     let sitemap_limit = options.sitemap_limit;
     let r = Renderer { env, theme, base, views, staging, emails, memo, sitemap_limit, errors: Mutex::new(Vec::new()) };
