@@ -253,7 +253,7 @@ impl SiteConfig {
 
     /// An absolute URL for a path relative to the site root (`groups/x/`).
     pub fn url(&self, path: &str) -> String {
-        format!("{}{}", self.base_url, path.trim_start_matches('/'))
+        crate::urls::url(&self.base_url, &[path])
     }
 }
 

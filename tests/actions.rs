@@ -495,7 +495,9 @@ fn review_counts_actions_and_breaking_changes_per_group() {
     assert_eq!(status, 200);
     let block = &page[position(&page, "<h2 id=\"by-group\"")..];
     assert!(
-        block.contains("<th scope=\"row\">Customers</th><td class=\"num\">1</td><td class=\"num\">4</td><td class=\"num\">1</td>"),
+        block.contains(
+            "<th scope=\"row\">Customers</th><td class=\"num\">1</td><td class=\"num\">4</td><td class=\"num\">1</td>"
+        ),
         "{block}"
     );
     assert!(block.contains("Support <span class=\"chip chip-internal\">Internal</span>"), "{block}");

@@ -141,7 +141,7 @@ struct RawHandwritten {
     summary: Option<String>,
 }
 
-pub use crate::slug::{is_valid_id, slugify};
+use crate::slug::{is_valid_id, slugify};
 
 /// Parses the front matter, reports unknown keys (all of them) and wrong types.
 fn front_matter<T: for<'de> Deserialize<'de>>(

@@ -314,7 +314,7 @@ pub struct Views<'s, 'a> {
     pub texts: Texts<'a>,
 }
 
-pub use crate::urls::{communique_path, group_path, page_path, product_path, release_path, GROUP_CHANNELS};
+use crate::urls::{self, page_path, GROUP_CHANNELS};
 
 impl<'s, 'a> Views<'s, 'a> {
     pub fn new(selection: &'s Selection<'a>, config: &'a SiteConfig) -> Self {
@@ -329,24 +329,11 @@ impl<'s, 'a> Views<'s, 'a> {
     }
 
     pub fn url(&self, path: &str) -> String {
-        self.url_of(&[path])
-    }
-
-    /// The URL of the site path `parts` make together: what [`SiteConfig::url`] makes of
-    /// their concatenation, without building the path first (cards make many URLs).
-    fn url_of(&self, parts: &[&str]) -> String {
-        let base = &self.config.base_url;
-        let first = parts.first().map_or("", |p| p.trim_start_matches('/'));
-        let rest = parts.iter().skip(1);
-        let mut url = String::with_capacity(base.len() + first.len() + rest.clone().map(|p| p.len()).sum::<usize>());
-        url.push_str(base);
-        url.push_str(first);
-        rest.for_each(|p| url.push_str(p));
-        url
+        self.config.url(path)
     }
 
     pub fn group_ref(&self, g: &'a StakeholderGroup) -> GroupRef<'a> {
-        GroupRef { id: &g.id, name: &g.name, url: self.url_of(&["groups/", &g.id, "/"]) }
+        GroupRef { id: &g.id, name: &g.name, url: urls::group_url(&self.config.base_url, &g.id) }
     }
 
     fn group_ref_by_id(&self, id: &str) -> Option<GroupRef<'a>> {
@@ -366,7 +353,7 @@ impl<'s, 'a> Views<'s, 'a> {
     fn group_feed(&self, g: &StakeholderGroup, (file, label, mime): &(&str, &str, &'static str)) -> FeedLink {
         FeedLink {
             title: [self.config.title.as_str(), " — ", &g.name, " (", label, ")"].concat(),
-            url: self.url_of(&["groups/", &g.id, "/", file]),
+            url: urls::group_file_url(&self.config.base_url, &g.id, file),
             mime,
         }
     }
@@ -382,7 +369,7 @@ impl<'s, 'a> Views<'s, 'a> {
             parent: g.parent.as_deref().and_then(|p| self.group_ref_by_id(p)),
             depth: self.h().depth(&g.id),
             contacts: &g.contacts,
-            url: self.url_of(&["groups/", &g.id, "/"]),
+            url: urls::group_url(&self.config.base_url, &g.id),
             feed: feeds[0].clone(),
             feeds,
             subscribe_url: self.url(&crate::urls::group_subscribe_path(&g.id)),
@@ -398,7 +385,7 @@ impl<'s, 'a> Views<'s, 'a> {
             product: &r.product,
             version: &r.version,
             status: r.status.as_str(),
-            url: self.url_of(&["releases/", &r.slug, "/"]),
+            url: urls::release_url(&self.config.base_url, &r.slug),
         }
     }
 
@@ -432,7 +419,7 @@ impl<'s, 'a> Views<'s, 'a> {
     }
 
     fn communique_url(&self, r: &Release, g: &StakeholderGroup) -> String {
-        self.url_of(&["releases/", &r.slug, "/", &g.id, "/"])
+        urls::communique_url(&self.config.base_url, &r.slug, &g.id)
     }
 
     fn access(&self, a: &Access, html: Option<&AccessHtml>) -> AccessView {
@@ -496,7 +483,7 @@ impl<'s, 'a> Views<'s, 'a> {
             .collect();
         ReleaseView {
             card: self.release_card(shown),
-            body_html: self.texts.markdown().block_in(&r.body, &self.url_of(&["releases/", &r.slug, "/"])),
+            body_html: self.texts.markdown().block_in(&r.body, &urls::release_url(&self.config.base_url, &r.slug)),
             // Component slugs are the team's own words: only the internal build shows them.
             components: if self.selection.audience == crate::model::Audience::Internal { &r.components } else { &[] },
             features,
@@ -535,7 +522,7 @@ impl<'s, 'a> Views<'s, 'a> {
                     summary_html: summary_html.clone(),
                     value: key.map_or("", |k| f.value[k].as_str()),
                     value_html: key.and_then(|k| values.get(k)).cloned().unwrap_or_default(),
-                    url: self.url_of(&["releases/", &r.slug, "/#", &f.id]),
+                    url: urls::feature_url(&self.config.base_url, &r.slug, &f.id),
                 }
             })
             .collect();
@@ -747,7 +734,7 @@ impl<'s, 'a> Views<'s, 'a> {
             version: &r.version,
             status: r.status.as_str(),
             marker: shown.marker,
-            url: self.url_of(&["releases/", &r.slug, "/"]),
+            url: urls::release_url(&self.config.base_url, &r.slug),
             deployed_at: date_view(r.deployed_at, self.config),
             publish_at: date_view(r.publish_at, self.config),
             summary: &r.summary,

@@ -20,7 +20,8 @@ mod texts;
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::model::{Audience, Site};
 use crate::output::Staging;
-use crate::select::{self, Marker, Mode};
+use crate::select::{Marker, Mode, Selection};
+use crate::urls;
 use context::{FeedLink, Views};
 use minijinja::{context, Environment, Value};
 use serde::Serialize;
@@ -28,10 +29,9 @@ use std::path::Path;
 use std::sync::Mutex;
 use templates::Theme;
 
+/// How to render a selection (the audience and "now" are the selection's).
 pub struct Options {
     pub mode: Mode,
-    pub audience: Audience,
-    pub now: jiff::Timestamp,
     /// The most URLs one sitemap file lists ([`sitemap::URL_LIMIT`]).
     pub sitemap_limit: usize,
 }
@@ -290,28 +290,25 @@ fn base_context(config: &crate::config::SiteConfig, audience: Audience, preview:
             generator => format!("communique {}", env!("CARGO_PKG_VERSION")),
         },
         urls => context! {
-            home => config.url(""), releases => config.url("releases/"), groups => config.url("groups/"),
-            products => config.url("products/"), feed => config.url("feed.xml"), style => config.url("style.css"),
-            review => config.url("_review/"), subscribe => config.url(crate::urls::SITE_SUBSCRIBE),
-            copy_script => config.url(crate::urls::COPY_SCRIPT), since_script => config.url(crate::urls::SINCE_SCRIPT),
+            home => config.url(""), releases => config.url(urls::RELEASES), groups => config.url(urls::GROUPS),
+            products => config.url(urls::PRODUCTS), feed => config.url(urls::SITE_FEED), style => config.url("style.css"),
+            review => config.url("_review/"), subscribe => config.url(urls::SITE_SUBSCRIBE),
+            copy_script => config.url(urls::COPY_SCRIPT), since_script => config.url(urls::SINCE_SCRIPT),
         },
     }
 }
 
-/// Renders the whole portal for one build into `staging` (and, with `emails`, one
-/// message per communique into that folder).
+/// Renders the whole portal for what one build shows (`selection`) into `staging` (and,
+/// with `emails`, one message per communique into that folder).
 pub fn build(
     root: &Path,
-    site: &Site,
+    selection: &Selection,
     options: &Options,
     staging: &Staging,
     emails: Option<&Staging>,
     memo: Option<&memo::Round>,
-    reach: &mut select::Reach,
 ) -> Result<Stats, Vec<Diagnostic>> {
-    let phase = crate::profile::Phase::start("select");
-    let selection = select::select_reusing(site, options.mode, options.audience, options.now, reach);
-    phase.end();
+    let site = selection.site;
     let phase = crate::profile::Phase::start("templates");
     let config = &site.config;
     let theme = Theme::new(root, &config.theme);
@@ -322,11 +319,11 @@ pub fn build(
     }
     phase.end();
     let phase = crate::profile::Phase::start("views");
-    let base = base_context(config, options.audience, options.mode == Mode::Preview);
-    let views = Views::new(&selection, config);
+    let base = base_context(config, selection.audience, options.mode == Mode::Preview);
+    let views = Views::new(selection, config);
     phase.end();
     let sitemap_limit = options.sitemap_limit;
-    let now = options.now;
+    let now = selection.now;
     let r =
         Renderer { env, theme, base, views, staging, emails, memo, sitemap_limit, now, errors: Mutex::new(Vec::new()) };
 

@@ -12,6 +12,7 @@ use super::{Renderer, Stats};
 use crate::model::StakeholderGroup;
 use crate::select::{Selection, ShownRelease};
 use crate::slug::product_slug;
+use crate::urls::{communique_path, group_path, page_path, product_path, release_path};
 use minijinja::{context, Value};
 use rayon::prelude::*;
 use serde::Serialize;

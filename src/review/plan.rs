@@ -5,7 +5,8 @@ use super::model::State;
 use super::view::{by_publish_date, local};
 use crate::hierarchy::Hierarchy;
 use crate::model::{Audience, Release, Site, StakeholderGroup, Status};
-use crate::render::context::{communique_path, date_view, group_path, DateView};
+use crate::render::context::{date_view, DateView};
+use crate::urls;
 use jiff::Timestamp;
 use serde::Serialize;
 
@@ -85,39 +86,36 @@ pub fn plan(site: &Site, now: Timestamp) -> Plan {
     let groups = site
         .groups
         .iter()
-        .map(|g: &StakeholderGroup| {
-            let page = group_path(&g.id);
-            PlanGroup {
-                group_id: g.id.clone(),
-                group_name: g.name.clone(),
-                audience: g.audience,
-                contacts: g.contacts.clone(),
-                email: g.email.clone(),
-                chat: g.chat.iter().map(|c| ChatView { kind: c.kind, webhook_env: c.webhook_env.clone() }).collect(),
-                channels: vec![
-                    Channel { kind: "page", url: config.url(&page) },
-                    Channel { kind: "feed", url: config.url(&format!("{page}feed.xml")) },
-                ],
-                communiques: release_groups
-                    .iter()
-                    .filter(|(_, groups)| groups.contains(&g.id.as_str()))
-                    .map(|(r, _)| {
-                        let handwritten = h.inherited(&r.handwritten, &g.id);
-                        PlanItem {
-                            slug: r.slug.clone(),
-                            release_title: r.title.clone(),
-                            title: handwritten.and_then(|p| p.title.clone()).unwrap_or_else(|| r.title.clone()),
-                            product: r.product.clone(),
-                            version: r.version.clone(),
-                            status: r.status,
-                            state: State::of(r.status, r.publish_at, now),
-                            publish_at: date_view(r.publish_at, config),
-                            url: config.url(&communique_path(&r.slug, &g.id)),
-                            publish_local: local(r.publish_at, site),
-                        }
-                    })
-                    .collect(),
-            }
+        .map(|g: &StakeholderGroup| PlanGroup {
+            group_id: g.id.clone(),
+            group_name: g.name.clone(),
+            audience: g.audience,
+            contacts: g.contacts.clone(),
+            email: g.email.clone(),
+            chat: g.chat.iter().map(|c| ChatView { kind: c.kind, webhook_env: c.webhook_env.clone() }).collect(),
+            channels: vec![
+                Channel { kind: "page", url: urls::group_url(&config.base_url, &g.id) },
+                Channel { kind: "feed", url: urls::group_file_url(&config.base_url, &g.id, urls::GROUP_FEED) },
+            ],
+            communiques: release_groups
+                .iter()
+                .filter(|(_, groups)| groups.contains(&g.id.as_str()))
+                .map(|(r, _)| {
+                    let handwritten = h.inherited(&r.handwritten, &g.id);
+                    PlanItem {
+                        slug: r.slug.clone(),
+                        release_title: r.title.clone(),
+                        title: handwritten.and_then(|p| p.title.clone()).unwrap_or_else(|| r.title.clone()),
+                        product: r.product.clone(),
+                        version: r.version.clone(),
+                        status: r.status,
+                        state: State::of(r.status, r.publish_at, now),
+                        publish_at: date_view(r.publish_at, config),
+                        url: urls::communique_url(&config.base_url, &r.slug, &g.id),
+                        publish_local: local(r.publish_at, site),
+                    }
+                })
+                .collect(),
         })
         .collect();
     Plan {

@@ -7,7 +7,7 @@ use super::summary::{
     action_rows, approval_sentence, audience_sentence, audience_str, channel_label, group_rows, plan_heading,
     release_warnings, row_cells, status_rows, summary_line,
 };
-use crate::render::context::communique_path;
+use crate::urls;
 
 const STATUS_COLUMNS: [Column; 5] =
     [left("STATUS", usize::MAX), right("RELEASES"), right("COMMUNIQUES"), right("WORDS"), right("WITH WARNINGS")];
@@ -134,7 +134,7 @@ pub fn to_text(review: &Review) -> String {
 impl Plan {
     /// The URL of the communique of release `slug` for group `group`.
     fn communique_url(&self, group: &str, slug: &str) -> String {
-        format!("{}{}", self.base_url, communique_path(slug, group))
+        urls::communique_url(&self.base_url, slug, group)
     }
 }
 

@@ -8,7 +8,8 @@ use super::warnings::row_warnings;
 use crate::hierarchy::Hierarchy;
 use crate::lint;
 use crate::model::{Audience, Release, Site, Status};
-use crate::render::context::{communique_path, date_view};
+use crate::render::context::date_view;
+use crate::urls;
 use jiff::Timestamp;
 use std::collections::HashSet;
 
@@ -68,7 +69,7 @@ pub fn review(site: &Site, sources: &crate::content::Sources, now: Timestamp) ->
             rows.push(Row {
                 slug: r.slug.clone(),
                 release_title: r.title.clone(),
-                url: config.url(&communique_path(&r.slug, g)),
+                url: urls::communique_url(&config.base_url, &r.slug, g),
                 product: r.product.clone(),
                 version: r.version.clone(),
                 status: r.status,
