@@ -113,54 +113,57 @@ impl Renderer<'_, '_> {
         }
     }
 
-    /// Makes output `file` with `make`, which writes it (and returns the page's text
-    /// when `need_text`), unless the last preview build made it from the same inputs
-    /// (`key`, and the site's version of `template`, the one the file is made with or
-    /// whose text it carries): then the file is kept as it is, and its text comes from
-    /// the memo.
-    fn once(
+    /// Makes output `file` from `input` with `make`, which writes it (and returns the
+    /// page's text when asked to), unless the last preview build made it from an input
+    /// that hashed the same, with the same version of `template` (the site's template
+    /// the file is made with or whose text it carries): then the file is kept as it is,
+    /// and its text comes from the memo. `make` is a `fn`, not a closure: it can use
+    /// nothing but `input` and what every page shares, so the hash of `input` is the key
+    /// of everything the file is made from.
+    fn once<I: std::hash::Hash>(
         &self,
         file: &str,
         template: &str,
-        key: u64,
+        input: &I,
         need_text: bool,
-        make: impl FnOnce() -> Option<String>,
+        make: fn(&Self, &I, bool) -> Option<String>,
     ) -> Option<String> {
-        let Some(memo) = self.memo else { return make() };
-        let key = memo.with_template(template, key);
+        let Some(memo) = self.memo else { return make(self, input, need_text) };
+        let key = memo.with_template(template, memo::key(input));
         if let Some(text) = memo.reusable(file, key, need_text) {
             if self.staging.keep(file) {
                 return text;
             }
         }
-        let text = make();
+        let text = make(self, input, need_text);
         memo.record(file, key, text.as_ref());
         text
     }
 
     /// Keeps the pages of release `slug` (its page and communiques) as the last build
-    /// made them, if it made them all from the same inputs: `version`, the release's key,
-    /// and the site's versions of the templates. False when any page must be made.
-    fn reuse_release_pages(&self, slug: &str, version: u64) -> bool {
+    /// made them, if it made them all from the same inputs: `inputs`, the hash of all
+    /// their inputs, and the site's versions of the templates. False when any page must
+    /// be made.
+    fn reuse_release_pages(&self, slug: &str, inputs: u64) -> bool {
         let (Some(memo), None) = (self.memo, self.emails) else { return false };
-        memo.reusable_pages(slug, release_pages_key(memo, version))
+        memo.reusable_pages(slug, release_pages_key(memo, inputs))
             .is_some_and(|mut files| files.all(|(file, slot)| self.staging.keep_at(slot, file)))
     }
 
     /// What [`Renderer::reuse_release_pages`] looks for in the next build.
-    fn record_release_pages(&self, slug: &str, version: u64, files: Vec<String>) {
+    fn record_release_pages(&self, slug: &str, inputs: u64, files: Vec<String>) {
         if let Some(memo) = self.memo {
-            memo.record_pages(slug, release_pages_key(memo, version), files);
+            memo.record_pages(slug, release_pages_key(memo, inputs), files);
         }
     }
 
-    /// A part of a file that the preview server keeps from one build to the next under
-    /// `key` (a hash of everything it is made from), such as a release's events in a
-    /// group's calendar; made with `make` when the last build did not make it.
-    fn fragment(&self, key: u64, make: impl FnOnce() -> String) -> std::sync::Arc<str> {
+    /// A part of a file that the preview server keeps from one build to the next by the
+    /// hash of its `input`, such as a release's events in a group's calendar; made with
+    /// `make` (a `fn`, as for [`Renderer::once`]) when the last build did not make it.
+    fn fragment<I: std::hash::Hash>(&self, input: &I, make: fn(&Self, &I) -> String) -> std::sync::Arc<str> {
         match self.memo {
-            Some(memo) => memo.fragment(key, make),
-            None => make().into(),
+            Some(memo) => memo.fragment(memo::key(input), || make(self, input)),
+            None => make(self, input).into(),
         }
     }
 
@@ -230,10 +233,10 @@ impl Renderer<'_, '_> {
     }
 }
 
-/// The key of a release's own pages: the release's, with the site's versions of the
-/// two templates they are made with.
-fn release_pages_key(memo: &memo::Round, version: u64) -> u64 {
-    memo.with_template("release.html", memo.with_template("communique.html", version))
+/// The key of a release's own pages: the hash of their inputs, with the site's versions
+/// of the two templates they are made with.
+fn release_pages_key(memo: &memo::Round, inputs: u64) -> u64 {
+    memo.with_template("release.html", memo.with_template("communique.html", inputs))
 }
 
 /// The variables every template receives: `site`, `build`, `urls` (docs/themes.md).
@@ -281,6 +284,10 @@ pub fn build(
     let phase = crate::profile::Phase::start("views");
     let base = base_context(config, options.audience, options.mode == Mode::Preview);
     let views = Views::new(&selection, config);
+    if let Some(memo) = memo {
+        // The preview keeps each text's HTML from one build to the next.
+        views.texts.markdown().keep_in(memo.texts());
+    }
     phase.end();
     let sitemap_limit = options.sitemap_limit;
     let r = Renderer { env, theme, base, views, staging, emails, memo, sitemap_limit, errors: Mutex::new(Vec::new()) };
