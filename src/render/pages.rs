@@ -2,14 +2,16 @@
 //! and communiques (in parallel, capturing the texts feeds and e-mails carry), group
 //! pages with their feeds and calendars, product pages, lists, the site feed, the sitemap.
 //!
-//! Each output file is made from one input value (the `…Page`, `…Feed` and `…Input`
-//! types below) by a plain `fn` that sees nothing but that input and the renderer, which
-//! holds only what every page shares (site.toml, the groups, the templates: the memo's
-//! global key). A `fn` cannot capture anything, so a page can show only what its input
-//! carries, and the preview's memo keys each file by the hash of its input
-//! ([`Renderer::once`]): a view that gains a field is made from the same input, and a
-//! new input is hashed because it is part of the value the page is made from. No key is
-//! written by hand beside the page it guards.
+//! Each output file is made from one input value (the types of [`inputs`]) by a plain
+//! `fn` that sees nothing but that input and the renderer. A `fn` cannot capture
+//! anything, so a page can show only what its input carries or what every page shares
+//! (site.toml, the groups, the templates: the memo's global key), and the preview's memo
+//! keys each file by the hash of its input ([`Renderer::once`]). A view that gains a
+//! field is made from the same input, and whatever a page needs besides must be added to
+//! its input, which hashes it: no key is written by hand beside the page it guards.
+//! (The views can still reach the whole selection; a view method that reads more than
+//! its arguments, another release or a list, would step around this, and the
+//! print-all theme in `tests/incremental.rs` would catch it.)
 
 use super::context::*;
 use super::email;
