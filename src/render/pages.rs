@@ -36,7 +36,7 @@ use channels::*;
 /// Where each shown release appears: per group and per product, newest first.
 struct Index<'s, 'a> {
     selection: &'s Selection<'a>,
-    group_index: HashMap<&'a str, usize>,
+    group_index: crate::fingerprint::FastMap<&'a str, usize>,
     /// Per group (selection order): indexes into `selection.releases`.
     per_group: Vec<Vec<usize>>,
     /// Product name → (slug, indexes), by product name.
@@ -47,7 +47,7 @@ struct Index<'s, 'a> {
 
 impl<'s, 'a> Index<'s, 'a> {
     fn new(selection: &'s Selection<'a>) -> Self {
-        let group_index: HashMap<&str, usize> =
+        let group_index: crate::fingerprint::FastMap<&str, usize> =
             selection.groups.iter().enumerate().map(|(i, g)| (g.id.as_str(), i)).collect();
         // The lists on one core, the keys on the others: a preview rebuild does this for
         // every release.
@@ -167,8 +167,8 @@ fn release_pages(r: &Renderer, index: &Index, groups: &[GroupInput], captured: &
         // The release's view, made only if one of its pages is made.
         let view = OnceLock::new();
         let release = ReleaseInput { shown: index.shown(ri), view: Shared(&view) };
-        let gis: Vec<usize> = shown.groups.iter().map(|g| index.group_index[g.id.as_str()]).collect();
-        let own = ReleasePages { release, groups: gis.iter().map(|&gi| groups[gi]).collect() };
+        let group_of = |g: &StakeholderGroup| index.group_index[g.id.as_str()];
+        let own = ReleasePages { release, groups: shown.groups.iter().map(|g| groups[group_of(g)]).collect() };
         let own_key = key(&own);
         let keep = ri < limit || in_product_feed.contains(&ri);
         let slug = &shown.release.slug;
@@ -189,8 +189,9 @@ fn release_pages(r: &Renderer, index: &Index, groups: &[GroupInput], captured: &
         if let Some(text) = text {
             captured.releases.lock().expect("lock").insert(ri, text);
         }
-        for (&gi, &group) in gis.iter().zip(&own.groups) {
+        for &group in &own.groups {
             progress.inc(1);
+            let gi = group_of(group.group.0);
             let file = format!("{}index.html", communique_path(slug, &group.group.0.id));
             let feed = in_feed.contains(&(ri, gi));
             let text = r.once(&file, "communique.html", &CommuniquePage { release, group }, feed, communique_page);
@@ -289,11 +290,11 @@ fn group_pages(r: &Renderer, index: &Index, groups: &[GroupInput], texts: &HashM
         }
         let newest: Vec<_> = releases[..releases.len().min(config.feed_limit)]
             .iter()
-            .map(|&ri| (index.shown(ri), texts.get(&(ri, gi))))
+            .map(|&ri| (index.shown(ri), PageText(texts.get(&(ri, gi)))))
             .collect();
         let entries = OnceLock::new();
         for (file, _) in GROUP_FEEDS {
-            let feed = GroupFeed { group: Group(g), file, newest: &newest, entries: Shared(&entries) };
+            let feed = GroupFeed { group: groups[gi], file, newest: &newest, entries: Shared(&entries) };
             r.once(&format!("{base}{file}"), "communique.html", &feed, false, group_feed);
         }
         let calendar = GroupCalendar { group: Group(g), releases: index.shown_all(releases) };
@@ -355,7 +356,7 @@ fn product_pages(r: &Renderer, index: &Index, texts: &HashMap<usize, String>) {
         }
         let newest = releases[..releases.len().min(config.feed_limit)]
             .iter()
-            .map(|&ri| (index.shown(ri), texts.get(&ri)))
+            .map(|&ri| (index.shown(ri), PageText(texts.get(&ri))))
             .collect();
         let feed = ReleaseFeed { product: Some(product.name), newest };
         r.once(&format!("{base}feed.xml"), "release.html", &feed, false, release_feed);
@@ -436,7 +437,8 @@ fn list_pages(r: &Renderer, index: &Index, groups: &[GroupInput]) {
 /// The site feed: every release of this build, newest first.
 fn site_feed(r: &Renderer, index: &Index, texts: &HashMap<usize, String>) {
     let newest = 0..index.selection.releases.len().min(r.views.config.feed_limit);
-    let feed = ReleaseFeed { product: None, newest: newest.map(|ri| (index.shown(ri), texts.get(&ri))).collect() };
+    let feed =
+        ReleaseFeed { product: None, newest: newest.map(|ri| (index.shown(ri), PageText(texts.get(&ri)))).collect() };
     r.once("feed.xml", "release.html", &feed, false, release_feed);
 }
 

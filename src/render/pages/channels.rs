@@ -40,11 +40,11 @@ pub(super) fn group_description(g: &StakeholderGroup) -> String {
 }
 
 pub(super) fn group_feed(r: &Renderer, feed: &GroupFeed, _: bool) -> Option<String> {
-    let (config, g) = (r.views.config, feed.group.0);
+    let (config, g) = (r.views.config, feed.group.group.0);
     let entries = feed
         .entries
         .0
-        .get_or_init(|| feed.newest.iter().map(|(shown, text)| feed_entry(r, shown.shown, g, *text)).collect());
+        .get_or_init(|| feed.newest.iter().map(|(shown, text)| feed_entry(r, shown.shown, g, text.0)).collect());
     let base = group_path(&g.id);
     let info = FeedInfo {
         title: format!("{} — {}", config.title, g.name),
@@ -150,7 +150,7 @@ pub(super) fn release_entry(r: &Renderer, shown: &ShownRelease, text: Option<&St
 /// A product's feed, or the site's.
 pub(super) fn release_feed(r: &Renderer, feed: &ReleaseFeed, _: bool) -> Option<String> {
     let config = r.views.config;
-    let entries: Vec<Entry> = feed.newest.iter().map(|(s, text)| release_entry(r, s.shown, *text)).collect();
+    let entries: Vec<Entry> = feed.newest.iter().map(|(s, text)| release_entry(r, s.shown, text.0)).collect();
     let stylesheet = config.url("feed.xsl");
     let (path, info) = match feed.product {
         Some(name) => {

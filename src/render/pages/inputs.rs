@@ -104,14 +104,25 @@ pub(super) struct GroupPage<'x, 's, 'a> {
     pub(super) pages: usize,
 }
 
-/// One of a group's feeds: its newest communiques, with the text of each page that a
-/// feed carries (the page's own input is in it, and the site's version of its template
-/// in the feed's key).
+/// The text of a page that a feed carries. It is what the page's input makes with the
+/// page's template, and both are in the feed's key (the input beside the text in the
+/// feed's input, the site's version of the template in [`Renderer::once`]'s key), so
+/// the text adds nothing to the hash: feeds carry megabytes of it, hashed at every
+/// rebuild otherwise.
+#[derive(Clone, Copy)]
+pub(super) struct PageText<'x>(pub(super) Option<&'x String>);
+
+impl Hash for PageText<'_> {
+    fn hash<H: Hasher>(&self, _: &mut H) {}
+}
+
+/// One of a group's feeds: its newest communiques, with the text of each one's page
+/// (made from the release and the group as this input has them).
 #[derive(Hash)]
 pub(super) struct GroupFeed<'x, 's, 'a> {
-    pub(super) group: Group<'a>,
+    pub(super) group: GroupInput<'x, 'a>,
     pub(super) file: &'static str,
-    pub(super) newest: &'x [(Shown<'s, 'a>, Option<&'x String>)],
+    pub(super) newest: &'x [(Shown<'s, 'a>, PageText<'x>)],
     /// The entries, the same in every format.
     pub(super) entries: Shared<'x, Vec<Entry>>,
 }
@@ -148,13 +159,12 @@ pub(super) struct ProductPage<'x, 's, 'a> {
 }
 
 /// A feed of releases (a product's, or the site's): the newest, with the text of each
-/// one's page (the page's own input is in it, and the site's version of its template in
-/// the feed's key).
+/// one's page.
 #[derive(Hash)]
 pub(super) struct ReleaseFeed<'x, 's, 'a> {
     /// The product's name; none for the site's feed.
     pub(super) product: Option<&'a str>,
-    pub(super) newest: Vec<(Shown<'s, 'a>, Option<&'x String>)>,
+    pub(super) newest: Vec<(Shown<'s, 'a>, PageText<'x>)>,
 }
 
 /// A page of the list of every release.
