@@ -337,6 +337,23 @@ fn every_kind_of_edit(audience: Audience, theme: Theme) {
     p.remove(&base);
     p.check("templates removed: the built-in ones (or the theme's) again");
 
+    // SPEC §11: a deadline moves (communiques, calendars, group pages), a group changes
+    // format, and the site's own version of that format is written and edited.
+    p.edit("content/releases/payments-4-2/index.md", "due: 2026-12-15", "due: 2026-12-22");
+    p.check("an action's deadline");
+
+    p.edit("content/stakeholders/developers.md", "order: 20", "order: 20\ntemplate: brief");
+    p.check("a group's communique format");
+
+    p.write(
+        "themes/default/templates/communique-brief.html",
+        "{% extends \"base.html\" %}{% block content %}<p>{{ communique.actions|length }} to do</p>{% endblock %}",
+    );
+    p.check("the site's own brief format");
+
+    p.edit("themes/default/templates/communique-brief.html", "<p>", "<p class=\"edited\">");
+    p.check("an edit to it, which remakes the brief communiques and the feeds that carry them");
+
     p.edit("site.toml", "timezone = \"Europe/Amsterdam\"", "timezone = \"America/New_York\"");
     p.check("the time zone, in which every date is read");
 
@@ -550,6 +567,10 @@ fn template_of(rel: &str) -> Option<&'static str> {
         ["groups", _, "index.html"] | ["groups", _, "page", _, "index.html"] => "group.html",
         ["products", "index.html"] => "products.html",
         ["products", _, "index.html"] | ["products", _, "page", _, "index.html"] => "product.html",
+        ["subscribe", "index.html"]
+        | ["groups", _, "subscribe", "index.html"]
+        | ["products", _, "subscribe", "index.html"] => "subscribe.html",
+        ["groups", _, "since", "index.html"] => "since.html",
         _ => return None,
     })
 }

@@ -320,7 +320,7 @@ fn with_heading_ids(mut events: Vec<Event<'_>>) -> Vec<Event<'_>> {
                 }
                 j += 1;
             }
-            let base = crate::content::parse::slugify(&text);
+            let base = crate::slug::slugify(&text);
             let mut id = base.clone();
             let n = next_suffix.entry(base.clone()).or_insert(1);
             while !used.insert(id.clone()) {

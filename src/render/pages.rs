@@ -21,6 +21,7 @@ use super::{Renderer, Stats};
 use crate::model::StakeholderGroup;
 use crate::select::{Selection, ShownRelease};
 use crate::slug::product_slug;
+use crate::urls::{communique_path, group_path, page_path, product_path, release_path};
 use inputs::*;
 use minijinja::{context, Value};
 use rayon::prelude::*;
@@ -30,6 +31,7 @@ use std::sync::{Mutex, OnceLock};
 
 mod channels;
 mod inputs;
+mod reader;
 
 use channels::*;
 
@@ -121,6 +123,9 @@ pub(super) fn render_all(r: &Renderer) -> Stats {
     site_feed(r, &index, &release_texts);
     write_sitemap(r, &index);
     p.end();
+    let p = phase("subscribe and catch-up pages");
+    reader::render(r, &index, &groups);
+    p.end();
 
     let communiques = selection.releases.iter().map(|s| s.groups.len()).sum();
     let groups_without_email = match r.emails {
@@ -183,7 +188,10 @@ fn release_pages(r: &Renderer, index: &Index, groups: &[GroupInput], captured: &
         let text = r.once(&files[0], "release.html", &release, keep, |r, release, keep| {
             let shown = release.shown.shown;
             let path = release_path(&shown.release.slug);
-            let page = r.page_view(&shown.release.title, &path, shown.marker, vec![]);
+            let page = r
+                .page_view(&shown.release.title, &path, shown.marker, vec![])
+                .describe(&shown.release.summary)
+                .planned(shown.release, r.views.config);
             r.page("release.html", &path, page, context! { release => release.view(r) }, keep)
         });
         if let Some(text) = text {
@@ -194,7 +202,8 @@ fn release_pages(r: &Renderer, index: &Index, groups: &[GroupInput], captured: &
             let gi = group_of(group.group.0);
             let file = format!("{}index.html", communique_path(slug, &group.group.0.id));
             let feed = in_feed.contains(&(ri, gi));
-            let text = r.once(&file, "communique.html", &CommuniquePage { release, group }, feed, communique_page);
+            let template = r.communique_template(group.group.0);
+            let text = r.once(&file, &template, &CommuniquePage { release, group }, feed, communique_page);
             if let (true, Some(text)) = (feed, text) {
                 captured.communiques.lock().expect("lock").insert((ri, gi), text);
             }
@@ -217,8 +226,12 @@ fn communique_page(r: &Renderer, input: &CommuniquePage, feed: bool) -> Option<S
         group => input.group.view(r),
         communique => Value::from_serialize(&communique),
     };
-    let page = r.page_view(communique.title, &cpath, shown.marker, r.views.group_alternates(g));
-    let text = r.page("communique.html", &cpath, page, vars.clone(), feed || mail_to.is_some())?;
+    let page = r
+        .page_view(communique.title, &cpath, shown.marker, r.views.group_alternates(g))
+        .describe(communique.summary)
+        .planned(shown.release, r.views.config);
+    let template = r.communique_template(g);
+    let text = r.page(&template, &cpath, page, vars.clone(), feed || mail_to.is_some())?;
     if let (Some(to), Some(out)) = (mail_to, r.emails) {
         if let Some(plain) = r.render_text("communique.txt", vars) {
             write_email(r, out, shown, g, to, &communique, &plain, &text);
@@ -274,18 +287,34 @@ fn group_pages(r: &Renderer, index: &Index, groups: &[GroupInput], texts: &HashM
                 communiques: index.shown_all(chunk),
                 number: n + 1,
                 pages: chunks.len(),
+                // The group's upcoming deadlines (SPEC §11), on its first page: from every
+                // release of the group, as of the build's "now".
+                deadlines: if n == 0 { Some((index.shown_all(releases), r.now)) } else { None },
             };
             r.once(&format!("{}index.html", page_path(&base, n + 1)), "group.html", &page, false, |r, page, _| {
                 let g = page.group.group.0;
                 let base = group_path(&g.id);
                 let path = page_path(&base, page.number);
                 let communiques: Vec<_> = page.communiques.iter().map(|s| r.views.communique_ref(s.shown, g)).collect();
+                let deadlines = match &page.deadlines {
+                    Some((releases, now)) => {
+                        Value::from_serialize(r.views.deadlines(releases.iter().map(|s| s.shown), g, *now))
+                    }
+                    None => Value::from(Vec::<Value>::new()),
+                };
                 let vars = context! {
+                    deadlines => deadlines,
                     group => page.group.view(r),
                     communiques => Value::from_serialize(&communiques),
                     paginator => Value::from_serialize(r.views.paginator(&base, page.number, page.pages)),
                 };
-                r.page("group.html", &path, r.page_view(&g.name, &path, None, r.views.group_alternates(g)), vars, false)
+                let about = if g.summary.is_empty() {
+                    format!("What each release means for {}.", g.name)
+                } else {
+                    g.summary.clone()
+                };
+                let view = r.page_view(&g.name, &path, None, r.views.group_alternates(g)).describe(&about);
+                r.page("group.html", &path, view, vars, false)
             });
         }
         let newest: Vec<_> = releases[..releases.len().min(config.feed_limit)]
@@ -295,7 +324,8 @@ fn group_pages(r: &Renderer, index: &Index, groups: &[GroupInput], texts: &HashM
         let entries = OnceLock::new();
         for (file, _) in GROUP_FEEDS {
             let feed = GroupFeed { group: groups[gi], file, newest: &newest, entries: Shared(&entries) };
-            r.once(&format!("{base}{file}"), "communique.html", &feed, false, group_feed);
+            // The feeds carry the texts of the group's communique format.
+            r.once(&format!("{base}{file}"), &r.communique_template(g), &feed, false, group_feed);
         }
         let calendar = GroupCalendar { group: Group(g), releases: index.shown_all(releases) };
         r.once(&format!("{base}calendar.ics"), "", &calendar, false, group_calendar);
@@ -308,6 +338,8 @@ struct ProductView<'a> {
     slug: String,
     url: String,
     feed: FeedLink,
+    /// Every way to follow the product: its subscribe page.
+    subscribe_url: String,
     release_count: usize,
     latest: Option<ReleaseCard<'a>>,
 }
@@ -319,6 +351,7 @@ fn product_view<'a>(r: &Renderer<'_, 'a>, product: &ProductInput<'_, 'a>) -> Pro
         name: product.name,
         url: r.views.url(&base),
         feed: product_feed_link(r, product.name, &base),
+        subscribe_url: r.views.url(&crate::urls::product_subscribe_path(&slug)),
         slug,
         release_count: product.release_count,
         latest: product.latest.map(|s| r.views.release_card(s.shown)),
@@ -350,7 +383,9 @@ fn product_pages(r: &Renderer, index: &Index, texts: &HashMap<usize, String>) {
                     releases => Value::from_serialize(&cards),
                     paginator => Value::from_serialize(r.views.paginator(&base, page.number, page.pages)),
                 };
-                let page = r.page_view(product.name, &path, None, vec![product.feed.clone()]);
+                let page = r
+                    .page_view(product.name, &path, None, vec![product.feed.clone()])
+                    .describe(&format!("Every release of {}, newest first.", product.name));
                 r.page("product.html", &path, page, vars, false)
             });
         }
@@ -365,7 +400,10 @@ fn product_pages(r: &Renderer, index: &Index, texts: &HashMap<usize, String>) {
     r.once("products/index.html", "products.html", &all, false, |r, all, _| {
         let all: Vec<ProductView> = all.iter().map(|product| product_view(r, product)).collect();
         let vars = context! { products => Value::from_serialize(&all) };
-        r.page("products.html", "products/", r.page_view("Products", "products/", None, vec![]), vars, false)
+        let page = r
+            .page_view("Products", "products/", None, vec![])
+            .describe("Every product, with its releases and its feed.");
+        r.page("products.html", "products/", page, vars, false)
     });
 }
 
@@ -403,10 +441,13 @@ fn list_pages(r: &Renderer, index: &Index, groups: &[GroupInput]) {
                 releases => Value::from_serialize(&cards),
                 paginator => Value::from_serialize(r.views.paginator("releases/", page.number, page.pages)),
             };
-            r.page("releases.html", &path, r.page_view("Releases", &path, None, vec![site_feed_link(r)]), vars, false)
+            let view = r
+                .page_view("Releases", &path, None, vec![site_feed_link(r)])
+                .describe("Every release, newest first, and what it means for each stakeholder group.");
+            r.page("releases.html", &path, view, vars, false)
         });
     });
-    let home = HomePage { groups, releases: index.shown_all(&all[..all.len().min(10)]) };
+    let home = HomePage { groups, releases: index.shown_all(&all[..all.len().min(HOME_RELEASES)]) };
     r.once("index.html", "index.html", &home, false, |r, home, _| {
         let latest: Vec<_> = home
             .releases
@@ -415,7 +456,7 @@ fn list_pages(r: &Renderer, index: &Index, groups: &[GroupInput]) {
             .take(10)
             .map(|(s, g)| r.views.communique_ref(s, g))
             .collect();
-        let recent: Vec<_> = home.releases.iter().take(5).map(|s| r.views.release_card(s.shown)).collect();
+        let recent = r.views.home_releases(home.releases.iter().map(|s| s.shown));
         let vars = context! {
             groups => group_list(r, home.groups),
             latest => Value::from_serialize(&latest),
@@ -424,7 +465,9 @@ fn list_pages(r: &Renderer, index: &Index, groups: &[GroupInput]) {
         r.page("index.html", "", r.page_view(&r.views.config.title, "", None, vec![site_feed_link(r)]), vars, false)
     });
     r.once("groups/index.html", "groups.html", &groups, false, |r, groups, _| {
-        let page = r.page_view("Groups", "groups/", None, vec![]);
+        let page = r
+            .page_view("Groups", "groups/", None, vec![])
+            .describe("Every stakeholder group, with its page and its feed.");
         r.page("groups.html", "groups/", page, context! { groups => group_list(r, groups) }, false)
     });
     r.once("404.html", "404.html", &(), false, |r, (), _| {
@@ -486,6 +529,8 @@ fn sitemap_pages(r: &Renderer, index: &Index, mut page: impl FnMut(String, Optio
         for n in 1..=count(index.per_group[gi].len()) {
             page(page_path(&group_path(&g.id), n), None);
         }
+        page(crate::urls::group_subscribe_path(&g.id), None);
+        page(crate::urls::group_since_path(&g.id), None);
     }
     page("products/".into(), None);
     for (name, releases) in &index.per_product {
@@ -493,7 +538,9 @@ fn sitemap_pages(r: &Renderer, index: &Index, mut page: impl FnMut(String, Optio
         for n in 1..=count(releases.len()) {
             page(page_path(&base, n), None);
         }
+        page(crate::urls::product_subscribe_path(&product_slug(name)), None);
     }
+    page(crate::urls::SITE_SUBSCRIBE.into(), None);
     let mut releases: Vec<_> = selection.releases.iter().filter(|s| s.marker.is_none()).collect();
     releases.sort_by(|a, b| a.release.slug.cmp(&b.release.slug));
     for s in releases {

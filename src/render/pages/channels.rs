@@ -20,8 +20,13 @@ pub(super) fn feed_entry(r: &Renderer, shown: &ShownRelease, g: &StakeholderGrou
         published: shown.release.publish_at,
         summary_html: card.summary_html,
         content_html: text.cloned().unwrap_or_default(),
-        category: shown.release.product.clone(),
+        categories: categories(&shown.release.product, &card.labels),
     }
+}
+
+/// A feed item's categories: the product, then the words of its labels (SPEC §11).
+fn categories(product: &str, labels: &[crate::model::Label]) -> Vec<String> {
+    std::iter::once(product).chain(labels.iter().map(|l| l.text)).map(str::to_string).collect()
 }
 
 /// Writes one feed format.
@@ -52,7 +57,6 @@ pub(super) fn group_feed(r: &Renderer, feed: &GroupFeed, _: bool) -> Option<Stri
         self_url: r.views.url(&format!("{base}{}", feed.file)),
         description: group_description(g),
         language: &config.language,
-        stylesheet: &config.url("feed.xsl"),
     };
     let channel = GROUP_FEEDS.iter().find(|(file, _)| *file == feed.file).map(|(_, channel)| channel);
     if let Some(channel) = channel {
@@ -100,6 +104,7 @@ pub(super) fn release_events(
         end: None,
         stamp: release.publish_at,
         category: "Go-live",
+        reminder: None,
     });
     for (i, w) in release
         .windows
@@ -120,9 +125,45 @@ pub(super) fn release_events(
             end: Some(w.end),
             stamp: release.publish_at,
             category: kind,
+            reminder: None,
         });
     }
+    events.extend(deadline_events(r, g, release, &url, &host));
     events
+}
+
+/// A group's action deadlines in a release, each an event with a reminder a week before
+/// (SPEC §11). The UID comes from the release, the action's place in the list (from 1)
+/// and the group, so rewording an action or moving its deadline updates the event.
+fn deadline_events(
+    r: &Renderer,
+    g: &StakeholderGroup,
+    release: &crate::model::Release,
+    url: &str,
+    host: &str,
+) -> Vec<CalendarEvent> {
+    let h = &r.views.selection.hierarchy;
+    release
+        .actions
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.groups.as_ref().is_none_or(|t| h.receives(&g.id, t)))
+        .filter_map(|(i, a)| {
+            let due = a.due?;
+            let text = a.text.trim();
+            Some(CalendarEvent {
+                uid: format!("{}/action-{}/{}@{host}", release.slug, i + 1, g.id),
+                summary: format!("Due: {text} ({})", release.title),
+                description: format!("{text}\n\n{url}"),
+                url: url.to_string(),
+                start: due,
+                end: None,
+                stamp: release.publish_at,
+                category: "Deadline",
+                reminder: Some(format!("Due in a week: {text} ({})", release.title)),
+            })
+        })
+        .collect()
 }
 
 /// A window's event in a group's calendar: from the release, the window's `id` (else
@@ -143,7 +184,7 @@ pub(super) fn release_entry(r: &Renderer, shown: &ShownRelease, text: Option<&St
         published: shown.release.publish_at,
         summary_html: r.views.texts.release(shown.release).summary.clone(),
         content_html: text.cloned().unwrap_or_default(),
-        category: shown.release.product.clone(),
+        categories: categories(&shown.release.product, &r.views.release_labels(shown)),
     }
 }
 
@@ -151,7 +192,6 @@ pub(super) fn release_entry(r: &Renderer, shown: &ShownRelease, text: Option<&St
 pub(super) fn release_feed(r: &Renderer, feed: &ReleaseFeed, _: bool) -> Option<String> {
     let config = r.views.config;
     let entries: Vec<Entry> = feed.newest.iter().map(|(s, text)| release_entry(r, s.shown, text.0)).collect();
-    let stylesheet = config.url("feed.xsl");
     let (path, info) = match feed.product {
         Some(name) => {
             let base = product_path(&product_slug(name));
@@ -161,7 +201,6 @@ pub(super) fn release_feed(r: &Renderer, feed: &ReleaseFeed, _: bool) -> Option<
                 self_url: product_feed_link(r, name, &base).url,
                 description: format!("Every release of {name}"),
                 language: &config.language,
-                stylesheet: &stylesheet,
             };
             (format!("{base}feed.xml"), info)
         }
@@ -172,7 +211,6 @@ pub(super) fn release_feed(r: &Renderer, feed: &ReleaseFeed, _: bool) -> Option<
                 self_url: config.url("feed.xml"),
                 description: config.description.clone(),
                 language: &config.language,
-                stylesheet: &stylesheet,
             };
             ("feed.xml".to_string(), info)
         }

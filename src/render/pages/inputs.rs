@@ -102,6 +102,9 @@ pub(super) struct GroupPage<'x, 's, 'a> {
     pub(super) communiques: Vec<Shown<'s, 'a>>,
     pub(super) number: usize,
     pub(super) pages: usize,
+    /// On the first page: every release of the group and the build's "now", from which
+    /// its upcoming deadlines are listed.
+    pub(super) deadlines: Option<(Vec<Shown<'s, 'a>>, jiff::Timestamp)>,
 }
 
 /// The text of a page that a feed carries. It is what the page's input makes with the
