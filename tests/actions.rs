@@ -331,7 +331,7 @@ fn the_group_page_lists_the_deadlines_still_ahead() {
     let site = site();
     let tree = site.build(&[]);
     let page = main_of(&tree, "groups/customers/index.html");
-    let block = &page[position(&page, "<h2>Upcoming deadlines</h2>")..position(&page, "<h2>Communiques")];
+    let block = &page[position(&page, "<h2>Upcoming deadlines</h2>")..position(&page, "<h2 id=\"communiques\"")];
     assert!(position(block, "Check your exports.") < position(block, "Map the"), "soonest first:\n{block}");
     assert!(!block.contains("Answer the survey."), "20 November is past on 26 November:\n{block}");
     assert!(!block.contains("Read the undated note."), "an undated action has no deadline:\n{block}");

@@ -143,7 +143,7 @@ fn an_internal_build_contains_every_internal_text_and_goes_to_internal_output_di
     // The internal group's list is on its subscribe page, and its communiques on its catch-up page.
     assert!(tree
         .text("groups/support/subscribe/index.html")
-        .contains("https://lists.acme.example/join/canary-7f3a-37"));
+        .contains("https://lists.acme.example/join/canary-7f3a-40"));
     assert!(tree.text("groups/support/since/index.html").contains("releases/canary-7f3a-21/support/"));
 }
 

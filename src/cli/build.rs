@@ -99,7 +99,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 count(s.feeds, "feed"),
                 count(s.files, "file"),
                 started.elapsed().as_millis(),
-                built.output.display()
+                // `./public` reads better as `public`, as the user would type it.
+                built.output.strip_prefix(".").unwrap_or(&built.output).display()
             );
             Ok(ExitCode::SUCCESS)
         }
