@@ -751,8 +751,11 @@ pub const HOME_RELEASES: usize = 10;
 impl<'s, 'a> Views<'s, 'a> {
     /// The home page's timeline: the newest releases, each once, with its groups' communiques
     /// (a list of communiques would repeat a release once per group).
-    pub fn home_releases(&self) -> Vec<ReleaseCard<'a>> {
-        self.selection.releases.iter().take(HOME_RELEASES).map(|s| self.release_card(s)).collect()
+    pub fn home_releases<'x>(&self, newest: impl IntoIterator<Item = &'x ShownRelease<'a>>) -> Vec<ReleaseCard<'a>>
+    where
+        'a: 'x,
+    {
+        newest.into_iter().take(HOME_RELEASES).map(|s| self.release_card(s)).collect()
     }
 }
 

@@ -122,6 +122,9 @@ struct Renderer<'s, 'a> {
     sitemap_limit: usize,
     /// The build's "now": which deadlines are still ahead.
     now: jiff::Timestamp,
+    /// Every communique format of the theme (`communique.html` first): a release's pages
+    /// are kept only while none of them changed, since its groups may use any.
+    communique_templates: Vec<String>,
     errors: Mutex<Vec<Diagnostic>>,
 }
 
@@ -141,27 +144,29 @@ impl Renderer<'_, '_> {
         }
     }
 
-    /// Makes output `file` with `make`, which writes it (and returns the page's text
-    /// when `need_text`), unless the last preview build made it from the same inputs
-    /// (`key`, and the site's version of `template`, the one the file is made with or
-    /// whose text it carries): then the file is kept as it is, and its text comes from
-    /// the memo.
-    fn once(
+    /// Makes output `file` from `input` with `make`, which writes it (and returns the
+    /// page's text when asked to), unless the last preview build made it from an input
+    /// that hashed the same, with the same version of `template` (the site's template
+    /// the file is made with or whose text it carries): then the file is kept as it is,
+    /// and its text comes from the memo. `make` is a `fn`, not a closure: it can use
+    /// nothing but `input` and what every page shares, so the hash of `input` is the key
+    /// of everything the file is made from.
+    fn once<I: std::hash::Hash>(
         &self,
         file: &str,
         template: &str,
-        key: u64,
+        input: &I,
         need_text: bool,
-        make: impl FnOnce() -> Option<String>,
+        make: fn(&Self, &I, bool) -> Option<String>,
     ) -> Option<String> {
-        let Some(memo) = self.memo else { return make() };
-        let key = memo.with_template(template, key);
+        let Some(memo) = self.memo else { return make(self, input, need_text) };
+        let key = memo.with_template(template, memo::key(input));
         if let Some(text) = memo.reusable(file, key, need_text) {
             if self.staging.keep(file) {
                 return text;
             }
         }
-        let text = make();
+        let text = make(self, input, need_text);
         memo.record(file, key, text.as_ref());
         text
     }
@@ -172,28 +177,29 @@ impl Renderer<'_, '_> {
     }
 
     /// Keeps the pages of release `slug` (its page and communiques) as the last build
-    /// made them, if it made them all from the same inputs: `version`, the release's key,
-    /// and the site's versions of the templates. False when any page must be made.
-    fn reuse_release_pages(&self, slug: &str, version: u64) -> bool {
+    /// made them, if it made them all from the same inputs: `inputs`, the hash of all
+    /// their inputs, and the site's versions of the templates. False when any page must
+    /// be made.
+    fn reuse_release_pages(&self, slug: &str, inputs: u64) -> bool {
         let (Some(memo), None) = (self.memo, self.emails) else { return false };
-        memo.reusable_pages(slug, release_pages_key(memo, version))
+        memo.reusable_pages(slug, release_pages_key(memo, &self.communique_templates, inputs))
             .is_some_and(|mut files| files.all(|(file, slot)| self.staging.keep_at(slot, file)))
     }
 
     /// What [`Renderer::reuse_release_pages`] looks for in the next build.
-    fn record_release_pages(&self, slug: &str, version: u64, files: Vec<String>) {
+    fn record_release_pages(&self, slug: &str, inputs: u64, files: Vec<String>) {
         if let Some(memo) = self.memo {
-            memo.record_pages(slug, release_pages_key(memo, version), files);
+            memo.record_pages(slug, release_pages_key(memo, &self.communique_templates, inputs), files);
         }
     }
 
-    /// A part of a file that the preview server keeps from one build to the next under
-    /// `key` (a hash of everything it is made from), such as a release's events in a
-    /// group's calendar; made with `make` when the last build did not make it.
-    fn fragment(&self, key: u64, make: impl FnOnce() -> String) -> std::sync::Arc<str> {
+    /// A part of a file that the preview server keeps from one build to the next by the
+    /// hash of its `input`, such as a release's events in a group's calendar; made with
+    /// `make` (a `fn`, as for [`Renderer::once`]) when the last build did not make it.
+    fn fragment<I: std::hash::Hash>(&self, input: &I, make: fn(&Self, &I) -> String) -> std::sync::Arc<str> {
         match self.memo {
-            Some(memo) => memo.fragment(key, make),
-            None => make().into(),
+            Some(memo) => memo.fragment(memo::key(input), || make(self, input)),
+            None => make(self, input).into(),
         }
     }
 
@@ -265,14 +271,10 @@ impl Renderer<'_, '_> {
     }
 }
 
-/// The key of a release's own pages: the release's, with the site's versions of the
-/// two templates they are made with.
-fn release_pages_key(memo: &memo::Round, version: u64) -> u64 {
-    // Every communique format: a group may use any of them (SPEC §11).
-    templates::BUILT_IN
-        .iter()
-        .filter(|(name, _)| name.starts_with("communique") && name.ends_with(".html"))
-        .fold(memo.with_template("release.html", version), |k, (name, _)| memo.with_template(name, k))
+/// The key of a release's own pages: the hash of their inputs, with the site's versions
+/// of the templates they are made with.
+fn release_pages_key(memo: &memo::Round, communique_templates: &[String], inputs: u64) -> u64 {
+    communique_templates.iter().fold(memo.with_template("release.html", inputs), |k, name| memo.with_template(name, k))
 }
 
 /// The variables every template receives: `site`, `build`, `urls` (docs/themes.md).
@@ -321,11 +323,29 @@ pub fn build(
     let phase = crate::profile::Phase::start("views");
     let base = base_context(config, selection.audience, options.mode == Mode::Preview);
     let views = Views::new(selection, config);
+    if let Some(memo) = memo {
+        // The preview keeps each text's HTML from one build to the next.
+        views.texts.markdown().keep_in(memo.texts());
+    }
     phase.end();
     let sitemap_limit = options.sitemap_limit;
     let now = selection.now;
-    let r =
-        Renderer { env, theme, base, views, staging, emails, memo, sitemap_limit, now, errors: Mutex::new(Vec::new()) };
+    let communique_templates = std::iter::once("communique.html".to_string())
+        .chain(theme.communique_formats().iter().map(|name| format!("communique-{name}.html")))
+        .collect();
+    let r = Renderer {
+        env,
+        theme,
+        base,
+        views,
+        staging,
+        emails,
+        memo,
+        sitemap_limit,
+        now,
+        communique_templates,
+        errors: Mutex::new(Vec::new()),
+    };
 
     let stats = pages::render_all(&r);
     let phase = crate::profile::Phase::start("static files");

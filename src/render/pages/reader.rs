@@ -3,10 +3,10 @@
 //! site's subscribe page, and each group's catch-up page ("what changed since the
 //! version I run?"), whose data the page carries as JSON for its script.
 
+use super::inputs::{GroupInput, ProductInput, Shown};
 use super::{product_view, Index};
 use crate::model::StakeholderGroup;
 use crate::render::context::{CommuniqueRef, FeedLink};
-use crate::render::memo::key;
 use crate::render::Renderer;
 use crate::urls;
 use minijinja::{context, Value};
@@ -26,15 +26,45 @@ pub struct Channel {
     pub text: String,
 }
 
-pub(super) fn render(r: &Renderer, index: &Index) {
-    let selection = index.selection;
-    selection.groups.par_iter().enumerate().for_each(|(gi, g)| {
-        let group = Value::from_serialize(r.views.group(g, index.per_group[gi].len()));
-        group_subscribe_page(r, g, group.clone());
-        since_page(r, index, gi, g, group);
+/// What a group's catch-up page is made from: the group, and every release it reaches.
+#[derive(Hash)]
+struct SincePage<'x, 's, 'a> {
+    group: GroupInput<'x, 'a>,
+    releases: Vec<Shown<'s, 'a>>,
+}
+
+/// What the site's subscribe page is made from: the groups (with their counts) and the
+/// products (with their latest releases).
+#[derive(Hash)]
+struct SiteSubscribe<'x, 's, 'a> {
+    groups: &'x [GroupInput<'x, 'a>],
+    products: &'x [ProductInput<'s, 'a>],
+}
+
+pub(super) fn render(r: &Renderer, index: &Index, groups: &[GroupInput]) {
+    groups.par_iter().enumerate().for_each(|(gi, &group)| {
+        let path = urls::group_subscribe_path(&group.group.0.id);
+        r.once(&format!("{path}{}", urls::INDEX), "subscribe.html", &group, false, group_subscribe_page);
+        let since = SincePage { group, releases: index.shown_all(&index.per_group[gi]) };
+        let path = urls::group_since_path(&group.group.0.id);
+        r.once(&format!("{path}{}", urls::INDEX), "since.html", &since, false, since_page);
     });
-    index.per_product.par_iter().for_each(|(name, releases)| product_subscribe_page(r, index, name, releases));
-    site_subscribe_page(r, index);
+    let products: Vec<ProductInput> = index
+        .per_product
+        .iter()
+        .map(|(name, releases)| ProductInput {
+            name,
+            release_count: releases.len(),
+            latest: releases.first().map(|&ri| index.shown(ri)),
+        })
+        .collect();
+    products.par_iter().for_each(|product| {
+        let path = urls::product_subscribe_path(&crate::slug::product_slug(product.name));
+        r.once(&format!("{path}{}", urls::INDEX), "subscribe.html", product, false, product_subscribe_page);
+    });
+    let site = SiteSubscribe { groups, products: &products };
+    let file = format!("{}{}", urls::SITE_SUBSCRIBE, urls::INDEX);
+    r.once(&file, "subscribe.html", &site, false, site_subscribe_page);
 }
 
 /// `calendar.ics` over `webcal://`, which calendar apps open as a subscription.
@@ -81,66 +111,39 @@ pub fn group_channels(r: &Renderer, g: &StakeholderGroup) -> Vec<Channel> {
     channels
 }
 
-/// What a page of this module is made from, beside the memo's global key (site.toml and
-/// the groups, which a group's subscribe page shows): a product's name, how many releases
-/// it has, and its latest release (which `product` carries).
-fn product_key(index: &Index, name: &str, releases: &[usize]) -> u64 {
-    key((name, releases.len(), index.versions_of(&releases[..releases.len().min(1)])))
-}
-
-fn group_subscribe_page(r: &Renderer, g: &StakeholderGroup, group: Value) {
+fn group_subscribe_page(r: &Renderer, group: &GroupInput, _: bool) -> Option<String> {
+    let g = group.group.0;
     let path = urls::group_subscribe_path(&g.id);
-    r.once(&format!("{path}{}", urls::INDEX), "subscribe.html", key(()), false, || {
-        group_subscribe_write(r, g, group, &path)
-    });
-}
-
-fn group_subscribe_write(r: &Renderer, g: &StakeholderGroup, group: Value, path: &str) -> Option<String> {
-    let vars = context! { group => group, channels => Value::from_serialize(group_channels(r, g)) };
+    let vars = context! { group => group.view(r), channels => Value::from_serialize(group_channels(r, g)) };
     let title = format!("Subscribe to {}", g.name);
     let page = r
-        .page_view(&title, path, None, r.views.group_alternates(g))
+        .page_view(&title, &path, None, r.views.group_alternates(g))
         .describe(&format!("Every way to follow what each release means for {}: feeds, calendar, e-mail.", g.name));
-    r.page("subscribe.html", path, page, vars, false)
+    r.page("subscribe.html", &path, page, vars, false)
 }
 
-fn product_subscribe_page(r: &Renderer, index: &Index, name: &str, releases: &[usize]) {
+fn product_subscribe_page(r: &Renderer, product: &ProductInput, _: bool) -> Option<String> {
+    let name = product.name;
     let path = urls::product_subscribe_path(&crate::slug::product_slug(name));
-    let file = format!("{path}{}", urls::INDEX);
-    r.once(&file, "subscribe.html", product_key(index, name, releases), false, || {
-        product_subscribe_write(r, index, name, releases, &path)
-    });
-}
-
-fn product_subscribe_write(r: &Renderer, index: &Index, name: &str, releases: &[usize], path: &str) -> Option<String> {
-    let product = product_view(r, index, name, releases);
+    let product = product_view(r, product);
     let channels = vec![feed_channel(&product.feed, "rss", "RSS")];
     let vars = context! { product => Value::from_serialize(&product), channels => Value::from_serialize(channels) };
     let page = r
-        .page_view(&format!("Subscribe to {name}"), path, None, vec![product.feed.clone()])
+        .page_view(&format!("Subscribe to {name}"), &path, None, vec![product.feed.clone()])
         .describe(&format!("Every way to follow the releases of {name}."));
-    r.page("subscribe.html", path, page, vars, false)
+    r.page("subscribe.html", &path, page, vars, false)
 }
 
 /// The site's subscribe page: the site feed, then the way to each group's and product's
 /// subscribe page (a reader mostly wants one group's news, not every release).
-fn site_subscribe_page(r: &Renderer, index: &Index) {
-    let products: Vec<u64> = index.per_product.iter().map(|(name, rs)| product_key(index, name, rs)).collect();
-    let file = format!("{}{}", urls::SITE_SUBSCRIBE, urls::INDEX);
-    r.once(&file, "subscribe.html", key(products), false, || site_subscribe_write(r, index));
-}
-
-fn site_subscribe_write(r: &Renderer, index: &Index) -> Option<String> {
-    let views = &r.views;
+fn site_subscribe_page(r: &Renderer, site: &SiteSubscribe, _: bool) -> Option<String> {
     let feed = super::site_feed_link(r);
     let channels = vec![feed_channel(&feed, "rss", "RSS")];
-    let groups: Vec<_> =
-        index.selection.groups.iter().enumerate().map(|(gi, g)| views.group(g, index.per_group[gi].len())).collect();
-    let products: Vec<_> =
-        index.per_product.iter().map(|(name, releases)| product_view(r, index, name, releases)).collect();
+    let groups: Vec<Value> = site.groups.iter().map(|g| g.view(r)).collect();
+    let products: Vec<_> = site.products.iter().map(|product| product_view(r, product)).collect();
     let vars = context! {
         channels => Value::from_serialize(channels),
-        groups => Value::from_serialize(groups),
+        groups => Value::from(groups),
         products => Value::from_serialize(products),
     };
     let page = r
@@ -192,29 +195,17 @@ struct SinceEntry<'a> {
     first: bool,
 }
 
-fn since_page(r: &Renderer, index: &Index, gi: usize, g: &StakeholderGroup, group: Value) {
+fn since_page(r: &Renderer, since: &SincePage, _: bool) -> Option<String> {
+    let g = since.group.group.0;
     let path = urls::group_since_path(&g.id);
-    let versions = index.versions_of(&index.per_group[gi]);
-    r.once(&format!("{path}{}", urls::INDEX), "since.html", key(versions), false, || {
-        since_write(r, index, gi, g, group, &path)
-    });
-}
-
-fn since_write(
-    r: &Renderer,
-    index: &Index,
-    gi: usize,
-    g: &StakeholderGroup,
-    group: Value,
-    path: &str,
-) -> Option<String> {
+    let group = since.group.view(r);
     let views = &r.views;
-    let releases = &index.per_group[gi];
-    let items: Vec<SinceItem> = releases
+    let items: Vec<SinceItem> = since
+        .releases
         .iter()
         .enumerate()
-        .map(|(n, &ri)| {
-            let shown = index.release(ri);
+        .map(|(n, s)| {
+            let shown = s.shown;
             let view = Value::from_serialize(views.communique(shown, g));
             let actions = view.get_attr("actions").ok().filter(|a| !a.is_undefined() && !a.is_none());
             let communique = views.communique_ref(shown, g);
@@ -229,8 +220,8 @@ fn since_write(
     // Products by name; versions newest first, each once: a version released twice is
     // behind a reader from its last release on.
     let mut products: std::collections::BTreeMap<&str, Vec<SinceVersion>> = Default::default();
-    for &ri in releases {
-        let release = index.release(ri).release;
+    for s in &since.releases {
+        let release = s.shown.release;
         let versions = products.entry(release.product.as_str()).or_default();
         if !release.version.is_empty() && !versions.iter().any(|v| v.version == release.version) {
             versions.push(SinceVersion { version: &release.version, published: iso(release.publish_at) });
@@ -254,9 +245,9 @@ fn since_write(
     };
     let vars = context! { group => group, communiques => Value::from_serialize(&items), since => Value::from_serialize(&data) };
     let page = r
-        .page_view(&format!("What changed for {}", g.name), path, None, views.group_alternates(g))
+        .page_view(&format!("What changed for {}", g.name), &path, None, views.group_alternates(g))
         .describe(&format!("Every communique for {} since the version you run, what you must do first.", g.name));
-    r.page("since.html", path, page, vars, false)
+    r.page("since.html", &path, page, vars, false)
 }
 
 fn iso(ts: jiff::Timestamp) -> String {
