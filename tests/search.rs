@@ -71,8 +71,13 @@ fn indexed_urls(tree: &Tree) -> Vec<String> {
 fn the_index_exists_and_holds_the_public_communiques_only() {
     let site = site();
     let public = site.build(&[]);
-    for file in ["search/pagefind.js", "search/pagefind-ui.js", "search/pagefind-ui.css", "search/pagefind-entry.json"]
-    {
+    for file in [
+        "search/bundles.json",
+        "search/0/pagefind.js",
+        "search/0/pagefind-ui.js",
+        "search/0/pagefind-ui.css",
+        "search/0/pagefind-entry.json",
+    ] {
         assert!(public.has(file), "{file} in the public build");
     }
     assert_eq!(
@@ -89,7 +94,7 @@ fn the_index_exists_and_holds_the_public_communiques_only() {
     assert!(leaks.is_empty(), "internal text in the public index: {leaks:?}");
     // Every page links the search box to the index.
     let home = public.text("index.html");
-    assert!(home.contains("https://releases.acme.example/search/pagefind-ui.js"), "{home}");
+    assert!(home.contains("https://releases.acme.example/search/0/pagefind-ui.js"), "{home}");
     assert!(home.contains("for=\"site-search-input\""), "the box has a label");
 
     // The internal build indexes everything it shows.
@@ -288,17 +293,17 @@ fn markup_in_a_communique_is_text_in_the_search_results() {
 #[test]
 fn the_search_folder_is_the_builds_own() {
     let site = site();
-    site.write("static/search/fragment", "a file where the index has a folder");
+    site.write("static/search/0/fragment", "a file where the index has a folder");
     let check = site.run(&["check", "--now", common::NOW]);
     check.code_is(1);
-    let line = check.diagnostic("static/search/fragment:1:1: error: ");
+    let line = check.diagnostic("static/search/0/fragment:1:1: error: ");
     assert!(line.contains("the search index") && line.contains("[output-collision]"), "{line}");
-    site.remove("static/search/fragment");
+    site.remove("static/search/0/fragment");
     // A file of the index's own name replaces it, as a page of one's own does: told.
-    site.write("static/search/pagefind-ui.css", ".pagefind-ui { color: red }");
+    site.write("static/search/0/pagefind-ui.css", ".pagefind-ui { color: red }");
     let check = site.run(&["check", "--now", common::NOW]);
     check.success();
-    let line = check.diagnostic("static/search/pagefind-ui.css:1:1: warning: ");
+    let line = check.diagnostic("static/search/0/pagefind-ui.css:1:1: warning: ");
     assert!(line.contains("[static-over-page]"), "{line}");
-    assert_eq!(site.build(&[]).text("search/pagefind-ui.css"), ".pagefind-ui { color: red }");
+    assert_eq!(site.build(&[]).text("search/0/pagefind-ui.css"), ".pagefind-ui { color: red }");
 }
