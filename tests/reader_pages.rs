@@ -8,15 +8,15 @@
 
 mod common;
 mod driver;
+mod static_host;
 
 use common::{group, run_in, Site, Tree, NOW, SITE_TOML};
 use driver::Driver;
 use scraper::{Html, Selector};
 use serde_json::json;
+use static_host::StaticHost;
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const BASE: &str = common::BASE_URL;
@@ -372,58 +372,6 @@ fn init_keeps_the_output_folders_out_of_git() {
 
 // ---------------------------------------------------------------------------------------
 // In a real browser
-
-/// Serves a folder over HTTP on 127.0.0.1, as a static host does; stops when dropped.
-struct StaticHost {
-    server: Arc<tiny_http::Server>,
-    thread: Option<std::thread::JoinHandle<()>>,
-    url: String,
-}
-
-impl StaticHost {
-    fn start(root: PathBuf) -> StaticHost {
-        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind 127.0.0.1"));
-        let port = server.server_addr().to_ip().expect("an IP address").port();
-        let serving = Arc::clone(&server);
-        let thread = std::thread::spawn(move || {
-            for request in serving.incoming_requests() {
-                let path = request.url().split(['?', '#']).next().unwrap_or("/").to_string();
-                let _ = request.respond(respond(&root, &path));
-            }
-        });
-        StaticHost { server, thread: Some(thread), url: format!("http://127.0.0.1:{port}/") }
-    }
-}
-
-impl Drop for StaticHost {
-    fn drop(&mut self) {
-        self.server.unblock();
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-fn respond(root: &Path, path: &str) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
-    let rel = path.trim_start_matches('/');
-    let mut file = root.join(rel);
-    if rel.is_empty() || rel.ends_with('/') {
-        file = file.join("index.html");
-    }
-    match std::fs::read(&file) {
-        Ok(bytes) if !rel.split('/').any(|part| part == "..") => {
-            let mime = match file.extension().and_then(|e| e.to_str()).unwrap_or("") {
-                "html" => "text/html; charset=utf-8",
-                "js" => "text/javascript; charset=utf-8",
-                "css" => "text/css",
-                _ => "application/octet-stream",
-            };
-            tiny_http::Response::from_data(bytes)
-                .with_header(tiny_http::Header::from_bytes("Content-Type", mime).unwrap())
-        }
-        _ => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
-    }
-}
 
 /// The site built for a static host on this machine, and the host.
 fn served() -> (Site, StaticHost) {
