@@ -12,13 +12,13 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 #[derive(Serialize, Clone)]
-pub struct DateView {
+pub(crate) struct DateView {
     pub iso: String,
     pub date: String,
     pub datetime: String,
 }
 
-pub fn date_view(ts: Timestamp, config: &SiteConfig) -> DateView {
+pub(crate) fn date_view(ts: Timestamp, config: &SiteConfig) -> DateView {
     let info = config.tz.to_offset_info(ts);
     let utc = jiff::tz::Offset::UTC.to_datetime(ts);
     let local = info.offset().to_datetime(ts);
@@ -101,7 +101,7 @@ fn push_number(out: &mut String, n: i32, width: usize) {
 }
 
 #[derive(Serialize, Clone)]
-pub struct FeedLink {
+pub(crate) struct FeedLink {
     pub title: String,
     pub url: String,
     #[serde(rename = "type")]
@@ -109,14 +109,14 @@ pub struct FeedLink {
 }
 
 #[derive(Serialize, Clone)]
-pub struct GroupRef<'a> {
+pub(crate) struct GroupRef<'a> {
     pub id: &'a str,
     pub name: &'a str,
     pub url: String,
 }
 
 #[derive(Serialize)]
-pub struct GroupView<'a> {
+pub(crate) struct GroupView<'a> {
     pub id: &'a str,
     pub name: &'a str,
     pub summary: &'a str,
@@ -137,7 +137,7 @@ pub struct GroupView<'a> {
 /// `how`, `when`, `where`, `permissions`: the Markdown source (for plain-text mail);
 /// `*_html`: rendered.
 #[derive(Serialize)]
-pub struct AccessView {
+pub(crate) struct AccessView {
     pub how: String,
     pub when: String,
     pub r#where: String,
@@ -149,20 +149,20 @@ pub struct AccessView {
 }
 
 #[derive(Serialize)]
-pub struct GroupAccessView<'a> {
+pub(crate) struct GroupAccessView<'a> {
     pub group: GroupRef<'a>,
     #[serde(flatten)]
     pub access: AccessView,
 }
 
 #[derive(Serialize)]
-pub struct ValueView<'a> {
+pub(crate) struct ValueView<'a> {
     pub group: GroupRef<'a>,
     pub value_html: String,
 }
 
 #[derive(Serialize)]
-pub struct FeatureView<'a> {
+pub(crate) struct FeatureView<'a> {
     pub id: &'a str,
     pub title: &'a str,
     pub kind: crate::model::FeatureKind,
@@ -174,7 +174,7 @@ pub struct FeatureView<'a> {
 }
 
 #[derive(Serialize)]
-pub struct ConstraintView<'a> {
+pub(crate) struct ConstraintView<'a> {
     pub kind: &'static str,
     pub kind_label: &'static str,
     pub text_html: String,
@@ -182,7 +182,7 @@ pub struct ConstraintView<'a> {
 }
 
 #[derive(Serialize, Clone)]
-pub struct ReleaseRef<'a> {
+pub(crate) struct ReleaseRef<'a> {
     pub slug: &'a str,
     pub title: &'a str,
     pub product: &'a str,
@@ -193,7 +193,7 @@ pub struct ReleaseRef<'a> {
 }
 
 #[derive(Serialize, Clone)]
-pub struct CommuniqueRef<'a> {
+pub(crate) struct CommuniqueRef<'a> {
     pub url: String,
     pub title: &'a str,
     /// The labels of the features that reach the group.
@@ -207,7 +207,7 @@ pub struct CommuniqueRef<'a> {
 
 /// A release on its own page: its card, plus everything in it this audience may see.
 #[derive(Serialize)]
-pub struct ReleaseView<'a> {
+pub(crate) struct ReleaseView<'a> {
     #[serde(flatten)]
     pub card: ReleaseCard<'a>,
     pub body_html: String,
@@ -221,7 +221,7 @@ pub struct ReleaseView<'a> {
 }
 
 #[derive(Serialize)]
-pub struct CommuniqueFeature<'a> {
+pub(crate) struct CommuniqueFeature<'a> {
     pub id: &'a str,
     pub title: &'a str,
     pub kind: crate::model::FeatureKind,
@@ -235,7 +235,7 @@ pub struct CommuniqueFeature<'a> {
 }
 
 #[derive(Serialize)]
-pub struct ConstraintGroup<'a> {
+pub(crate) struct ConstraintGroup<'a> {
     pub kind: &'static str,
     pub label: &'static str,
     pub items: Vec<String>,
@@ -244,7 +244,7 @@ pub struct ConstraintGroup<'a> {
 }
 
 #[derive(Serialize)]
-pub struct WindowView<'a> {
+pub(crate) struct WindowView<'a> {
     /// The author's `id`, if the window has one.
     pub id: Option<&'a str>,
     pub title: &'a str,
@@ -259,7 +259,7 @@ pub struct WindowView<'a> {
 
 /// Something a group must do (SPEC §11).
 #[derive(Serialize, Clone)]
-pub struct ActionView<'a> {
+pub(crate) struct ActionView<'a> {
     /// Markdown source, for plain text.
     pub text: &'a str,
     pub text_html: String,
@@ -272,14 +272,14 @@ pub struct ActionView<'a> {
 
 /// An upcoming deadline on a group's page: an action and the communique it is in.
 #[derive(Serialize)]
-pub struct DeadlineView<'a> {
+pub(crate) struct DeadlineView<'a> {
     #[serde(flatten)]
     pub action: ActionView<'a>,
     pub communique: CommuniqueRef<'a>,
 }
 
 #[derive(Serialize)]
-pub struct CommuniqueView<'a> {
+pub(crate) struct CommuniqueView<'a> {
     pub url: String,
     pub title: &'a str,
     /// Markdown source, for `<meta name="description">`.
@@ -300,7 +300,7 @@ pub struct CommuniqueView<'a> {
 }
 
 #[derive(Serialize)]
-pub struct Paginator {
+pub(crate) struct Paginator {
     pub current: usize,
     pub total: usize,
     pub previous_url: Option<String>,
@@ -308,7 +308,7 @@ pub struct Paginator {
 }
 
 /// Builds views for one build: the selection, the site's URLs and its texts, rendered.
-pub struct Views<'s, 'a> {
+pub(crate) struct Views<'s, 'a> {
     pub selection: &'s Selection<'a>,
     pub config: &'a SiteConfig,
     pub texts: Texts<'a>,
@@ -317,7 +317,7 @@ pub struct Views<'s, 'a> {
 use crate::urls::{self, page_path, GROUP_CHANNELS};
 
 impl<'s, 'a> Views<'s, 'a> {
-    pub fn new(selection: &'s Selection<'a>, config: &'a SiteConfig) -> Self {
+    pub(crate) fn new(selection: &'s Selection<'a>, config: &'a SiteConfig) -> Self {
         let markdown = Markdown::new(config.markdown.unsafe_html, &config.base_url);
         let releases: Vec<&Release> = selection.releases.iter().map(|s| s.release).collect();
         let texts = Texts::new(markdown, config, &releases, &selection.groups);
@@ -328,11 +328,11 @@ impl<'s, 'a> Views<'s, 'a> {
         &self.selection.hierarchy
     }
 
-    pub fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         self.config.url(path)
     }
 
-    pub fn group_ref(&self, g: &'a StakeholderGroup) -> GroupRef<'a> {
+    pub(crate) fn group_ref(&self, g: &'a StakeholderGroup) -> GroupRef<'a> {
         GroupRef { id: &g.id, name: &g.name, url: urls::group_url(&self.config.base_url, &g.id) }
     }
 
@@ -341,12 +341,12 @@ impl<'s, 'a> Views<'s, 'a> {
     }
 
     /// Every channel of a group, RSS first (SPEC §6, §9).
-    pub fn group_feeds(&self, g: &StakeholderGroup) -> Vec<FeedLink> {
+    pub(crate) fn group_feeds(&self, g: &StakeholderGroup) -> Vec<FeedLink> {
         GROUP_CHANNELS.iter().map(|channel| self.group_feed(g, channel)).collect()
     }
 
     /// The feeds a group's pages advertise with `<link rel="alternate">` (not the calendar).
-    pub fn group_alternates(&self, g: &StakeholderGroup) -> Vec<FeedLink> {
+    pub(crate) fn group_alternates(&self, g: &StakeholderGroup) -> Vec<FeedLink> {
         GROUP_CHANNELS.iter().filter(|(_, _, mime)| *mime != "text/calendar").map(|c| self.group_feed(g, c)).collect()
     }
 
@@ -358,7 +358,7 @@ impl<'s, 'a> Views<'s, 'a> {
         }
     }
 
-    pub fn group(&self, g: &'a StakeholderGroup, communique_count: usize) -> GroupView<'a> {
+    pub(crate) fn group(&self, g: &'a StakeholderGroup, communique_count: usize) -> GroupView<'a> {
         let feeds = self.group_feeds(g);
         GroupView {
             id: &g.id,
@@ -378,7 +378,7 @@ impl<'s, 'a> Views<'s, 'a> {
         }
     }
 
-    pub fn release_ref(&self, r: &'a Release) -> ReleaseRef<'a> {
+    pub(crate) fn release_ref(&self, r: &'a Release) -> ReleaseRef<'a> {
         ReleaseRef {
             slug: &r.slug,
             title: &r.title,
@@ -390,7 +390,7 @@ impl<'s, 'a> Views<'s, 'a> {
     }
 
     /// The card for release `shown` in group `g`'s lists.
-    pub fn communique_ref(&self, shown: &ShownRelease<'a>, g: &'a StakeholderGroup) -> CommuniqueRef<'a> {
+    pub(crate) fn communique_ref(&self, shown: &ShownRelease<'a>, g: &'a StakeholderGroup) -> CommuniqueRef<'a> {
         let r = shown.release;
         let (title, summary_html) = self.communique_heading(r, g);
         CommuniqueRef {
@@ -437,7 +437,7 @@ impl<'s, 'a> Views<'s, 'a> {
         }
     }
 
-    pub fn release(&self, shown: &ShownRelease<'a>) -> ReleaseView<'a> {
+    pub(crate) fn release(&self, shown: &ShownRelease<'a>) -> ReleaseView<'a> {
         let r = shown.release;
         let h = self.h();
         let html = self.texts.release(r);
@@ -495,7 +495,7 @@ impl<'s, 'a> Views<'s, 'a> {
     }
 
     /// Release `shown` for group `g`: who, what, when, where, why and how.
-    pub fn communique(&self, shown: &ShownRelease<'a>, g: &'a StakeholderGroup) -> CommuniqueView<'a> {
+    pub(crate) fn communique(&self, shown: &ShownRelease<'a>, g: &'a StakeholderGroup) -> CommuniqueView<'a> {
         let r = shown.release;
         let h = self.h();
         let html = self.texts.release(r);
@@ -562,7 +562,7 @@ impl<'s, 'a> Views<'s, 'a> {
 
     /// What group `g` must do for release `r`: the actions for it (or an ancestor) or for
     /// every group of the release, soonest deadline first, undated last.
-    pub fn actions(&self, r: &'a Release, g: &str) -> Vec<ActionView<'a>> {
+    pub(crate) fn actions(&self, r: &'a Release, g: &str) -> Vec<ActionView<'a>> {
         self.applying(r, g).into_iter().map(|(a, text_html)| self.action(a, text_html, vec![])).collect()
     }
 
@@ -612,7 +612,7 @@ impl<'s, 'a> Views<'s, 'a> {
 
     /// The deadlines of group `g` still ahead at `now` in the releases `shown`, soonest
     /// first: the group page's list.
-    pub fn deadlines<'x>(
+    pub(crate) fn deadlines<'x>(
         &self,
         shown: impl IntoIterator<Item = &'x ShownRelease<'a>>,
         g: &'a StakeholderGroup,
@@ -647,7 +647,7 @@ impl<'s, 'a> Views<'s, 'a> {
     }
 
     /// The maintenance and availability windows that concern group `g`.
-    pub fn windows(&self, r: &'a Release, g: &'a str) -> Vec<WindowView<'a>> {
+    pub(crate) fn windows(&self, r: &'a Release, g: &'a str) -> Vec<WindowView<'a>> {
         r.windows
             .iter()
             .filter(|w| w.groups.as_ref().is_none_or(|targets| self.h().receives(g, targets)))
@@ -687,7 +687,7 @@ impl<'s, 'a> Views<'s, 'a> {
             .collect()
     }
 
-    pub fn paginator(&self, base: &str, current: usize, total: usize) -> Paginator {
+    pub(crate) fn paginator(&self, base: &str, current: usize, total: usize) -> Paginator {
         Paginator {
             current,
             total,
@@ -699,7 +699,7 @@ impl<'s, 'a> Views<'s, 'a> {
 
 /// A release in a list: what a card needs, without the release's full text.
 #[derive(Serialize)]
-pub struct ReleaseCard<'a> {
+pub(crate) struct ReleaseCard<'a> {
     pub slug: &'a str,
     pub title: &'a str,
     pub product: &'a str,
@@ -719,13 +719,13 @@ pub struct ReleaseCard<'a> {
 impl<'s, 'a> Views<'s, 'a> {
     /// The labels of a release as this build shows it: of the features that reach one of
     /// its shown groups (a breaking change for internal groups only is not public).
-    pub fn release_labels(&self, shown: &ShownRelease<'a>) -> Vec<Label> {
+    pub(crate) fn release_labels(&self, shown: &ShownRelease<'a>) -> Vec<Label> {
         Label::of_features(
             shown.release.features.iter().filter(|f| shown.groups.iter().any(|g| self.h().feature_reaches(f, &g.id))),
         )
     }
 
-    pub fn release_card(&self, shown: &ShownRelease<'a>) -> ReleaseCard<'a> {
+    pub(crate) fn release_card(&self, shown: &ShownRelease<'a>) -> ReleaseCard<'a> {
         let r = shown.release;
         ReleaseCard {
             slug: &r.slug,
@@ -746,12 +746,15 @@ impl<'s, 'a> Views<'s, 'a> {
 }
 
 /// How many releases the home page's timeline shows.
-pub const HOME_RELEASES: usize = 10;
+pub(crate) const HOME_RELEASES: usize = 10;
 
 impl<'s, 'a> Views<'s, 'a> {
     /// The home page's timeline: the newest releases, each once, with its groups' communiques
     /// (a list of communiques would repeat a release once per group).
-    pub fn home_releases<'x>(&self, newest: impl IntoIterator<Item = &'x ShownRelease<'a>>) -> Vec<ReleaseCard<'a>>
+    pub(crate) fn home_releases<'x>(
+        &self,
+        newest: impl IntoIterator<Item = &'x ShownRelease<'a>>,
+    ) -> Vec<ReleaseCard<'a>>
     where
         'a: 'x,
     {
@@ -764,7 +767,7 @@ impl<'s, 'a> Views<'s, 'a> {
 /// rather than three maps merged and searched in turn: templates look names up at every
 /// `{{ … }}`, tens of thousands of pages over.
 #[derive(Debug)]
-pub struct PageContext {
+pub(crate) struct PageContext {
     /// The common variables, as one map.
     pub common: minijinja::Value,
     pub page: minijinja::Value,

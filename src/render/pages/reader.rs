@@ -15,7 +15,7 @@ use serde::Serialize;
 
 /// One way to follow a group or a product.
 #[derive(Serialize, Clone)]
-pub struct Channel {
+pub(super) struct Channel {
     /// `rss`, `atom`, `json`, `webcal`, `calendar`, `signup` or `email`: the template
     /// picks the how-to line by it.
     pub kind: &'static str,
@@ -78,7 +78,7 @@ fn feed_channel(feed: &FeedLink, kind: &'static str, label: &str) -> Channel {
 }
 
 /// Every way to follow group `g`: its feeds, its calendar twice, its mailing list.
-pub fn group_channels(r: &Renderer, g: &StakeholderGroup) -> Vec<Channel> {
+pub(super) fn group_channels(r: &Renderer, g: &StakeholderGroup) -> Vec<Channel> {
     let mut channels = Vec::new();
     for feed in r.views.group_feeds(g) {
         match feed.mime {
