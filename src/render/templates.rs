@@ -34,6 +34,7 @@ pub(crate) const BUILT_IN_PARTIALS: &[(&str, &str)] = &[
     ("partials/group-list.html", include_str!("../../themes/default/templates/partials/group-list.html")),
     ("partials/labels.html", include_str!("../../themes/default/templates/partials/labels.html")),
     ("partials/pagination.html", include_str!("../../themes/default/templates/partials/pagination.html")),
+    ("partials/action-required.html", include_str!("../../themes/default/templates/partials/action-required.html")),
 ];
 
 /// The built-in theme's static files, copied to the output root.
