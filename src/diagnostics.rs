@@ -78,7 +78,7 @@ impl Pos {
 }
 
 /// Diagnostics in a stable order: by file, then position, errors before warnings.
-pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
+pub(crate) fn sort(diagnostics: &mut Vec<Diagnostic>) {
     diagnostics.sort_by(|a, b| {
         (&a.path, a.line, a.column, a.severity, a.code, &a.message)
             .cmp(&(&b.path, b.line, b.column, b.severity, b.code, &b.message))
@@ -86,7 +86,7 @@ pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
     diagnostics.dedup();
 }
 
-pub fn count_errors(diagnostics: &[Diagnostic]) -> usize {
+pub(crate) fn count_errors(diagnostics: &[Diagnostic]) -> usize {
     diagnostics.iter().filter(|d| d.is_error()).count()
 }
 
@@ -99,7 +99,7 @@ pub enum Format {
 
 /// Prints diagnostics: text goes to stderr (it is for a person watching a build),
 /// JSON and GitHub annotations go to stdout (they are for a program).
-pub fn print(diagnostics: &[Diagnostic], format: Format) {
+pub(crate) fn print(diagnostics: &[Diagnostic], format: Format) {
     match format {
         Format::Text => {
             for d in diagnostics {
@@ -115,13 +115,13 @@ pub fn print(diagnostics: &[Diagnostic], format: Format) {
     }
 }
 
-pub fn to_json(diagnostics: &[Diagnostic]) -> String {
+pub(crate) fn to_json(diagnostics: &[Diagnostic]) -> String {
     serde_json::to_string_pretty(diagnostics).expect("diagnostics serialize")
 }
 
 /// `::error file=…,line=…,col=…,title=…::message`, with GitHub's escaping of `%`, CR, LF
 /// (and `,` `:` in properties).
-pub fn github_annotation(d: &Diagnostic) -> String {
+pub(crate) fn github_annotation(d: &Diagnostic) -> String {
     fn data(s: &str) -> String {
         s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
     }
@@ -140,7 +140,7 @@ pub fn github_annotation(d: &Diagnostic) -> String {
 }
 
 /// "did you mean `x`?" for the closest of `candidates`, if one is close enough to be a typo.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(&word.to_lowercase(), &c.to_lowercase()), c))
@@ -150,7 +150,7 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str
 }
 
 /// The hint sentence that follows a message: " (did you mean `x`?)" or " (expected one of …)".
-pub fn hint(word: &str, candidates: &[&str]) -> String {
+pub(crate) fn hint(word: &str, candidates: &[&str]) -> String {
     match did_you_mean(word, candidates.iter().copied()) {
         Some(c) => format!("; did you mean `{c}`?"),
         None if candidates.len() <= 12 => {

@@ -11,7 +11,7 @@ use yaml_rust2::scanner::Marker;
 
 /// A YAML problem, positioned relative to the start of the YAML text.
 #[derive(Debug)]
-pub struct YamlError {
+pub(crate) struct YamlError {
     pub pos: Pos,
     /// `yaml-syntax` (the text is not YAML) or `invalid-value` (YAML, but not front matter).
     pub code: &'static str,
@@ -19,7 +19,7 @@ pub struct YamlError {
 }
 
 /// Parses front matter into a mapping. An empty front matter is an empty mapping.
-pub fn parse_mapping(yaml: &str) -> Result<Mapping, YamlError> {
+pub(crate) fn parse_mapping(yaml: &str) -> Result<Mapping, YamlError> {
     if yaml.contains('\t') {
         if let Some((line, col)) = leading_tab(yaml) {
             return Err(YamlError {
@@ -72,7 +72,7 @@ mod common_shape {
 
     /// The mapping serde_yaml would read from `yaml`, or None when `yaml` is not in the
     /// common shape.
-    pub fn read(yaml: &str) -> Option<Mapping> {
+    pub(super) fn read(yaml: &str) -> Option<Mapping> {
         let printable_ascii = yaml.bytes().all(|b| b == b'\n' || (b' '..=b'~').contains(&b));
         if !printable_ascii && !yaml.chars().all(is_plain_char) {
             return None;
@@ -282,13 +282,13 @@ mod bounds {
     use yaml_rust2::parser::{Event, Parser};
 
     /// The deepest lists and mappings may nest. Real front matter uses four or five levels.
-    pub const MAX_DEPTH: usize = 64;
+    pub(super) const MAX_DEPTH: usize = 64;
     /// Aliases may expand a front matter to this many times its own size, or to
     /// [`MIN_EXPANDED`] bytes, whichever is larger.
-    pub const EXPANSION_FACTOR: usize = 10;
-    pub const MIN_EXPANDED: usize = 1 << 20;
+    pub(super) const EXPANSION_FACTOR: usize = 10;
+    pub(super) const MIN_EXPANDED: usize = 1 << 20;
 
-    pub fn too_deep_at(pos: Pos) -> YamlError {
+    pub(super) fn too_deep_at(pos: Pos) -> YamlError {
         YamlError {
             pos,
             code: "yaml-syntax",
@@ -302,7 +302,7 @@ mod bounds {
     /// expand past its limit, at the place where it crosses the line. One pass over the
     /// text's events, before anything is built; texts that can do neither are let through
     /// without it (see [`may_exceed`]).
-    pub fn check(yaml: &str) -> Result<(), YamlError> {
+    pub(super) fn check(yaml: &str) -> Result<(), YamlError> {
         if !may_exceed(yaml) {
             return Ok(());
         }
@@ -398,7 +398,7 @@ mod bounds {
     /// start, and each two levels take at least one more column (a list may sit at its
     /// key's own column, its items may not), so the block levels are at most twice the
     /// widest run of spaces, `-`, `?` and `:` that starts a line, plus two.
-    pub fn may_exceed(yaml: &str) -> bool {
+    pub(super) fn may_exceed(yaml: &str) -> bool {
         let bytes = yaml.as_bytes();
         let starts_node =
             |at: usize| at == 0 || matches!(bytes[at - 1], b' ' | b'\t' | b'\n' | b'\r' | b'[' | b'{' | b',' | b':');
@@ -506,7 +506,7 @@ fn too_large_number(message: &str) -> Option<&str> {
     (tail.starts_with(" as i128") || tail.starts_with(" as u128")).then_some(number)
 }
 
-pub fn kind_of(value: &Value) -> &'static str {
+pub(crate) fn kind_of(value: &Value) -> &'static str {
     match value {
         Value::Null => "empty",
         Value::Bool(_) => "a true/false value",
@@ -520,7 +520,7 @@ pub fn kind_of(value: &Value) -> &'static str {
 
 /// Front matter text fields accept any scalar: `version: 4.2` means "4.2", as it would to
 /// the person who wrote it. Only `order` stays a number.
-pub fn scalars_to_text(value: &mut Value, key: Option<&str>) {
+pub(crate) fn scalars_to_text(value: &mut Value, key: Option<&str>) {
     match value {
         Value::Number(n) if key != Some("order") => *value = Value::String(n.to_string()),
         Value::Bool(b) => *value = Value::String(b.to_string()),
@@ -553,7 +553,7 @@ pub fn scalars_to_text(value: &mut Value, key: Option<&str>) {
 /// Deserializes a mapping into `T`. On type errors returns, for every bad field, its
 /// dotted path (`features.0.title`) and a message in the author's words: a bad field is
 /// set aside and the rest tried again, so that one run reports them all.
-pub fn typed<T: DeserializeOwned>(map: Mapping) -> Result<T, Vec<(String, String)>> {
+pub(crate) fn typed<T: DeserializeOwned>(map: Mapping) -> Result<T, Vec<(String, String)>> {
     let mut value = Value::Mapping(map);
     let mut errors: Vec<(String, String)> = Vec::new();
     let mut attempts: HashMap<String, usize> = HashMap::new();
@@ -660,7 +660,7 @@ fn humanize_type_error(message: &str) -> String {
 
 /// Where each key and value of a YAML text is. Paths are dotted: `features.0.groups.1`.
 #[derive(Debug, Default)]
-pub struct Locator {
+pub(crate) struct Locator {
     spots: HashMap<String, Spot>,
 }
 
@@ -671,7 +671,7 @@ struct Spot {
 }
 
 impl Locator {
-    pub fn new(yaml: &str) -> Self {
+    pub(crate) fn new(yaml: &str) -> Self {
         let mut builder = Builder::default();
         let mut parser = Parser::new_from_str(yaml);
         // A YAML error was already reported by `parse_mapping`; keep what was located.
@@ -681,12 +681,12 @@ impl Locator {
 
     /// The position of the key of `path` (or of the item, in a list), or of the
     /// nearest enclosing node that exists.
-    pub fn key(&self, path: &str) -> Pos {
+    pub(crate) fn key(&self, path: &str) -> Pos {
         self.find(path).map_or(Pos::START, |s| s.key)
     }
 
     /// The position of the value at `path`, or of the nearest enclosing node.
-    pub fn value(&self, path: &str) -> Pos {
+    pub(crate) fn value(&self, path: &str) -> Pos {
         self.find(path).map_or(Pos::START, |s| s.value)
     }
 

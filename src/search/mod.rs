@@ -16,11 +16,11 @@
 use std::collections::BTreeMap;
 
 /// The folder of the index and the search UI, in the output (and in `urls.search`).
-pub const FOLDER: &str = crate::urls::SEARCH;
+pub(crate) const FOLDER: &str = crate::urls::SEARCH;
 
 /// The list of the shards' bundles (their folders, relative to [`FOLDER`]), which the
 /// search box reads before it starts.
-pub const BUNDLES: &str = "bundles.json";
+pub(crate) const BUNDLES: &str = "bundles.json";
 
 /// Files of Pagefind's bundle that the search box does not use: its other two UIs and
 /// the highlighter of found words. Left out, they would add 300 kB to every build.
@@ -44,7 +44,7 @@ const MAX_SHARDS: usize = 16;
 
 /// One communique, as the index holds it.
 #[derive(Hash)]
-pub struct Record {
+pub(crate) struct Record {
     /// The communique's absolute URL: a result links to it.
     pub url: String,
     pub title: String,
@@ -58,30 +58,30 @@ pub struct Record {
 }
 
 /// How many shards a build of `communiques` communiques has.
-pub fn shards(communiques: usize) -> usize {
+pub(crate) fn shards(communiques: usize) -> usize {
     communiques.div_ceil(SHARD_SIZE).clamp(1, MAX_SHARDS)
 }
 
 /// The shard of the release with `slug`, out of `shards`: the same on every run.
-pub fn shard_of(slug: &str, shards: usize) -> usize {
+pub(crate) fn shard_of(slug: &str, shards: usize) -> usize {
     (crate::fingerprint::of(slug) % shards as u64) as usize
 }
 
 /// The folder of shard `n` in [`FOLDER`].
-pub fn shard_folder(n: usize) -> String {
+pub(crate) fn shard_folder(n: usize) -> String {
     format!("{n}/")
 }
 
 /// [`BUNDLES`] for `shards` shards: a JSON list of their folders' URLs under `base`
 /// (the URL of [`FOLDER`]).
-pub fn bundles(base: &str, shards: usize) -> Vec<u8> {
+pub(crate) fn bundles(base: &str, shards: usize) -> Vec<u8> {
     let list: Vec<String> = (0..shards).map(|n| format!("{base}{}", shard_folder(n))).collect();
     serde_json::to_vec(&list).expect("a list of strings is JSON")
 }
 
 /// The bundle of shard `n`'s `records` in `language` (the site's), as files under the
 /// shard's folder (paths relative to it). The same records give the same bytes.
-pub fn index_shard(language: &str, n: usize, records: &[Record]) -> Result<BTreeMap<String, Vec<u8>>, String> {
+pub(crate) fn index_shard(language: &str, n: usize, records: &[Record]) -> Result<BTreeMap<String, Vec<u8>>, String> {
     // Pagefind reads the working folder when it starts, and would panic without one.
     std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
     let runtime = tokio::runtime::Builder::new_current_thread()
