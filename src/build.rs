@@ -81,7 +81,55 @@ pub fn build(request: &Request) -> Result<Built, Failed> {
 /// caller's own: changed files are written over the old ones, so nothing may read
 /// them while this runs.
 pub fn rebuild(request: &Request, session: &mut Session) -> Result<Built, Vec<Diagnostic>> {
+    let built = rebuild_pages_first(request, session)?;
+    finish_deferred(&built.output, session, || ())?;
+    Ok(built)
+}
+
+/// [`rebuild`], but for the search index's shards the edit changed, which the output
+/// keeps as they were until [`finish_deferred`] makes them: the preview shows the
+/// rebuilt pages without waiting for the index.
+pub fn rebuild_pages_first(request: &Request, session: &mut Session) -> Result<Built, Vec<Diagnostic>> {
     build_in(request, Some(session)).map_err(|failed| failed.errors)
+}
+
+/// Makes what [`rebuild_pages_first`] left to make in `output` (its [`Built::output`]):
+/// the search index's changed shards, to the bytes a full build writes. Nothing to do
+/// when nothing was left. On failure the output keeps the last index, which the next
+/// rebuild makes again. The index is made aside; `commit_lock` is held while it is
+/// written over the old one (the preview serves pages meanwhile, and not then).
+pub fn finish_deferred<L>(
+    output: &Path,
+    session: &mut Session,
+    commit_lock: impl FnOnce() -> L,
+) -> Result<(), Vec<Diagnostic>> {
+    let deferred = session.memo.take_deferred_search();
+    if deferred.is_empty() {
+        return Ok(());
+    }
+    let phase = crate::profile::Phase::start("search index, after the pages");
+    let error = |message: String| vec![Diagnostic::error("site.toml", crate::diagnostics::Pos::START, "io", message)];
+    let staging = Staging::begin_after(output, session.manifest.take(), true)
+        .map_err(|e| error(format!("cannot prepare `{}`: {e}", output.display())))?;
+    for index in &deferred {
+        staging.keep_all_but(&index.folder);
+    }
+    for index in &deferred {
+        index.write(&staging).map_err(error)?;
+    }
+    let lock = commit_lock();
+    let committed = staging.commit();
+    drop(lock);
+    match committed {
+        Ok((_, manifest)) => session.manifest = Some(manifest),
+        Err(e) => {
+            // The output is uncertain: reuse nothing.
+            session.memo = Memo::default();
+            return Err(error(format!("cannot write `{}`: {e}", output.display())));
+        }
+    }
+    phase.end();
+    Ok(())
 }
 
 /// Loads and checks the site: the site, the files' text if the request keeps it, and the

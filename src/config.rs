@@ -30,6 +30,27 @@ pub struct SiteConfig {
     pub notify: NotifyConfig,
     pub brand: BrandConfig,
     pub review: ReviewConfig,
+    pub search: SearchConfig,
+}
+
+/// `[search]` (SPEC §13): how the search index is cut into shards.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchConfig {
+    /// About how many releases each shard of the index holds (docs/publishing.md): an
+    /// edit indexes one shard again; a reader's browser loads one bundle per shard.
+    #[serde(default = "default_releases_per_shard")]
+    pub releases_per_shard: usize,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig { releases_per_shard: default_releases_per_shard() }
+    }
+}
+
+fn default_releases_per_shard() -> usize {
+    500
 }
 
 /// `[review]` (SPEC §12).
@@ -88,6 +109,8 @@ struct RawConfig {
     lint: LintConfig,
     #[serde(default)]
     review: ReviewConfig,
+    #[serde(default)]
+    search: SearchConfig,
     /// Read in [`notify::parse`], which says where each problem is.
     notify: Option<toml::Value>,
     #[serde(default)]
@@ -110,10 +133,12 @@ const TOP_KEYS: &[&str] = &[
     "notify",
     "review",
     "brand",
+    "search",
 ];
 const MARKDOWN_KEYS: &[&str] = &["unsafe_html"];
 const LINT_KEYS: &[&str] = &["summary_max_words", "terms"];
 const REVIEW_KEYS: &[&str] = &["require_approval_record"];
+const SEARCH_KEYS: &[&str] = &["releases_per_shard"];
 
 impl SiteConfig {
     /// Parses site.toml, reporting every problem found, not only the first.
@@ -126,9 +151,13 @@ impl SiteConfig {
 
         let mut diagnostics = Vec::new();
         check_keys(text, &table, None, TOP_KEYS, &mut diagnostics);
-        for (section, keys) in
-            [("markdown", MARKDOWN_KEYS), ("lint", LINT_KEYS), ("review", REVIEW_KEYS), ("brand", brand::KEYS)]
-        {
+        for (section, keys) in [
+            ("markdown", MARKDOWN_KEYS),
+            ("lint", LINT_KEYS),
+            ("review", REVIEW_KEYS),
+            ("brand", brand::KEYS),
+            ("search", SEARCH_KEYS),
+        ] {
             match table.get(section) {
                 Some(toml::Value::Table(t)) => check_keys(text, t, Some(section), keys, &mut diagnostics),
                 Some(_) => diagnostics.push(err(
@@ -142,9 +171,13 @@ impl SiteConfig {
         // Report unknown keys together with every other problem: drop them and go on.
         let mut table = table;
         table.retain(|key: &str, _| TOP_KEYS.contains(&key));
-        for (section, keys) in
-            [("markdown", MARKDOWN_KEYS), ("lint", LINT_KEYS), ("review", REVIEW_KEYS), ("brand", brand::KEYS)]
-        {
+        for (section, keys) in [
+            ("markdown", MARKDOWN_KEYS),
+            ("lint", LINT_KEYS),
+            ("review", REVIEW_KEYS),
+            ("brand", brand::KEYS),
+            ("search", SEARCH_KEYS),
+        ] {
             match table.get_mut(section) {
                 Some(toml::Value::Table(t)) => t.retain(|key: &str, _| keys.contains(&key)),
                 Some(_) => {
@@ -228,6 +261,14 @@ impl SiteConfig {
             None => NotifyConfig::default(),
         };
         let brand = brand::parse(text, raw.brand, &mut diagnostics);
+        if raw.search.releases_per_shard == 0 {
+            diagnostics.push(Diagnostic::error(
+                FILE,
+                key_pos(text, Some("search"), "releases_per_shard"),
+                "invalid-value",
+                "`releases_per_shard` must be a whole number of at least 1, such as `releases_per_shard = 500`",
+            ));
+        }
         if !diagnostics.is_empty() {
             return Err(diagnostics);
         }
@@ -247,6 +288,7 @@ impl SiteConfig {
             lint: raw.lint,
             notify,
             review: raw.review,
+            search: raw.search,
             brand,
         })
     }

@@ -32,7 +32,7 @@ pub(crate) const SINCE_SCRIPT: &str = "since.js";
 pub(crate) const GROUP_FEED: &str = "feed.xml";
 /// The search index and the search UI's files (SPEC §13), all the build's own.
 pub(crate) const SEARCH: &str = "search/";
-/// The folders each shard of the search index has in its folder, `SEARCH/<n>/`; every
+/// The folders each shard of the search index has in its folder, `SEARCH/<id>/`; every
 /// other name there is a file.
 pub(crate) const SEARCH_FOLDERS: [&str; 3] = ["fragment", "index", "filter"];
 /// The longest file or folder name most file systems take, in bytes.
@@ -214,9 +214,9 @@ fn search_folder() -> &'static str {
     SEARCH.trim_end_matches('/')
 }
 
-/// A shard's folder in [`SEARCH`]: its number.
-fn is_shard(name: &str) -> bool {
-    name == "0" || is_page_number(name)
+/// A shard's folder in [`SEARCH`]: sixteen hex digits (`search::shard_id`).
+pub(crate) fn is_shard(name: &str) -> bool {
+    name.len() == 16 && name.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 fn is_sitemap_part(name: &str) -> bool {
@@ -339,8 +339,10 @@ mod tests {
             "products/ledger/index.html",
             "products/ledger/feed.xml",
             "search/bundles.json",
-            "search/0/pagefind.js",
-            "search/3/fragment/en_1234567.pf_fragment",
+            "search/pagefind-ui.js",
+            "search/0123456789abcdef/pagefind.js",
+            "search/0123456789abcdef/key.txt",
+            "search/fedcba9876543210/fragment/en_1234567.pf_fragment",
             "subscribe/index.html",
             "groups/customers/subscribe/index.html",
             "groups/customers/since/index.html",
@@ -350,11 +352,11 @@ mod tests {
         }
         for rel in [
             "search",
-            "search/0",
-            "search/12",
-            "search/0/index",
-            "search/1/filter",
-            "search/3/fragment",
+            "search/0123456789abcdef",
+            "search/fedcba9876543210",
+            "search/0123456789abcdef/index",
+            "search/0123456789abcdef/filter",
+            "search/fedcba9876543210/fragment",
             "releases",
             "releases/page",
             "releases/payments",

@@ -51,7 +51,7 @@ fn a_public_build_contains_no_internal_text() {
         "groups/customers/subscribe/index.html",
         "groups/customers/since/index.html",
         "search/bundles.json",
-        "search/0/pagefind-entry.json",
+        "search/pagefind-ui.js",
     ] {
         assert!(tree.has(expected), "{expected} is in the output, and searched");
     }

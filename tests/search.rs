@@ -52,6 +52,15 @@ fn unpacked(bytes: &[u8]) -> String {
     }
 }
 
+/// The folders of the index's shards (`search/<id>/`), as its list of bundles names them.
+fn shard_folders(tree: &Tree) -> Vec<String> {
+    let bundles: Vec<String> = serde_json::from_str(&tree.text("search/bundles.json")).unwrap();
+    bundles
+        .iter()
+        .map(|url| format!("search/{}", url.split("/search/").nth(1).unwrap_or_else(|| panic!("{url}"))))
+        .collect()
+}
+
 /// The communiques the index holds: one fragment each, naming its page.
 fn indexed_urls(tree: &Tree) -> Vec<String> {
     let mut urls: Vec<String> = index_texts(tree)
@@ -71,14 +80,18 @@ fn indexed_urls(tree: &Tree) -> Vec<String> {
 fn the_index_exists_and_holds_the_public_communiques_only() {
     let site = site();
     let public = site.build(&[]);
+    let shards = shard_folders(&public);
+    assert_eq!(shards.len(), 1, "a small site has one shard: {shards:?}");
+    let shard = &shards[0];
     for file in [
-        "search/bundles.json",
-        "search/0/pagefind.js",
-        "search/0/pagefind-ui.js",
-        "search/0/pagefind-ui.css",
-        "search/0/pagefind-entry.json",
+        "search/bundles.json".to_string(),
+        "search/pagefind-ui.js".to_string(),
+        "search/pagefind-ui.css".to_string(),
+        format!("{shard}pagefind.js"),
+        format!("{shard}pagefind-entry.json"),
+        format!("{shard}key.txt"),
     ] {
-        assert!(public.has(file), "{file} in the public build");
+        assert!(public.has(&file), "{file} in the public build");
     }
     assert_eq!(
         indexed_urls(&public),
@@ -94,7 +107,7 @@ fn the_index_exists_and_holds_the_public_communiques_only() {
     assert!(leaks.is_empty(), "internal text in the public index: {leaks:?}");
     // Every page links the search box to the index.
     let home = public.text("index.html");
-    assert!(home.contains("https://releases.acme.example/search/0/pagefind-ui.js"), "{home}");
+    assert!(home.contains("https://releases.acme.example/search/pagefind-ui.js"), "{home}");
     assert!(home.contains("for=\"site-search-input\""), "the box has a label");
 
     // The internal build indexes everything it shows.
@@ -234,6 +247,103 @@ fn filtering_by_group_and_by_product_narrows_the_results() {
     assert_eq!(result_links(&driver), [both[1].clone()]);
 }
 
+/// [`site`] with one release a shard: a small site's index in several shards.
+fn sharded_site() -> Site {
+    let site = site();
+    site.write("site.toml", &format!("{SITE_TOML}\n[search]\nreleases_per_shard = 1\n"));
+    site
+}
+
+/// The shard folder whose fragments hold the communique at `url`.
+fn shard_of(tree: &Tree, url: &str) -> String {
+    let texts = index_texts(tree);
+    let (path, _) = texts
+        .iter()
+        .find(|(path, text)| {
+            path.ends_with(".pf_fragment")
+                && text
+                    .strip_prefix("pagefind_dcd")
+                    .and_then(|json| serde_json::from_str::<Value>(json).ok())
+                    .is_some_and(|fragment| fragment["url"] == json!(url))
+        })
+        .unwrap_or_else(|| panic!("{url} is indexed"));
+    path.split("/fragment/").next().unwrap().to_string()
+}
+
+#[test]
+fn words_of_two_shards_are_found_and_filtered_together() {
+    let Some(driver) = Driver::start() else { return };
+    let site = sharded_site();
+    let (server, public) = serve(&site, "public");
+    let payouts = format!("{}releases/payouts/partners/", server.url);
+    let refunds = format!("{}releases/refunds/customers/", server.url);
+    // Each release in its own shard, each shard in the list the box merges.
+    let shards = shard_folders(&public);
+    assert_eq!(shards.len(), 2, "{shards:?}");
+    let (a, b) = (shard_of(&public, &payouts), shard_of(&public, &refunds));
+    assert_ne!(a, b, "the two communiques are in two shards");
+    assert!(shards.iter().any(|s| s.trim_end_matches('/') == a) && shards.iter().any(|s| s.trim_end_matches('/') == b));
+    // A word of each shard, then a word of both.
+    assert_eq!(search(&driver, &server.url, "payouts"), [payouts.clone()]);
+    assert_eq!(search(&driver, &server.url, "refunds"), [refunds.clone()]);
+    assert_eq!(search(&driver, &server.url, "zeppelin"), [payouts.clone(), refunds.clone()]);
+    // The filters span the shards: each one leaves the other shard's result out.
+    driver.script(
+        "document.querySelectorAll('details.pagefind-ui__filter-block').forEach(d => d.open = true); return true",
+    );
+    let results = "return document.querySelectorAll('.pagefind-ui__result-link').length";
+    driver.click("input[type=checkbox][id='Group-Partners']");
+    driver.wait_for("the group filter applies", results, |v| v == &json!(1));
+    assert_eq!(result_links(&driver), [payouts.clone()]);
+    driver.click("input[type=checkbox][id='Group-Partners']");
+    driver.wait_for("all results again", results, |v| v == &json!(2));
+    driver.click("input[type=checkbox][id='Product-Payments']");
+    driver.wait_for("the product filter applies", results, |v| v == &json!(1));
+    assert_eq!(result_links(&driver), [refunds]);
+}
+
+#[test]
+fn a_build_into_the_previous_output_keeps_the_shards_an_edit_did_not_touch() {
+    let site = sharded_site();
+    let first = site.build(&[]);
+    let shards = shard_folders(&first);
+    assert_eq!(shards.len(), 2, "{shards:?}");
+    let key = |tree: &Tree, release: &str| {
+        let shard = shard_of(tree, &format!("https://releases.acme.example/releases/{release}/"));
+        tree.text(&format!("{shard}/key.txt"))
+    };
+    site.write(
+        "content/releases/refunds.md",
+        &release("Zeppelin refunds", "approved", "2026-11-01", &["customers"]).replace("refunds feature", "refunds wombat feature"),
+    );
+    let second = site.build(&[]);
+    assert_eq!(shard_folders(&second), shards, "the same shards");
+    assert_eq!(key(&second, "payouts/partners"), key(&first, "payouts/partners"), "the other shard is kept");
+    assert_ne!(key(&second, "refunds/customers"), key(&first, "refunds/customers"), "the edited one is made again");
+    assert!(index_texts(&second).iter().any(|(_, t)| t.contains("wombat")), "with the edit");
+    // Byte for byte what a build into a new folder writes.
+    let fresh = site.build(&["--output", "fresh"]);
+    assert_eq!(index_texts(&second), index_texts(&fresh));
+    // A release added on a later date starts no new shard but its own, and changes no other.
+    site.write("content/releases/later.md", &release("Zeppelin later", "approved", "2026-11-05", &["customers"]));
+    let third = site.build(&[]);
+    let third_shards = shard_folders(&third);
+    assert_eq!(third_shards.len(), 3, "{third_shards:?}");
+    assert!(shards.iter().all(|s| third_shards.contains(s)), "{shards:?} in {third_shards:?}");
+    let fresh = site.build(&["--output", "fresh-again"]);
+    assert_eq!(index_texts(&third), index_texts(&fresh));
+}
+
+#[test]
+fn a_shard_size_of_zero_is_refused_with_the_fix() {
+    let site = site();
+    site.write("site.toml", &format!("{SITE_TOML}\n[search]\nreleases_per_shard = 0\n"));
+    let check = site.run(&["check", "--now", common::NOW]);
+    check.code_is(1);
+    let line = check.diagnostic("site.toml:");
+    assert!(line.contains("releases_per_shard = 500") && line.contains("[invalid-value]"), "{line}");
+}
+
 #[test]
 fn the_search_box_fits_a_phone_has_a_label_and_follows_dark_mode() {
     let Some(driver) = Driver::start() else { return };
@@ -293,17 +403,17 @@ fn markup_in_a_communique_is_text_in_the_search_results() {
 #[test]
 fn the_search_folder_is_the_builds_own() {
     let site = site();
-    site.write("static/search/0/fragment", "a file where the index has a folder");
+    site.write("static/search/0123456789abcdef/fragment", "a file where the index has a folder");
     let check = site.run(&["check", "--now", common::NOW]);
     check.code_is(1);
-    let line = check.diagnostic("static/search/0/fragment:1:1: error: ");
+    let line = check.diagnostic("static/search/0123456789abcdef/fragment:1:1: error: ");
     assert!(line.contains("the search index") && line.contains("[output-collision]"), "{line}");
-    site.remove("static/search/0/fragment");
+    site.remove("static/search/0123456789abcdef/fragment");
     // A file of the index's own name replaces it, as a page of one's own does: told.
-    site.write("static/search/0/pagefind-ui.css", ".pagefind-ui { color: red }");
+    site.write("static/search/pagefind-ui.css", ".pagefind-ui { color: red }");
     let check = site.run(&["check", "--now", common::NOW]);
     check.success();
-    let line = check.diagnostic("static/search/0/pagefind-ui.css:1:1: warning: ");
+    let line = check.diagnostic("static/search/pagefind-ui.css:1:1: warning: ");
     assert!(line.contains("[static-over-page]"), "{line}");
-    assert_eq!(site.build(&[]).text("search/0/pagefind-ui.css"), ".pagefind-ui { color: red }");
+    assert_eq!(site.build(&[]).text("search/pagefind-ui.css"), ".pagefind-ui { color: red }");
 }

@@ -202,6 +202,46 @@ impl Staging {
         }
     }
 
+    /// Whether the previous build wrote `bytes` at `rel`, and the file is still there:
+    /// asked of a file that stands for others (the search index's key of a shard).
+    pub(crate) fn wrote(&self, rel: &str, bytes: &[u8]) -> bool {
+        self.previous.get(rel).is_some_and(|(print, _)| print == fingerprint(bytes))
+            && nofollow::kind(&self.target.join(rel)).is_ok_and(|k| k == Kind::File)
+    }
+
+    /// The files the previous build wrote under `folder` (a path ending in `/`).
+    pub(crate) fn previous_under(&self, folder: &str) -> Vec<String> {
+        let order = &self.previous.order;
+        let from = order.partition_point(|&slot| self.previous.path(slot) < folder);
+        order[from..]
+            .iter()
+            .map(|&slot| self.previous.path(slot))
+            .take_while(|path| path.starts_with(folder))
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// Keeps all of `files` (the previous build's, see [`Staging::previous_under`]) if
+    /// every one is still there as a file, and none of them otherwise.
+    pub(crate) fn keep_all(&self, files: &[String]) -> bool {
+        let there = |rel: &String| nofollow::kind(&self.target.join(rel)).is_ok_and(|k| k == Kind::File);
+        if files.is_empty() || !files.iter().all(there) {
+            return false;
+        }
+        files.iter().all(|rel| self.keep(rel))
+    }
+
+    /// Keeps every file of the previous build but those under `folder`: a build that
+    /// changes one folder of the output and nothing else.
+    pub(crate) fn keep_all_but(&self, folder: &str) {
+        for (slot, kept) in self.kept.iter().enumerate() {
+            let path = self.previous.path(slot);
+            if !path.is_empty() && !path.starts_with(folder) {
+                kept.store(true, Ordering::Relaxed);
+            }
+        }
+    }
+
     /// How many files this build has written or kept so far.
     pub(crate) fn count(&self) -> usize {
         let written = self.written.lock().expect("written lock");

@@ -47,6 +47,8 @@ pub(crate) struct Memo {
     releases: HashMap<String, (u64, Vec<Page>)>,
     /// Texts' HTML, by the fingerprint of what each is made from.
     texts: HashMap<u64, Arc<str>>,
+    /// The search indexes the last build left to make after its pages were shown.
+    search: Vec<crate::search::Deferred>,
 }
 
 /// One of a release's own pages.
@@ -81,6 +83,8 @@ pub(crate) struct Round {
     releases: Mutex<Vec<(String, u64, Vec<String>)>>,
     /// Texts' HTML: the last build's, and this build's.
     texts: Arc<Kept>,
+    /// See [`Round::defer_search`].
+    search: Mutex<Vec<crate::search::Deferred>>,
 }
 
 pub(crate) use crate::fingerprint::of as key;
@@ -104,6 +108,11 @@ impl Hash for GroupIds<'_> {
 }
 
 impl Memo {
+    /// The search indexes the last build left to make (see [`Round::defer_search`]).
+    pub(crate) fn take_deferred_search(&mut self) -> Vec<crate::search::Deferred> {
+        std::mem::take(&mut self.search)
+    }
+
     /// Starts a build of `site` that may reuse what the last one made, if it shared the
     /// same global inputs.
     pub(crate) fn round(mut self, root: &Path, site: &Site, mode: Mode, audience: crate::model::Audience) -> Round {
@@ -121,6 +130,7 @@ impl Memo {
             made: Mutex::new(HashMap::default()),
             fragments: Mutex::new(HashMap::default()),
             releases: Mutex::new(Vec::new()),
+            search: Mutex::new(Vec::new()),
         }
     }
 }
@@ -182,13 +192,20 @@ impl Round {
             };
         }
         crate::profile::note(|| format!("{remade} of {} files made again", files.len()));
-        Memo { global: self.global, files, numbers, fragments, releases, texts }
+        let search = self.search.into_inner().expect("memo lock");
+        Memo { global: self.global, files, numbers, fragments, releases, texts, search }
     }
 
     /// The memo as it was, when this build failed and its output was thrown away (with
     /// the texts this build rendered: they hold whatever becomes of the build).
     pub(crate) fn abandon(self) -> Memo {
         Memo { texts: take_texts(self.texts), ..self.previous }
+    }
+
+    /// Leaves a search index to be made once this build's pages are shown (see
+    /// `build::finish_deferred`).
+    pub(crate) fn defer_search(&self, index: crate::search::Deferred) {
+        self.search.lock().expect("memo lock").push(index);
     }
 
     /// Where this build's Markdown takes its texts' HTML from, and leaves it.

@@ -4,23 +4,38 @@
 //! UI beside it. The index holds what the build's pages hold and nothing else: a
 //! public build shows public communiques only, so its index is public too (SPEC §5).
 //!
-//! The records are split into [`shards`] by release, each its own Pagefind bundle in
-//! `search/<n>/`, which the search box merges: the shards are indexed in parallel, and
-//! the preview indexes again only the shard of a release that changed. Which shard a
-//! release is in depends on its slug and the count of communiques alone, so a rebuild
-//! makes the same shards, with the same bytes, as a full build.
+//! The records are split into [`shards`] by release, in date order, each its own
+//! Pagefind bundle in `search/<id>/`, which the search box merges. Where a shard ends
+//! depends on its last release alone (its slug's hash, like the cut points of
+//! content-defined chunking), and a shard is named after its first release, so an edit
+//! to one release touches one shard, and a release added or removed touches the shard
+//! it falls in, not the ones after it. A build keeps every shard whose inputs hash the
+//! same as the previous build's (the hash is the shard's [`KEY_FILE`]): a build into
+//! the previous output indexes only what changed.
 //!
 //! Pagefind stays behind this module: the renderer hands it [`Record`]s and gets
 //! files back, which it hands to the output writer like any page.
 
 use std::collections::BTreeMap;
 
+mod deferred;
+
+pub(crate) use deferred::{Deferred, PendingShard};
+
 /// The folder of the index and the search UI, in the output (and in `urls.search`).
 pub(crate) const FOLDER: &str = crate::urls::SEARCH;
 
-/// The list of the shards' bundles (their folders, relative to [`FOLDER`]), which the
-/// search box reads before it starts.
+/// The list of the shards' bundles (their folders' URLs), which the search box reads
+/// before it starts.
 pub(crate) const BUNDLES: &str = "bundles.json";
+
+/// In each shard's folder: the hash of everything the shard is made from. A build that
+/// finds the same hash there keeps the shard as it is (see the module's comment).
+pub(crate) const KEY_FILE: &str = "key.txt";
+
+/// Raise when the records or the way they are indexed change, so that the next build
+/// indexes every shard again instead of keeping ones made the old way.
+const FORMAT: u32 = 1;
 
 /// Files of Pagefind's bundle that the search box does not use: its other two UIs and
 /// the highlighter of found words. Left out, they would add 300 kB to every build.
@@ -32,18 +47,17 @@ const UNUSED: [&str; 5] = [
     "pagefind-highlight.js",
 ];
 
-/// The search UI's own files: kept in the first shard's folder only.
-const UI: [&str; 2] = ["pagefind-ui.js", "pagefind-ui.css"];
+/// The search UI's own files: once, in [`FOLDER`] itself, not in each shard.
+pub(crate) const UI: [&str; 2] = ["pagefind-ui.js", "pagefind-ui.css"];
 
-/// About how many communiques a shard holds: a preview rebuild indexes one shard again,
-/// and a reader's browser loads one small bundle per shard.
-const SHARD_SIZE: usize = 2_000;
-
-/// The most shards: each one is a bundle a reader's browser loads.
-const MAX_SHARDS: usize = 16;
+/// The most releases a shard holds, in shards of `releases_per_shard` on average: a
+/// cut is forced after this many, so that no shard grows without bound.
+fn most(releases_per_shard: usize) -> usize {
+    releases_per_shard.saturating_mul(4)
+}
 
 /// One communique, as the index holds it.
-#[derive(Hash)]
+#[derive(Hash, Clone)]
 pub(crate) struct Record {
     /// The communique's absolute URL: a result links to it.
     pub url: String,
@@ -57,31 +71,60 @@ pub(crate) struct Record {
     pub content: String,
 }
 
-/// How many shards a build of `communiques` communiques has.
-pub(crate) fn shards(communiques: usize) -> usize {
-    communiques.div_ceil(SHARD_SIZE).clamp(1, MAX_SHARDS)
+/// The releases of `releases` (in date order, oldest first) in shards of about
+/// `releases_per_shard` (at least 1) each: a shard ends after a release whose slug's
+/// hash says so (one in `releases_per_shard`), or after [`most`] releases. Each shard
+/// has its id ([`shard_id`] of its first release) and its releases, in order.
+pub(crate) fn shards<T>(
+    releases: impl IntoIterator<Item = T>,
+    releases_per_shard: usize,
+    slug: impl Fn(&T) -> &str,
+) -> Vec<(String, Vec<T>)> {
+    let per_shard = releases_per_shard.max(1) as u64;
+    let mut shards: Vec<(String, Vec<T>)> = Vec::new();
+    let mut open = false;
+    for release in releases {
+        if !open {
+            shards.push((shard_id(slug(&release)), Vec::new()));
+            open = true;
+        }
+        let cut = crate::fingerprint::of(("search shard cut", slug(&release))) % per_shard == 0;
+        let shard = &mut shards.last_mut().expect("a shard is open").1;
+        shard.push(release);
+        if cut || shard.len() >= most(releases_per_shard) {
+            open = false;
+        }
+    }
+    shards
 }
 
-/// The shard of the release with `slug`, out of `shards`: the same on every run.
-pub(crate) fn shard_of(slug: &str, shards: usize) -> usize {
-    (crate::fingerprint::of(slug) % shards as u64) as usize
+/// The name of the shard whose first release has `slug`: its folder in [`FOLDER`].
+/// Sixteen hex digits: no slug's text goes into the index's paths.
+pub(crate) fn shard_id(slug: &str) -> String {
+    format!("{:016x}", crate::fingerprint::of(("search shard", slug)))
 }
 
-/// The folder of shard `n` in [`FOLDER`].
-pub(crate) fn shard_folder(n: usize) -> String {
-    format!("{n}/")
+/// The text of a shard's [`KEY_FILE`]: the hash of `inputs` (everything the shard's
+/// records are made from) with this version of the program and of the index's format.
+pub(crate) fn key_text(inputs: impl std::hash::Hash) -> String {
+    let key = crate::fingerprint::of((FORMAT, env!("CARGO_PKG_VERSION"), inputs));
+    format!("{key:016x}\n")
 }
 
-/// [`BUNDLES`] for `shards` shards: a JSON list of their folders' URLs under `base`
-/// (the URL of [`FOLDER`]).
-pub(crate) fn bundles(base: &str, shards: usize) -> Vec<u8> {
-    let list: Vec<String> = (0..shards).map(|n| format!("{base}{}", shard_folder(n))).collect();
+/// [`BUNDLES`]: a JSON list of the shards' folders' URLs under `base` (the URL of the
+/// index's folder), in the order of `ids`.
+pub(crate) fn bundles<'i>(base: &str, ids: impl IntoIterator<Item = &'i str>) -> Vec<u8> {
+    let list: Vec<String> = ids.into_iter().map(|id| format!("{base}{id}/")).collect();
     serde_json::to_vec(&list).expect("a list of strings is JSON")
 }
 
-/// The bundle of shard `n`'s `records` in `language` (the site's), as files under the
-/// shard's folder (paths relative to it). The same records give the same bytes.
-pub(crate) fn index_shard(language: &str, n: usize, records: &[Record]) -> Result<BTreeMap<String, Vec<u8>>, String> {
+/// The bundle of one shard's `records` in `language`, as files under the shard's
+/// folder (paths relative to it), and the search UI's files ([`UI`]) apart. The same
+/// records give the same bytes.
+pub(crate) type Bundle = (BTreeMap<String, Vec<u8>>, BTreeMap<String, Vec<u8>>);
+
+/// Indexes `records` in `language` (see [`Bundle`]).
+pub(crate) fn index_shard(language: &str, records: &[Record]) -> Result<Bundle, String> {
     // Pagefind reads the working folder when it starts, and would panic without one.
     std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -115,16 +158,18 @@ pub(crate) fn index_shard(language: &str, n: usize, records: &[Record]) -> Resul
                 .map_err(|e| format!("cannot index {}: {e}", record.url))?;
         }
         let files = pagefind.get_files().await.map_err(|e| format!("cannot build the search index: {e}"))?;
-        files
-            .into_iter()
-            .filter(|file| !UNUSED.iter().any(|unused| file.filename.as_os_str() == *unused))
-            .filter(|file| n == 0 || !UI.iter().any(|ui| file.filename.as_os_str() == *ui))
-            .map(|file| {
-                // Paths in the bundle, which the output writer checks again.
-                let rel = file.filename.to_str().ok_or("the search index made a file whose name is not UTF-8")?;
-                Ok((rel.replace('\\', "/"), file.contents))
-            })
-            .collect()
+        let (mut shard, mut ui) = (BTreeMap::new(), BTreeMap::new());
+        for file in files {
+            // Paths in the bundle, which the output writer checks again.
+            let rel = file.filename.to_str().ok_or("the search index made a file whose name is not UTF-8")?;
+            let rel = rel.replace('\\', "/");
+            if UNUSED.contains(&rel.as_str()) {
+                continue;
+            }
+            let to = if UI.contains(&rel.as_str()) { &mut ui } else { &mut shard };
+            to.insert(rel, file.contents);
+        }
+        Ok((shard, ui))
     })
 }
 
@@ -144,41 +189,76 @@ mod tests {
 
     #[test]
     fn a_shard_is_a_pagefind_bundle_under_its_folder() {
-        let files = index_shard("en", 0, &[record("one", "customers", "Instant payouts")]).unwrap();
-        for name in ["pagefind.js", "pagefind-ui.js", "pagefind-ui.css", "pagefind-entry.json"] {
+        let (files, ui) = index_shard("en", &[record("one", "customers", "Instant payouts")]).unwrap();
+        for name in ["pagefind.js", "pagefind-entry.json"] {
             assert!(files.contains_key(name), "{name} in {:?}", files.keys());
         }
+        assert_eq!(ui.keys().map(String::as_str).collect::<Vec<_>>(), ["pagefind-ui.css", "pagefind-ui.js"]);
         assert!(files.keys().any(|f| f.starts_with("fragment/")), "{:?}", files.keys());
         assert!(files.keys().any(|f| f.starts_with("filter/")), "a filter index: {:?}", files.keys());
         assert!(files.keys().all(|f| !f.starts_with('/') && !f.contains("..")));
-        assert!(UNUSED.iter().all(|unused| !files.contains_key(*unused)), "{:?}", files.keys());
+        assert!(UNUSED.iter().chain(&UI).all(|name| !files.contains_key(*name)), "{:?}", files.keys());
+        assert!(!files.contains_key(KEY_FILE), "the key file is the build's, not Pagefind's");
         // The folders of the bundle are declared where the site's paths are.
         for file in files.keys().filter(|f| f.contains('/')) {
             let folder = file.split('/').next().unwrap();
             assert!(crate::urls::SEARCH_FOLDERS.contains(&folder), "{file}");
         }
-        // The UI is the first shard's only.
-        let other = index_shard("en", 1, &[record("one", "customers", "Instant payouts")]).unwrap();
-        assert!(other.contains_key("pagefind.js") && UI.iter().all(|ui| !other.contains_key(*ui)));
+        // The UI is the same whatever the shard holds: one copy serves them all.
+        let (_, other) = index_shard("en", &[record("two", "partners", "Refunds")]).unwrap();
+        assert_eq!(ui, other);
     }
 
     #[test]
     fn the_same_records_give_the_same_bytes() {
         let records = [record("one", "customers", "Instant payouts"), record("two", "partners", "Refunds")];
-        assert_eq!(index_shard("en", 0, &records).unwrap(), index_shard("en", 0, &records).unwrap());
+        assert_eq!(index_shard("en", &records).unwrap(), index_shard("en", &records).unwrap());
+    }
+
+    fn slugs(n: usize) -> Vec<String> {
+        (0..n).map(|i| format!("release-{i}")).collect()
+    }
+
+    fn cut(slugs: &[String], per_shard: usize) -> Vec<(String, Vec<String>)> {
+        shards(slugs.iter().cloned(), per_shard, |s| s.as_str())
     }
 
     #[test]
-    fn shards_grow_with_the_site_and_a_release_keeps_its_shard() {
-        assert_eq!(shards(0), 1);
-        assert_eq!(shards(SHARD_SIZE), 1);
-        assert_eq!(shards(SHARD_SIZE + 1), 2);
-        assert_eq!(shards(usize::MAX / 2), MAX_SHARDS);
-        assert_eq!(shard_of("payments-4-2", 7), shard_of("payments-4-2", 7));
-        assert!(shard_of("payments-4-2", 7) < 7);
+    fn shards_hold_about_the_size_asked_and_never_more_than_four_times_it() {
+        let all = slugs(20_000);
+        let sharded = cut(&all, 200);
+        assert!((60..=140).contains(&sharded.len()), "{} shards", sharded.len());
+        assert!(sharded.iter().all(|(_, s)| !s.is_empty() && s.len() <= most(200)));
+        let flat: Vec<String> = sharded.iter().flat_map(|(_, s)| s.iter().cloned()).collect();
+        assert_eq!(flat, all, "every release once, in order");
+        assert!(sharded.iter().all(|(id, s)| *id == shard_id(&s[0]) && crate::urls::is_shard(id)));
+        // One release a shard, when asked: a small site can have several shards.
+        assert_eq!(cut(&slugs(3), 1).len(), 3);
+        assert_eq!(cut(&[], 5).len(), 0);
+    }
+
+    #[test]
+    fn a_release_added_or_removed_changes_only_the_shard_it_falls_in() {
+        let all = slugs(5_000);
+        let before = cut(&all, 100);
+        let mut fewer = all.clone();
+        fewer.remove(2_500);
+        let mut more = all.clone();
+        more.insert(2_500, "a-new-release".to_string());
+        for after in [cut(&fewer, 100), cut(&more, 100)] {
+            let changed: Vec<_> = after.iter().filter(|s| !before.contains(s)).collect();
+            // One shard changes, or two when the release was (or is) a cut.
+            assert!((1..=2).contains(&changed.len()), "{} shards changed", changed.len());
+        }
+    }
+
+    #[test]
+    fn the_key_file_names_the_inputs() {
+        assert_eq!(key_text(("a", 1)), key_text(("a", 1)));
+        assert_ne!(key_text(("a", 1)), key_text(("a", 2)));
         assert_eq!(
-            bundles("https://r.example/search/", 2),
-            br#"["https://r.example/search/0/","https://r.example/search/1/"]"#
+            bundles("https://r.example/search/", ["00000000000000aa", "00000000000000bb"]),
+            br#"["https://r.example/search/00000000000000aa/","https://r.example/search/00000000000000bb/"]"#
         );
     }
 }

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 /// `changed`: the files (site-relative) the watcher saw change, read again whatever
 /// their timestamps say.
 pub(super) fn rebuild(shared: &Shared, reason: &str, changed: &[String]) {
-    rebuild_with(shared, reason, changed, build::rebuild);
+    rebuild_with(shared, reason, changed, build::rebuild_pages_first);
 }
 
 /// [`rebuild`] with the build given, so that a test can make it panic.
@@ -77,6 +77,30 @@ fn rebuild_with(
             *write(&shared.errors) = errors;
         }
     }
+    shared.reloads.tell();
+    finish_deferred(shared);
+}
+
+/// Once open pages are told to reload: makes the search index's shards the rebuild
+/// left to make (see [`build::finish_deferred`]). Open pages are not told again: the
+/// next search reads the new index.
+fn finish_deferred(shared: &Shared) {
+    let mut session = lock(&shared.session);
+    let caught = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        build::finish_deferred(&shared.site_dir, &mut session, || write(&shared.output))
+    }));
+    let errors = match caught {
+        Ok(Ok(())) => return,
+        Ok(Err(errors)) => errors,
+        Err(payload) => {
+            *session = Session::default();
+            vec![panic_diagnostic("site.toml", "indexing the site for search", &panic_message(&*payload))]
+        }
+    };
+    for d in &errors {
+        crate::errln!("{d}");
+    }
+    *write(&shared.errors) = errors;
     shared.reloads.tell();
 }
 

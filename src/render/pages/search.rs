@@ -1,74 +1,131 @@
 //! The search index of the communiques a build shows (SPEC §13): one record per
 //! communique, made from the communique's view (the words its page shows, as plain
-//! text), in the shards of [`crate::search`], indexed in parallel. A shard is made from
-//! its releases alone (their keys, as for their pages), so the preview keeps every shard
-//! whose releases did not change, as it keeps their pages.
+//! text), in the shards of [`crate::search`], indexed in parallel.
+//!
+//! A shard is kept as the previous build wrote it while the hash of its inputs (its
+//! releases' keys, as for their pages, and what every record shares) is the one in
+//! its key file: a build into the previous output indexes only the shards an edit
+//! touched. The preview does not wait for them: a rebuild keeps the last index as it
+//! was, tells open pages to reload, and only then indexes what changed
+//! ([`crate::search::Deferred`], finished by `build::finish_deferred`), to the same
+//! bytes a full build writes.
+//!
+//! [`write_index`] writes one index: the default language's at `search/`; each other
+//! language's at `<lang>/search/`, from its own views.
 
 use super::super::describe::plain_words;
 use super::super::Renderer;
 use super::inputs::Shown;
 use super::Index;
 use crate::model::StakeholderGroup;
-use crate::search::{self, Record, FOLDER};
+use crate::search::{self, Deferred, PendingShard, Record, FOLDER, KEY_FILE};
 use crate::select::ShownRelease;
 use rayon::prelude::*;
+use std::collections::BTreeMap;
 
-/// What a shard is made from: its number, of how many, and its releases in the
-/// selection's order.
-#[derive(Hash)]
-struct Shard<'s, 'a> {
-    n: usize,
-    of: usize,
-    releases: Vec<Shown<'s, 'a>>,
+/// What makes a communique's record: from the view of the index's language.
+pub(super) type MakeRecord =
+    for<'r, 's, 'a> fn(&'r Renderer<'s, 'a>, &ShownRelease<'a>, &'a StakeholderGroup) -> Record;
+
+/// The default language's index, of every communique the build shows.
+pub(super) fn render(r: &Renderer, index: &Index) {
+    // Oldest first: new releases join the last shard, and the others stay as they are.
+    let releases: Vec<Shown> = (0..index.selection.releases.len()).rev().map(|ri| index.shown(ri)).collect();
+    write_index(r, &releases, &r.views.config.language, "", record);
 }
 
-pub(super) fn render(r: &Renderer, index: &Index) {
-    let selection = index.selection;
-    let communiques = selection.releases.iter().map(|s| s.groups.len()).sum();
-    let shards = search::shards(communiques);
-    let mut per_shard = vec![Vec::new(); shards];
-    for (ri, shown) in selection.releases.iter().enumerate() {
-        per_shard[search::shard_of(&shown.release.slug, shards)].push(ri);
+/// Writes the search index of `releases` (oldest first) in `language` at
+/// `<prefix>search/` (`prefix` is "" or a folder ending in `/`, such as `de/`), each
+/// communique's record made with `make`: once per language of the site. Shards whose
+/// inputs did not change are kept; in the preview, the others are indexed after the
+/// reload (see the module's comment).
+pub(super) fn write_index(r: &Renderer, releases: &[Shown], language: &str, prefix: &str, make: MakeRecord) {
+    let folder = format!("{prefix}{FOLDER}");
+    let config = &r.views.config;
+    let mut shards =
+        search::shards(releases.iter().copied(), config.search.releases_per_shard, |s| s.shown.release.slug.as_str());
+    if shards.is_empty() {
+        // An empty index, so that the search box has a bundle to load.
+        shards.push((search::shard_id(""), Vec::new()));
     }
-    let base = r.views.config.url(FOLDER);
-    r.write(&format!("{FOLDER}{}", search::BUNDLES), &search::bundles(&base, shards));
-    per_shard.into_par_iter().enumerate().for_each(|(n, releases)| {
-        let shard = Shard { n, of: shards, releases: index.shown_all(&releases) };
-        let key = super::key(&shard);
-        let name = format!("{FOLDER}{}", search::shard_folder(n));
-        if r.reuse_release_pages(&name, key) {
-            return;
-        }
-        let records: Vec<Record> = shard
-            .releases
-            .iter()
-            .flat_map(|shown| shown.shown.groups.iter().map(|g| record(r, shown.shown, g)))
-            .collect();
-        match search::index_shard(&r.views.config.language, n, &records) {
-            Ok(bundle) => {
-                let mut files = Vec::with_capacity(bundle.len());
-                for (rel, bytes) in bundle {
-                    let file = format!("{name}{rel}");
-                    r.write(&file, &bytes);
-                    if let Some(memo) = r.memo {
-                        memo.record(&file, key, None);
-                    }
-                    files.push(file);
-                }
-                r.record_release_pages(&name, key, files);
+    // What every record of this index is made from besides its release.
+    let shared = (
+        language,
+        prefix,
+        format!("{config:?}"),
+        format!("{:?}", r.views.selection.site.groups),
+        format!("{:?}", r.views.selection.audience),
+    );
+    let previous = previous_shards(r, &folder);
+    let bundles = search::bundles(&config.url(&folder), shards.iter().map(|(id, _)| id.as_str()));
+    let plan: Vec<(String, Planned)> = shards
+        .into_par_iter()
+        .map(|(id, releases)| {
+            let key = search::key_text((&shared, &id, &releases));
+            let dir = format!("{folder}{id}/");
+            let kept_files = previous.get(&dir).cloned().unwrap_or_default();
+            // Kept when the previous build wrote this key and all its files are there.
+            if r.staging.wrote(&format!("{dir}{KEY_FILE}"), key.as_bytes()) && r.staging.keep_all(&kept_files) {
+                return (dir, Planned::Kept);
             }
-            Err(message) => r.fail(crate::diagnostics::Diagnostic::error(
-                "site.toml",
-                crate::diagnostics::Pos::START,
-                "io",
-                message,
-            )),
+            let records = releases.iter().flat_map(|s| s.shown.groups.iter().map(|g| make(r, s.shown, g))).collect();
+            (dir.clone(), Planned::Index(PendingShard { dir, key, records }))
+        })
+        .collect();
+    let (mut kept, mut pending) = (Vec::new(), Vec::new());
+    for (dir, planned) in plan {
+        match planned {
+            Planned::Kept => kept.push(dir),
+            Planned::Index(shard) => pending.push(shard),
         }
-    });
+    }
+    let deferred = Deferred { folder, language: language.to_string(), bundles, kept, pending };
+    match r.memo {
+        // The preview: the last index stays until this one is made, after the reload.
+        Some(memo) if !deferred.pending.is_empty() => {
+            for file in previous.values().flatten().chain(&previous_loose(r, &deferred.folder)) {
+                r.staging.keep(file);
+            }
+            memo.defer_search(deferred);
+        }
+        _ => {
+            if let Err(message) = deferred.write(r.staging) {
+                r.fail(crate::diagnostics::Diagnostic::error(
+                    "site.toml",
+                    crate::diagnostics::Pos::START,
+                    "io",
+                    message,
+                ));
+            }
+        }
+    }
+}
+
+/// A shard, as the build found it.
+enum Planned {
+    Kept,
+    Index(PendingShard),
+}
+
+/// The previous build's files in each shard's folder of `folder`, by folder.
+fn previous_shards(r: &Renderer, folder: &str) -> BTreeMap<String, Vec<String>> {
+    let mut by_shard: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for file in r.staging.previous_under(folder) {
+        if let Some((shard, _)) = file[folder.len()..].split_once('/') {
+            by_shard.entry(format!("{folder}{shard}/")).or_default().push(file);
+        }
+    }
+    by_shard
+}
+
+/// The previous build's files of `folder` itself, not in a shard (the UI, the list of
+/// bundles).
+fn previous_loose(r: &Renderer, folder: &str) -> Vec<String> {
+    r.staging.previous_under(folder).into_iter().filter(|f| !f[folder.len()..].contains('/')).collect()
 }
 
 /// The record of release `shown`'s communique for group `g`: the words of its page.
-fn record(r: &Renderer, shown: &ShownRelease, g: &StakeholderGroup) -> Record {
+fn record<'a>(r: &Renderer<'_, 'a>, shown: &ShownRelease<'a>, g: &'a StakeholderGroup) -> Record {
     let view = r.views.communique(shown, g);
     let mut texts: Vec<&str> = vec![view.summary];
     texts.extend(view.handwritten);
