@@ -314,7 +314,8 @@ fn a_build_into_the_previous_output_keeps_the_shards_an_edit_did_not_touch() {
     };
     site.write(
         "content/releases/refunds.md",
-        &release("Zeppelin refunds", "approved", "2026-11-01", &["customers"]).replace("refunds feature", "refunds wombat feature"),
+        &release("Zeppelin refunds", "approved", "2026-11-01", &["customers"])
+            .replace("refunds feature", "refunds wombat feature"),
     );
     let second = site.build(&[]);
     assert_eq!(shard_folders(&second), shards, "the same shards");
@@ -416,4 +417,51 @@ fn the_search_folder_is_the_builds_own() {
     let line = check.diagnostic("static/search/pagefind-ui.css:1:1: warning: ");
     assert!(line.contains("[static-over-page]"), "{line}");
     assert_eq!(site.build(&[]).text("search/pagefind-ui.css"), ".pagefind-ui { color: red }");
+}
+
+/// The preview shows a rebuild's pages before its index is made: until
+/// `finish_deferred`, the output keeps the last index as it was; then it holds what a
+/// full build writes, byte for byte.
+#[test]
+fn the_preview_shows_an_edit_before_indexing_it_and_then_indexes_it_as_a_build_does() {
+    use communique::build::{self, Request, Session};
+    let site = sharded_site();
+    let out = site.path("preview");
+    let request = |output: std::path::PathBuf| Request {
+        root: site.root(),
+        output: Some(output),
+        base_url: Some("http://127.0.0.1:1/".into()),
+        mode: communique::select::Mode::Preview,
+        audience: communique::model::Audience::Public,
+        now: common::NOW.parse().unwrap(),
+        emails: None,
+        keep_sources: true,
+    };
+    let search_files = |dir: &std::path::Path| -> Vec<(String, Vec<u8>)> {
+        common::tree(dir).into_iter().filter(|(path, _)| path.starts_with("search/")).collect()
+    };
+    let mut session = Session::default();
+    build::rebuild(&request(out.clone()), &mut session).unwrap();
+    let before = search_files(&out);
+    assert!(before.iter().any(|(path, _)| path.ends_with(".pf_fragment")), "the first build is indexed");
+
+    site.write(
+        "content/releases/refunds.md",
+        &release("Zeppelin refunds", "approved", "2026-11-01", &["customers"])
+            .replace("refunds feature", "wombat feature"),
+    );
+    session.files.changed(site.root(), "content/releases/refunds.md");
+    build::rebuild_pages_first(&request(out.clone()), &mut session).unwrap();
+    let page = std::fs::read_to_string(out.join("releases/refunds/customers/index.html")).unwrap();
+    assert!(page.contains("wombat"), "the page shows the edit");
+    assert_eq!(search_files(&out), before, "the last index, as it was, until the new one is made");
+
+    build::finish_deferred(&out, &mut session, || ()).unwrap();
+    let full = site.path("full");
+    build::build(&request(full.clone())).unwrap();
+    assert_eq!(search_files(&out), search_files(&full), "then the index a full build writes");
+    assert!(search_files(&out).iter().any(|(_, bytes)| unpacked(bytes).contains("wombat")));
+    // Nothing is left to do, and doing it again changes nothing.
+    build::finish_deferred(&out, &mut session, || ()).unwrap();
+    assert_eq!(search_files(&out), search_files(&full));
 }
