@@ -50,7 +50,7 @@ impl Default for SearchConfig {
 }
 
 fn default_releases_per_shard() -> usize {
-    500
+    250
 }
 
 /// `[review]` (SPEC §12).
@@ -266,7 +266,7 @@ impl SiteConfig {
                 FILE,
                 key_pos(text, Some("search"), "releases_per_shard"),
                 "invalid-value",
-                "`releases_per_shard` must be a whole number of at least 1, such as `releases_per_shard = 500`",
+                "`releases_per_shard` must be a whole number of at least 1, such as `releases_per_shard = 250`",
             ));
         }
         if !diagnostics.is_empty() {

@@ -342,7 +342,7 @@ fn a_shard_size_of_zero_is_refused_with_the_fix() {
     let check = site.run(&["check", "--now", common::NOW]);
     check.code_is(1);
     let line = check.diagnostic("site.toml:");
-    assert!(line.contains("releases_per_shard = 500") && line.contains("[invalid-value]"), "{line}");
+    assert!(line.contains("releases_per_shard = 250") && line.contains("[invalid-value]"), "{line}");
 }
 
 #[test]

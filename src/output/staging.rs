@@ -224,7 +224,11 @@ impl Staging {
     /// Keeps all of `files` (the previous build's, see [`Staging::previous_under`]) if
     /// every one is still there as a file, and none of them otherwise.
     pub(crate) fn keep_all(&self, files: &[String]) -> bool {
-        let there = |rel: &String| nofollow::kind(&self.target.join(rel)).is_ok_and(|k| k == Kind::File);
+        // The preview's output is its own (see the module's comment): what its manifest
+        // lists is there, and a rebuild looks at none of it.
+        let there = |rel: &String| {
+            self.held.is_some() || nofollow::kind(&self.target.join(rel)).is_ok_and(|k| k == Kind::File)
+        };
         if files.is_empty() || !files.iter().all(there) {
             return false;
         }

@@ -113,9 +113,6 @@ pub(super) fn render_all(r: &Renderer) -> Stats {
     p.end();
     let communique_texts = captured.communiques.into_inner().expect("lock");
     let release_texts = captured.releases.into_inner().expect("lock");
-    let p = phase("search index");
-    search::render(r, &index);
-    p.end();
     let p = phase("group pages, feeds, calendars");
     group_pages(r, &index, &groups, &communique_texts);
     p.end();
@@ -129,6 +126,12 @@ pub(super) fn render_all(r: &Renderer) -> Stats {
     p.end();
     let p = phase("subscribe and catch-up pages");
     reader::render(r, &index, &groups);
+    p.end();
+    // Last, once the texts captured for the feeds are freed: the index's memory comes on
+    // top of what the build still holds.
+    drop((communique_texts, release_texts));
+    let p = phase("search index");
+    search::render(r, &index);
     p.end();
 
     let communiques = selection.releases.iter().map(|s| s.groups.len()).sum();

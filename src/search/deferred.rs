@@ -5,6 +5,7 @@
 use super::{index_shard, Record, BUNDLES, KEY_FILE, UI};
 use crate::output::Staging;
 use rayon::prelude::*;
+use std::collections::BTreeMap;
 
 /// One index (one language's) as a build left it: which shards it keeps, and which it
 /// must index again.
@@ -35,30 +36,56 @@ impl Deferred {
                 staging.keep(&file);
             }
         }
-        let written =
-            |rel: &str, bytes: &[u8]| staging.write(rel, bytes).map_err(|e| format!("cannot write `{rel}`: {e}"));
         let uis = self
             .pending
             .par_iter()
-            .map(|shard| {
-                let (files, ui) = index_shard(&self.language, &shard.records)?;
-                for (rel, bytes) in files {
-                    written(&format!("{}{rel}", shard.dir), &bytes)?;
-                }
-                written(&format!("{}{KEY_FILE}", shard.dir), shard.key.as_bytes())?;
-                Ok(ui)
-            })
+            .map(|shard| write_shard(staging, &self.language, &shard.dir, &shard.key, &shard.records))
             .collect::<Result<Vec<_>, String>>()?;
-        let ui_files: Vec<String> = UI.iter().map(|name| format!("{}{name}", self.folder)).collect();
-        // The UI is the same bytes in every bundle: from a shard just indexed, or kept.
-        let ui = match uis.into_iter().next() {
-            Some(ui) => Some(ui),
-            None if staging.keep_all(&ui_files) => None,
-            None => Some(index_shard(&self.language, &[])?.1),
-        };
-        for (rel, bytes) in ui.into_iter().flatten() {
-            written(&format!("{}{rel}", self.folder), &bytes)?;
-        }
-        written(&format!("{}{BUNDLES}", self.folder), &self.bundles)
+        write_rest(staging, &self.folder, &self.language, &self.bundles, uis.into_iter().next())
     }
+}
+
+/// The search UI's files, by name.
+pub(crate) type Ui = BTreeMap<String, Vec<u8>>;
+
+/// Indexes one shard's `records` and writes it into `staging` at `dir`, with its key
+/// file (`key`); returns the search UI's files.
+pub(crate) fn write_shard(
+    staging: &Staging,
+    language: &str,
+    dir: &str,
+    key: &str,
+    records: &[Record],
+) -> Result<Ui, String> {
+    let (files, ui) = index_shard(language, records)?;
+    for (rel, bytes) in files {
+        written(staging, &format!("{dir}{rel}"), &bytes)?;
+    }
+    written(staging, &format!("{dir}{KEY_FILE}"), key.as_bytes())?;
+    Ok(ui)
+}
+
+/// Writes the list of bundles of the index at `folder`, and the search UI: `ui`, from a
+/// shard just indexed, or else the previous build's (the same bytes in every bundle).
+pub(crate) fn write_rest(
+    staging: &Staging,
+    folder: &str,
+    language: &str,
+    bundles: &[u8],
+    ui: Option<Ui>,
+) -> Result<(), String> {
+    let ui_files: Vec<String> = UI.iter().map(|name| format!("{folder}{name}")).collect();
+    let ui = match ui {
+        Some(ui) => Some(ui),
+        None if staging.keep_all(&ui_files) => None,
+        None => Some(index_shard(language, &[])?.1),
+    };
+    for (rel, bytes) in ui.into_iter().flatten() {
+        written(staging, &format!("{folder}{rel}"), &bytes)?;
+    }
+    written(staging, &format!("{folder}{BUNDLES}"), bundles)
+}
+
+fn written(staging: &Staging, rel: &str, bytes: &[u8]) -> Result<(), String> {
+    staging.write(rel, bytes).map_err(|e| format!("cannot write `{rel}`: {e}"))
 }

@@ -58,6 +58,13 @@ pub(super) fn write_index(r: &Renderer, releases: &[Shown], language: &str, pref
     );
     let previous = previous_shards(r, &folder);
     let bundles = search::bundles(&config.url(&folder), shards.iter().map(|(id, _)| id.as_str()));
+    let fail = |message: String| {
+        r.fail(crate::diagnostics::Diagnostic::error("site.toml", crate::diagnostics::Pos::START, "io", message))
+    };
+    // The preview makes the changed shards' records now, and indexes them after the
+    // reload; a build indexes each one as soon as its records are made, so that only
+    // the shards being indexed are in memory.
+    let preview = r.memo.is_some();
     let plan: Vec<(String, Planned)> = shards
         .into_par_iter()
         .map(|(id, releases)| {
@@ -68,34 +75,39 @@ pub(super) fn write_index(r: &Renderer, releases: &[Shown], language: &str, pref
             if r.staging.wrote(&format!("{dir}{KEY_FILE}"), key.as_bytes()) && r.staging.keep_all(&kept_files) {
                 return (dir, Planned::Kept);
             }
-            let records = releases.iter().flat_map(|s| s.shown.groups.iter().map(|g| make(r, s.shown, g))).collect();
-            (dir.clone(), Planned::Index(PendingShard { dir, key, records }))
+            let records: Vec<Record> =
+                releases.iter().flat_map(|s| s.shown.groups.iter().map(|g| make(r, s.shown, g))).collect();
+            if preview {
+                return (dir.clone(), Planned::Index(PendingShard { dir, key, records }));
+            }
+            match search::write_shard(r.staging, language, &dir, &key, &records) {
+                Ok(ui) => (dir, Planned::Indexed(ui)),
+                Err(message) => {
+                    fail(message);
+                    (dir, Planned::Indexed(Default::default()))
+                }
+            }
         })
         .collect();
-    let (mut kept, mut pending) = (Vec::new(), Vec::new());
+    let (mut kept, mut pending, mut ui) = (Vec::new(), Vec::new(), None);
     for (dir, planned) in plan {
         match planned {
             Planned::Kept => kept.push(dir),
             Planned::Index(shard) => pending.push(shard),
+            Planned::Indexed(made) => ui = ui.or(Some(made)),
         }
     }
-    let deferred = Deferred { folder, language: language.to_string(), bundles, kept, pending };
     match r.memo {
         // The preview: the last index stays until this one is made, after the reload.
-        Some(memo) if !deferred.pending.is_empty() => {
-            for file in previous.values().flatten().chain(&previous_loose(r, &deferred.folder)) {
+        Some(memo) if !pending.is_empty() => {
+            for file in previous.values().flatten().chain(&previous_loose(r, &folder)) {
                 r.staging.keep(file);
             }
-            memo.defer_search(deferred);
+            memo.defer_search(Deferred { folder, language: language.to_string(), bundles, kept, pending });
         }
         _ => {
-            if let Err(message) = deferred.write(r.staging) {
-                r.fail(crate::diagnostics::Diagnostic::error(
-                    "site.toml",
-                    crate::diagnostics::Pos::START,
-                    "io",
-                    message,
-                ));
+            if let Err(message) = search::write_rest(r.staging, &folder, language, &bundles, ui) {
+                fail(message);
             }
         }
     }
@@ -104,7 +116,10 @@ pub(super) fn write_index(r: &Renderer, releases: &[Shown], language: &str, pref
 /// A shard, as the build found it.
 enum Planned {
     Kept,
+    /// To index after the reload (the preview).
     Index(PendingShard),
+    /// Indexed and written (a build), with the search UI's files.
+    Indexed(search::Ui),
 }
 
 /// The previous build's files in each shard's folder of `folder`, by folder.
