@@ -226,9 +226,8 @@ impl Staging {
     pub(crate) fn keep_all(&self, files: &[String]) -> bool {
         // The preview's output is its own (see the module's comment): what its manifest
         // lists is there, and a rebuild looks at none of it.
-        let there = |rel: &String| {
-            self.held.is_some() || nofollow::kind(&self.target.join(rel)).is_ok_and(|k| k == Kind::File)
-        };
+        let there =
+            |rel: &String| self.held.is_some() || nofollow::kind(&self.target.join(rel)).is_ok_and(|k| k == Kind::File);
         if files.is_empty() || !files.iter().all(there) {
             return false;
         }

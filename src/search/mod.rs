@@ -88,7 +88,7 @@ pub(crate) fn shards<T>(
             shards.push((shard_id(slug(&release)), Vec::new()));
             open = true;
         }
-        let cut = crate::fingerprint::of(("search shard cut", slug(&release))) % per_shard == 0;
+        let cut = crate::fingerprint::of(("search shard cut", slug(&release))).is_multiple_of(per_shard);
         let shard = &mut shards.last_mut().expect("a shard is open").1;
         shard.push(release);
         if cut || shard.len() >= most(releases_per_shard) {
