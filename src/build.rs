@@ -111,9 +111,8 @@ pub fn finish_deferred<L>(
     let error = |message: String| vec![Diagnostic::error("site.toml", crate::diagnostics::Pos::START, "io", message)];
     let staging = Staging::begin_after(output, session.manifest.take(), true)
         .map_err(|e| error(format!("cannot prepare `{}`: {e}", output.display())))?;
-    for index in &deferred {
-        staging.keep_all_but(&index.folder);
-    }
+    // Each language's index is its own folder; all else stays as the rebuild left it.
+    staging.keep_all_but(&deferred.iter().map(|index| index.folder.as_str()).collect::<Vec<_>>());
     for index in &deferred {
         index.write(&staging).map_err(error)?;
     }

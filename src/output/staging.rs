@@ -234,12 +234,12 @@ impl Staging {
         files.iter().all(|rel| self.keep(rel))
     }
 
-    /// Keeps every file of the previous build but those under `folder`: a build that
-    /// changes one folder of the output and nothing else.
-    pub(crate) fn keep_all_but(&self, folder: &str) {
+    /// Keeps every file of the previous build but those under `folders` (paths ending
+    /// in `/`): a build that changes those folders of the output and nothing else.
+    pub(crate) fn keep_all_but(&self, folders: &[&str]) {
         for (slot, kept) in self.kept.iter().enumerate() {
             let path = self.previous.path(slot);
-            if !path.is_empty() && !path.starts_with(folder) {
+            if !path.is_empty() && !folders.iter().any(|folder| path.starts_with(folder)) {
                 kept.store(true, Ordering::Relaxed);
             }
         }
