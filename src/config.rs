@@ -5,6 +5,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 
 pub(crate) mod brand;
+pub(crate) mod languages;
 pub(crate) mod notify;
 pub(crate) use brand::BrandConfig;
 pub(crate) use notify::NotifyConfig;
@@ -18,6 +19,11 @@ pub struct SiteConfig {
     pub base_url: String,
     pub description: String,
     pub language: String,
+    /// Every language of the site, the default (`language`) first (SPEC §13).
+    pub languages: Vec<String>,
+    /// The words of people's dates, when they are not the built-in English ones (a
+    /// language's strings, see `render::strings`).
+    pub date_words: Option<std::sync::Arc<languages::DateWords>>,
     pub timezone: String,
     pub tz: jiff::tz::TimeZone,
     pub theme: String,
@@ -76,6 +82,8 @@ struct RawConfig {
     base_url: Option<String>,
     description: Option<String>,
     language: Option<String>,
+    /// Read in [`languages::parse`], which says what to type instead.
+    languages: Option<toml::Value>,
     timezone: Option<String>,
     theme: Option<String>,
     output_dir: Option<String>,
@@ -99,6 +107,7 @@ const TOP_KEYS: &[&str] = &[
     "base_url",
     "description",
     "language",
+    "languages",
     "timezone",
     "theme",
     "output_dir",
@@ -228,6 +237,7 @@ impl SiteConfig {
             None => NotifyConfig::default(),
         };
         let brand = brand::parse(text, raw.brand, &mut diagnostics);
+        let languages = languages::parse(text, raw.language.as_deref(), raw.languages.as_ref(), &mut diagnostics);
         if !diagnostics.is_empty() {
             return Err(diagnostics);
         }
@@ -235,7 +245,9 @@ impl SiteConfig {
             title,
             base_url,
             description: raw.description.unwrap_or_else(|| "What each release means for you.".into()),
-            language: raw.language.unwrap_or_else(|| "en".into()),
+            language: languages[0].clone(),
+            languages,
+            date_words: None,
             timezone,
             tz,
             theme,

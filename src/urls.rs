@@ -98,6 +98,21 @@ pub(crate) fn group_path(id: &str) -> String {
     group_parts(id).concat()
 }
 
+/// The folder of language `lang`'s pages, feeds and calendars (SPEC §13): `de/`, or ""
+/// for the default language, whose output is the site's root.
+pub(crate) fn language_prefix(default: &str, lang: &str) -> String {
+    if lang == default {
+        String::new()
+    } else {
+        format!("{lang}/")
+    }
+}
+
+/// The base URL of language `lang`'s pages: `base_url` (ending in `/`) and `<lang>/`.
+pub(crate) fn language_url(base_url: &str, lang: &str) -> String {
+    format!("{base_url}{lang}/")
+}
+
 /// The absolute URL of the site path that `parts` make together: `base_url` (which
 /// ends in `/`), then the parts, less a leading `/` of the first.
 pub(crate) fn url(base_url: &str, parts: &[&str]) -> String {

@@ -23,6 +23,7 @@ const GROUP_KEYS: &[&str] = &[
     "subscribe_url",
     "chat",
     "template",
+    "language",
 ];
 const CHAT_KEYS: &[&str] = &["kind", "webhook_env"];
 const RELEASE_KEYS: &[&str] = &[
@@ -64,6 +65,7 @@ struct RawGroup {
     subscribe_url: Option<String>,
     chat: Option<Vec<RawChat>>,
     template: Option<String>,
+    language: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -350,6 +352,7 @@ pub(crate) fn group(source: &Source, id: &str, body: &str, out: &mut Vec<Diagnos
         subscribe_url,
         chat: chat_channels(source, raw.chat.unwrap_or_default(), out),
         template: group_template(source, raw.template, out),
+        language: non_empty(raw.language),
         body: body.to_string(),
         path: source.path.clone(),
     })

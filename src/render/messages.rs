@@ -51,77 +51,91 @@ pub(crate) fn communiques(
     }
     let errors = Mutex::new(Vec::new());
     let mut rendered = Vec::new();
-    for audience in [Audience::Public, Audience::Internal] {
-        let selection = select::select(site, Mode::Publish { drafts: false, future: false }, audience, now);
-        let views = Views::new(&selection, config);
-        let base = base_context(config, audience, false);
-        let mut counts = std::collections::HashMap::new();
-        for shown in &selection.releases {
-            for g in &shown.groups {
-                *counts.entry(g.id.as_str()).or_insert(0usize) += 1;
+    // Each group hears in its own language (SPEC §13): each language renders its groups.
+    let (languages, words) = super::languages(root, site)?;
+    for (language, words) in languages.iter().zip(&words) {
+        let mut translated = site.in_language(&language.code);
+        translated.config.date_words = words.dates.clone().map(std::sync::Arc::new);
+        let site = &translated;
+        let config = &site.config;
+        let assets = crate::config::SiteConfig { base_url: languages[0].base_url.clone(), ..config.clone() };
+        let speaks = |g: &StakeholderGroup| g.language.as_deref().unwrap_or(&languages[0].code) == language.code;
+        for audience in [Audience::Public, Audience::Internal] {
+            let selection = select::select(site, Mode::Publish { drafts: false, future: false }, audience, now);
+            let views = Views::new(&selection, config);
+            let base = base_context(config, &assets, words, audience, false);
+            let mut counts = std::collections::HashMap::new();
+            for shown in &selection.releases {
+                for g in &shown.groups {
+                    *counts.entry(g.id.as_str()).or_insert(0usize) += 1;
+                }
             }
-        }
-        // Each group's value once, each release's once: a release has several groups.
-        let group_values: std::collections::HashMap<&str, Value> = selection
-            .groups
-            .iter()
-            .filter(|g| g.audience == audience)
-            .map(|g| {
-                (g.id.as_str(), Value::from_serialize(views.group(g, counts.get(g.id.as_str()).copied().unwrap_or(0))))
-            })
-            .collect();
-        let made: Vec<Rendered> = selection
-            .releases
-            .par_iter()
-            .flat_map_iter(|shown| {
-                // Each group is rendered once, for its own audience.
-                let groups: Vec<&StakeholderGroup> = shown
-                    .groups
-                    .iter()
-                    .copied()
-                    .filter(|g| g.audience == audience && wanted(shown.release, g))
-                    .collect();
-                let release = (!groups.is_empty()).then(|| Value::from_serialize(views.release(shown)));
-                let (views, env, base, group_values, errors, theme) =
-                    (&views, &env, &base, &group_values, &errors, &theme);
-                groups.into_iter().filter_map(move |g| {
-                    let communique = views.communique(shown, g);
-                    let vars = context! {
-                        release => release.clone(),
-                        group => group_values[g.id.as_str()].clone(),
-                        communique => Value::from_serialize(&communique),
-                    };
-                    let page = PageView {
-                        title: communique.title.to_string(),
-                        url: communique.url.clone(),
-                        noindex: false,
-                        banner: None,
-                        feeds: views.group_alternates(g),
-                        description: super::describe::plain_text(communique.summary),
-                        planned: None,
-                    };
-                    match render_pair(env, &theme.communique_template(g), base, page, vars) {
-                        Ok((text, html)) => {
-                            let message = message(shown.release, g, &communique, text, html);
-                            let fingerprint = crate::notify::plan::fingerprint(&message);
-                            let kept = keep(&shown.release.slug, &g.id, &fingerprint);
-                            Some(Rendered {
-                                release: shown.release.slug.clone(),
-                                group: g.id.clone(),
-                                fingerprint,
-                                message: kept.then_some(message),
-                                release_title: shown.release.title.clone(),
-                            })
-                        }
-                        Err(e) => {
-                            errors.lock().expect("errors lock").push(theme.diagnostic(&e));
-                            None
-                        }
-                    }
+            // Each group's value once, each release's once: a release has several groups.
+            let group_values: std::collections::HashMap<&str, Value> = selection
+                .groups
+                .iter()
+                .filter(|g| g.audience == audience && speaks(g))
+                .map(|g| {
+                    (
+                        g.id.as_str(),
+                        Value::from_serialize(views.group(g, counts.get(g.id.as_str()).copied().unwrap_or(0))),
+                    )
                 })
-            })
-            .collect();
-        rendered.extend(made);
+                .collect();
+            let made: Vec<Rendered> = selection
+                .releases
+                .par_iter()
+                .flat_map_iter(|shown| {
+                    // Each group is rendered once, for its own audience.
+                    let groups: Vec<&StakeholderGroup> = shown
+                        .groups
+                        .iter()
+                        .copied()
+                        .filter(|g| g.audience == audience && speaks(g) && wanted(shown.release, g))
+                        .collect();
+                    let release = (!groups.is_empty()).then(|| Value::from_serialize(views.release(shown)));
+                    let (views, env, base, group_values, errors, theme) =
+                        (&views, &env, &base, &group_values, &errors, &theme);
+                    groups.into_iter().filter_map(move |g| {
+                        let communique = views.communique(shown, g);
+                        let vars = context! {
+                            release => release.clone(),
+                            group => group_values[g.id.as_str()].clone(),
+                            communique => Value::from_serialize(&communique),
+                        };
+                        let page = PageView {
+                            title: communique.title.to_string(),
+                            url: communique.url.clone(),
+                            noindex: false,
+                            banner: None,
+                            feeds: views.group_alternates(g),
+                            description: super::describe::plain_text(communique.summary),
+                            planned: None,
+                            translations: vec![],
+                        };
+                        match render_pair(env, &theme.communique_template(g), base, page, vars) {
+                            Ok((text, html)) => {
+                                let message = message(shown.release, g, &communique, text, html);
+                                let fingerprint = crate::notify::plan::fingerprint(&message);
+                                let kept = keep(&shown.release.slug, &g.id, &fingerprint);
+                                Some(Rendered {
+                                    release: shown.release.slug.clone(),
+                                    group: g.id.clone(),
+                                    fingerprint,
+                                    message: kept.then_some(message),
+                                    release_title: shown.release.title.clone(),
+                                })
+                            }
+                            Err(e) => {
+                                errors.lock().expect("errors lock").push(theme.diagnostic(&e));
+                                None
+                            }
+                        }
+                    })
+                })
+                .collect();
+            rendered.extend(made);
+        }
     }
     let mut errors = errors.into_inner().expect("errors lock");
     if !errors.is_empty() {

@@ -147,6 +147,7 @@ pub(super) fn render_all(r: &Renderer) -> Stats {
         files: 0,
         emails: 0,
         groups_without_email,
+        languages: Vec::new(),
     }
 }
 
@@ -219,7 +220,7 @@ fn release_pages(r: &Renderer, index: &Index, groups: &[GroupInput], captured: &
 fn communique_page(r: &Renderer, input: &CommuniquePage, feed: bool) -> Option<String> {
     let (shown, g) = (input.release.shown.shown, input.group.group.0);
     let cpath = communique_path(&shown.release.slug, &g.id);
-    let mail_to = r.emails.and(g.email.as_deref());
+    let mail_to = r.emails.and(g.email.as_deref()).filter(|_| r.speaks(g));
     let communique = r.views.communique(shown, g);
     let vars = context! {
         release => input.release.view(r),

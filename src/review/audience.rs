@@ -45,6 +45,8 @@ pub(super) fn audience_view(site: &Site, audience: Audience) -> Site {
         config: site.config.clone(),
         groups: site.groups.iter().filter(|g| visible.contains(g.id.as_str())).cloned().collect(),
         releases,
+        // The review names the default language's texts only.
+        translations: Default::default(),
     }
 }
 
