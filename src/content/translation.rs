@@ -420,6 +420,10 @@ fn written(value: &Value) -> String {
         Value::Number(n) => format!("`{n}`"),
         Value::Bool(b) => format!("`{b}`"),
         Value::Null => "empty".into(),
+        Value::Sequence(items) if items.iter().all(|v| !matches!(v, Value::Mapping(_) | Value::Sequence(_))) => {
+            let items: Vec<String> = items.iter().map(|v| written(v).trim_matches('`').to_string()).collect();
+            format!("`[{}]`", items.join(", "))
+        }
         _ => match serde_yaml::to_string(value) {
             Ok(text) if text.lines().count() == 1 => format!("`{}`", text.trim()),
             _ => kind_of(value).into(),

@@ -1,0 +1,427 @@
+//! Languages (SPEC §13): translations beside their sources, each language but the default
+//! built under `/<lang>/` with its pages, feeds, calendars and subscribe pages, texts a
+//! translation leaves out shown in the default language with a warning, `hreflang` links
+//! both ways, the theme's own words per language, and nothing internal in a public build.
+
+mod common;
+
+use common::{Site, Tree, NOW};
+
+const SITE_TOML: &str =
+    "title = \"Acme releases\"\nbase_url = \"https://releases.acme.example/\"\nlanguages = [\"en\", \"de\"]\n";
+
+const CUSTOMERS: &str = "---\nname: Customers\nsummary: People who pay us.\n---\nWho our customers are.\n";
+const CUSTOMERS_DE: &str = "---\nname: Kunden\nsummary: Menschen, die uns bezahlen.\n---\nWer unsere Kunden sind.\n";
+const STAFF: &str = "---\nname: Staff\naudience: internal\n---\n";
+
+const RELEASE: &str = "---
+title: Payments 4.2
+product: Payments
+version: \"4.2.0\"
+status: approved
+deployed_at: 2026-11-20T18:00:00Z
+summary: Refunds settle instantly.
+features:
+  - id: instant-refunds
+    title: Instant refunds
+    summary: Refunds now settle in seconds.
+    groups: [customers, staff]
+    value:
+      customers: Your money back the same day.
+      staff: Fewer refund tickets.
+access:
+  customers:
+    how: Turn it on under Settings.
+  staff:
+    how: Read the runbook.
+constraints:
+  - kind: regulatory
+    text: Not available in Brazil.
+windows:
+  - title: Switch-over
+    kind: maintenance
+    start: 2026-11-20T17:00:00Z
+    end: 2026-11-20T18:00:00Z
+---
+Notes about the release.
+";
+
+const RELEASE_DE: &str = "---
+title: Payments 4.2 (deutsch)
+summary: Erstattungen kommen sofort an.
+features:
+  - title: Sofortige Erstattungen
+    summary: Erstattungen dauern jetzt Sekunden.
+    groups: [customers, staff]
+    value:
+      customers: Ihr Geld noch am selben Tag zurück.
+      staff: Weniger Erstattungs-Tickets.
+access:
+  customers:
+    how: Schalten Sie es unter Einstellungen ein.
+  staff:
+    how: Lesen Sie das Runbook.
+constraints:
+  - text: In Brasilien nicht verfügbar.
+windows:
+  - title: Umstellung
+---
+Anmerkungen zum Release.
+";
+
+fn site() -> Site {
+    Site::new(&[
+        ("site.toml", SITE_TOML),
+        ("content/stakeholders/customers.md", CUSTOMERS),
+        ("content/stakeholders/customers.de.md", CUSTOMERS_DE),
+        ("content/stakeholders/staff.md", STAFF),
+        ("content/releases/payments-4-2.md", RELEASE),
+        ("content/releases/payments-4-2.de.md", RELEASE_DE),
+    ])
+}
+
+fn html_lang(page: &str) -> &str {
+    let at = page.find("<html lang=\"").expect("an html element with lang") + 12;
+    &page[at..at + page[at..].find('"').unwrap()]
+}
+
+#[test]
+fn the_german_build_has_its_own_pages_feeds_and_calendars() {
+    let site = site();
+    let run = site.run(&["check"]);
+    run.success();
+    assert!(run.diagnostics().is_empty(), "a complete translation warns of nothing\n{}", run.transcript());
+    let tree = site.build(&[]);
+    for page in [
+        "de/index.html",
+        "de/releases/index.html",
+        "de/releases/payments-4-2/index.html",
+        "de/releases/payments-4-2/customers/index.html",
+        "de/groups/index.html",
+        "de/groups/customers/index.html",
+        "de/groups/customers/subscribe/index.html",
+        "de/groups/customers/since/index.html",
+        "de/subscribe/index.html",
+        "de/products/index.html",
+    ] {
+        assert_eq!(html_lang(&tree.text(page)), "de", "{page}");
+        let english = page.trim_start_matches("de/");
+        assert_eq!(html_lang(&tree.text(english)), "en", "{english}");
+    }
+    // The communique in German: the translated texts, the theme's German words and dates.
+    let communique = tree.text("de/releases/payments-4-2/customers/index.html");
+    for german in [
+        "Payments 4.2 (deutsch)",
+        "Erstattungen kommen sofort an.",
+        "Sofortige Erstattungen",
+        "Ihr Geld noch am selben Tag zurück.",
+        "Schalten Sie es unter Einstellungen ein.",
+        "In Brasilien nicht verfügbar.",
+        "<h2>Was für Sie neu ist</h2>",
+        "<h2>Wie, wann und wo</h2>",
+        "20. November 2026",
+        "href=\"https://releases.acme.example/de/groups/customers/\">Kunden</a>",
+    ] {
+        assert!(communique.contains(german), "`{german}` in the German communique\n{communique}");
+    }
+    assert!(!communique.contains("What's new for you"), "{communique}");
+    // The English communique is as it was.
+    let english = tree.text("releases/payments-4-2/customers/index.html");
+    assert!(english.contains("<h2>What's new for you</h2>") && english.contains("20 November 2026"));
+    assert!(!english.contains("Sofortige") && !english.contains("Kunden"), "{english}");
+    // The release page's notes are the translation's body.
+    assert!(tree.text("de/releases/payments-4-2/index.html").contains("Anmerkungen zum Release."));
+
+    // Feeds: RSS `<language>`, Atom `xml:lang`, JSON Feed `language`, each with German texts
+    // and links under /de/.
+    let rss = tree.text("de/groups/customers/feed.xml");
+    common::assert_well_formed("de RSS", &rss);
+    assert!(rss.contains("<language>de</language>"), "{rss}");
+    assert!(rss.contains("<title>Payments 4.2 (deutsch)</title>"), "{rss}");
+    assert!(rss.contains("<link>https://releases.acme.example/de/releases/payments-4-2/customers/</link>"), "{rss}");
+    assert!(tree.text("groups/customers/feed.xml").contains("<language>en</language>"));
+    let atom = tree.text("de/groups/customers/atom.xml");
+    common::assert_well_formed("de Atom", &atom);
+    assert!(atom.contains("xml:lang=\"de\""), "{atom}");
+    let json: serde_json::Value = serde_json::from_str(&tree.text("de/groups/customers/feed.json")).unwrap();
+    assert_eq!(json["language"], "de");
+    assert_eq!(json["items"][0]["title"], "Payments 4.2 (deutsch)");
+    let site_feed = tree.text("de/feed.xml");
+    assert!(site_feed.contains("<language>de</language>") && site_feed.contains("Erstattungen kommen sofort an."));
+    let product_feed = tree.text("de/products/payments/feed.xml");
+    assert!(product_feed.contains("<language>de</language>"), "{product_feed}");
+    // The calendar: the window's German title, its link under /de/.
+    let calendar = tree.text("de/groups/customers/calendar.ics");
+    assert!(calendar.contains("Umstellung"), "{calendar}");
+    assert!(tree.text("groups/customers/calendar.ics").contains("Switch-over"));
+    // Assets are published once, at the root, and every language's pages use them.
+    assert!(!tree.has("de/style.css"));
+    assert!(communique.contains("href=\"https://releases.acme.example/style.css\""));
+    // Each language has its own sitemap, of its own pages.
+    let sitemap = tree.text("de/sitemap.xml");
+    assert!(sitemap.contains("<loc>https://releases.acme.example/de/releases/payments-4-2/</loc>"), "{sitemap}");
+    assert!(!sitemap.contains("<loc>https://releases.acme.example/releases/"), "{sitemap}");
+}
+
+#[test]
+fn a_text_the_translation_leaves_out_is_the_default_languages_with_a_warning() {
+    let site = site();
+    // No summary, no value for customers, no body.
+    let partial = RELEASE_DE
+        .replace("summary: Erstattungen kommen sofort an.\n", "")
+        .replace("      customers: Ihr Geld noch am selben Tag zurück.\n", "")
+        .replace("Anmerkungen zum Release.\n", "");
+    site.write("content/releases/payments-4-2.de.md", &partial);
+    let run = site.run(&["check"]);
+    run.success();
+    let lines = run.diagnostics();
+    assert_eq!(lines.len(), 3, "{}", run.transcript());
+    for (field, line) in [("summary", 2), ("features[0].value.customers", 7), ("body", 1)] {
+        let found = lines
+            .iter()
+            .find(|l| l.contains(&format!("`{field}` is not translated into `de`")))
+            .unwrap_or_else(|| panic!("a warning for {field}\n{}", run.transcript()));
+        assert!(
+            found.starts_with(&format!("content/releases/payments-4-2.de.md:{line}:")),
+            "the warning names the file and the place: {found}"
+        );
+        assert!(found.contains(": warning: ") && found.ends_with("[missing-translation]"), "{found}");
+        assert!(found.contains("content/releases/payments-4-2.md"), "it names the text shown instead: {found}");
+    }
+    // `--strict` makes it fail, as every warning does.
+    site.run(&["check", "--strict"]).code_is(1);
+
+    let tree = site.build(&[]);
+    let communique = tree.text("de/releases/payments-4-2/customers/index.html");
+    assert!(communique.contains("Refunds settle instantly."), "the English summary\n{communique}");
+    assert!(communique.contains("Your money back the same day."), "the English value\n{communique}");
+    assert!(communique.contains("Sofortige Erstattungen"), "the translated title stays\n{communique}");
+    assert!(tree.text("de/releases/payments-4-2/index.html").contains("Notes about the release."));
+}
+
+#[test]
+fn a_release_without_a_translation_is_shown_in_the_default_language_under_de() {
+    let site = site();
+    site.remove("content/releases/payments-4-2.de.md");
+    let run = site.run(&["check"]);
+    run.success();
+    assert!(run.diagnostics().is_empty(), "{}", run.transcript());
+    let tree = site.build(&[]);
+    let page = tree.text("de/releases/payments-4-2/customers/index.html");
+    assert!(page.contains("Instant refunds") && page.contains("<h2>Was für Sie neu ist</h2>"), "{page}");
+}
+
+/// The `href` of each `<link rel="alternate" hreflang=…>` of a page, by language.
+fn alternates(page: &str) -> Vec<(String, String)> {
+    page.lines()
+        .filter(|l| l.starts_with("<link rel=\"alternate\" hreflang=\""))
+        .map(|l| {
+            let attr = |name: &str| {
+                let at = l.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+                l[at..at + l[at..].find('"').unwrap()].to_string()
+            };
+            (attr("hreflang"), attr("href"))
+        })
+        .collect()
+}
+
+#[test]
+fn pages_link_their_translations_both_ways_and_offer_a_language_switch() {
+    let tree = site().build(&[]);
+    let base = common::BASE_URL;
+    for path in ["", "releases/payments-4-2/", "releases/payments-4-2/customers/", "groups/customers/", "groups/"] {
+        let expected = vec![
+            ("x-default".to_string(), format!("{base}{path}")),
+            ("en".to_string(), format!("{base}{path}")),
+            ("de".to_string(), format!("{base}de/{path}")),
+        ];
+        let english = tree.text(&format!("{path}index.html"));
+        let german = tree.text(&format!("de/{path}index.html"));
+        assert_eq!(alternates(&english), expected, "{path}index.html");
+        assert_eq!(alternates(&german), expected, "de/{path}index.html");
+        // The switch: each language by its own name, the current one marked.
+        for (page, current) in [(&english, "en"), (&german, "de")] {
+            let switch = &page[page.find("<nav class=\"language-switch\"").expect("a language switch")..];
+            let switch = &switch[..switch.find("</nav>").unwrap()];
+            assert!(switch.contains(&format!("href=\"{base}{path}\" hreflang=\"en\" lang=\"en\"")), "{switch}");
+            assert!(switch.contains(">English</a>") && switch.contains(">Deutsch</a>"), "{switch}");
+            assert!(switch.contains(&format!("hreflang=\"{current}\" lang=\"{current}\" aria-current=\"true\">")));
+        }
+    }
+}
+
+#[test]
+fn a_site_in_one_language_has_no_alternates_and_no_switch() {
+    let site = site();
+    site.write("site.toml", common::SITE_TOML);
+    site.remove("content/releases/payments-4-2.de.md");
+    site.remove("content/stakeholders/customers.de.md");
+    let tree = site.build(&[]);
+    assert!(!tree.paths().iter().any(|p| p.starts_with("de/")));
+    let page = tree.text("releases/payments-4-2/customers/index.html");
+    assert!(alternates(&page).is_empty() && !page.contains("language-switch"), "{page}");
+}
+
+#[test]
+fn a_translation_that_changes_anything_but_texts_is_an_error_at_it() {
+    let site = site();
+    let changed = RELEASE_DE
+        .replace("title: Payments 4.2 (deutsch)\n", "title: Payments 4.2 (deutsch)\nstatus: draft\n")
+        .replace("    groups: [customers, staff]\n", "    groups: [customers]\n");
+    site.write("content/releases/payments-4-2.de.md", &changed);
+    site.write("content/stakeholders/staff.de.md", "---\nname: Personal\naudience: public\n---\n");
+    let run = site.run(&["check"]);
+    run.code_is(1);
+    let status = run.diagnostic("content/releases/payments-4-2.de.md:3:");
+    assert!(
+        status.contains(": error: `status` differs from `content/releases/payments-4-2.md`, where it is `approved`"),
+        "{status}"
+    );
+    assert!(status.ends_with("[translation-differs]"), "{status}");
+    let groups = run.diagnostic("content/releases/payments-4-2.de.md:8:");
+    assert!(groups.contains("`features[0].groups` differs") && groups.contains("`[customers, staff]`"), "{groups}");
+    let audience = run.diagnostic("content/stakeholders/staff.de.md:3:");
+    assert!(audience.contains("`audience` differs") && audience.contains("where it is `internal`"), "{audience}");
+    // Nothing is built from it.
+    site.run(&["build", "--now", NOW]).code_is(1);
+    assert!(!site.path("public").exists());
+}
+
+#[test]
+fn a_translation_without_its_source_or_into_the_default_language_is_an_error() {
+    let site = site();
+    site.write("content/stakeholders/partners.de.md", CUSTOMERS_DE);
+    site.write("content/releases/payments-4-2.en.md", RELEASE);
+    let run = site.run(&["check"]);
+    run.code_is(1);
+    let orphan = run.diagnostic("content/stakeholders/partners.de.md:1:1: error:");
+    assert!(orphan.contains("group `partners`") && orphan.ends_with("[translation-without-source]"), "{orphan}");
+    let default = run.diagnostic("content/releases/payments-4-2.en.md:1:1: error:");
+    assert!(default.contains("`en` is the default language") && default.contains("`payments-4-2.md`"), "{default}");
+}
+
+#[test]
+fn a_name_ending_in_a_language_the_site_does_not_list_is_what_it_was_with_a_warning() {
+    let site = site();
+    site.write("content/releases/payments-4-2.fr.md", &RELEASE.replace("Payments 4.2", "Paiements 4.2"));
+    let run = site.run(&["check"]);
+    run.success();
+    let warning = run.diagnostic_coded("unknown-language");
+    assert!(warning.starts_with("content/releases/payments-4-2.fr.md:1:1: warning: "), "{warning}");
+    assert!(warning.contains("add `fr` to `languages`"), "{warning}");
+    // Read as the release `payments-4-2.fr`, as before languages existed.
+    let tree = site.build(&[]);
+    assert!(tree.text("releases/payments-4-2.fr/index.html").contains("Paiements 4.2"));
+}
+
+#[test]
+fn bad_languages_say_what_to_type() {
+    let site = site();
+    for (toml, says) in [
+        ("languages = \"de\"", "write `languages = [\"en\", \"de\"]`"),
+        ("languages = [\"en\", \"DE\"]", "lowercase, `de`"),
+        ("languages = [\"en\", \"deutsch\"]", "such as `de`, `fr` or `pt-br`"),
+        ("language = \"de\"\nlanguages = [\"en\", \"de\"]", "write `languages = [\"de\", \"en\"]`"),
+    ] {
+        site.write("site.toml", &format!("title = \"T\"\nbase_url = \"https://x.example/\"\n{toml}\n"));
+        let run = site.run(&["check"]);
+        run.code_is(1);
+        let line = 3 + toml.lines().count() - 1;
+        let found = run.diagnostic(&format!("site.toml:{line}:1: error: "));
+        assert!(found.contains(says), "{toml}: {found}");
+    }
+}
+
+#[test]
+fn a_site_changes_the_themes_words_per_language() {
+    let site = site();
+    site.write("themes/default/i18n/de.toml", "whats_new = \"Neu für Sie\"\n");
+    let tree = site.build(&[]);
+    let page = tree.text("de/releases/payments-4-2/customers/index.html");
+    assert!(page.contains("<h2>Neu für Sie</h2>") && page.contains("<h2>Wie, wann und wo</h2>"), "{page}");
+    assert!(tree.text("releases/payments-4-2/customers/index.html").contains("<h2>What's new for you</h2>"));
+    site.write("themes/default/i18n/de.toml", "whats_neu = \"Neu für Sie\"\n");
+    let run = site.run(&["build", "--now", NOW]);
+    run.code_is(1);
+    let found = run.diagnostic("themes/default/i18n/de.toml:1:1: error: ");
+    assert!(found.contains("did you mean `whats_new`"), "{found}");
+}
+
+#[test]
+fn a_groups_language_chooses_the_language_of_its_emails() {
+    let site = site();
+    site.write(
+        "content/stakeholders/customers.md",
+        "---\nname: Customers\nsummary: People who pay us.\nemail: customers@acme.example\nlanguage: de\n---\nWho our customers are.\n",
+    );
+    site.run(&["build", "--now", NOW, "--emails", "mail"]).success();
+    let eml = std::fs::read(site.path("mail/payments-4-2/customers.eml")).expect("the group's e-mail");
+    let message = mail_parser::MessageParser::default().parse(&eml).expect("an RFC 5322 message");
+    let text = message.body_text(0).expect("a text part").to_string();
+    assert!(text.contains("Was für Sie neu ist") && text.contains("Sofortige Erstattungen"), "{text}");
+    assert!(text.contains("https://releases.acme.example/de/releases/payments-4-2/customers/"), "{text}");
+    let html = message.body_html(0).expect("an HTML part").to_string();
+    assert!(html.contains("lang=\"de\""), "{html}");
+
+    site.write("content/stakeholders/customers.md", "---\nname: Customers\nlanguage: fr\n---\n");
+    let run = site.run(&["check"]);
+    run.code_is(1);
+    let found = run.diagnostic("content/stakeholders/customers.md:3:");
+    assert!(found.contains("`language: fr` is not one of the site's languages (`en`, `de`)"), "{found}");
+}
+
+/// The canary fixture with a German translation of every file: the same fields, every
+/// text token `CANARY-…` written `KANARIE-…`. Translations of internal-only content must
+/// not reach a public build, in German as in English.
+fn canary_in_german() -> Site {
+    let site = Site::fixture("canary");
+    let toml = std::fs::read_to_string(site.path("site.toml")).unwrap();
+    site.write("site.toml", &format!("{toml}languages = [\"en\", \"de\"]\n"));
+    for (rel, bytes) in common::tree(&site.path("content")) {
+        let text = String::from_utf8(bytes).unwrap();
+        // `product` and `version` are not texts: a translation writes them as they are.
+        let german: String = text
+            .lines()
+            .map(|l| {
+                if l.starts_with("product:") || l.starts_with("version:") {
+                    l.to_string()
+                } else {
+                    l.replace("CANARY-", "KANARIE-")
+                }
+            })
+            .map(|l| l + "\n")
+            .collect();
+        site.write(&format!("content/{}", rel.replace(".md", ".de.md")), &german);
+    }
+    site
+}
+
+#[test]
+fn no_translation_of_internal_text_reaches_a_public_build() {
+    let site = canary_in_german();
+    let run = site.run(&["build", "--now", NOW, "--emails", "mail"]);
+    run.success();
+    let tree = Tree::read(&site.path("www"));
+    let mail = Tree::read(&site.path("mail"));
+    assert!(tree.has("de/index.html") && tree.has("de/groups/customers/feed.xml"), "{:?}", tree.paths());
+    assert!(tree.text("de/releases/mixed/index.html").contains("lang=\"de\""));
+    let mut leaks = Vec::new();
+    for (path, bytes) in tree.files.iter().chain(mail.files.iter()) {
+        let text = String::from_utf8_lossy(bytes).to_lowercase();
+        for token in ["canary-7f3a", "kanarie-7f3a"] {
+            if path.contains(token) || text.contains(token) {
+                leaks.push(format!("{token} in {path}"));
+            }
+        }
+    }
+    assert!(leaks.is_empty(), "internal text in the public build: {leaks:#?}");
+    for id in ["support", "key-accounts"] {
+        assert!(!tree.has(&format!("de/groups/{id}/index.html")), "internal group {id} has a public German page");
+    }
+
+    // The internal build has the German texts, under /de/ only.
+    let internal = site.build(&["--audience", "internal"]);
+    let found: Vec<&str> = internal.containing("KANARIE-7f3a-09");
+    assert!(!found.is_empty() && found.iter().all(|p| p.starts_with("de/")), "{found:?}");
+    assert!(internal.text("de/groups/support/index.html").contains("KANARIE-7f3a-03"));
+}
