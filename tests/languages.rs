@@ -425,3 +425,38 @@ fn no_translation_of_internal_text_reaches_a_public_build() {
     assert!(!found.is_empty() && found.iter().all(|p| p.starts_with("de/")), "{found:?}");
     assert!(internal.text("de/groups/support/index.html").contains("KANARIE-7f3a-03"));
 }
+
+#[test]
+fn review_shows_per_language_what_lacks_a_translation() {
+    let site = site();
+    site.write(
+        "content/releases/ledger-1-0.md",
+        &common::release("Ledger 1.0", "approved", "2026-11-10", &["customers"]),
+    );
+    let run = site.run(&["review"]);
+    run.success();
+    let text = &run.stdout;
+    let section = &text[text.find("Translations into de").unwrap_or_else(|| panic!("a section for de\n{text}"))..];
+    assert!(section.contains("1 of 3 communiques lack a translation"), "{section}");
+    assert!(
+        section.contains("Ledger 1.0 (ledger-1-0) has no translation: 1 of its communiques (customers)"),
+        "{section}"
+    );
+    assert!(!section.contains("payments-4-2"), "the translated release is not listed\n{section}");
+    assert!(section.contains("Groups without a translation: staff"), "{section}");
+
+    let json = site.run(&["review", "--format", "json"]);
+    json.success();
+    let review: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let de = &review["translations"][0];
+    assert_eq!(de["language"], "de");
+    assert_eq!(de["communiques_missing"][0]["slug"], "ledger-1-0");
+    let markdown = site.run(&["review", "--format", "markdown"]);
+    assert!(markdown.stdout.contains("## Translations into de"), "{}", markdown.stdout);
+
+    // A site in one language has no such section.
+    site.write("site.toml", common::SITE_TOML);
+    site.remove("content/releases/payments-4-2.de.md");
+    site.remove("content/stakeholders/customers.de.md");
+    assert!(!site.run(&["review"]).stdout.contains("Translations into"));
+}
