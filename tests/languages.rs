@@ -460,3 +460,50 @@ fn review_shows_per_language_what_lacks_a_translation() {
     site.remove("content/stakeholders/customers.de.md");
     assert!(!site.run(&["review"]).stdout.contains("Translations into"));
 }
+
+/// A webhook endpoint on 127.0.0.1 that keeps every JSON body posted to it.
+fn webhook() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<serde_json::Value>>>) {
+    let server = tiny_http::Server::http("127.0.0.1:0").expect("a port on 127.0.0.1");
+    let port = server.server_addr().to_ip().unwrap().port();
+    let bodies = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let kept = bodies.clone();
+    std::thread::spawn(move || {
+        for mut request in server.incoming_requests() {
+            let mut body = String::new();
+            std::io::Read::read_to_string(request.as_reader(), &mut body).unwrap();
+            kept.lock().unwrap().push(serde_json::from_str(&body).expect("a JSON payload"));
+            let _ = request.respond(tiny_http::Response::from_string("ok"));
+        }
+    });
+    (port, bodies)
+}
+
+#[test]
+fn a_groups_language_chooses_the_language_of_its_chat_messages() {
+    let site = site();
+    site.write("site.toml", &format!("{SITE_TOML}[notify]\nledger = \"notified.jsonl\"\n"));
+    let chat = "chat:\n  - kind: webhook\n    webhook_env: CUSTOMERS_HOOK\n  - kind: slack\n    webhook_env: CUSTOMERS_SLACK\n";
+    site.write(
+        "content/stakeholders/customers.md",
+        &format!(
+            "---\nname: Customers\nsummary: People who pay us.\nlanguage: de\n{chat}---\nWho our customers are.\n"
+        ),
+    );
+    let (port, bodies) = webhook();
+    let url = format!("http://127.0.0.1:{port}/hook");
+    let run = site.run_with_env(
+        &["notify", "--send", "--now", NOW],
+        &[("CUSTOMERS_HOOK", url.as_str()), ("CUSTOMERS_SLACK", url.as_str())],
+    );
+    run.success();
+    let bodies = bodies.lock().unwrap().clone();
+    assert_eq!(bodies.len(), 2, "{}", run.transcript());
+    let hook = bodies.iter().find(|b| b["release"] == "payments-4-2").expect("the webhook's payload");
+    assert_eq!(hook["title"], "Payments 4.2 (deutsch)");
+    assert_eq!(hook["url"], "https://releases.acme.example/de/releases/payments-4-2/customers/");
+    let text = hook["text"].as_str().unwrap();
+    assert!(text.contains("Was für Sie neu ist") && text.contains("Sofortige Erstattungen"), "{text}");
+    let slack = bodies.iter().find(|b| b["blocks"].is_array()).expect("the Slack payload").to_string();
+    assert!(slack.contains("*Was für Sie neu ist*") && slack.contains("*Wie:*"), "{slack}");
+    assert!(!slack.contains("What's new"), "{slack}");
+}

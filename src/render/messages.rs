@@ -11,7 +11,7 @@ use super::templates::Theme;
 use super::{base_context, PageView};
 use crate::diagnostics::Diagnostic;
 use crate::model::{Audience, Release, Site, StakeholderGroup};
-use crate::notify::message::{ActionNote, FeatureNote, Message};
+use crate::notify::message::{ActionNote, ChatWords, FeatureNote, Message};
 use crate::select::{self, Mode};
 use minijinja::{context, Environment, Value};
 use rayon::prelude::*;
@@ -115,7 +115,7 @@ pub(crate) fn communiques(
                         };
                         match render_pair(env, &theme.communique_template(g), base, page, vars) {
                             Ok((text, html)) => {
-                                let message = message(shown.release, g, &communique, text, html);
+                                let message = message(shown.release, g, &communique, (text, html), words);
                                 let fingerprint = crate::notify::plan::fingerprint(&message);
                                 let kept = keep(&shown.release.slug, &g.id, &fingerprint);
                                 Some(Rendered {
@@ -166,15 +166,41 @@ fn render_pair(
     Ok((text, html))
 }
 
-fn message(r: &Release, g: &StakeholderGroup, c: &CommuniqueView, text: String, html: String) -> Message {
+/// Our own words in chat messages, from the language's strings.
+fn chat_words(words: &super::strings::Strings) -> ChatWords {
+    let word = |key: &str| words.words.get(key).cloned().unwrap_or_default();
+    ChatWords {
+        action_required: word("action_required"),
+        whats_new: word("whats_new"),
+        what_it_means: word("what_it_means"),
+        how_when_where: word("how_when_where"),
+        keep_in_mind: word("keep_in_mind"),
+        due_by: word("due_by"),
+        correction: word("correction"),
+    }
+}
+
+fn message(
+    r: &Release,
+    g: &StakeholderGroup,
+    c: &CommuniqueView,
+    (text, html): (String, String),
+    words: &super::strings::Strings,
+) -> Message {
+    let word = |key: &'static str| words.words.get(key).map_or(key, String::as_str);
     let access = c
         .access
         .iter()
         .flat_map(|a| {
-            [("How", &a.how), ("When", &a.when), ("Where", &a.r#where), ("Permissions", &a.permissions)]
-                .into_iter()
-                .filter(|(_, text)| !text.trim().is_empty())
-                .map(|(label, text)| (label.to_string(), text.trim().to_string()))
+            [
+                (word("how"), &a.how),
+                (word("when"), &a.when),
+                (word("where"), &a.r#where),
+                (word("permissions"), &a.permissions),
+            ]
+            .into_iter()
+            .filter(|(_, text)| !text.trim().is_empty())
+            .map(|(label, text)| (label.to_string(), text.trim().to_string()))
         })
         .collect();
     Message {
@@ -209,5 +235,6 @@ fn message(r: &Release, g: &StakeholderGroup, c: &CommuniqueView, text: String, 
         text,
         html,
         correction: false,
+        words: chat_words(words),
     }
 }

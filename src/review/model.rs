@@ -58,7 +58,9 @@ pub(crate) struct Review {
     /// Groups a release reaches that the product's previous release did not, and the
     /// reverse (SPEC §12).
     pub audience_changes: Vec<crate::cycle::audience::AudienceChange>,
-    /// Per language but the default (SPEC §13): what has no translation into it.
+    /// Per language but the default (SPEC §13): what has no translation into it. Left
+    /// out of the JSON for a site in one language.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub translations: Vec<Coverage>,
     #[serde(skip)]
     pub(super) now_local: String,
