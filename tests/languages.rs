@@ -120,6 +120,8 @@ fn the_german_build_has_its_own_pages_feeds_and_calendars() {
         "<h2>Was für Sie neu ist</h2>",
         "<h2>Wie, wann und wo</h2>",
         "20. November 2026",
+        "<span class=\"label label-added\">Neu</span>",
+        "<strong>Regulierung:</strong> In Brasilien nicht verfügbar.",
         "href=\"https://releases.acme.example/de/groups/customers/\">Kunden</a>",
     ] {
         assert!(communique.contains(german), "`{german}` in the German communique\n{communique}");

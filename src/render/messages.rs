@@ -188,6 +188,10 @@ fn message(
     words: &super::strings::Strings,
 ) -> Message {
     let word = |key: &'static str| words.words.get(key).map_or(key, String::as_str);
+    // A label's or a constraint kind's words in the language, by the key it has.
+    let translated = |prefix: &str, key: &str, english: &str| {
+        words.words.get(&format!("{prefix}{key}")).cloned().unwrap_or_else(|| english.to_string())
+    };
     let access = c
         .access
         .iter()
@@ -221,7 +225,7 @@ fn message(
             .iter()
             .map(|f| FeatureNote {
                 title: f.title.to_string(),
-                labels: f.labels.iter().map(|l| l.text.to_string()).collect(),
+                labels: f.labels.iter().map(|l| translated("label_", l.key, l.text)).collect(),
                 summary: f.summary.trim().to_string(),
                 value: Some(f.value.trim().to_string()).filter(|v| !v.is_empty()),
             })
@@ -230,7 +234,10 @@ fn message(
         constraints: c
             .constraints
             .iter()
-            .flat_map(|kind| kind.texts.iter().map(|t| (kind.label.to_string(), t.trim().to_string())))
+            .flat_map(|kind| {
+                let label = translated("constraint_", kind.kind, kind.label);
+                kind.texts.iter().map(move |t| (label.clone(), t.trim().to_string()))
+            })
             .collect(),
         text,
         html,
