@@ -131,6 +131,13 @@ fn the_german_build_has_its_own_pages_feeds_and_calendars() {
     let english = tree.text("releases/payments-4-2/customers/index.html");
     assert!(english.contains("<h2>What's new for you</h2>") && english.contains("20 November 2026"));
     assert!(!english.contains("Sofortige") && !english.contains("Kunden"), "{english}");
+    // The lists and the not-found page have the German words too, in their titles as well.
+    let releases = tree.text("de/releases/index.html");
+    assert!(releases.contains("<title>Releases — Acme releases</title>") && releases.contains("Alle Releases, die neuesten zuerst."));
+    assert!(tree.text("de/groups/index.html").contains("<title>Stakeholder-Gruppen — Acme releases</title>"));
+    let not_found = tree.text("de/404.html");
+    assert!(not_found.contains("<h1>Seite nicht gefunden</h1>"), "{not_found}");
+    assert!(tree.text("404.html").contains("<h1>Page not found</h1>"));
     // The release page's notes are the translation's body.
     assert!(tree.text("de/releases/payments-4-2/index.html").contains("Anmerkungen zum Release."));
 

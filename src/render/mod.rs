@@ -158,6 +158,8 @@ struct Renderer<'s, 'a> {
     /// Every language of the build, and which one this is.
     languages: &'s [BuiltLanguage],
     language: usize,
+    /// The theme's words in this language.
+    words: &'s strings::Strings,
     errors: Mutex<Vec<Diagnostic>>,
 }
 
@@ -206,6 +208,11 @@ impl Renderer<'_, '_> {
         let text = make(self, input, need_text);
         memo.record(file, key, text.as_ref());
         text
+    }
+
+    /// The theme's word `key` in this language (page titles the build writes itself).
+    fn word<'w>(&'w self, key: &'w str) -> &'w str {
+        self.words.words.get(key).map_or(key, String::as_str)
     }
 
     /// Whether group `g` hears in this language: its e-mails are written in it.
@@ -487,6 +494,7 @@ fn render_language(
         prefix: languages[index].prefix.clone(),
         languages,
         language: index,
+        words,
         errors: Mutex::new(Vec::new()),
     };
 

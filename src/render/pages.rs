@@ -402,7 +402,7 @@ fn product_pages(r: &Renderer, index: &Index, texts: &HashMap<usize, String>) {
         let all: Vec<ProductView> = all.iter().map(|product| product_view(r, product)).collect();
         let vars = context! { products => Value::from_serialize(&all) };
         let page = r
-            .page_view("Products", "products/", None, vec![])
+            .page_view(r.word("products"), "products/", None, vec![])
             .describe("Every product, with its releases and its feed.");
         r.page("products.html", "products/", page, vars, false)
     });
@@ -443,7 +443,7 @@ fn list_pages(r: &Renderer, index: &Index, groups: &[GroupInput]) {
                 paginator => Value::from_serialize(r.views.paginator("releases/", page.number, page.pages)),
             };
             let view = r
-                .page_view("Releases", &path, None, vec![site_feed_link(r)])
+                .page_view(r.word("releases"), &path, None, vec![site_feed_link(r)])
                 .describe("Every release, newest first, and what it means for each stakeholder group.");
             r.page("releases.html", &path, view, vars, false)
         });
@@ -467,12 +467,12 @@ fn list_pages(r: &Renderer, index: &Index, groups: &[GroupInput]) {
     });
     r.once("groups/index.html", "groups.html", &groups, false, |r, groups, _| {
         let page = r
-            .page_view("Groups", "groups/", None, vec![])
+            .page_view(r.word("groups"), "groups/", None, vec![])
             .describe("Every stakeholder group, with its page and its feed.");
         r.page("groups.html", "groups/", page, context! { groups => group_list(r, groups) }, false)
     });
     r.once("404.html", "404.html", &(), false, |r, (), _| {
-        let html = r.render("404.html", r.page_view("Page not found", "404.html", None, vec![]), context! {})?;
+        let html = r.render("404.html", r.page_view(r.word("not_found"), "404.html", None, vec![]), context! {})?;
         r.write("404.html", html.as_bytes());
         None
     });
