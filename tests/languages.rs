@@ -133,7 +133,10 @@ fn the_german_build_has_its_own_pages_feeds_and_calendars() {
     assert!(!english.contains("Sofortige") && !english.contains("Kunden"), "{english}");
     // The lists and the not-found page have the German words too, in their titles as well.
     let releases = tree.text("de/releases/index.html");
-    assert!(releases.contains("<title>Releases — Acme releases</title>") && releases.contains("Alle Releases, die neuesten zuerst."));
+    assert!(
+        releases.contains("<title>Releases — Acme releases</title>")
+            && releases.contains("Alle Releases, die neuesten zuerst.")
+    );
     assert!(tree.text("de/groups/index.html").contains("<title>Stakeholder-Gruppen — Acme releases</title>"));
     let not_found = tree.text("de/404.html");
     assert!(not_found.contains("<h1>Seite nicht gefunden</h1>"), "{not_found}");
@@ -350,10 +353,12 @@ fn a_site_changes_the_themes_words_per_language() {
     assert!(page.contains("<h2>Neu für Sie</h2>") && page.contains("<h2>Wie, wann und wo</h2>"), "{page}");
     assert!(tree.text("releases/payments-4-2/customers/index.html").contains("<h2>What's new for you</h2>"));
     site.write("themes/default/i18n/de.toml", "whats_neu = \"Neu für Sie\"\n");
-    let run = site.run(&["build", "--now", NOW]);
-    run.code_is(1);
-    let found = run.diagnostic("themes/default/i18n/de.toml:1:1: error: ");
-    assert!(found.contains("did you mean `whats_new`"), "{found}");
+    for command in [&["build", "--now", NOW][..], &["check"]] {
+        let run = site.run(command);
+        run.code_is(1);
+        let found = run.diagnostic("themes/default/i18n/de.toml:1:1: error: ");
+        assert!(found.contains("did you mean `whats_new`"), "{found}");
+    }
 }
 
 #[test]
