@@ -4,6 +4,7 @@
 //! both ways, the theme's own words per language, and nothing internal in a public build.
 
 mod common;
+mod preview;
 
 use common::{Site, Tree, NOW};
 
@@ -520,4 +521,23 @@ fn a_groups_language_chooses_the_language_of_its_chat_messages() {
     let slack = bodies.iter().find(|b| b["blocks"].is_array()).expect("the Slack payload").to_string();
     assert!(slack.contains("*Was für Sie neu ist*") && slack.contains("*Wie:*"), "{slack}");
     assert!(!slack.contains("What's new"), "{slack}");
+}
+
+#[test]
+fn the_preview_serves_each_language_and_rebuilds_an_edited_translation() {
+    let preview = preview::Preview::start(preview::sample_site(), &[]);
+    let (status, page) = preview.get("/de/releases/payments-4-2/customers/");
+    assert_eq!(status, 200);
+    assert!(page.contains("<html lang=\"de\">") && page.contains("Was für Sie neu ist"), "{page}");
+    let (status, review) = preview.get("/_review/");
+    assert_eq!(status, 200);
+    let section = &review[review.find("Translations into de").unwrap_or_else(|| panic!("{review}"))..];
+    assert!(section.contains("(payments-4-3)") && !section.contains("(payments-4-2)"), "{section}");
+
+    preview.edit("content/releases/payments-4-2/index.de.md", |text| {
+        text.replace("title: Sofortige Erstattungen", "title: Erstattungen in Sekunden")
+    });
+    preview.wait_for("/de/releases/payments-4-2/customers/", |body| body.contains("Erstattungen in Sekunden"));
+    let (_, english) = preview.get("/releases/payments-4-2/customers/");
+    assert!(english.contains("Instant refunds") && !english.contains("Erstattungen in Sekunden"));
 }
