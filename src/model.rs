@@ -416,6 +416,30 @@ mod tests {
     }
 
     #[test]
+    fn a_site_in_another_language_has_its_texts_and_its_urls_under_the_language() {
+        let config =
+            SiteConfig::parse("title = \"T\"\nbase_url = \"https://x.example/\"\nlanguages = [\"en\", \"de\"]\n")
+                .unwrap();
+        let group = |name: &str| crate::hierarchy::tests::group(name, None);
+        let mut translated = Translated::default();
+        translated.groups.insert("a".into(), StakeholderGroup { name: "A auf Deutsch".into(), ..group("a") });
+        let site = Site {
+            config,
+            groups: vec![group("a"), group("b")],
+            releases: vec![],
+            translations: [("de".to_string(), translated)].into(),
+        };
+        let de = site.in_language("de");
+        assert_eq!((de.config.base_url.as_str(), de.config.language.as_str()), ("https://x.example/de/", "de"));
+        let names: Vec<&str> = de.groups.iter().map(|g| g.name.as_str()).collect();
+        assert_eq!(names, ["A auf Deutsch", "b"], "a group without a translation keeps its texts");
+        assert!(de.translations.is_empty());
+        // The default language is the site itself.
+        assert_eq!(site.in_language("en").config.base_url, "https://x.example/");
+        assert_eq!(site.in_language("en").groups[0].name, "a");
+    }
+
+    #[test]
     fn actions_sort_soonest_deadline_first_and_undated_last() {
         let at = |d: Option<&str>| Action {
             text: d.unwrap_or("none").into(),

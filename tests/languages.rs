@@ -541,3 +541,39 @@ fn the_preview_serves_each_language_and_rebuilds_an_edited_translation() {
     let (_, english) = preview.get("/releases/payments-4-2/customers/");
     assert!(english.contains("Instant refunds") && !english.contains("Erstattungen in Sekunden"));
 }
+
+#[test]
+fn a_hand_written_page_and_a_release_folder_are_translated_beside_their_sources() {
+    let site = site();
+    site.remove("content/releases/payments-4-2.md");
+    site.remove("content/releases/payments-4-2.de.md");
+    site.write("content/releases/payments-4-2/index.md", RELEASE);
+    site.write("content/releases/payments-4-2/index.de.md", RELEASE_DE);
+    site.write(
+        "content/releases/payments-4-2/customers.md",
+        "---\ntitle: Refunds for you\n---\nA page written for customers.\n",
+    );
+    site.write(
+        "content/releases/payments-4-2/customers.de.md",
+        "---\ntitle: Erstattungen für Sie\n---\nEine Seite für Kunden.\n",
+    );
+    let run = site.run(&["check"]);
+    run.success();
+    assert!(run.diagnostics().is_empty(), "`index.de.md` and `customers.de.md` are translations\n{}", run.transcript());
+    let tree = site.build(&[]);
+    assert!(
+        !tree.has("releases/payments-4-2/customers.de/index.html")
+            && !tree.has("releases/payments-4-2/index.de/index.html")
+    );
+    let german = tree.text("de/releases/payments-4-2/customers/index.html");
+    assert!(german.contains("<h1>Erstattungen für Sie</h1>") && german.contains("Eine Seite für Kunden."), "{german}");
+    let english = tree.text("releases/payments-4-2/customers/index.html");
+    assert!(english.contains("<h1>Refunds for you</h1>") && english.contains("A page written for customers."));
+
+    // A translated page whose source is missing is an error that names it.
+    site.remove("content/releases/payments-4-2/customers.md");
+    let run = site.run(&["check"]);
+    run.code_is(1);
+    let found = run.diagnostic("content/releases/payments-4-2/customers.de.md:1:1: error: ");
+    assert!(found.contains("`content/releases/payments-4-2/customers.md`"), "{found}");
+}
