@@ -165,7 +165,8 @@ fn the_german_build_has_its_own_pages_feeds_and_calendars() {
     assert!(product_feed.contains("<language>de</language>"), "{product_feed}");
     // The calendar: the window's German title, its link under /de/.
     let calendar = tree.text("de/groups/customers/calendar.ics");
-    assert!(calendar.contains("Umstellung"), "{calendar}");
+    assert!(calendar.contains("SUMMARY:Wartung: Umstellung (Payments 4.2 (deutsch))"), "{calendar}");
+    assert!(calendar.contains("SUMMARY:Payments 4.2 (deutsch) geht live"), "{calendar}");
     assert!(tree.text("groups/customers/calendar.ics").contains("Switch-over"));
     // Assets are published once, at the root, and every language's pages use them.
     assert!(!tree.has("de/style.css"));

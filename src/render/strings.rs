@@ -108,9 +108,42 @@ fn strings(table: toml::Table, english: &toml::Table) -> Strings {
     Strings { words, dates }
 }
 
+/// `word` with each `{name}` of `values` replaced by its value, in one pass: a value
+/// that holds `{…}` itself is written as it is.
+pub(crate) fn fill(word: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(word.len() + values.iter().map(|(_, v)| v.len()).sum::<usize>());
+    let mut rest = word;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let found = after
+            .find('}')
+            .and_then(|close| values.iter().find(|(name, _)| *name == &after[..close]).map(|(_, v)| (close, v)));
+        match found {
+            Some((close, value)) => {
+                out.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn filling_a_word_replaces_each_name_once() {
+        assert_eq!(fill("{title} goes live", &[("title", "Payments {x}")]), "Payments {x} goes live");
+        assert_eq!(fill("Due: {text} ({release})", &[("text", "{release}"), ("release", "P")]), "Due: {release} (P)");
+        assert_eq!(fill("{unknown} {", &[("title", "T")]), "{unknown} {");
+    }
 
     #[test]
     fn every_built_in_language_has_every_english_word() {

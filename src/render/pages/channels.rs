@@ -8,6 +8,7 @@ use super::super::feeds::{self, Entry, FeedInfo};
 use super::super::Renderer;
 use super::inputs::*;
 use crate::model::StakeholderGroup;
+use crate::render::strings::fill;
 use crate::select::ShownRelease;
 use crate::slug::product_slug;
 use crate::urls::{communique_path, group_path, product_path, release_path};
@@ -97,7 +98,7 @@ pub(super) fn release_events(
     let url = views.url(&communique_path(&release.slug, &g.id));
     events.push(CalendarEvent {
         uid: format!("{}.{}@{host}", release.slug, g.id),
-        summary: format!("{title} goes live"),
+        summary: fill(r.word("calendar_go_live"), &[("title", title)]),
         description: format!("{}\n\n{url}", release.summary),
         url: url.clone(),
         start: release.deployed_at,
@@ -112,13 +113,13 @@ pub(super) fn release_events(
         .enumerate()
         .filter(|(_, w)| w.groups.as_ref().is_none_or(|t| hierarchy.receives(&g.id, t)))
     {
-        let kind = match w.kind {
-            crate::model::WindowKind::Maintenance => "Maintenance",
-            crate::model::WindowKind::Availability => "Availability",
+        let (kind, word) = match w.kind {
+            crate::model::WindowKind::Maintenance => ("Maintenance", "calendar_maintenance"),
+            crate::model::WindowKind::Availability => ("Availability", "calendar_availability"),
         };
         events.push(CalendarEvent {
             uid: window_uid(&release.slug, w.id.as_deref(), i, &g.id, &host),
-            summary: format!("{kind}: {} ({})", w.title, release.title),
+            summary: format!("{}: {} ({})", r.word(word), w.title, release.title),
             description: format!("{}\n\n{url}", release.summary),
             url: url.clone(),
             start: w.start,
@@ -153,14 +154,14 @@ fn deadline_events(
             let text = a.text.trim();
             Some(CalendarEvent {
                 uid: format!("{}/action-{}/{}@{host}", release.slug, i + 1, g.id),
-                summary: format!("Due: {text} ({})", release.title),
+                summary: fill(r.word("calendar_due"), &[("text", text), ("release", &release.title)]),
                 description: format!("{text}\n\n{url}"),
                 url: url.to_string(),
                 start: due,
                 end: None,
                 stamp: release.publish_at,
                 category: "Deadline",
-                reminder: Some(format!("Due in a week: {text} ({})", release.title)),
+                reminder: Some(fill(r.word("calendar_reminder"), &[("text", text), ("release", &release.title)])),
             })
         })
         .collect()
