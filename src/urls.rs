@@ -184,6 +184,10 @@ pub(crate) trait Names {
     fn is_release(&self, slug: &str) -> bool;
     fn is_group(&self, id: &str) -> bool;
     fn is_product(&self, slug: &str) -> bool;
+    /// Whether `code` is a language of the site but the default: its pages are in `<code>/`.
+    fn is_language(&self, _code: &str) -> bool {
+        false
+    }
 }
 
 /// What a build may make at `rel` (a path in the output), whatever its mode and
@@ -196,6 +200,16 @@ pub(crate) enum Made {
 
 /// What a build of a site with `names` may make at `rel`, if anything.
 pub(crate) fn made_at(rel: &str, names: &impl Names) -> Option<Made> {
+    // Each language but the default is the whole site again, in its folder.
+    let (first, rest) = rel.split_once('/').unwrap_or((rel, ""));
+    if names.is_language(first) {
+        let in_language = |what: String| format!("{what} in `{first}`");
+        return match made_at(rest, names) {
+            Some(Made::File(what)) => Some(Made::File(in_language(what))),
+            Some(Made::Folder(what)) => Some(Made::Folder(in_language(what))),
+            None => None,
+        };
+    }
     let parts: Vec<&str> = rel.split('/').collect();
     if let Some(what) = folder(&parts, names) {
         return Some(Made::Folder(what));

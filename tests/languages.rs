@@ -578,3 +578,19 @@ fn a_hand_written_page_and_a_release_folder_are_translated_beside_their_sources(
     let found = run.diagnostic("content/releases/payments-4-2/customers.de.md:1:1: error: ");
     assert!(found.contains("`content/releases/payments-4-2/customers.md`"), "{found}");
 }
+
+#[test]
+fn a_static_file_where_a_language_is_built_is_reported() {
+    let site = site();
+    site.write("static/de/index.html", "<p>mine</p>");
+    site.write("static/de/groups/customers/feed.xml/x.txt", "x");
+    let run = site.run(&["check"]);
+    run.code_is(1);
+    let page = run.diagnostic("static/de/index.html:1:1: warning: ");
+    assert!(
+        page.contains("replaces the home page in `de` (`de/index.html`)") && page.ends_with("[static-over-page]"),
+        "{page}"
+    );
+    let folder = run.diagnostic("static/de/groups/customers/feed.xml/x.txt:1:1: error: ");
+    assert!(folder.contains("a feed of group `customers` in `de`"), "{folder}");
+}
