@@ -41,11 +41,11 @@ impl urls::Names for Names<'_> {
 }
 
 /// `group_files`: the id of every group file, including those that failed to load.
-/// `theme`: the site's theme, when site.toml could be read (its `static/` is checked too).
+/// `theme`: the site's theme, when site.toml could be read (its `static/` is checked too),
+/// and `languages` its languages but the default (each is built in a folder of its own).
 pub(super) fn check(
     root: &Path,
-    theme: Option<&str>,
-    languages: &[String],
+    (theme, languages): (Option<&str>, &[String]),
     groups: &[StakeholderGroup],
     group_files: &[String],
     releases: &[Arc<Release>],

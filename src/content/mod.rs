@@ -273,7 +273,7 @@ fn load_with(root: &Path, mut cache: Option<&mut Cache>) -> Loaded {
     validate::site_checked(&groups, &group_ids, &releases, &sources, &mut diagnostics, checked);
     let theme = config.as_ref().map(|c| c.theme.as_str());
     let other_languages = config.as_ref().map_or(&[][..], |c| c.languages.get(1..).unwrap_or_default());
-    collisions::check(root, theme, other_languages, &groups, &group_ids, &releases, &sources, &mut diagnostics);
+    collisions::check(root, (theme, other_languages), &groups, &group_ids, &releases, &sources, &mut diagnostics);
     // An approval whose texts changed since is an error: nothing built from them is published.
     if let Some(config) = &config {
         diagnostics.extend(crate::cycle::approval::check(config, &groups, &releases, &sources));
