@@ -594,3 +594,29 @@ fn a_static_file_where_a_language_is_built_is_reported() {
     let folder = run.diagnostic("static/de/groups/customers/feed.xml/x.txt:1:1: error: ");
     assert!(folder.contains("a feed of group `customers` in `de`"), "{folder}");
 }
+
+#[test]
+fn a_release_translated_twice_into_one_language_is_an_error() {
+    let site = site();
+    site.write("content/releases/payments-4-2/index.de.md", RELEASE_DE);
+    let run = site.run(&["check"]);
+    run.code_is(1);
+    let found = run.diagnostic_coded("duplicate-slug");
+    assert!(found.contains("has another translation into `de`"), "{found}");
+}
+
+#[test]
+fn the_preview_reads_file_names_again_when_the_languages_change() {
+    let dir = preview::sample_site();
+    let toml = std::fs::read_to_string(dir.path().join("site.toml")).unwrap();
+    let without = toml.lines().filter(|l| !l.starts_with("languages")).collect::<Vec<_>>().join("\n");
+    std::fs::write(dir.path().join("site.toml"), &without).unwrap();
+    std::fs::remove_file(dir.path().join("content/releases/payments-4-2/index.de.md")).unwrap();
+    let preview = preview::Preview::start(dir, &[]);
+    // Without `de` in `languages`, `customers.de.md` is a group of its own.
+    let (status, _) = preview.get("/groups/customers.de/");
+    assert_eq!(status, 200);
+    preview.edit("site.toml", |text| format!("languages = [\"en\", \"de\"]\n{text}"));
+    preview.wait_for("/de/groups/customers/", |body| body.contains("<h1>Händler</h1>"));
+    assert_eq!(preview.get("/groups/customers.de/").0, 404);
+}

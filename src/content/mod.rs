@@ -44,6 +44,8 @@ pub struct Cache {
     files: crate::fingerprint::FastMap<String, Cached>,
     /// The time zone the cached files were parsed in: their dates depend on it.
     tz: Option<jiff::tz::TimeZone>,
+    /// The languages the files were listed with: which file is a translation depends on them.
+    languages: Vec<String>,
     /// The content files the last load found, and what finding them reported; None
     /// when files may have come or gone since, and `content/` must be walked again.
     listing: Option<Arc<Listing>>,
@@ -164,10 +166,12 @@ fn load_with(root: &Path, mut cache: Option<&mut Cache>) -> Loaded {
     let config = load_config(root, &mut diagnostics);
     let tz = config.as_ref().map_or(jiff::tz::TimeZone::UTC, |c| c.tz.clone());
 
+    let languages = config.as_ref().map_or_else(Vec::new, |c| c.languages.clone());
     if let Some(cache) = cache.as_deref_mut() {
-        if cache.tz.as_ref() != Some(&tz) {
+        if cache.tz.as_ref() != Some(&tz) || cache.languages != languages {
             cache.clear();
             cache.tz = Some(tz.clone());
+            cache.languages = languages;
         }
     }
     let phase = crate::profile::Phase::start("  find content files");

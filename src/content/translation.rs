@@ -137,6 +137,12 @@ pub(super) fn assemble(
                 }
                 None => out.push(missing(format!("group `{id}` (`content/stakeholders/{id}.md`)"))),
             },
+            Kind::Release { slug } if translated.release_files.contains(slug) => out.push(Diagnostic::error(
+                &file.path,
+                Pos::START,
+                "duplicate-slug",
+                format!("release `{slug}` has another translation into `{}` (`{slug}.{0}.md` and `{slug}/index.{0}.md`): keep one of the two files", file.lang),
+            )),
             Kind::Release { slug } => match releases.iter().find(|r| &r.slug == slug) {
                 Some(r) => {
                     translated
