@@ -54,9 +54,16 @@ pub(crate) fn communiques(
     // Each group hears in its own language (SPEC §13): each language renders its groups.
     let (languages, words) = super::languages(root, site)?;
     for (language, words) in languages.iter().zip(&words) {
-        let mut translated = site.in_language(&language.code);
-        translated.config.date_words = words.dates.clone().map(std::sync::Arc::new);
-        let site = &translated;
+        // The default language in English dates is the site as it is: no copy.
+        let translated;
+        let site = if language.prefix.is_empty() && words.dates.is_none() {
+            site
+        } else {
+            let mut in_language = site.in_language(&language.code);
+            in_language.config.date_words = words.dates.clone().map(std::sync::Arc::new);
+            translated = in_language;
+            &translated
+        };
         let config = &site.config;
         let assets = crate::config::SiteConfig { base_url: languages[0].base_url.clone(), ..config.clone() };
         let speaks = |g: &StakeholderGroup| g.language.as_deref().unwrap_or(&languages[0].code) == language.code;
