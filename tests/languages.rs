@@ -142,6 +142,12 @@ fn the_german_build_has_its_own_pages_feeds_and_calendars() {
     let not_found = tree.text("de/404.html");
     assert!(not_found.contains("<h1>Seite nicht gefunden</h1>"), "{not_found}");
     assert!(tree.text("404.html").contains("<h1>Page not found</h1>"));
+    let subscribe = tree.text("de/groups/customers/subscribe/index.html");
+    assert!(
+        subscribe.contains("<title>Kunden abonnieren — Acme releases</title>")
+            && subscribe.contains(">Kopieren</button>")
+    );
+    assert!(subscribe.contains("href=\"https://releases.acme.example/de/groups/customers/feed.xml\""), "{subscribe}");
     // The release page's notes are the translation's body.
     assert!(tree.text("de/releases/payments-4-2/index.html").contains("Anmerkungen zum Release."));
 

@@ -7,6 +7,7 @@ use super::inputs::{GroupInput, ProductInput, Shown};
 use super::{product_view, Index};
 use crate::model::StakeholderGroup;
 use crate::render::context::{CommuniqueRef, FeedLink};
+use crate::render::strings::fill;
 use crate::render::Renderer;
 use crate::urls;
 use minijinja::{context, Value};
@@ -115,7 +116,7 @@ fn group_subscribe_page(r: &Renderer, group: &GroupInput, _: bool) -> Option<Str
     let g = group.group.0;
     let path = urls::group_subscribe_path(&g.id);
     let vars = context! { group => group.view(r), channels => Value::from_serialize(group_channels(r, g)) };
-    let title = format!("Subscribe to {}", g.name);
+    let title = fill(r.word("subscribe_to_name"), &[("name", &g.name)]);
     let page = r
         .page_view(&title, &path, None, r.views.group_alternates(g))
         .describe(&format!("Every way to follow what each release means for {}: feeds, calendar, e-mail.", g.name));
@@ -129,7 +130,7 @@ fn product_subscribe_page(r: &Renderer, product: &ProductInput, _: bool) -> Opti
     let channels = vec![feed_channel(&product.feed, "rss", "RSS")];
     let vars = context! { product => Value::from_serialize(&product), channels => Value::from_serialize(channels) };
     let page = r
-        .page_view(&format!("Subscribe to {name}"), &path, None, vec![product.feed.clone()])
+        .page_view(&fill(r.word("subscribe_to_name"), &[("name", name)]), &path, None, vec![product.feed.clone()])
         .describe(&format!("Every way to follow the releases of {name}."));
     r.page("subscribe.html", &path, page, vars, false)
 }
@@ -147,7 +148,7 @@ fn site_subscribe_page(r: &Renderer, site: &SiteSubscribe, _: bool) -> Option<St
         products => Value::from_serialize(products),
     };
     let page = r
-        .page_view("Subscribe", urls::SITE_SUBSCRIBE, None, vec![feed])
+        .page_view(r.word("subscribe"), urls::SITE_SUBSCRIBE, None, vec![feed])
         .describe("Every way to follow the releases: a feed of everything, or your group's own.");
     r.page("subscribe.html", urls::SITE_SUBSCRIBE, page, vars, false)
 }
