@@ -12,6 +12,10 @@ pub(crate) use notify::NotifyConfig;
 
 pub(crate) const FILE: &str = "site.toml";
 
+/// The site's description when `site.toml` has none; each language says it in its own
+/// words (`site_description`).
+pub(crate) const DEFAULT_DESCRIPTION: &str = "What each release means for you.";
+
 #[derive(Debug, Clone)]
 pub struct SiteConfig {
     pub title: String,
@@ -244,7 +248,7 @@ impl SiteConfig {
         Ok(SiteConfig {
             title,
             base_url,
-            description: raw.description.unwrap_or_else(|| "What each release means for you.".into()),
+            description: raw.description.unwrap_or_else(|| DEFAULT_DESCRIPTION.into()),
             language: languages[0].clone(),
             languages,
             date_words: None,

@@ -183,6 +183,109 @@ fn the_german_build_has_its_own_pages_feeds_and_calendars() {
     assert!(!sitemap.contains("<loc>https://releases.acme.example/releases/"), "{sitemap}");
 }
 
+/// The theme's English phrases that German pages must not carry: banners, pagination, the
+/// catch-up page and its script's words, group and list pages, the brief format's link and
+/// the descriptions the build writes.
+const ENGLISH_PHRASES: &[&str] = &[
+    "In review",
+    "planned for",
+    "Scheduled for",
+    "This is a preview",
+    "Newer releases",
+    "Older releases",
+    "Newer communiques",
+    "Older communiques",
+    "Page 1 of",
+    "page 1 of",
+    "Pages of",
+    "What changed",
+    "you also get everything",
+    "calendar or e-mail",
+    "Everything in",
+    "what to keep in mind",
+    "Pick a product",
+    "The version you run",
+    "Every communique",
+    "Show every communique",
+    "you are up to date",
+    "communiques since",
+    "Kinds of change",
+    "Every release",
+    "Every product",
+    "Every stakeholder group",
+    "Every way to follow",
+    "What each release means",
+    "Release communications for",
+    "More about this release",
+    "In this communique",
+    "In this release",
+    "No communiques for",
+    ">Latest<",
+    ">Labels<",
+    "aria-label=\"Labels\"",
+];
+
+#[test]
+fn german_pages_carry_none_of_the_themes_english_phrases() {
+    let site = site();
+    site.write("site.toml", &format!("{SITE_TOML}paginate_by = 1\n"));
+    // Customers read the brief format; enterprise is part of customers (and untranslated).
+    site.write(
+        "content/stakeholders/customers.md",
+        &CUSTOMERS.replace("summary: People who pay us.\n", "template: brief\n"),
+    );
+    site.write(
+        "content/stakeholders/customers.de.md",
+        &CUSTOMERS_DE.replace("summary: Menschen, die uns bezahlen.\n", "template: brief\n"),
+    );
+    site.write("content/stakeholders/enterprise.md", "---\nname: Enterprise\nparent: customers\n---\n");
+    let release = |title: &str, version: &str, status: &str, at: &str| {
+        format!(
+            "---\ntitle: {title}\nproduct: Payments\nversion: \"{version}\"\nstatus: {status}\ndeployed_at: {at}\n\
+             summary: Faster.\nfeatures:\n  - title: Speed\n    summary: Quicker.\n    groups: [customers]\n\
+             actions:\n  - text: Check it.\n    due: 2026-12-20\n    groups: [customers]\n---\n"
+        )
+    };
+    site.write("content/releases/payments-5-0.md", &release("Payments 5.0", "5.0", "review", "2026-12-01T09:00:00Z"));
+    site.write("content/releases/payments-4-3.md", &release("Payments 4.3", "4.3", "approved", "2026-12-10T09:00:00Z"));
+    site.write("content/releases/payments-4-1.md", &release("Payments 4.1", "4.1", "approved", "2026-11-01T09:00:00Z"));
+    let tree = site.build(&["--drafts", "--future"]);
+    let english = tree.text("releases/payments-5-0/index.html");
+    assert!(english.contains("In review — planned for"), "the English build still says it\n{english}");
+    let group = tree.text("groups/customers/index.html");
+    assert!(group.contains("Older communiques") && group.contains("What changed since"), "{group}");
+    let mut checked = 0;
+    for path in tree.paths().into_iter().filter(|p| p.starts_with("de/")) {
+        if !(path.ends_with(".html") || path.ends_with(".xml") || path.ends_with(".ics") || path.ends_with(".json")) {
+            continue;
+        }
+        let text = tree.text(path);
+        for phrase in ENGLISH_PHRASES {
+            assert!(!text.contains(phrase), "`{phrase}` in {path}\n{text}");
+        }
+        checked += 1;
+    }
+    assert!(checked > 20, "{:?}", tree.paths());
+    // The German words are there instead, the catch-up script's among them.
+    let banner = tree.text("de/releases/payments-5-0/index.html");
+    assert!(banner.contains("In Prüfung — geplant für <time"), "{banner}");
+    assert!(tree.text("de/releases/payments-4-3/index.html").contains("Geplant für <time"));
+    let group = tree.text("de/groups/customers/index.html");
+    assert!(group.contains("Ältere Mitteilungen →") && group.contains("Seite 1 von 4"), "{group}");
+    assert!(tree.text("de/groups/enterprise/index.html").contains("Sie erhalten auch alles"));
+    let since = tree.text("de/groups/customers/since/index.html");
+    assert!(
+        since.contains("data-every=\"Alle Mitteilungen zeigen\"")
+            && since.contains("data-many=\"{count} Mitteilungen seit {version}.\""),
+        "{since}"
+    );
+    let brief = tree.text("de/releases/payments-4-2/customers/index.html");
+    assert!(brief.contains("Alles in Payments 4.2 (deutsch): wie, wann und wo"), "{brief}");
+    assert!(tree
+        .text("de/groups/index.html")
+        .contains("content=\"Alle Stakeholder-Gruppen, mit ihrer Seite und ihrem Feed.\""));
+}
+
 #[test]
 fn a_text_the_translation_leaves_out_is_the_default_languages_with_a_warning() {
     let site = site();

@@ -259,7 +259,7 @@ impl Renderer<'_, '_> {
             noindex: marker.is_some(),
             banner: marker,
             feeds,
-            description: describe::plain_text(&self.views.config.description),
+            description: describe::plain_text(strings::site_description(self.views.config, self.words)),
             planned: None,
             translations: self.translations(path),
         }
@@ -357,7 +357,7 @@ fn base_context(
     context! {
         strings => Value::from_serialize(&words.words),
         site => context! {
-            title => config.title, description => config.description, language => config.language,
+            title => config.title, description => strings::site_description(config, words), language => config.language,
             base_url => config.base_url, timezone => config.timezone,
             brand => context! {
                 logo => config.brand.logo.as_ref().map(|logo| assets.url(logo)), accent => config.brand.accent,

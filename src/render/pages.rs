@@ -310,7 +310,7 @@ fn group_pages(r: &Renderer, index: &Index, groups: &[GroupInput], texts: &HashM
                     paginator => Value::from_serialize(r.views.paginator(&base, page.number, page.pages)),
                 };
                 let about = if g.summary.is_empty() {
-                    format!("What each release means for {}.", g.name)
+                    super::strings::fill(r.word("describe_group"), &[("group", &g.name)])
                 } else {
                     g.summary.clone()
                 };
@@ -386,7 +386,7 @@ fn product_pages(r: &Renderer, index: &Index, texts: &HashMap<usize, String>) {
                 };
                 let page = r
                     .page_view(product.name, &path, None, vec![product.feed.clone()])
-                    .describe(&format!("Every release of {}, newest first.", product.name));
+                    .describe(&super::strings::fill(r.word("describe_product"), &[("product", product.name)]));
                 r.page("product.html", &path, page, vars, false)
             });
         }
@@ -401,9 +401,7 @@ fn product_pages(r: &Renderer, index: &Index, texts: &HashMap<usize, String>) {
     r.once("products/index.html", "products.html", &all, false, |r, all, _| {
         let all: Vec<ProductView> = all.iter().map(|product| product_view(r, product)).collect();
         let vars = context! { products => Value::from_serialize(&all) };
-        let page = r
-            .page_view(r.word("products"), "products/", None, vec![])
-            .describe("Every product, with its releases and its feed.");
+        let page = r.page_view(r.word("products"), "products/", None, vec![]).describe(r.word("describe_products"));
         r.page("products.html", "products/", page, vars, false)
     });
 }
@@ -444,7 +442,7 @@ fn list_pages(r: &Renderer, index: &Index, groups: &[GroupInput]) {
             };
             let view = r
                 .page_view(r.word("releases"), &path, None, vec![site_feed_link(r)])
-                .describe("Every release, newest first, and what it means for each stakeholder group.");
+                .describe(r.word("describe_releases"));
             r.page("releases.html", &path, view, vars, false)
         });
     });
@@ -466,9 +464,7 @@ fn list_pages(r: &Renderer, index: &Index, groups: &[GroupInput]) {
         r.page("index.html", "", r.page_view(&r.views.config.title, "", None, vec![site_feed_link(r)]), vars, false)
     });
     r.once("groups/index.html", "groups.html", &groups, false, |r, groups, _| {
-        let page = r
-            .page_view(r.word("groups"), "groups/", None, vec![])
-            .describe("Every stakeholder group, with its page and its feed.");
+        let page = r.page_view(r.word("groups"), "groups/", None, vec![]).describe(r.word("describe_groups"));
         r.page("groups.html", "groups/", page, context! { groups => group_list(r, groups) }, false)
     });
     r.once("404.html", "404.html", &(), false, |r, (), _| {

@@ -108,6 +108,15 @@ fn strings(table: toml::Table, english: &toml::Table) -> Strings {
     Strings { words, dates }
 }
 
+/// The site's description in these words: the site's own, or when `site.toml` has none,
+/// the language's `site_description`.
+pub(crate) fn site_description<'a>(config: &'a crate::config::SiteConfig, words: &'a Strings) -> &'a str {
+    match words.words.get("site_description") {
+        Some(word) if config.description == crate::config::DEFAULT_DESCRIPTION => word,
+        _ => &config.description,
+    }
+}
+
 /// `word` with each `{name}` of `values` replaced by its value, in one pass: a value
 /// that holds `{…}` itself is written as it is.
 pub(crate) fn fill(word: &str, values: &[(&str, &str)]) -> String {

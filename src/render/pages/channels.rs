@@ -37,9 +37,9 @@ pub(super) type Channel = fn(&FeedInfo, &[Entry]) -> String;
 pub(super) const GROUP_FEEDS: [(&str, Channel); 3] =
     [("feed.xml", feeds::rss), ("atom.xml", feeds::atom), ("feed.json", feeds::json_feed)];
 
-pub(super) fn group_description(g: &StakeholderGroup) -> String {
+pub(super) fn group_description(r: &Renderer, g: &StakeholderGroup) -> String {
     if g.summary.is_empty() {
-        format!("Release communications for {}", g.name)
+        fill(r.word("describe_group_feed"), &[("group", &g.name)])
     } else {
         g.summary.clone()
     }
@@ -56,7 +56,7 @@ pub(super) fn group_feed(r: &Renderer, feed: &GroupFeed, _: bool) -> Option<Stri
         title: format!("{} — {}", config.title, g.name),
         link: r.views.url(&base),
         self_url: r.views.url(&format!("{base}{}", feed.file)),
-        description: group_description(g),
+        description: group_description(r, g),
         language: &config.language,
     };
     let channel = GROUP_FEEDS.iter().find(|(file, _)| *file == feed.file).map(|(_, channel)| channel);
@@ -75,7 +75,7 @@ pub(super) fn group_calendar(r: &Renderer, calendar: &GroupCalendar, _: bool) ->
             release_events(r, g, release).iter().map(calendar::event).collect()
         })
     });
-    let ics = calendar::calendar(&format!("{} — {}", config.title, g.name), &group_description(g), events);
+    let ics = calendar::calendar(&format!("{} — {}", config.title, g.name), &group_description(r, g), events);
     r.write(&format!("{}calendar.ics", group_path(&g.id)), ics.as_bytes());
     None
 }
@@ -200,7 +200,7 @@ pub(super) fn release_feed(r: &Renderer, feed: &ReleaseFeed, _: bool) -> Option<
                 title: format!("{} — {name}", config.title),
                 link: r.views.url(&base),
                 self_url: product_feed_link(r, name, &base).url,
-                description: format!("Every release of {name}"),
+                description: fill(r.word("describe_product_feed"), &[("product", name)]),
                 language: &config.language,
             };
             (format!("{base}feed.xml"), info)
@@ -210,7 +210,7 @@ pub(super) fn release_feed(r: &Renderer, feed: &ReleaseFeed, _: bool) -> Option<
                 title: config.title.clone(),
                 link: config.url(""),
                 self_url: config.url("feed.xml"),
-                description: config.description.clone(),
+                description: crate::render::strings::site_description(config, r.words).to_string(),
                 language: &config.language,
             };
             ("feed.xml".to_string(), info)

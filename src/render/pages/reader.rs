@@ -119,7 +119,7 @@ fn group_subscribe_page(r: &Renderer, group: &GroupInput, _: bool) -> Option<Str
     let title = fill(r.word("subscribe_to_name"), &[("name", &g.name)]);
     let page = r
         .page_view(&title, &path, None, r.views.group_alternates(g))
-        .describe(&format!("Every way to follow what each release means for {}: feeds, calendar, e-mail.", g.name));
+        .describe(&fill(r.word("describe_subscribe_group"), &[("group", &g.name)]));
     r.page("subscribe.html", &path, page, vars, false)
 }
 
@@ -131,7 +131,7 @@ fn product_subscribe_page(r: &Renderer, product: &ProductInput, _: bool) -> Opti
     let vars = context! { product => Value::from_serialize(&product), channels => Value::from_serialize(channels) };
     let page = r
         .page_view(&fill(r.word("subscribe_to_name"), &[("name", name)]), &path, None, vec![product.feed.clone()])
-        .describe(&format!("Every way to follow the releases of {name}."));
+        .describe(&fill(r.word("describe_subscribe_product"), &[("product", name)]));
     r.page("subscribe.html", &path, page, vars, false)
 }
 
@@ -149,7 +149,7 @@ fn site_subscribe_page(r: &Renderer, site: &SiteSubscribe, _: bool) -> Option<St
     };
     let page = r
         .page_view(r.word("subscribe"), urls::SITE_SUBSCRIBE, None, vec![feed])
-        .describe("Every way to follow the releases: a feed of everything, or your group's own.");
+        .describe(r.word("describe_subscribe_site"));
     r.page("subscribe.html", urls::SITE_SUBSCRIBE, page, vars, false)
 }
 
@@ -245,8 +245,8 @@ fn since_page(r: &Renderer, since: &SincePage, _: bool) -> Option<String> {
     };
     let vars = context! { group => group, communiques => Value::from_serialize(&items), since => Value::from_serialize(&data) };
     let page = r
-        .page_view(&format!("What changed for {}", g.name), &path, None, views.group_alternates(g))
-        .describe(&format!("Every communique for {} since the version you run, what you must do first.", g.name));
+        .page_view(&fill(r.word("since_title"), &[("group", &g.name)]), &path, None, views.group_alternates(g))
+        .describe(&fill(r.word("describe_since"), &[("group", &g.name)]));
     r.page("since.html", &path, page, vars, false)
 }
 
