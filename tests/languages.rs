@@ -729,3 +729,55 @@ fn the_preview_reads_file_names_again_when_the_languages_change() {
     preview.wait_for("/de/groups/customers/", |body| body.contains("<h1>Händler</h1>"));
     assert_eq!(preview.get("/groups/customers.de/").0, 404);
 }
+
+/// The approval record of `RELEASE` as the version before translations counted wrote it,
+/// for a site in one language.
+const RECORD_WITHOUT_TRANSLATIONS: &str = "approved_by: \"Dana Ops\"\napproved_at: \"2026-11-21T07:30:00Z\"\n\
+     approved_fingerprint: \"v1 customers=eafdb8e1f4c7ba7b staff=2e45aa797c1becd4\"\n";
+
+#[test]
+fn editing_a_translation_after_the_approval_makes_it_stale() {
+    let site = site();
+    site.run(&["approve", "payments-4-2", "--by", "Dana Ops", "--now", "2026-11-21T07:30:00Z"]).success();
+    site.run(&["check"]).success();
+    let fingerprint = std::fs::read_to_string(site.path("content/releases/payments-4-2.md")).unwrap();
+    assert!(fingerprint.contains("approved_fingerprint: \"v1 customers="), "{fingerprint}");
+    // The German value for customers changes: their approval is stale, the staff's is not.
+    let edited = RELEASE_DE.replace("Ihr Geld noch am selben Tag zurück.", "Ihr Geld in einer Woche zurück.");
+    site.write("content/releases/payments-4-2.de.md", &edited);
+    let run = site.run(&["check"]);
+    run.code_is(1);
+    let d = run.diagnostic_coded("stale-approval");
+    assert!(d.starts_with("content/releases/payments-4-2.md:"), "{d}");
+    assert!(d.contains("`customers`") && !d.contains("`staff`"), "{d}");
+    site.run(&["build", "--now", NOW]).code_is(1);
+    // Approved again, it holds.
+    site.run(&["approve", "payments-4-2", "--by", "Dana Ops", "--now", "2026-11-22T07:30:00Z"]).success();
+    site.run(&["check"]).success();
+    // A translation added after the approval is a text nobody approved either.
+    site.write("content/stakeholders/staff.de.md", "---\nname: Personal\naudience: internal\n---\n");
+    site.run(&["check"]).success();
+    site.remove("content/releases/payments-4-2.de.md");
+    site.run(&["check"]).code_is(1).diagnostic_coded("stale-approval");
+}
+
+#[test]
+fn approvals_recorded_before_translations_counted_still_hold() {
+    let approved = RELEASE.replacen("---\n", &format!("---\n{RECORD_WITHOUT_TRANSLATIONS}"), 1);
+    // A site in one language, and a site in two whose release has no translation.
+    for site_toml in [common::SITE_TOML, SITE_TOML] {
+        let site = Site::new(&[
+            ("site.toml", site_toml),
+            ("content/stakeholders/customers.md", CUSTOMERS),
+            ("content/stakeholders/staff.md", STAFF),
+            ("content/releases/payments-4-2.md", &approved),
+        ]);
+        let run = site.run(&["check"]);
+        run.success();
+        assert!(!run.transcript().contains("stale-approval"), "{}", run.transcript());
+        // The record is the one `approve` writes today.
+        site.run(&["approve", "payments-4-2", "--by", "Dana Ops", "--now", "2026-11-21T07:30:00Z"]).success();
+        let text = std::fs::read_to_string(site.path("content/releases/payments-4-2.md")).unwrap();
+        assert!(text.contains(RECORD_WITHOUT_TRANSLATIONS), "{text}");
+    }
+}

@@ -278,14 +278,15 @@ fn load_with(root: &Path, mut cache: Option<&mut Cache>) -> Loaded {
     let theme = config.as_ref().map(|c| c.theme.as_str());
     let other_languages = config.as_ref().map_or(&[][..], |c| c.languages.get(1..).unwrap_or_default());
     collisions::check(root, (theme, other_languages), &groups, &group_ids, &releases, &sources, &mut diagnostics);
-    // An approval whose texts changed since is an error: nothing built from them is published.
-    if let Some(config) = &config {
-        diagnostics.extend(crate::cycle::approval::check(config, &groups, &releases, &sources));
-    }
     if let Some(config) = &config {
         translation::check_group_languages(&groups, &config.languages, &sources, &mut diagnostics);
     }
     let translations = translation::assemble(&groups, &releases, translation_files, &sources, &mut diagnostics);
+    // An approval whose texts (a translation's among them) changed since is an error:
+    // nothing built from them is published.
+    if let Some(config) = &config {
+        diagnostics.extend(crate::cycle::approval::check(config, &groups, &releases, &translations, &sources));
+    }
     diagnostics::sort(&mut diagnostics);
     phase.end();
     // With errors the site is still returned, for warnings; it is never built.

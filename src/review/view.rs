@@ -76,7 +76,7 @@ pub(crate) fn review_for(site: &Site, sources: &crate::content::Sources, now: Ti
             let visible: HashSet<&str> = narrowed.groups.iter().map(|g| g.id.as_str()).collect();
             let releases: Vec<&Release> =
                 by_publish_date(site).into_iter().filter(|r| shown.contains(r.slug.as_str())).collect();
-            review.approvals = crate::cycle::approval::views(&site.config, &site.groups, &releases);
+            review.approvals = crate::cycle::approval::views(&site.config, &site.groups, &releases, &site.translations);
             for approval in &mut review.approvals {
                 approval.changed_groups.retain(|g| visible.contains(g.as_str()));
             }
@@ -140,7 +140,7 @@ pub(crate) fn review(site: &Site, sources: &crate::content::Sources, now: Timest
     let releases = by_publish_date(site);
     Review {
         translations: coverage(site, &rows),
-        approvals: crate::cycle::approval::views(config, &site.groups, &releases),
+        approvals: crate::cycle::approval::views(config, &site.groups, &releases, &site.translations),
         audience_changes: crate::cycle::audience::changes(site, &releases),
         site_title: config.title.clone(),
         base_url: config.base_url.clone(),
