@@ -181,6 +181,21 @@ fn the_german_build_has_its_own_pages_feeds_and_calendars() {
     let sitemap = tree.text("de/sitemap.xml");
     assert!(sitemap.contains("<loc>https://releases.acme.example/de/releases/payments-4-2/</loc>"), "{sitemap}");
     assert!(!sitemap.contains("<loc>https://releases.acme.example/releases/"), "{sitemap}");
+    // The root sitemap, the one search engines are told of, lists every language's pages:
+    // the German ones are the English ones under /de/ (sitemaps.org: one `urlset` of
+    // absolute URLs under the sitemap's folder).
+    let root = tree.text("sitemap.xml");
+    common::assert_well_formed("root sitemap", &root);
+    let locs: Vec<&str> = root.split("<loc>").skip(1).map(|l| &l[..l.find("</loc>").unwrap()]).collect();
+    let (german, english): (Vec<&str>, Vec<&str>) =
+        locs.iter().partition(|l| l.starts_with("https://releases.acme.example/de/"));
+    assert!(english.contains(&"https://releases.acme.example/releases/payments-4-2/"), "{root}");
+    let moved: Vec<String> = english
+        .iter()
+        .map(|l| l.replacen("https://releases.acme.example/", "https://releases.acme.example/de/", 1))
+        .collect();
+    assert_eq!(german, moved, "{root}");
+    assert_eq!(german.len(), sitemap.matches("<loc>").count(), "the German sitemap's pages, no more\n{sitemap}");
 }
 
 /// The theme's English phrases that German pages must not carry: banners, pagination, the

@@ -488,6 +488,9 @@ fn site_feed(r: &Renderer, index: &Index, texts: &HashMap<usize, String>) {
 fn write_sitemap(r: &Renderer, index: &Index) {
     let mut pages = Vec::new();
     sitemap_pages(r, index, |path, date| pages.push((path, date)));
+    if r.language == 0 {
+        every_language(r, &mut pages);
+    }
     let files = OnceLock::new();
     for name in sitemap::file_names(pages.len(), r.sitemap_limit) {
         let sitemap = Sitemap { name: &name, pages: &pages, limit: r.sitemap_limit, files: Shared(&files) };
@@ -508,6 +511,20 @@ fn write_sitemap(r: &Renderer, index: &Index) {
             }
             None
         });
+    }
+}
+
+/// The root sitemap of a site in several languages lists every language's pages too, so
+/// that search engines find them all from the one file robots and Search Console know.
+/// Translations change texts only, so each language has the default's pages, under its
+/// `<lang>/`; the URL limit counts them all (past it, the index and its parts).
+fn every_language(r: &Renderer, pages: &mut Vec<(String, Option<jiff::Timestamp>)>) {
+    let own = pages.len();
+    for language in &r.languages[1..] {
+        for i in 0..own {
+            let (path, date) = (format!("{}{}", language.prefix, pages[i].0), pages[i].1);
+            pages.push((path, date));
+        }
     }
 }
 
