@@ -174,6 +174,14 @@ fn the_german_build_has_its_own_pages_feeds_and_calendars() {
     assert!(calendar.contains("SUMMARY:Wartung: Umstellung (Payments 4.2 (deutsch))"), "{calendar}");
     assert!(calendar.contains("SUMMARY:Payments 4.2 (deutsch) geht live"), "{calendar}");
     assert!(tree.text("groups/customers/calendar.ics").contains("Switch-over"));
+    // Categories in the feed's language: the labels' words, and the calendar's kinds.
+    assert!(rss.contains("<category>Neu</category>") && !rss.contains("<category>Added</category>"), "{rss}");
+    assert!(atom.contains("term=\"Neu\"") && !atom.contains("term=\"Added\""), "{atom}");
+    assert_eq!(json["items"][0]["tags"], serde_json::json!(["Payments", "Neu"]));
+    assert!(site_feed.contains("<category>Neu</category>"), "{site_feed}");
+    assert!(calendar.contains("CATEGORIES:Wartung\r\n") && !calendar.contains("CATEGORIES:Maintenance"), "{calendar}");
+    assert!(tree.text("groups/customers/calendar.ics").contains("CATEGORIES:Maintenance\r\n"));
+    assert!(tree.text("groups/customers/feed.xml").contains("<category>Added</category>"));
     // Assets are published once, at the root, and every language's pages use them.
     assert!(!tree.has("de/style.css"));
     assert!(communique.contains("href=\"https://releases.acme.example/style.css\""));
@@ -236,6 +244,8 @@ const ENGLISH_PHRASES: &[&str] = &[
     "In this release",
     "No communiques for",
     ">Latest<",
+    "CATEGORIES:Deadline",
+    "<category>Added</category>",
     ">Labels<",
     "aria-label=\"Labels\"",
 ];
@@ -285,6 +295,8 @@ fn german_pages_carry_none_of_the_themes_english_phrases() {
     let banner = tree.text("de/releases/payments-5-0/index.html");
     assert!(banner.contains("In Prüfung — geplant für <time"), "{banner}");
     assert!(tree.text("de/releases/payments-4-3/index.html").contains("Geplant für <time"));
+    assert!(tree.text("de/groups/customers/calendar.ics").contains("CATEGORIES:Frist\r\n"));
+    assert!(tree.text("groups/customers/calendar.ics").contains("CATEGORIES:Deadline\r\n"));
     let group = tree.text("de/groups/customers/index.html");
     assert!(group.contains("Ältere Mitteilungen →") && group.contains("Seite 1 von 4"), "{group}");
     assert!(tree.text("de/groups/enterprise/index.html").contains("Sie erhalten auch alles"));

@@ -21,13 +21,15 @@ pub(super) fn feed_entry(r: &Renderer, shown: &ShownRelease, g: &StakeholderGrou
         published: shown.release.publish_at,
         summary_html: card.summary_html,
         content_html: text.cloned().unwrap_or_default(),
-        categories: categories(&shown.release.product, &card.labels),
+        categories: categories(r, &shown.release.product, &card.labels),
     }
 }
 
-/// A feed item's categories: the product, then the words of its labels (SPEC §11).
-fn categories(product: &str, labels: &[crate::model::Label]) -> Vec<String> {
-    std::iter::once(product).chain(labels.iter().map(|l| l.text)).map(str::to_string).collect()
+/// A feed item's categories: the product, then the words of its labels (SPEC §11), in
+/// the feed's language.
+fn categories(r: &Renderer, product: &str, labels: &[crate::model::Label]) -> Vec<String> {
+    let word = |l: &crate::model::Label| r.words.words.get(&format!("label_{}", l.key)).map_or(l.text, String::as_str);
+    std::iter::once(product).chain(labels.iter().map(word)).map(str::to_string).collect()
 }
 
 /// Writes one feed format.
@@ -104,7 +106,7 @@ pub(super) fn release_events(
         start: release.deployed_at,
         end: None,
         stamp: release.publish_at,
-        category: "Go-live",
+        category: r.word("calendar_category_go_live").to_string(),
         reminder: None,
     });
     for (i, w) in release
@@ -113,9 +115,9 @@ pub(super) fn release_events(
         .enumerate()
         .filter(|(_, w)| w.groups.as_ref().is_none_or(|t| hierarchy.receives(&g.id, t)))
     {
-        let (kind, word) = match w.kind {
-            crate::model::WindowKind::Maintenance => ("Maintenance", "calendar_maintenance"),
-            crate::model::WindowKind::Availability => ("Availability", "calendar_availability"),
+        let word = match w.kind {
+            crate::model::WindowKind::Maintenance => "calendar_maintenance",
+            crate::model::WindowKind::Availability => "calendar_availability",
         };
         events.push(CalendarEvent {
             uid: window_uid(&release.slug, w.id.as_deref(), i, &g.id, &host),
@@ -125,7 +127,7 @@ pub(super) fn release_events(
             start: w.start,
             end: Some(w.end),
             stamp: release.publish_at,
-            category: kind,
+            category: r.word(word).to_string(),
             reminder: None,
         });
     }
@@ -160,7 +162,7 @@ fn deadline_events(
                 start: due,
                 end: None,
                 stamp: release.publish_at,
-                category: "Deadline",
+                category: r.word("calendar_category_deadline").to_string(),
                 reminder: Some(fill(r.word("calendar_reminder"), &[("text", text), ("release", &release.title)])),
             })
         })
@@ -185,7 +187,7 @@ pub(super) fn release_entry(r: &Renderer, shown: &ShownRelease, text: Option<&St
         published: shown.release.publish_at,
         summary_html: r.views.texts.release(shown.release).summary.clone(),
         content_html: text.cloned().unwrap_or_default(),
-        categories: categories(&shown.release.product, &r.views.release_labels(shown)),
+        categories: categories(r, &shown.release.product, &r.views.release_labels(shown)),
     }
 }
 
