@@ -279,6 +279,7 @@ fn german_pages_carry_none_of_the_themes_english_phrases() {
     assert!(english.contains("In review — planned for"), "the English build still says it\n{english}");
     let group = tree.text("groups/customers/index.html");
     assert!(group.contains("Older communiques") && group.contains("What changed since"), "{group}");
+    assert!(group.contains("<title>Customers, page 1 of 4 — Acme releases</title>"), "{group}");
     let mut checked = 0;
     for path in tree.paths().into_iter().filter(|p| p.starts_with("de/")) {
         if !(path.ends_with(".html") || path.ends_with(".xml") || path.ends_with(".ics") || path.ends_with(".json")) {
@@ -299,6 +300,7 @@ fn german_pages_carry_none_of_the_themes_english_phrases() {
     assert!(tree.text("groups/customers/calendar.ics").contains("CATEGORIES:Deadline\r\n"));
     let group = tree.text("de/groups/customers/index.html");
     assert!(group.contains("Ältere Mitteilungen →") && group.contains("Seite 1 von 4"), "{group}");
+    assert!(group.contains("<title>Kunden, Seite 1 von 4 — Acme releases</title>"), "{group}");
     assert!(tree.text("de/groups/enterprise/index.html").contains("Sie erhalten auch alles"));
     let since = tree.text("de/groups/customers/since/index.html");
     assert!(
