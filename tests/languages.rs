@@ -244,6 +244,8 @@ const ENGLISH_PHRASES: &[&str] = &[
     "In this release",
     "No communiques for",
     ">Latest<",
+    ">Draft<",
+    ">Scheduled<",
     "CATEGORIES:Deadline",
     "<category>Added</category>",
     ">Labels<",
@@ -308,6 +310,8 @@ fn german_pages_carry_none_of_the_themes_english_phrases() {
             && since.contains("data-many=\"{count} Mitteilungen seit {version}.\""),
         "{since}"
     );
+    assert!(since.contains("<span class=\"badge badge-draft\">Entwurf</span>"), "{since}");
+    assert!(since.contains("<span class=\"badge badge-scheduled\">Geplant</span>"), "{since}");
     let brief = tree.text("de/releases/payments-4-2/customers/index.html");
     assert!(brief.contains("Alles in Payments 4.2 (deutsch): wie, wann und wo"), "{brief}");
     assert!(tree
