@@ -8,6 +8,7 @@ pub(crate) mod context;
 mod describe;
 pub(crate) mod email;
 pub(crate) mod feeds;
+pub(crate) mod first;
 pub(crate) mod markdown;
 pub(crate) mod memo;
 pub(crate) mod messages;
@@ -34,6 +35,8 @@ pub(crate) struct Options {
     pub mode: Mode,
     /// The most URLs one sitemap file lists ([`sitemap::URL_LIMIT`]).
     pub sitemap_limit: usize,
+    /// The preview's pages to make first ([`first`]).
+    pub first: Option<first::First>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -347,7 +350,7 @@ pub(crate) fn build(
         errors: Mutex::new(Vec::new()),
     };
 
-    let stats = pages::render_all(&r);
+    let stats = pages::render_all(&r, options.first.as_ref());
     let phase = crate::profile::Phase::start("static files");
     assets::copy(root, site, &r);
     phase.end();

@@ -116,6 +116,10 @@ async fn answer(request: Request<Incoming>, shared: Arc<Shared>, allowed: &host:
     }
     let path = request.uri().path().to_string();
     if path == "/_livereload" {
+        // The stream's page is one an open tab looks at: a rebuild makes it first.
+        if let Some(page) = request.headers().get(hyper::header::REFERER).and_then(|r| r.to_str().ok()) {
+            super::looked_at(&shared, page);
+        }
         return live_reload(&shared.reloads);
     }
     let made = tokio::task::spawn_blocking({

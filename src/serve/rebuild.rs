@@ -42,13 +42,14 @@ fn rebuild_with(
         let mut session = lock(&shared.session);
         // Held across the build: it writes changed files over the old ones.
         let writing = write(&shared.output);
+        session.first = Some(pages_first(shared));
         let caught = std::panic::catch_unwind(AssertUnwindSafe(|| {
             for rel in changed {
                 session.files.changed(&shared.root, rel);
             }
             build(&request, &mut session)
         }));
-        drop(writing);
+        shared.first.finish(writing);
         caught.unwrap_or_else(|payload| {
             // What the session kept may be half-updated: the next rebuild starts afresh.
             // The output itself is untouched: a rebuild holds its files until it commits.
@@ -78,6 +79,19 @@ fn rebuild_with(
         }
     }
     shared.reloads.tell();
+}
+
+/// The pages open tabs look at, for the rebuild to make first; once it has, they are
+/// served, and the tabs told to reload.
+fn pages_first(shared: &Shared) -> crate::build::First {
+    let (pages, reloads) = (Arc::clone(&shared.first), Arc::clone(&shared.reloads));
+    crate::build::First {
+        wanted: shared.first.wanted(),
+        publish: Arc::new(move |made| {
+            pages.publish(made);
+            reloads.tell();
+        }),
+    }
 }
 
 /// What a panic said, when it said it as text.
