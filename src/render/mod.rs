@@ -125,6 +125,8 @@ struct Renderer<'s, 'a> {
     sitemap_limit: usize,
     /// The build's "now": which deadlines are still ahead.
     now: jiff::Timestamp,
+    /// The site's description as plain text: every page's, unless it has its own words.
+    site_description: String,
     /// Every communique format of the theme (`communique.html` first): a release's pages
     /// are kept only while none of them changed, since its groups may use any.
     communique_templates: Vec<String>,
@@ -213,7 +215,7 @@ impl Renderer<'_, '_> {
             noindex: marker.is_some(),
             banner: marker,
             feeds,
-            description: describe::plain_text(&self.views.config.description),
+            description: self.site_description.clone(),
             planned: None,
         }
     }
@@ -346,6 +348,7 @@ pub(crate) fn build(
         memo,
         sitemap_limit,
         now,
+        site_description: describe::plain_text(&config.description),
         communique_templates,
         errors: Mutex::new(Vec::new()),
     };
