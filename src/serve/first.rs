@@ -22,14 +22,16 @@ pub(crate) struct Pages {
     /// The pages the running rebuild has made first, by output path: empty between
     /// rebuilds.
     made: Mutex<HashMap<String, Arc<[u8]>>>,
+    /// The number of the last rebuild begun.
+    rebuilds: std::sync::atomic::AtomicU64,
     /// Told when pages are made first and when a rebuild ends.
     changed: Condvar,
 }
 
 /// A page as [`Pages::read`] found it.
 pub(crate) enum Read {
-    /// Made first by the running rebuild: the bytes it will commit.
-    First(Arc<[u8]>),
+    /// Made first by the running rebuild (its number): the bytes it will commit.
+    First(Arc<[u8]>, u64),
     /// From the output on disk, with no rebuild running.
     Disk(io::Result<Vec<u8>>),
 }
@@ -45,6 +47,11 @@ impl Pages {
         recent.retain(|r| r != rel);
         recent.push_front(rel.to_string());
         recent.truncate(RECENT);
+    }
+
+    /// A rebuild begins: its number.
+    pub(crate) fn begin(&self) -> u64 {
+        self.rebuilds.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1
     }
 
     /// The pages to make first in the next rebuild.
@@ -75,7 +82,7 @@ impl Pages {
         let mut made = lock(&self.made);
         loop {
             if let Some(bytes) = made.get(rel) {
-                return Read::First(Arc::clone(bytes));
+                return Read::First(Arc::clone(bytes), self.rebuilds.load(std::sync::atomic::Ordering::Relaxed));
             }
             let reading = match output.try_read() {
                 Ok(reading) => reading,
@@ -132,7 +139,7 @@ mod tests {
             std::thread::spawn(move || {
                 let read = pages.read("other/index.html", &output, || Ok(on_disk.lock().unwrap().as_bytes().to_vec()));
                 tx.send(match read {
-                    Read::First(_) => "served from the rebuild".to_string(),
+                    Read::First(..) => "served from the rebuild".to_string(),
                     Read::Disk(bytes) => String::from_utf8(bytes.unwrap()).unwrap(),
                 })
                 .unwrap();
@@ -142,7 +149,7 @@ mod tests {
         // The page made first is served while the rebuild still holds the output.
         pages.publish(vec![("seen/index.html".into(), b"new".to_vec())]);
         match pages.read("seen/index.html", &output, || panic!("read from disk during the rebuild")) {
-            Read::First(bytes) => assert_eq!(&*bytes, b"new"),
+            Read::First(bytes, _) => assert_eq!(&*bytes, b"new"),
             Read::Disk(_) => panic!("not served from the rebuild"),
         }
         assert!(rx.try_recv().is_err(), "a page not made first was served during the rebuild");
@@ -154,7 +161,7 @@ mod tests {
         waiting.join().unwrap();
         match pages.read("seen/index.html", &output, || Ok(b"from disk".to_vec())) {
             Read::Disk(bytes) => assert_eq!(bytes.unwrap(), b"from disk"),
-            Read::First(_) => panic!("a finished rebuild's pages are read from disk"),
+            Read::First(..) => panic!("a finished rebuild's pages are read from disk"),
         }
     }
 }

@@ -207,7 +207,9 @@ fn page(shared: &Shared, path: &str) -> Reply {
     // Read whole under the lock, answered after it: a slow client must not hold up a rebuild.
     let bytes = match shared.first.read(&rel, &shared.output, || std::fs::read(&file)) {
         // Made first by the running rebuild, which has met no error so far.
-        first::Read::First(bytes) => return Reply::html(200, http::inject(&String::from_utf8_lossy(&bytes), None)),
+        first::Read::First(bytes, rebuild) => {
+            return Reply::html(200, http::inject_made(&String::from_utf8_lossy(&bytes), rebuild))
+        }
         first::Read::Disk(bytes) => bytes,
     };
     match bytes {
@@ -220,12 +222,12 @@ fn page(shared: &Shared, path: &str) -> Reply {
 }
 
 /// Notes that an open tab looks at `url` (a live-reload stream's `Referer`), if it is
-/// a page of this preview.
-fn looked_at(shared: &Shared, url: &str) {
-    let Some(path) = url.split_once("://").and_then(|(_, rest)| rest.find('/').map(|at| &rest[at..])) else { return };
-    if let Some(file) = http::resolve(&shared.site_dir, path) {
-        shared.first.requested(&crate::content::relative(&shared.site_dir, &file));
-    }
+/// a page of this preview; returns its output path.
+fn looked_at(shared: &Shared, url: &str) -> Option<String> {
+    let path = url.split_once("://").and_then(|(_, rest)| rest.find('/').map(|at| &rest[at..]))?;
+    let rel = crate::content::relative(&shared.site_dir, &http::resolve(&shared.site_dir, path)?);
+    shared.first.requested(&rel);
+    Some(rel)
 }
 
 fn not_found(shared: &Shared, overlay: Option<&str>) -> Reply {
