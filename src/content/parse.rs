@@ -112,37 +112,34 @@ struct RawHandwritten {
 
 pub use crate::slug::{is_valid_id, slugify};
 
-/// Parses the front matter, reports unknown keys (all of them) and wrong types.
+/// Parses the front matter, reports unknown keys (all of them), wrong types, and numbers
+/// whose digits YAML would not keep.
 fn front_matter<T: for<'de> Deserialize<'de>>(
     source: &Source,
     known: &[&str],
     nested: impl Fn(&Mapping, &mut Vec<Diagnostic>),
     out: &mut Vec<Diagnostic>,
 ) -> Option<T> {
-    let mut map = match yaml::parse_mapping(&source.yaml) {
-        Ok(map) => map,
+    let read = match yaml::read(&source.yaml) {
+        Ok(read) => read,
         Err(e) => {
             out.push(Diagnostic::error(&source.path, source.in_file(e.pos), e.code, e.message));
             return None;
         }
     };
-    check_keys(source, &map, "", known, out);
-    nested(&map, out);
-    let mut value = Value::Mapping(std::mem::take(&mut map));
-    yaml::scalars_to_text(&mut value, None);
-    // Well-typed front matter (nearly all of it) is read by value, its texts moved rather
-    // than copied. Otherwise the text is read again, to explain every bad field.
-    if let Ok(raw) = T::deserialize(value) {
-        return Some(raw);
+    source.set_locator(read.locator);
+    for lossy in &read.lossy {
+        out.push(lossy_number(source, lossy));
     }
-    let mut value = Value::Mapping(yaml::parse_mapping(&source.yaml).ok()?);
+    check_keys(source, &read.map, "", known, out);
+    nested(&read.map, out);
+    let mut value = Value::Mapping(read.map);
     yaml::scalars_to_text(&mut value, None);
-    let Value::Mapping(map) = value else { unreachable!("still a mapping") };
-    match yaml::typed::<T>(map) {
+    match yaml::typed::<T>(&value) {
         Ok(raw) => Some(raw),
         Err(errors) => {
-            for (path, message) in errors {
-                let d = source.error_at_value(&path, "invalid-value", format!("`{}`: {message}", display_path(&path)));
+            for (path, error) in errors {
+                let d = source.error_at_value(&path, "invalid-value", format!("`{}`: {error}", display_path(&path)));
                 // `nested` may have explained this very value already, in better words.
                 if !out.iter().any(|o| (&o.path, o.line, o.column) == (&d.path, d.line, d.column)) {
                     out.push(d);
@@ -151,6 +148,28 @@ fn front_matter<T: for<'de> Deserialize<'de>>(
             None
         }
     }
+}
+
+/// `version: 2.10` is the number 2.1 to YAML: the text is kept as written, and the
+/// author told to quote it, so that every tool reads the same.
+fn lossy_number(source: &Source, lossy: &yaml::Lossy) -> Diagnostic {
+    let name = lossy.path.rsplit('.').next().unwrap_or(&lossy.path);
+    let quoted = if name.parse::<usize>().is_ok() {
+        format!("- \"{}\"", lossy.written)
+    } else {
+        format!("{name}: \"{}\"", lossy.written)
+    };
+    Diagnostic::warning(
+        &source.path,
+        source.in_file(lossy.pos),
+        "lossy-number",
+        format!(
+            "`{}`: YAML reads `{}` as the number {}, which loses the digits as written; put it in quotes: `{quoted}`",
+            display_path(&lossy.path),
+            lossy.written,
+            lossy.read
+        ),
+    )
 }
 
 /// `features.0.title` → `features[0].title`, as an author reads it.

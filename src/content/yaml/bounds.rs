@@ -1,0 +1,75 @@
+//! What a front matter may cost once read: how deep its lists and mappings nest, and how
+//! much text its aliases (`*name`, a copy of what `&name` marks) expand to. A small file
+//! must not become a large value: 200 copies of a 1 MB anchor are 200 MB of text, and
+//! every later step (checks, pages, feeds) copies that again. `load` keeps both bounds as
+//! it reads; the checks here run before it, on the text alone.
+
+use super::YamlError;
+use crate::diagnostics::Pos;
+
+/// The deepest lists and mappings may nest. Real front matter uses four or five levels.
+pub const MAX_DEPTH: usize = 64;
+/// Aliases may expand a front matter to this many times its own size, or to
+/// [`MIN_EXPANDED`] bytes, whichever is larger.
+pub const EXPANSION_FACTOR: usize = 10;
+pub const MIN_EXPANDED: usize = 1 << 20;
+
+pub fn too_deep_at(pos: Pos) -> YamlError {
+    YamlError {
+        pos,
+        code: "yaml-syntax",
+        message: format!(
+            "lists and mappings nest more than {MAX_DEPTH} levels deep here; front matter needs a few at most: move what is nested this deep up to a level of its own"
+        ),
+    }
+}
+
+/// `1 MB`, `10.5 MB`.
+pub fn size_text(bytes: usize) -> String {
+    let mb = bytes as f64 / (1 << 20) as f64;
+    if mb.fract() == 0.0 {
+        format!("{mb} MB")
+    } else {
+        format!("{mb:.1} MB")
+    }
+}
+
+/// A YAML scanner does work in proportion to the open flow levels for every token it
+/// reads, so 100,000 `[` (or `{a: `) would keep it busy long before the depth bound is
+/// reached. Counting brackets, even inside quotes, is cheap and errs on the safe side:
+/// no real front matter has 64 unclosed brackets.
+pub fn too_deep(yaml: &str) -> Option<Pos> {
+    // Fewer brackets than the limit in all cannot nest past it; counting is cheaper.
+    if yaml.bytes().filter(|b| matches!(b, b'[' | b'{')).count() <= MAX_DEPTH {
+        return None;
+    }
+    let mut depth = 0usize;
+    let (mut line, mut line_start) = (1, 0);
+    for (i, b) in yaml.bytes().enumerate() {
+        match b {
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            b'\n' => (line, line_start) = (line + 1, i + 1),
+            _ => {}
+        }
+        if depth > MAX_DEPTH {
+            return Some(too_deep_at(Pos::new(line, yaml[line_start..i].chars().count() + 1)).pos);
+        }
+    }
+    None
+}
+
+/// The first tab in a line's indentation: YAML indents with spaces only.
+pub fn leading_tab(yaml: &str) -> Option<YamlError> {
+    if !yaml.contains('\t') {
+        return None;
+    }
+    yaml.lines().enumerate().find_map(|(i, line)| {
+        let indent: String = line.chars().take_while(|c| *c == ' ' || *c == '\t').collect();
+        indent.find('\t').map(|col| YamlError {
+            pos: Pos::new(i + 1, col + 1),
+            code: "yaml-syntax",
+            message: "a tab indents this line; YAML indents with spaces only, so replace the tab with spaces".into(),
+        })
+    })
+}
