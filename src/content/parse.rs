@@ -128,18 +128,16 @@ fn front_matter<T: for<'de> Deserialize<'de>>(
         }
     };
     source.set_locator(read.locator);
-    for lossy in &read.lossy {
-        out.push(lossy_number(source, lossy));
-    }
     check_keys(source, &read.map, "", known, out);
     nested(&read.map, out);
     let mut value = Value::Mapping(read.map);
     yaml::scalars_to_text(&mut value, None);
-    match yaml::typed::<T>(&value) {
+    let typed = match yaml::typed::<T>(&value) {
         Ok(raw) => Some(raw),
         Err(errors) => {
             for (path, error) in errors {
-                let d = source.error_at_value(&path, "invalid-value", format!("`{}`: {error}", display_path(&path)));
+                let message = format!("`{}`: {error}{}", display_path(&path), quote_hint(source, &path, &error));
+                let d = source.error_at_value(&path, "invalid-value", message);
                 // `nested` may have explained this very value already, in better words.
                 if !out.iter().any(|o| (&o.path, o.line, o.column) == (&d.path, d.line, d.column)) {
                     out.push(d);
@@ -147,6 +145,33 @@ fn front_matter<T: for<'de> Deserialize<'de>>(
             }
             None
         }
+    };
+    // A number that is also the wrong type is explained once, by its error.
+    for lossy in &read.lossy {
+        let d = lossy_number(source, lossy);
+        if !out.iter().any(|o| (&o.path, o.line, o.column) == (&d.path, d.line, d.column)) {
+            out.push(d);
+        }
+    }
+    typed
+}
+
+/// A mapping where text belongs, written on the field's line (`- Note: x` in a list of
+/// texts), is most often text with `: ` in it.
+fn quote_hint(source: &Source, path: &str, error: &yaml::TypeError) -> &'static str {
+    let yaml::TypeError::Mismatch { found: yaml::Found::Kind(_), expected: yaml::Expected::Text } = error else {
+        return "";
+    };
+    let at = source.value(path);
+    let line = source.text.lines().nth(at.line.saturating_sub(1)).unwrap_or("");
+    let before: String = line.chars().take(at.column.saturating_sub(1)).collect();
+    let rest: String = line.chars().skip(at.column.saturating_sub(1)).collect();
+    let in_flow = before.trim_end().ends_with(['{', '[', ',']);
+    let block_mapping = !in_flow && !rest.starts_with(['{', '[', '-']) && rest.contains(": ");
+    if block_mapping {
+        "; if it is text with `: ` in it, put the value in quotes"
+    } else {
+        ""
     }
 }
 
@@ -163,12 +188,18 @@ fn lossy_number(source: &Source, lossy: &yaml::Lossy) -> Diagnostic {
         &source.path,
         source.in_file(lossy.pos),
         "lossy-number",
-        format!(
-            "`{}`: YAML reads `{}` as the number {}, which loses the digits as written; put it in quotes: `{quoted}`",
-            display_path(&lossy.path),
-            lossy.written,
-            lossy.read
-        ),
+        match &lossy.read {
+            Some(read) => format!(
+                "`{}`: YAML reads `{}` as the number {read}, which loses digits; it is kept as written here, but put it in quotes so that every tool reads it so: `{quoted}`",
+                display_path(&lossy.path),
+                lossy.written,
+            ),
+            None => format!(
+                "`{}`: YAML reads `{}` as a whole number too large to hold; it is kept as written here, but put it in quotes so that every tool reads it so: `{quoted}`",
+                display_path(&lossy.path),
+                lossy.written,
+            ),
+        },
     )
 }
 

@@ -13,7 +13,7 @@ use crate::diagnostics::Pos;
 use serde_yaml::{Mapping, Value};
 
 pub use locate::Locator;
-pub use typed::{typed, Expected, TypeError};
+pub use typed::{typed, Expected, Found, TypeError};
 
 /// A YAML problem, positioned relative to the start of the YAML text.
 #[derive(Debug)]
@@ -33,8 +33,9 @@ pub struct Lossy {
     /// Where the value is, relative to the start of the YAML text.
     pub pos: Pos,
     pub written: String,
-    /// The number as YAML reads it, written out (`2.1`).
-    pub read: String,
+    /// The number as YAML reads it, written out (`2.1`); None when it is a whole number
+    /// too large for YAML to hold.
+    pub read: Option<String>,
 }
 
 /// A front matter as read by its one parse.
@@ -48,8 +49,8 @@ pub struct FrontMatter {
 /// Reads a front matter: a mapping (empty when the front matter is), where each of its
 /// parts is, and its lossy numbers.
 pub fn read(yaml: &str) -> Result<FrontMatter, YamlError> {
-    if let Some(tab) = bounds::leading_tab(yaml) {
-        return Err(tab);
+    if let Some(problem) = bounds::leading_tab(yaml).or_else(|| bounds::control_character(yaml)) {
+        return Err(problem);
     }
     if let Some(pos) = bounds::too_deep(yaml) {
         return Err(bounds::too_deep_at(pos));
@@ -213,8 +214,8 @@ mod tests {
         assert_eq!(read.map["version"], Value::String("2.10".into()));
         assert_eq!(read.map["order"], Value::Number(3.into()));
         assert_eq!(read.map["list"][0], Value::String("007".into()));
-        let noted: Vec<_> = read.lossy.iter().map(|l| (l.path.as_str(), l.pos, l.read.as_str())).collect();
-        assert_eq!(noted, [("version", Pos::new(1, 10), "2.1"), ("list.0", Pos::new(5, 5), "7")]);
+        let noted: Vec<_> = read.lossy.iter().map(|l| (l.path.as_str(), l.pos, l.read.as_deref())).collect();
+        assert_eq!(noted, [("version", Pos::new(1, 10), Some("2.1")), ("list.0", Pos::new(5, 5), Some("7"))]);
     }
 
     /// Outside numbers, the one parse reads a text as serde_yaml reads it.

@@ -73,3 +73,32 @@ pub fn leading_tab(yaml: &str) -> Option<YamlError> {
         })
     })
 }
+
+/// The first character YAML does not allow in a text (control characters but tab and
+/// line breaks, U+FFFE, U+FFFF), with its position. The parser would read past some.
+pub fn control_character(yaml: &str) -> Option<YamlError> {
+    let allowed = |c: char| matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..);
+    let plain_ascii = yaml.bytes().all(|b| matches!(b, b'\t' | b'\n' | b'\r' | b' '..=b'~'));
+    if plain_ascii {
+        return None;
+    }
+    let (mut line, mut column) = (1, 1);
+    for c in yaml.chars() {
+        if !allowed(c) {
+            return Some(YamlError {
+                pos: Pos::new(line, column),
+                code: "yaml-syntax",
+                message: format!(
+                    "invalid YAML: control characters are not allowed (U+{:04X} is here): remove it, or write it as `\\u{:04X}` inside double quotes",
+                    c as u32, c as u32
+                ),
+            });
+        }
+        if c == '\n' {
+            (line, column) = (line + 1, 1);
+        } else {
+            column += 1;
+        }
+    }
+    None
+}

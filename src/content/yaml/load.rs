@@ -173,15 +173,19 @@ impl Loader {
             Container::Map(map, pending @ Some(_)) => {
                 let (key, key_pos) = pending.take().expect("a key is pending");
                 if map.contains_key(&key) {
-                    let name = match &key {
-                        Value::String(s) => format!("`{s}`"),
-                        _ => "this key".into(),
+                    let mapping = self.locator.path_of(top.entry);
+                    let field = match key_name(&key) {
+                        Some(name) if mapping.is_empty() => format!("`{name}`"),
+                        Some(name) => {
+                            format!("`{}`", crate::content::parse::display_path(&format!("{mapping}.{name}")))
+                        }
+                        None => "a key".into(),
                     };
                     return Err(YamlError {
                         pos: key_pos,
                         code: "yaml-syntax",
                         message: format!(
-                            "the field {name} is already set above in this mapping: each field may appear only once; remove one of them"
+                            "duplicate field {field}: each field may appear only once; remove one of them"
                         ),
                     });
                 }
@@ -214,7 +218,7 @@ impl Loader {
                 return Value::Number(n.into());
             }
         }
-        if read != text {
+        if read.as_deref() != Some(text.as_str()) {
             if let Some(entry) = place {
                 self.lossy.push(Lossy { path: self.locator.path_of(entry), pos, written: text.clone(), read });
             }
@@ -235,25 +239,23 @@ fn key_name(key: &Value) -> Option<String> {
 }
 
 /// How YAML (1.2, core schema) reads a plain word as a number, written out as a number
-/// prints: `2.10` → `2.1`, `0x1F` → `31`; None when the word is not a number.
-fn yaml_number(text: &str) -> Option<String> {
+/// prints: `2.10` → `2.1`, `0x1F` → `31` (Some(None) for a whole number too large to
+/// hold); None when the word is not a number.
+fn yaml_number(text: &str) -> Option<Option<String>> {
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     let unsigned = text.strip_prefix(['+', '-']).unwrap_or(text);
     let negative = text.starts_with('-');
     if digits(unsigned) {
-        return Some(match text.parse::<i64>() {
-            Ok(n) => n.to_string(),
-            Err(_) => "a number too large to hold all its digits".into(),
-        });
+        return Some(text.parse::<i64>().ok().map(|n| n.to_string()));
     }
     for (prefix, radix) in [("0x", 16), ("0o", 8)] {
         if let Some(rest) = text.strip_prefix(prefix) {
-            return i64::from_str_radix(rest, radix).ok().map(|n| n.to_string());
+            return i64::from_str_radix(rest, radix).ok().map(|n| Some(n.to_string()));
         }
     }
     match unsigned {
-        ".inf" | ".Inf" | ".INF" => return Some(if negative { "-infinity" } else { "infinity" }.into()),
-        ".nan" | ".NaN" | ".NAN" => return Some("not-a-number".into()),
+        ".inf" | ".Inf" | ".INF" => return Some(Some(if negative { "-infinity" } else { "infinity" }.into())),
+        ".nan" | ".NaN" | ".NAN" => return Some(Some("not-a-number".into())),
         _ => {}
     }
     // [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
@@ -273,7 +275,7 @@ fn yaml_number(text: &str) -> Option<String> {
     if !mantissa_ok || !exponent_ok {
         return None;
     }
-    text.parse::<f64>().ok().filter(|f| f.is_finite()).map(|f| format!("{f:?}"))
+    text.parse::<f64>().ok().filter(|f| f.is_finite()).map(|f| Some(format!("{f:?}")))
 }
 
 /// The parser's own message, at its place; and where the line shows why (a value with
@@ -291,7 +293,55 @@ fn syntax_error(yaml: &str, mark: &Marker, info: &str) -> YamlError {
             ),
         };
     }
+    if let Some((open, bracket)) = unclosed_flow(yaml, pos) {
+        let (what, close) = if bracket == '[' { ("list", ']') } else { ("mapping", '}') };
+        return YamlError {
+            pos: open,
+            code: "yaml-syntax",
+            message: format!(
+                "invalid YAML: this `{bracket}` starts a {what} that is not closed: end it with `{close}` on this line"
+            ),
+        };
+    }
     YamlError { pos, code: "yaml-syntax", message: format!("invalid YAML: {info}") }
+}
+
+/// The `[` or `{` (and where) that opens a flow list or mapping still open at `upto`, on
+/// an earlier line than `upto`: the parser reports an unclosed one where it gives up,
+/// often lines below. Quoted text and comments are skipped; a bracket opens a flow
+/// only where a value starts.
+fn unclosed_flow(yaml: &str, upto: Pos) -> Option<(Pos, char)> {
+    let mut open: Vec<(Pos, char)> = Vec::new();
+    for (i, line) in yaml.lines().enumerate().take(upto.line.saturating_sub(1)) {
+        let chars: Vec<char> = line.chars().collect();
+        let mut quote: Option<char> = None;
+        // At the start of a line, after `: `, `- `, `, ` and inside a flow, a value starts.
+        let mut value_starts = true;
+        for (column, &c) in chars.iter().enumerate() {
+            if let Some(q) = quote {
+                if c == q {
+                    quote = None;
+                }
+                continue;
+            }
+            match c {
+                '"' | '\'' if value_starts => quote = Some(c),
+                '#' if column == 0 || chars[column - 1] == ' ' => break,
+                '[' | '{' if value_starts || !open.is_empty() => open.push((Pos::new(i + 1, column + 1), c)),
+                ']' | '}' if !open.is_empty() => {
+                    open.pop();
+                }
+                _ => {}
+            }
+            let after_separator = column > 0 && matches!(chars[column - 1], ':' | '-' | ',');
+            value_starts = match c {
+                ' ' => value_starts || after_separator,
+                '[' | '{' | ',' => !open.is_empty(),
+                _ => false,
+            };
+        }
+    }
+    open.first().copied()
 }
 
 /// `key: some: text` (or `- key: some: text`) → (`key`, `some: text`): a plain value
@@ -312,16 +362,28 @@ mod tests {
 
     #[test]
     fn numbers_as_yaml_reads_them() {
-        assert_eq!(yaml_number("2.10").as_deref(), Some("2.1"));
-        assert_eq!(yaml_number("4.2").as_deref(), Some("4.2"));
-        assert_eq!(yaml_number("1.0").as_deref(), Some("1.0"));
-        assert_eq!(yaml_number("007").as_deref(), Some("7"));
-        assert_eq!(yaml_number("0x1F").as_deref(), Some("31"));
-        assert_eq!(yaml_number("1e3").as_deref(), Some("1000.0"));
-        for text in ["1.2.3", "2026-11-01", "v2", "1.", ".", "e3", "1e", "inf", "-"] {
+        let read = |text: &str| yaml_number(text).map(|n| n.unwrap_or_else(|| "too large".into()));
+        assert_eq!(read("2.10").as_deref(), Some("2.1"));
+        assert_eq!(read("4.2").as_deref(), Some("4.2"));
+        assert_eq!(read("1.0").as_deref(), Some("1.0"));
+        assert_eq!(read("007").as_deref(), Some("7"));
+        assert_eq!(read("0x1F").as_deref(), Some("31"));
+        assert_eq!(read("1e3").as_deref(), Some("1000.0"));
+        assert_eq!(read("99999999999999999999999").as_deref(), Some("too large"));
+        for text in ["1.2.3", "2026-11-01", "v2", "1.", ".", "e3", "1e", "inf", "-", "1.0e999"] {
             let expected = if text == "1." { Some("1.0") } else { None };
-            assert_eq!(yaml_number(text).as_deref(), expected, "{text}");
+            assert_eq!(read(text).as_deref(), expected, "{text}");
         }
+    }
+
+    #[test]
+    fn unclosed_lists_are_found_where_they_open() {
+        let yaml = "title: x\ncomponents: [a, b\nfeatures:\n  - title: y\n";
+        assert_eq!(unclosed_flow(yaml, Pos::new(3, 9)), Some((Pos::new(2, 13), '[')));
+        assert_eq!(unclosed_flow("a: [b, c]\nd: e [f\ng: \"[\"\n", Pos::new(4, 1)), None);
+        let err = load(yaml).err().unwrap();
+        assert_eq!(err.pos, Pos::new(2, 13));
+        assert!(err.message.contains("not closed: end it with `]`"), "{}", err.message);
     }
 
     #[test]

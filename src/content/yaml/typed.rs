@@ -32,10 +32,21 @@ impl Expected {
     }
 }
 
+/// What a field holds instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Found {
+    Text(String),
+    Number(String),
+    /// Any other kind, in words (`a list`).
+    Kind(&'static str),
+}
+
 #[derive(Debug)]
 pub enum TypeError {
-    /// `found` describes the value (`text "first"`, `a list`).
-    Mismatch { found: String, expected: Expected },
+    Mismatch {
+        found: Found,
+        expected: Expected,
+    },
     /// Anything serde's derive says on its own (none of the front-matter structs asks
     /// for more than the kinds above).
     Other(String),
@@ -44,10 +55,20 @@ pub enum TypeError {
 impl fmt::Display for TypeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            TypeError::Mismatch { found, expected: Expected::Text } if found.starts_with("a mapping") => {
-                write!(f, "found {found}, expected text; if the text has `: ` in it, put the value in quotes")
+            TypeError::Mismatch { found: Found::Text(t), expected: Expected::WholeNumber }
+                if !t.is_empty() && t.trim_start_matches('-').bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                write!(f, "the number {t} is out of range: whole numbers go from {} to {}", i64::MIN, i64::MAX)
             }
-            TypeError::Mismatch { found, expected } => write!(f, "found {found}, expected {}", expected.words()),
+            TypeError::Mismatch { found, expected } => {
+                match found {
+                    Found::Text(t) if t.chars().count() <= 40 => write!(f, "found text \"{t}\"")?,
+                    Found::Text(_) => f.write_str("found text")?,
+                    Found::Number(n) => write!(f, "found the number {n}")?,
+                    Found::Kind(kind) => write!(f, "found {kind}")?,
+                }
+                write!(f, ", expected {}", expected.words())
+            }
             TypeError::Other(message) => f.write_str(message),
         }
     }
@@ -61,11 +82,11 @@ impl de::Error for TypeError {
     }
 }
 
-fn found(value: &Value) -> String {
+fn found(value: &Value) -> Found {
     match value {
-        Value::String(s) if s.chars().count() <= 40 => format!("text \"{s}\""),
-        Value::Number(n) => format!("the number {n}"),
-        other => kind_of(other).to_string(),
+        Value::String(s) => Found::Text(s.clone()),
+        Value::Number(n) => Found::Number(n.to_string()),
+        other => Found::Kind(kind_of(other)),
     }
 }
 
@@ -314,6 +335,13 @@ mod tests {
         assert_eq!(found[0], ("items.0".into(), "found text \"a\", expected a mapping of `field: value` lines".into()));
         assert_eq!(found[1], ("items.1.title".into(), "found a list, expected text".into()));
         assert_eq!(errors("items:\n  title: x\n")[0].1, "found a mapping of `field: value` lines, expected a list");
-        assert!(errors("items:\n  - title: {Note: x}\n")[0].1.contains("put the value in quotes"));
+        assert_eq!(
+            errors("order: 99999999999999999999\n")[0].1,
+            format!(
+                "the number 99999999999999999999 is out of range: whole numbers go from {} to {}",
+                i64::MIN,
+                i64::MAX
+            )
+        );
     }
 }
