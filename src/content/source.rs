@@ -52,7 +52,7 @@ impl Source {
         if path.is_empty() {
             return Pos::START;
         }
-        self.in_file(self.locator().key(path))
+        self.in_file(self.locator().key(&self.yaml, path))
     }
 
     /// The position of the value at a dotted path.
@@ -60,7 +60,7 @@ impl Source {
         if path.is_empty() {
             return Pos::START;
         }
-        self.in_file(self.locator().value(path))
+        self.in_file(self.locator().value(&self.yaml, path))
     }
 
     pub fn error_at_key(&self, path: &str, code: &'static str, message: impl Into<String>) -> Diagnostic {

@@ -131,18 +131,21 @@ mod tests {
     #[test]
     fn locates_keys_values_and_list_items() {
         let loc = read(YAML).unwrap().locator;
-        assert_eq!(loc.key("title"), Pos::new(1, 1));
-        assert_eq!(loc.value("title"), Pos::new(1, 8));
-        assert_eq!(loc.key("features.0.groups"), Pos::new(4, 5));
-        assert_eq!(loc.value("features.0.groups.1"), Pos::new(4, 25));
-        assert_eq!(loc.value("features.1.groups.0"), Pos::new(7, 9));
+        assert_eq!(loc.key(YAML, "title"), Pos::new(1, 1));
+        assert_eq!(loc.value(YAML, "title"), Pos::new(1, 8));
+        assert_eq!(loc.key(YAML, "features.0.groups"), Pos::new(4, 5));
+        assert_eq!(loc.value(YAML, "features.0.groups.1"), Pos::new(4, 25));
+        assert_eq!(loc.value(YAML, "features.1.groups.0"), Pos::new(7, 9));
         // Missing paths fall back to the nearest enclosing node.
-        assert_eq!(loc.key("features.1.value"), Pos::new(5, 5));
-        assert_eq!(loc.key("nothing"), Pos::START);
-        // Keys with dots, and numbers as keys.
-        let loc = read("access:\n  a.b:\n    how: x\n  2024: y\n").unwrap().locator;
-        assert_eq!(loc.value("access.a.b.how"), Pos::new(3, 10));
-        assert_eq!(loc.key("access.2024"), Pos::new(4, 3));
+        assert_eq!(loc.key(YAML, "features.1.value"), Pos::new(5, 5));
+        assert_eq!(loc.key(YAML, "nothing"), Pos::START);
+        // Keys with dots, quoted keys, numbers as keys, flow mappings.
+        let yaml = "access:\n  a.b:\n    how: x\n  2024: y\n  \"q: r\": z\nflow: {k: v, 'l': w}\n";
+        let loc = read(yaml).unwrap().locator;
+        assert_eq!(loc.value(yaml, "access.a.b.how"), Pos::new(3, 10));
+        assert_eq!(loc.key(yaml, "access.2024"), Pos::new(4, 3));
+        assert_eq!(loc.value(yaml, "access.q: r"), Pos::new(5, 11));
+        assert_eq!(loc.value(yaml, "flow.l"), Pos::new(6, 19));
     }
 
     #[test]

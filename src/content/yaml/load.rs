@@ -35,7 +35,8 @@ struct Open {
     fresh: bool,
 }
 
-struct Loader {
+struct Loader<'y> {
+    yaml: &'y str,
     stack: Vec<Open>,
     locator: Locator,
     /// What each anchor holds, by anchor id, and its size in bytes of text.
@@ -55,6 +56,7 @@ fn pos_of(mark: &Marker) -> Pos {
 pub(super) fn load(yaml: &str) -> Result<Loaded, YamlError> {
     let mut parser = Parser::new_from_str(yaml);
     let mut loader = Loader {
+        yaml,
         stack: Vec::new(),
         locator: Locator::default(),
         anchors: Vec::new(),
@@ -131,10 +133,11 @@ pub(super) fn load(yaml: &str) -> Result<Loaded, YamlError> {
             _ => {}
         }
     }
+    loader.locator.shrink();
     Ok(Loaded { value: loader.root.unwrap_or(Value::Null), locator: loader.locator, lossy: loader.lossy })
 }
 
-impl Loader {
+impl Loader<'_> {
     /// Records a node that starts at `pos`; its entry, or None when it is a mapping key.
     fn place(&mut self, pos: Pos) -> Place {
         let Some(top) = self.stack.last_mut() else {
@@ -149,7 +152,7 @@ impl Loader {
                 None
             }
             Container::Map(_, Some((key, key_pos))) => {
-                Some(self.locator.field(top.entry, key_name(key), *key_pos, pos))
+                Some(self.locator.field(top.entry, key_name(key).is_some(), *key_pos, pos))
             }
         }
     }
@@ -173,7 +176,7 @@ impl Loader {
             Container::Map(map, pending @ Some(_)) => {
                 let (key, key_pos) = pending.take().expect("a key is pending");
                 if map.contains_key(&key) {
-                    let mapping = self.locator.path_of(top.entry);
+                    let mapping = self.locator.path_of(self.yaml, top.entry);
                     let field = match key_name(&key) {
                         Some(name) if mapping.is_empty() => format!("`{name}`"),
                         Some(name) => {
@@ -220,7 +223,12 @@ impl Loader {
         }
         if read.as_deref() != Some(text.as_str()) {
             if let Some(entry) = place {
-                self.lossy.push(Lossy { path: self.locator.path_of(entry), pos, written: text.clone(), read });
+                self.lossy.push(Lossy {
+                    path: self.locator.path_of(self.yaml, entry),
+                    pos,
+                    written: text.clone(),
+                    read,
+                });
             }
         }
         Value::String(text)
