@@ -1,4 +1,4 @@
-//! The one module that reads YAML. Each front matter is parsed once (yaml-rust2's
+//! The one module that reads YAML. Each front matter is parsed once (saphyr-parser's
 //! events, in `load`): that pass builds the value, records where every key and value is
 //! (`locate`), keeps the bounds on nesting and aliases (`bounds`), and notes the plain
 //! numbers whose digits YAML would not keep. serde's derive then reads the value into

@@ -1,4 +1,4 @@
-//! The one parse of a front matter: yaml-rust2's events, read once, build the value,
+//! The one parse of a front matter: saphyr-parser's events, read once, build the value,
 //! record where every key and value is, and keep the bounds (nesting depth, alias
 //! expansion) as they go, so that nothing larger than allowed is ever built.
 
@@ -6,9 +6,9 @@ use super::bounds::{self, EXPANSION_FACTOR, MAX_DEPTH, MIN_EXPANDED};
 use super::locate::{Locator, Place};
 use super::{Lossy, YamlError};
 use crate::diagnostics::Pos;
+use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Tag};
 use serde_yaml::{Mapping, Value};
-use yaml_rust2::parser::{Event, Parser, Tag};
-use yaml_rust2::scanner::{Marker, TScalarStyle};
+use std::borrow::Cow;
 
 /// What one parse found: the value, where its parts are, and the plain numbers whose
 /// written digits YAML would not keep.
@@ -66,12 +66,12 @@ pub(super) fn load(yaml: &str) -> Result<Loaded, YamlError> {
         root: None,
         documents: 0,
     };
-    loop {
-        let (event, mark) = parser.next_token().map_err(|e| syntax_error(yaml, e.marker(), e.info()))?;
-        let pos = pos_of(&mark);
+    while let Some(next) = parser.next_event() {
+        let (event, span) = next.map_err(|e| syntax_error(yaml, e.marker(), e.info()))?;
+        let pos = pos_of(&span.start);
         match event {
             Event::StreamEnd => break,
-            Event::DocumentStart => {
+            Event::DocumentStart(_) => {
                 loader.documents += 1;
                 if loader.documents > 1 {
                     return Err(YamlError {
@@ -85,7 +85,7 @@ pub(super) fn load(yaml: &str) -> Result<Loaded, YamlError> {
                 let size = text.len() + 1;
                 loader.expanded = loader.expanded.saturating_add(size);
                 let place = loader.place(pos);
-                let value = loader.scalar(text, style, tag.as_ref(), place, pos);
+                let value = loader.scalar(text, style, tag.as_deref(), place, pos);
                 if anchor > 0 {
                     loader.anchor(anchor, &value, size);
                 }
@@ -110,7 +110,8 @@ pub(super) fn load(yaml: &str) -> Result<Loaded, YamlError> {
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
                 let is_map = matches!(event, Event::MappingStart(..));
                 if loader.stack.len() >= MAX_DEPTH {
-                    let first_key = is_map.then(|| parser.peek().ok().map(|(_, m)| pos_of(m))).flatten();
+                    let first_key =
+                        is_map.then(|| parser.peek().and_then(Result::ok).map(|(_, s)| pos_of(&s.start))).flatten();
                     return Err(bounds::too_deep_at(first_key.unwrap_or(pos)));
                 }
                 let entry = loader.place(pos).unwrap_or(u32::MAX);
@@ -202,36 +203,36 @@ impl Loader<'_> {
     /// true/false, a whole number (kept as one only when written as its digits: `order`
     /// needs it), or text: a number YAML would read with other digits than the written
     /// ones (`2.10` is 2.1, `007` is 7) stays the written text, and is noted.
-    fn scalar(&mut self, text: String, style: TScalarStyle, tag: Option<&Tag>, place: Place, pos: Pos) -> Value {
+    fn scalar(&mut self, text: Cow<str>, style: ScalarStyle, tag: Option<&Tag>, place: Place, pos: Pos) -> Value {
         let forced_text = tag.is_some_and(|t| t.suffix == "str");
-        if style != TScalarStyle::Plain || forced_text {
-            return Value::String(text);
+        if style != ScalarStyle::Plain || forced_text {
+            return Value::String(text.into_owned());
         }
-        match text.as_str() {
+        match &*text {
             "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
             "true" | "True" | "TRUE" => return Value::Bool(true),
             "false" | "False" | "FALSE" => return Value::Bool(false),
             _ => {}
         }
         let Some(read) = yaml_number(&text) else {
-            return Value::String(text);
+            return Value::String(text.into_owned());
         };
         if let Ok(n) = text.parse::<i64>() {
-            if n.to_string() == text {
+            if n.to_string() == *text {
                 return Value::Number(n.into());
             }
         }
-        if read.as_deref() != Some(text.as_str()) {
+        if read.as_deref() != Some(&*text) {
             if let Some(entry) = place {
                 self.lossy.push(Lossy {
                     path: self.locator.path_of(self.yaml, entry),
                     pos,
-                    written: text.clone(),
+                    written: text.to_string(),
                     read,
                 });
             }
         }
-        Value::String(text)
+        Value::String(text.into_owned())
     }
 }
 
