@@ -6,7 +6,7 @@ use crate::model::{Audience, Site};
 use crate::output::{self, Staging};
 use crate::render::memo::Memo;
 use crate::render::{self, Options, Stats};
-use crate::select::Mode;
+use crate::select::{self, Mode};
 use std::path::{Path, PathBuf};
 
 pub struct Request<'a> {
@@ -38,7 +38,7 @@ pub struct Built {
 pub struct Session {
     pub files: crate::content::Cache,
     memo: Memo,
-    reach: crate::select::Reach,
+    reach: select::Reach,
     /// The manifest of the last build's output.
     manifest: Option<output::Manifest>,
     /// The most URLs a sitemap file holds; None: the protocol's 50,000. Smaller only in
@@ -164,16 +164,20 @@ fn build_in(request: &Request, mut session: Option<&mut Session>) -> Result<Buil
         None => None,
     };
     let sitemap_limit = session.as_ref().and_then(|s| s.sitemap_limit).unwrap_or(render::sitemap::URL_LIMIT);
-    let options = Options { mode: request.mode, audience: request.audience, now: request.now, sitemap_limit };
+    let options = Options { mode: request.mode, sitemap_limit };
     let round = session.as_deref_mut().map(|s| {
         let phase = crate::profile::Phase::start("what the last build made");
         let round = std::mem::take(&mut s.memo).round(request.root, &site, request.mode, request.audience);
         phase.end();
         round
     });
-    let mut no_reach = crate::select::Reach::default();
+    let mut no_reach = select::Reach::default();
     let reach = session.as_deref_mut().map_or(&mut no_reach, |s| &mut s.reach);
-    let rendered = render::build(request.root, &site, &options, &staging, emails.as_ref(), round.as_ref(), reach);
+    let phase = crate::profile::Phase::start("select");
+    let selection = select::select_reusing(&site, request.mode, request.audience, request.now, reach);
+    phase.end();
+    let rendered = render::build(request.root, &selection, &options, &staging, emails.as_ref(), round.as_ref());
+    drop(selection);
     // What the e-mails would change is checked too before the portal is committed: a
     // refusal there must leave both folders as they were.
     let checked = match (&rendered, &emails, &request.emails) {

@@ -4,7 +4,9 @@ use crate::diagnostics::{hint, Diagnostic, Pos};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
+pub mod brand;
 pub mod notify;
+pub use brand::BrandConfig;
 pub use notify::NotifyConfig;
 
 pub const FILE: &str = "site.toml";
@@ -26,6 +28,18 @@ pub struct SiteConfig {
     pub markdown: MarkdownConfig,
     pub lint: LintConfig,
     pub notify: NotifyConfig,
+    pub brand: BrandConfig,
+    pub review: ReviewConfig,
+}
+
+/// `[review]` (SPEC §12).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewConfig {
+    /// An approved release without `approved_by`, `approved_at` and
+    /// `approved_fingerprint` (written by `communique approve`) is an error.
+    #[serde(default)]
+    pub require_approval_record: bool,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -72,8 +86,12 @@ struct RawConfig {
     markdown: MarkdownConfig,
     #[serde(default)]
     lint: LintConfig,
+    #[serde(default)]
+    review: ReviewConfig,
     /// Read in [`notify::parse`], which says where each problem is.
     notify: Option<toml::Value>,
+    #[serde(default)]
+    brand: brand::RawBrand,
 }
 
 const TOP_KEYS: &[&str] = &[
@@ -90,9 +108,12 @@ const TOP_KEYS: &[&str] = &[
     "markdown",
     "lint",
     "notify",
+    "review",
+    "brand",
 ];
 const MARKDOWN_KEYS: &[&str] = &["unsafe_html"];
 const LINT_KEYS: &[&str] = &["summary_max_words", "terms"];
+const REVIEW_KEYS: &[&str] = &["require_approval_record"];
 
 impl SiteConfig {
     /// Parses site.toml, reporting every problem found, not only the first.
@@ -105,7 +126,9 @@ impl SiteConfig {
 
         let mut diagnostics = Vec::new();
         check_keys(text, &table, None, TOP_KEYS, &mut diagnostics);
-        for (section, keys) in [("markdown", MARKDOWN_KEYS), ("lint", LINT_KEYS)] {
+        for (section, keys) in
+            [("markdown", MARKDOWN_KEYS), ("lint", LINT_KEYS), ("review", REVIEW_KEYS), ("brand", brand::KEYS)]
+        {
             match table.get(section) {
                 Some(toml::Value::Table(t)) => check_keys(text, t, Some(section), keys, &mut diagnostics),
                 Some(_) => diagnostics.push(err(
@@ -119,7 +142,9 @@ impl SiteConfig {
         // Report unknown keys together with every other problem: drop them and go on.
         let mut table = table;
         table.retain(|key: &str, _| TOP_KEYS.contains(&key));
-        for (section, keys) in [("markdown", MARKDOWN_KEYS), ("lint", LINT_KEYS)] {
+        for (section, keys) in
+            [("markdown", MARKDOWN_KEYS), ("lint", LINT_KEYS), ("review", REVIEW_KEYS), ("brand", brand::KEYS)]
+        {
             match table.get_mut(section) {
                 Some(toml::Value::Table(t)) => t.retain(|key: &str, _| keys.contains(&key)),
                 Some(_) => {
@@ -202,6 +227,7 @@ impl SiteConfig {
             Some(value) => notify::parse(text, value, &tz, &mut diagnostics),
             None => NotifyConfig::default(),
         };
+        let brand = brand::parse(text, raw.brand, &mut diagnostics);
         if !diagnostics.is_empty() {
             return Err(diagnostics);
         }
@@ -220,12 +246,14 @@ impl SiteConfig {
             markdown: raw.markdown,
             lint: raw.lint,
             notify,
+            review: raw.review,
+            brand,
         })
     }
 
     /// An absolute URL for a path relative to the site root (`groups/x/`).
     pub fn url(&self, path: &str) -> String {
-        format!("{}{}", self.base_url, path.trim_start_matches('/'))
+        crate::urls::url(&self.base_url, &[path])
     }
 }
 
@@ -375,7 +403,7 @@ fn typed(text: &str, mut table: toml::Table) -> Result<RawConfig, Vec<Diagnostic
 }
 
 /// Finds `key = …` (inside `[section]` if given) to point a diagnostic at it.
-fn key_pos(text: &str, section: Option<&str>, key: &str) -> Pos {
+pub(crate) fn key_pos(text: &str, section: Option<&str>, key: &str) -> Pos {
     let mut in_section = section.is_none();
     for (i, line) in text.lines().enumerate() {
         let trimmed = line.trim_start();

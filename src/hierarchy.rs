@@ -158,7 +158,9 @@ pub(crate) mod tests {
             contacts: vec![],
             components: vec![],
             email: None,
+            subscribe_url: None,
             chat: Vec::new(),
+            template: None,
             body: String::new(),
             path: format!("content/stakeholders/{id}.md"),
         }

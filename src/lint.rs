@@ -1,18 +1,76 @@
 //! Warnings (SPEC §7): what is valid but will surprise a stakeholder or the deployment
 //! manager — a group nobody tells, a value or access entry missing, a summary too long,
 //! an announcement before the deployment, inconsistent words.
+//!
+//! Each warning is data ([`Warning`]): what it is about (release, group, feature) beside
+//! the diagnostic that says it to a person, so that the review decides which communique a
+//! warning concerns without reading its words.
 
 use crate::content::Source;
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::hierarchy::Hierarchy;
 use crate::model::{Release, Site, StakeholderGroup, Status};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-pub fn warnings(site: &Site, sources: &crate::content::Sources, now: jiff::Timestamp) -> Vec<Diagnostic> {
+/// One warning: its code, what it is about, and the diagnostic (place and message) that
+/// `check` prints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// The release it is about (its slug): a warning in its file or in one of its
+    /// hand-written pages.
+    pub release: Option<String>,
+    /// The group it names: the one a value or access entry is missing for, the group no
+    /// release or no feature reaches, the group of a hand-written page.
+    pub group: Option<String>,
+    /// The feature it is about (its id).
+    pub feature: Option<String>,
+    pub diagnostic: Diagnostic,
+}
+
+impl Warning {
+    fn new(diagnostic: Diagnostic) -> Warning {
+        Warning { release: None, group: None, feature: None, diagnostic }
+    }
+
+    fn of_release(diagnostic: Diagnostic, release: &Release) -> Warning {
+        Warning { release: Some(release.slug.clone()), ..Warning::new(diagnostic) }
+    }
+
+    fn group(self, group: &str) -> Warning {
+        Warning { group: Some(group.to_string()), ..self }
+    }
+
+    fn feature(self, feature: &str) -> Warning {
+        Warning { feature: Some(feature.to_string()), ..self }
+    }
+
+    /// `missing-value`, `term`…: what kind of warning it is.
+    pub fn code(&self) -> &'static str {
+        self.diagnostic.code
+    }
+}
+
+/// The warnings of `site`, as diagnostics: what `check` prints.
+pub fn diagnostics(site: &Site, sources: &crate::content::Sources, now: jiff::Timestamp) -> Vec<Diagnostic> {
+    warnings(site, sources, now).into_iter().map(|w| w.diagnostic).collect()
+}
+
+/// Warnings in a stable order (that of their diagnostics, see [`crate::diagnostics::sort`]),
+/// each once.
+pub fn sort(warnings: &mut Vec<Warning>) {
+    warnings.sort_by(|a, b| {
+        let (a, b) = (&a.diagnostic, &b.diagnostic);
+        (&a.path, a.line, a.column, a.severity, a.code, &a.message)
+            .cmp(&(&b.path, b.line, b.column, b.severity, b.code, &b.message))
+    });
+    warnings.dedup_by(|a, b| a.diagnostic == b.diagnostic);
+}
+
+pub fn warnings(site: &Site, sources: &crate::content::Sources, now: jiff::Timestamp) -> Vec<Warning> {
     let h = Hierarchy::new(&site.groups);
     // Release by release on every core (the build waits for the count), kept in order.
-    let per_release: Vec<(Vec<&str>, Vec<Diagnostic>)> = site
+    let per_release: Vec<(Vec<&str>, Vec<Warning>)> = site
         .releases
         .par_iter()
         .filter_map(|release| {
@@ -31,20 +89,35 @@ pub fn warnings(site: &Site, sources: &crate::content::Sources, now: jiff::Times
     }
     for group in &site.groups {
         if !reached.contains(group.id.as_str()) {
-            out.push(Diagnostic::warning(
-                &group.path,
-                Pos::START,
-                "unreached-group",
-                format!("no release reaches `{}`: name it in a feature's `groups`, or remove the group", group.id),
-            ));
+            out.push(
+                Warning::new(Diagnostic::warning(
+                    &group.path,
+                    Pos::START,
+                    "unreached-group",
+                    format!("no release reaches `{}`: name it in a feature's `groups`, or remove the group", group.id),
+                ))
+                .group(&group.id),
+            );
         }
-        if let Some(source) = sources.get(&group.path) {
-            long_summary(site, source, "summary", &group.summary, &mut out);
+        if let Some(d) = sources.get(&group.path).and_then(|s| long_summary(site, s, "summary", &group.summary)) {
+            out.push(Warning::new(d).group(&group.id));
         }
     }
     out.extend(product_spelling(site, sources));
+    // A term in a release's file or hand-written page is about that release (and page).
+    let mut files: HashMap<&str, (&Release, Option<&str>)> = HashMap::new();
+    for r in &site.releases {
+        files.insert(&r.path, (r, None));
+        files.extend(r.handwritten.iter().map(|(g, page)| (page.path.as_str(), (&**r, Some(g.as_str())))));
+    }
     let sources: Vec<&Source> = sources.values().map(|s| &**s).collect();
-    out.extend(sources.par_iter().flat_map_iter(|source| terms(&site.config.lint.terms, source)).collect::<Vec<_>>());
+    let found: Vec<Diagnostic> =
+        sources.par_iter().flat_map_iter(|source| terms(&site.config.lint.terms, source)).collect();
+    out.extend(found.into_iter().map(|d| match files.get(d.path.as_str()) {
+        Some((r, Some(g))) => Warning::of_release(d, r).group(g),
+        Some((r, None)) => Warning::of_release(d, r),
+        None => Warning::new(d),
+    }));
     out
 }
 
@@ -55,39 +128,44 @@ fn release_warnings(
     groups: &[&str],
     source: &Source,
     now: jiff::Timestamp,
-    out: &mut Vec<Diagnostic>,
+    out: &mut Vec<Warning>,
 ) {
+    let warning = |d: Diagnostic| Warning::of_release(d, release);
     for (i, feature) in release.features.iter().enumerate() {
         for (j, g) in feature.groups.iter().enumerate() {
             if h.get(g).is_some() && h.inherited(&feature.value, g).is_none() {
-                out.push(source.warning_at_value(
+                let d = source.warning_at_value(
                     &format!("features.{i}.groups.{j}"),
                     "missing-value",
                     format!(
                         "feature `{}` has no `value` for `{g}`: add `value: {{ {g}: <what it is worth to them> }}`",
                         feature.id
                     ),
-                ));
+                );
+                out.push(warning(d).group(g).feature(&feature.id));
             }
         }
-        long_summary(site, source, &format!("features.{i}.summary"), &feature.summary, out);
+        if let Some(d) = long_summary(site, source, &format!("features.{i}.summary"), &feature.summary) {
+            out.push(warning(d).feature(&feature.id));
+        }
     }
     for g in groups {
         if h.inherited(&release.access, g).is_none() {
             let at = if release.access.is_empty() { "title" } else { "access" };
-            out.push(source.warning_at_key(
+            let d = source.warning_at_key(
                 at,
                 "missing-access",
                 format!("no `access` entry for `{g}`: add `access: {{ {g}: {{ how: …, when: …, where: …, permissions: … }} }}`"),
-            ));
+            );
+            out.push(warning(d).group(g));
         }
     }
-    long_summary(site, source, "summary", &release.summary, out);
-    for page in release.handwritten.values() {
+    out.extend(long_summary(site, source, "summary", &release.summary).map(warning));
+    for (g, page) in &release.handwritten {
         if let Some(summary) = &page.summary {
             let words = summary.split_whitespace().count();
             if words > site.config.lint.summary_max_words {
-                out.push(Diagnostic::warning(
+                let d = Diagnostic::warning(
                     &page.path,
                     Pos::START,
                     "long-summary",
@@ -95,12 +173,13 @@ fn release_warnings(
                         "the summary has {words} words; keep it to {} or fewer",
                         site.config.lint.summary_max_words
                     ),
-                ));
+                );
+                out.push(warning(d).group(g));
             }
         }
     }
     for (group, shared) in affected_unreached(site, release, groups) {
-        out.push(source.warning_at_key(
+        let d = source.warning_at_key(
             "components",
             "unreached-affected-group",
             format!(
@@ -109,21 +188,22 @@ fn release_warnings(
                 shared.join(", "),
                 group.id
             ),
-        ));
+        );
+        out.push(warning(d).group(&group.id));
     }
     if release.publish_at < release.deployed_at {
-        out.push(source.warning_at_value(
+        out.push(warning(source.warning_at_value(
             "publish_at",
             "publish-before-deploy",
             "`publish_at` is before `deployed_at`: this announces what is not yet in production; publish at or after the deployment",
-        ));
+        )));
     }
     if release.status == Status::Review && release.publish_at <= now {
-        out.push(source.warning_at_value(
+        out.push(warning(source.warning_at_value(
             "status",
             "overdue-approval",
             "this release is still in `review` but its `publish_at` has passed: approve it (`status: approved`) or move `publish_at`",
-        ));
+        )));
     }
 }
 
@@ -146,21 +226,21 @@ pub fn affected_unreached<'s>(
         .collect()
 }
 
-fn long_summary(site: &Site, source: &Source, path: &str, summary: &str, out: &mut Vec<Diagnostic>) {
+fn long_summary(site: &Site, source: &Source, path: &str, summary: &str) -> Option<Diagnostic> {
     let max = site.config.lint.summary_max_words;
     let words = summary.split_whitespace().count();
-    if words > max {
-        out.push(source.warning_at_value(
+    (words > max).then(|| {
+        source.warning_at_value(
             path,
             "long-summary",
             format!("this summary has {words} words; keep it to {max} or fewer (the full text belongs in the body)"),
-        ));
-    }
+        )
+    })
 }
 
 /// Product names that differ only slightly ("Payments" and "Payment") are one product
 /// spelled two ways; the less used spelling is flagged.
-fn product_spelling(site: &Site, sources: &crate::content::Sources) -> Vec<Diagnostic> {
+fn product_spelling(site: &Site, sources: &crate::content::Sources) -> Vec<Warning> {
     let mut uses: BTreeMap<&str, Vec<&Release>> = BTreeMap::new();
     for r in &site.releases {
         uses.entry(r.product.as_str()).or_default().push(r);
@@ -179,11 +259,12 @@ fn product_spelling(site: &Site, sources: &crate::content::Sources) -> Vec<Diagn
             };
             for r in &uses[rare] {
                 if let Some(source) = sources.get(&r.path) {
-                    out.push(source.warning_at_value(
+                    let d = source.warning_at_value(
                         "product",
                         "product-spelling",
                         format!("product `{rare}` looks like `{common}` used by other releases: write `product: {common}` so they roll up together"),
-                    ));
+                    );
+                    out.push(Warning::of_release(d, r));
                 }
             }
         }
@@ -280,6 +361,37 @@ impl Lowered {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The review tells which communique a warning concerns from these fields alone: a
+    /// `missing-value` for a group concerns that group's communique and not its siblings'.
+    #[test]
+    fn warnings_say_what_they_are_about() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/review");
+        let loaded = crate::content::load(&root);
+        let site = loaded.site.expect("the fixture loads");
+        let now: jiff::Timestamp = "2030-01-01T00:00:00Z".parse().unwrap();
+        let mut found = warnings(&site, &loaded.sources, now);
+        sort(&mut found);
+        let about: Vec<_> =
+            found.iter().map(|w| (w.code(), w.release.as_deref(), w.group.as_deref(), w.feature.as_deref())).collect();
+        assert_eq!(
+            about,
+            [
+                ("term", Some("dashboard-3-0"), Some("enterprise"), None),
+                ("overdue-approval", Some("dashboard-3-0"), None, None),
+                ("missing-value", Some("dashboard-3-0"), Some("developers"), Some("home")),
+                ("missing-access", Some("payments-2-4"), Some("support"), None),
+                ("product-spelling", Some("payments-2-5"), None, None),
+                ("unreached-affected-group", Some("payments-2-5"), Some("sales"), None),
+                ("publish-before-deploy", Some("payments-2-6"), None, None),
+                ("unreached-group", None, Some("sales"), None),
+            ]
+        );
+        // What `check` prints is the same warnings, as diagnostics.
+        let mut printed = diagnostics(&site, &loaded.sources, now);
+        crate::diagnostics::sort(&mut printed);
+        assert_eq!(printed, found.into_iter().map(|w| w.diagnostic).collect::<Vec<_>>());
+    }
 
     #[test]
     fn near_duplicate_products() {

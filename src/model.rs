@@ -78,6 +78,80 @@ impl WindowKind {
     pub const NAMES: &'static [&'static str] = &["maintenance", "availability"];
 }
 
+/// What a feature does, in Keep a Changelog's words (SPEC §11).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FeatureKind {
+    #[default]
+    Added,
+    Changed,
+    Deprecated,
+    Removed,
+    Fixed,
+    Security,
+}
+
+impl FeatureKind {
+    pub const NAMES: &'static [&'static str] = &["added", "changed", "deprecated", "removed", "fixed", "security"];
+    pub const ALL: [FeatureKind; 6] = [
+        FeatureKind::Added,
+        FeatureKind::Changed,
+        FeatureKind::Deprecated,
+        FeatureKind::Removed,
+        FeatureKind::Fixed,
+        FeatureKind::Security,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+
+    /// The words a reader sees on the kind's label.
+    pub fn text(self) -> &'static str {
+        ["Added", "Changed", "Deprecated", "Removed", "Fixed", "Security"][self as usize]
+    }
+}
+
+/// A label a reader sees beside a feature or a release, always as text (never colour
+/// alone): `key` is a feature kind or `breaking`, `text` the words shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct Label {
+    pub key: &'static str,
+    pub text: &'static str,
+}
+
+impl Label {
+    pub const BREAKING: Label = Label { key: "breaking", text: "Breaking" };
+
+    pub fn of_kind(kind: FeatureKind) -> Label {
+        Label { key: kind.as_str(), text: kind.text() }
+    }
+
+    /// A feature's labels: "Breaking" first when it is, then its kind.
+    pub fn of_feature(feature: &Feature) -> Vec<Label> {
+        let mut labels = Vec::with_capacity(2);
+        if feature.breaking {
+            labels.push(Label::BREAKING);
+        }
+        labels.push(Label::of_kind(feature.kind));
+        labels
+    }
+
+    /// The labels of a release (or of a communique) made of `features`: "Breaking" if any
+    /// feature is, then each kind present, in the order of [`FeatureKind::ALL`].
+    pub fn of_features<'f>(features: impl IntoIterator<Item = &'f Feature>) -> Vec<Label> {
+        let mut breaking = false;
+        let mut kinds = [false; 6];
+        for f in features {
+            breaking |= f.breaking;
+            kinds[f.kind as usize] = true;
+        }
+        let mut labels: Vec<Label> = breaking.then_some(Label::BREAKING).into_iter().collect();
+        labels.extend(FeatureKind::ALL.iter().filter(|k| kinds[**k as usize]).map(|k| Label::of_kind(*k)));
+        labels
+    }
+}
+
 /// A stakeholder group: `content/stakeholders/<id>.md`.
 #[derive(Debug, Clone)]
 pub struct StakeholderGroup {
@@ -90,8 +164,13 @@ pub struct StakeholderGroup {
     pub contacts: Vec<String>,
     pub components: Vec<String>,
     pub email: Option<String>,
+    /// The sign-up page of the group's mailing list, for its subscribe page (SPEC §11).
+    pub subscribe_url: Option<String>,
     /// Chat channels this group's communiques are posted to (SPEC §10).
     pub chat: Vec<ChatChannel>,
+    /// `template: <name>`: its communiques render with `communique-<name>.html` when
+    /// the theme has it (SPEC §11).
+    pub template: Option<String>,
     /// Markdown.
     pub body: String,
     /// Site-relative path of the file, for diagnostics.
@@ -148,14 +227,27 @@ pub struct Release {
     pub access: BTreeMap<String, Access>,
     pub constraints: Vec<Constraint>,
     pub windows: Vec<Window>,
+    /// What groups must do, and by when (SPEC §11), in the order written.
+    pub actions: Vec<Action>,
     /// Markdown: notes about the release as a whole.
     pub body: String,
     /// Group id → hand-written text for that group.
     pub handwritten: BTreeMap<String, Handwritten>,
     pub path: String,
+    /// Who approved which texts, when (SPEC §12): written by `communique approve`.
+    pub approval: ApprovalRecord,
     /// A hash of the text of the release's file and of its hand-written pages: pages
     /// made from an unchanged release need not be made again (the preview's rebuilds).
     pub fingerprint: u64,
+}
+
+/// `approved_by`, `approved_at`, `approved_fingerprint` as written in the release's
+/// front matter; each may be missing (a release approved by hand, or a partial record).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ApprovalRecord {
+    pub by: Option<String>,
+    pub at: Option<String>,
+    pub fingerprint: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -167,6 +259,27 @@ pub struct Feature {
     pub groups: Vec<String>,
     /// Group id → business value for that group (Markdown).
     pub value: BTreeMap<String, String>,
+    pub kind: FeatureKind,
+    /// This change can break what a group does today.
+    pub breaking: bool,
+}
+
+/// Something a group must do for a release, maybe by a deadline (SPEC §11).
+#[derive(Debug, Clone)]
+pub struct Action {
+    /// Markdown.
+    pub text: String,
+    pub due: Option<Timestamp>,
+    /// None: every group of the release.
+    pub groups: Option<Vec<String>>,
+}
+
+impl Action {
+    /// Where the action comes among a group's: soonest deadline first, undated last
+    /// (with a stable sort, ties keep the order written).
+    pub fn order(&self) -> (bool, Option<Timestamp>) {
+        (self.due.is_none(), self.due)
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -225,5 +338,58 @@ pub struct Site {
 impl Site {
     pub fn group(&self, id: &str) -> Option<&StakeholderGroup> {
         self.groups.iter().find(|g| g.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn feature(kind: FeatureKind, breaking: bool) -> Feature {
+        Feature {
+            id: "f".into(),
+            title: "F".into(),
+            summary: String::new(),
+            groups: vec![],
+            value: BTreeMap::new(),
+            kind,
+            breaking,
+        }
+    }
+
+    #[test]
+    fn release_labels_are_breaking_first_then_kinds_in_order() {
+        let keys = |features: &[Feature]| Label::of_features(features).iter().map(|l| l.key).collect::<Vec<_>>();
+        assert_eq!(keys(&[]), Vec::<&str>::new());
+        assert_eq!(keys(&[feature(FeatureKind::Added, false)]), ["added"]);
+        assert_eq!(
+            keys(&[
+                feature(FeatureKind::Security, false),
+                feature(FeatureKind::Added, false),
+                feature(FeatureKind::Removed, true),
+                feature(FeatureKind::Added, false),
+            ]),
+            ["breaking", "added", "removed", "security"]
+        );
+        let labels = Label::of_feature(&feature(FeatureKind::Changed, true));
+        assert_eq!(labels, [Label { key: "breaking", text: "Breaking" }, Label { key: "changed", text: "Changed" }]);
+    }
+
+    #[test]
+    fn actions_sort_soonest_deadline_first_and_undated_last() {
+        let at = |d: Option<&str>| Action {
+            text: d.unwrap_or("none").into(),
+            due: d.map(|d| d.parse().unwrap()),
+            groups: None,
+        };
+        let mut actions = [
+            at(None),
+            at(Some("2026-12-01T00:00:00Z")),
+            at(Some("2026-11-11T00:00:00Z")),
+            Action { text: "none 2".into(), ..at(None) },
+        ];
+        actions.sort_by_key(Action::order);
+        let texts: Vec<&str> = actions.iter().map(|a| a.text.as_str()).collect();
+        assert_eq!(texts, ["2026-11-11T00:00:00Z", "2026-12-01T00:00:00Z", "none", "none 2"]);
     }
 }

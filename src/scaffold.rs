@@ -16,4 +16,7 @@ pub const FILES: &[(&str, &str)] = &[
     ),
     ("content/stakeholders/support.md", include_str!("scaffold/content/stakeholders/support.md")),
     ("site.toml", include_str!("scaffold/site.toml")),
+    // The output folders (site.toml's output_dir and internal_output_dir), kept out of
+    // git. Stored without its dot here, so that it does not apply to this repository.
+    (".gitignore", include_str!("scaffold/gitignore")),
 ];

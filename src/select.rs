@@ -41,6 +41,8 @@ pub struct Selection<'a> {
     pub site: &'a Site,
     pub hierarchy: Hierarchy<'a>,
     pub audience: Audience,
+    /// The moment the build acts for: what is published, and which deadlines are still ahead.
+    pub now: Timestamp,
     /// Groups of this audience, in portal order.
     pub groups: Vec<&'a StakeholderGroup>,
     /// Shown releases, newest first (publish_at, then slug).
@@ -120,7 +122,7 @@ pub fn select_reusing<'a>(
         releases.extend(release);
     }
     releases.par_sort_by(|a, b| newest_first(a.release, b.release));
-    Selection { site, hierarchy, audience, groups, releases }
+    Selection { site, hierarchy, audience, now, groups, releases }
 }
 
 /// Newest first by publish date, then by slug so that equal dates keep a stable order.

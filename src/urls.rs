@@ -7,17 +7,35 @@
 pub const INDEX: &str = "index.html";
 /// The folder of a list's further pages: `releases/page/2/`.
 pub const PAGES: &str = "page";
+/// The release list, and the folder of every release.
+pub const RELEASES: &str = "releases/";
+/// The group list, and the folder of every group.
+pub const GROUPS: &str = "groups/";
+/// The product list, and the folder of every product.
+pub const PRODUCTS: &str = "products/";
 pub const SITE_FEED: &str = "feed.xml";
 pub const SITEMAP: &str = "sitemap.xml";
 pub const NOT_FOUND: &str = "404.html";
 /// A product's RSS feed, in its folder.
 pub const PRODUCT_FEED: &str = "feed.xml";
+/// The folder of a group's (or a product's) subscribe page: every way to follow it.
+pub const SUBSCRIBE: &str = "subscribe";
+/// The folder of a group's catch-up page: what changed since the version a reader runs.
+pub const SINCE: &str = "since";
+/// The site's subscribe page: the site feed, and the way to each group's and product's.
+pub const SITE_SUBSCRIBE: &str = "subscribe/";
+/// The built-in theme's scripts (theme assets, like `style.css`): the copy buttons of
+/// subscribe pages, and the picker of the catch-up page.
+pub const COPY_SCRIPT: &str = "copy.js";
+pub const SINCE_SCRIPT: &str = "since.js";
+/// A group's RSS feed, in its folder: the first of its channels.
+pub const GROUP_FEED: &str = "feed.xml";
 /// The longest file or folder name most file systems take, in bytes.
 pub const NAME_MAX: usize = 255;
 
 /// File, label and type of each channel a group has, in its folder.
 pub const GROUP_CHANNELS: [(&str, &str, &str); 4] = [
-    ("feed.xml", "RSS", "application/rss+xml"),
+    (GROUP_FEED, "RSS", "application/rss+xml"),
     ("atom.xml", "Atom", "application/atom+xml"),
     ("feed.json", "JSON Feed", "application/feed+json"),
     ("calendar.ics", "Calendar", "text/calendar"),
@@ -32,20 +50,104 @@ pub const BESIDE_GROUPS: [&str; 1] = [INDEX];
 /// What the site writes in `products/` beside the product folders.
 pub const BESIDE_PRODUCTS: [&str; 1] = [INDEX];
 
+// Each path is written once, as the parts it is made of: its path joins them, and its
+// URL joins the base URL and them, without building the path first (a build makes a
+// URL for every card of every list).
+
+fn release_parts(slug: &str) -> [&str; 3] {
+    [RELEASES, slug, "/"]
+}
+
+fn communique_parts<'a>(slug: &'a str, group: &'a str) -> [&'a str; 5] {
+    [RELEASES, slug, "/", group, "/"]
+}
+
+fn feature_parts<'a>(slug: &'a str, feature: &'a str) -> [&'a str; 4] {
+    [RELEASES, slug, "/#", feature]
+}
+
+fn group_parts(id: &str) -> [&str; 3] {
+    [GROUPS, id, "/"]
+}
+
+fn group_file_parts<'a>(id: &'a str, file: &'a str) -> [&'a str; 4] {
+    [GROUPS, id, "/", file]
+}
+
+fn product_parts(slug: &str) -> [&str; 3] {
+    [PRODUCTS, slug, "/"]
+}
+
+/// `releases/<slug>/`
 pub fn release_path(slug: &str) -> String {
-    format!("releases/{slug}/")
+    release_parts(slug).concat()
 }
 
+/// `releases/<slug>/<group>/`
 pub fn communique_path(slug: &str, group: &str) -> String {
-    format!("releases/{slug}/{group}/")
+    communique_parts(slug, group).concat()
 }
 
+/// `products/<slug>/`
 pub fn product_path(slug: &str) -> String {
-    format!("products/{slug}/")
+    product_parts(slug).concat()
 }
 
+/// `groups/<id>/`
 pub fn group_path(id: &str) -> String {
-    format!("groups/{id}/")
+    group_parts(id).concat()
+}
+
+/// The absolute URL of the site path that `parts` make together: `base_url` (which
+/// ends in `/`), then the parts, less a leading `/` of the first.
+pub fn url(base_url: &str, parts: &[&str]) -> String {
+    let first = parts.first().map_or("", |p| p.trim_start_matches('/'));
+    let rest = parts.iter().skip(1);
+    let mut url = String::with_capacity(base_url.len() + first.len() + rest.clone().map(|p| p.len()).sum::<usize>());
+    url.push_str(base_url);
+    url.push_str(first);
+    rest.for_each(|p| url.push_str(p));
+    url
+}
+
+/// The URL of release `slug`'s page.
+pub fn release_url(base_url: &str, slug: &str) -> String {
+    url(base_url, &release_parts(slug))
+}
+
+/// The URL of the communique of release `slug` for group `group`.
+pub fn communique_url(base_url: &str, slug: &str, group: &str) -> String {
+    url(base_url, &communique_parts(slug, group))
+}
+
+/// The URL of feature `feature` on release `slug`'s page.
+pub fn feature_url(base_url: &str, slug: &str, feature: &str) -> String {
+    url(base_url, &feature_parts(slug, feature))
+}
+
+/// The URL of group `id`'s page.
+pub fn group_url(base_url: &str, id: &str) -> String {
+    url(base_url, &group_parts(id))
+}
+
+/// The URL of `file` (one of [`GROUP_CHANNELS`]) in group `id`'s folder.
+pub fn group_file_url(base_url: &str, id: &str, file: &str) -> String {
+    url(base_url, &group_file_parts(id, file))
+}
+
+/// `groups/<id>/subscribe/`
+pub fn group_subscribe_path(id: &str) -> String {
+    format!("groups/{id}/{SUBSCRIBE}/")
+}
+
+/// `groups/<id>/since/`
+pub fn group_since_path(id: &str) -> String {
+    format!("groups/{id}/{SINCE}/")
+}
+
+/// `products/<product>/subscribe/`
+pub fn product_subscribe_path(slug: &str) -> String {
+    format!("products/{slug}/{SUBSCRIBE}/")
 }
 
 /// `base/`, `base/page/2/`, …
@@ -121,6 +223,12 @@ fn folder(parts: &[&str], names: &impl Names) -> Option<String> {
     };
     match parts {
         [] | [""] => Some("the site".into()),
+        [s] if *s == SUBSCRIBE => Some("the site's subscribe page".into()),
+        ["groups", g, s] if names.is_group(g) && *s == SUBSCRIBE => Some(format!("the subscribe page of group `{g}`")),
+        ["groups", g, s] if names.is_group(g) && *s == SINCE => Some(format!("the catch-up page of group `{g}`")),
+        ["products", p, s] if names.is_product(p) && *s == SUBSCRIBE => {
+            Some(format!("the subscribe page of product `{p}`"))
+        }
         ["releases", ..] if paged(&parts[..1], String::new()).is_some() => {
             paged(&parts[..1], "the release list".into())
         }
@@ -157,13 +265,35 @@ mod tests {
     #[test]
     fn the_names_beside_authored_ones_are_those_the_paths_use() {
         assert!(page_path("releases/", 2).starts_with(&format!("releases/{}/", BESIDE_RELEASES[1])));
-        let bases = [release_path("payments"), group_path("customers"), product_path("ledger"), "releases/".into()];
+        let bases = [release_path("payments"), group_path("customers"), product_path("ledger"), RELEASES.into()];
         for base in bases {
             assert_eq!(page_path(&base, 1), base);
             assert!(matches!(made_at(&format!("{base}{INDEX}"), &Site), Some(Made::File(_))), "{base}");
         }
+        let reader_pages =
+            [group_subscribe_path("customers"), group_since_path("customers"), product_subscribe_path("ledger")];
+        for base in reader_pages.iter().chain([&SITE_SUBSCRIBE.to_string()]) {
+            assert!(matches!(made_at(&format!("{base}{INDEX}"), &Site), Some(Made::File(_))), "{base}");
+        }
         let communique = communique_path("payments", "customers");
         assert!(matches!(made_at(&format!("{communique}{INDEX}"), &Site), Some(Made::File(_))));
+    }
+
+    /// A URL is its path under the base URL, and the build may make what it points at.
+    #[test]
+    fn urls_are_their_paths_under_the_base_url() {
+        let base = "https://x.example/news/";
+        let under = |path: &str| format!("{base}{path}");
+        assert_eq!(release_url(base, "payments"), under(&release_path("payments")));
+        assert_eq!(communique_url(base, "payments", "customers"), under(&communique_path("payments", "customers")));
+        assert_eq!(group_url(base, "customers"), under(&group_path("customers")));
+        assert_eq!(feature_url(base, "payments", "refunds"), under("releases/payments/#refunds"));
+        assert_eq!(url(base, &["/releases/", "x/"]), under("releases/x/"));
+        for (file, _, _) in GROUP_CHANNELS {
+            let url = group_file_url(base, "customers", file);
+            let rel = url.strip_prefix(base).unwrap();
+            assert!(matches!(made_at(rel, &Site), Some(Made::File(_))), "{rel}");
+        }
     }
 
     #[test]
@@ -187,10 +317,22 @@ mod tests {
             "products/index.html",
             "products/ledger/index.html",
             "products/ledger/feed.xml",
+            "subscribe/index.html",
+            "groups/customers/subscribe/index.html",
+            "groups/customers/since/index.html",
+            "products/ledger/subscribe/index.html",
         ] {
             assert!(file(rel), "{rel}");
         }
-        for rel in ["releases", "releases/page", "releases/payments", "groups/customers", "products/ledger/page/2"] {
+        for rel in [
+            "releases",
+            "releases/page",
+            "releases/payments",
+            "groups/customers",
+            "products/ledger/page/2",
+            "subscribe",
+            "groups/customers/since",
+        ] {
             assert!(folder(rel), "{rel}");
         }
         for rel in [
@@ -204,6 +346,9 @@ mod tests {
             "groups/others/feed.xml",
             "products/other/index.html",
             "images/index.html",
+            "groups/others/subscribe/index.html",
+            "products/ledger/since/index.html",
+            "groups/customers/subscribe/feed.xml",
         ] {
             assert_eq!(made_at(rel, &Site), None, "{rel}");
         }

@@ -6,8 +6,8 @@ mod common;
 
 use common::{group, release, Site, SITE_TOML};
 
-/// The tokens of the fixture: CANARY-7f3a-01 to CANARY-7f3a-36.
-const TOKENS: std::ops::RangeInclusive<u32> = 1..=36;
+/// The tokens of the fixture: CANARY-7f3a-01 to CANARY-7f3a-40.
+const TOKENS: std::ops::RangeInclusive<u32> = 1..=40;
 
 fn token(n: u32) -> String {
     format!("canary-7f3a-{n:02}")
@@ -31,7 +31,18 @@ fn a_public_build_contains_no_internal_text() {
     let tree = common::Tree::read(&site.path("www"));
     let mail = common::Tree::read(&site.path("mail"));
     // Every file is searched, whatever it is: pages, feeds, sitemap, manifest, assets, e-mails.
-    for expected in ["feed.xml", "sitemap.xml", ".communique-manifest", "style.css", "404.html"] {
+    // The reader's pages too: the site's and each public group's subscribe page, and the
+    // catch-up page with the data its script reads.
+    for expected in [
+        "feed.xml",
+        "sitemap.xml",
+        ".communique-manifest",
+        "style.css",
+        "404.html",
+        "subscribe/index.html",
+        "groups/customers/subscribe/index.html",
+        "groups/customers/since/index.html",
+    ] {
         assert!(tree.has(expected), "{expected} is in the output, and searched");
     }
     let mut leaks = Vec::new();
@@ -52,6 +63,12 @@ fn a_public_build_contains_no_internal_text() {
     // The groups themselves are not there either.
     for id in ["support", "key-accounts"] {
         assert!(!tree.has(&format!("groups/{id}/index.html")), "internal group {id} has a public page");
+        for page in ["subscribe", "since"] {
+            assert!(
+                !tree.has(&format!("groups/{id}/{page}/index.html")),
+                "internal group {id} has a public {page} page"
+            );
+        }
         assert!(!tree.has(&format!("releases/mixed/{id}/index.html")), "internal communique for {id}");
     }
 }
@@ -71,10 +88,17 @@ fn a_public_build_still_shows_everything_public() {
     ] {
         assert!(release.contains(public), "{public} on the public release page");
     }
+    // Labels of public features only: the internal feature is the only `security` one.
+    assert!(release.contains("label-added") && !release.contains("label-security") && !release.contains("Breaking"));
     let communique = tree.text("releases/mixed/customers/index.html");
-    for public in
-        ["PUBLIC-OK-summary", "PUBLIC-OK-feature", "PUBLIC-OK-value", "PUBLIC-OK-access", "PUBLIC-OK-constraint"]
-    {
+    for public in [
+        "PUBLIC-OK-summary",
+        "PUBLIC-OK-feature",
+        "PUBLIC-OK-value",
+        "PUBLIC-OK-access",
+        "PUBLIC-OK-constraint",
+        "PUBLIC-OK-action",
+    ] {
         assert!(communique.contains(public), "{public} in the customers' communique");
     }
     assert!(tree.text("groups/customers/index.html").contains("PUBLIC-OK-group"));
@@ -102,6 +126,8 @@ fn an_internal_build_contains_every_internal_text_and_goes_to_internal_output_di
     for page in [
         "groups/support/index.html",
         "groups/support/feed.xml",
+        "groups/support/subscribe/index.html",
+        "groups/support/since/index.html",
         "groups/key-accounts/index.html",
         "groups/canary-7f3a-06/index.html",
         "releases/canary-7f3a-21/index.html",
@@ -114,6 +140,11 @@ fn an_internal_build_contains_every_internal_text_and_goes_to_internal_output_di
     // The hand-written page for support reaches support's communique and its feed.
     assert!(tree.text("releases/mixed/support/index.html").contains("CANARY-7f3a-20"));
     assert!(tree.text("groups/support/feed.xml").contains("CANARY-7f3a-18"));
+    // The internal group's list is on its subscribe page, and its communiques on its catch-up page.
+    assert!(tree
+        .text("groups/support/subscribe/index.html")
+        .contains("https://lists.acme.example/join/canary-7f3a-40"));
+    assert!(tree.text("groups/support/since/index.html").contains("releases/canary-7f3a-21/support/"));
 }
 
 #[test]

@@ -128,3 +128,36 @@ fn an_open_communique_updates_itself_after_an_edit() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+/// SPEC §11: a reader sees what they must do before what is new, and labels as words.
+#[test]
+fn action_required_comes_before_whats_new_and_labels_are_words_on_screen() {
+    let Some(driver) = Driver::start() else { return };
+    let preview = Preview::start(sample_site(), &[]);
+    driver.open(&format!("{}releases/payments-4-2/enterprise-customers/", preview.url));
+    let layout = driver.script(
+        "const headings = [...document.querySelectorAll('main h2')];
+         const top = (text) => {
+           const h = headings.find((h) => h.innerText.trim() === text);
+           return h ? h.getBoundingClientRect().top + window.scrollY : null;
+         };
+         const breaking = document.querySelector('main .label-breaking');
+         const section = document.querySelector('main .action-required');
+         return {
+           action: top('Action required'),
+           news: top(\"What's new for you\"),
+           first: headings.length ? headings[0].innerText.trim() : null,
+           items: section ? [...section.querySelectorAll('li')].map((li) => li.innerText) : [],
+           breaking: breaking ? breaking.innerText.trim() : null,
+           breakingShown: breaking ? breaking.getBoundingClientRect().width > 0 : false,
+         };",
+    );
+    let (action, news) = (layout["action"].as_f64(), layout["news"].as_f64());
+    assert!(action.is_some() && news.is_some(), "both sections are on the page: {layout}");
+    assert!(action < news, "Action required is above What's new for you on screen: {layout}");
+    assert_eq!(layout["first"], "Action required", "{layout}");
+    let items = layout["items"].as_array().expect("the actions");
+    assert!(items[0].as_str().unwrap().starts_with("By 15 December 2026:"), "{layout}");
+    assert_eq!(layout["breaking"], "Breaking", "the label is a word, not a colour: {layout}");
+    assert_eq!(layout["breakingShown"], true, "{layout}");
+}

@@ -1,5 +1,5 @@
 //! SPEC §9, every channel a stakeholder uses: Atom and JSON Feed beside RSS, a calendar
-//! per group, product pages and feeds, `feed.xsl`, and `build --emails`. Each output is
+//! per group, product pages and feeds, feeds without XSLT, and `build --emails`. Each output is
 //! read with a parser that did not write it: feed-rs for the feeds, the `ical` crate for
 //! calendars, mail-parser for e-mails. `tests/clients.rs` goes on to real clients.
 
@@ -375,11 +375,16 @@ fn group_pages_advertise_every_feed_and_offer_every_channel() {
             );
             assert!(tree.has(&format!("groups/{g}/{file}")));
         }
-        // Subscribe options in the page itself, the calendar among them.
+        // Subscribe options on the group's subscribe page, which the page links, the calendar among them.
+        let body = &page[page.find("<body").unwrap()..];
+        assert!(
+            body.contains(&format!("href=\"{}\"", url(&format!("groups/{g}/subscribe/")))),
+            "{g}: links its subscribe page"
+        );
+        let subscribe = tree.text(&format!("groups/{g}/subscribe/index.html"));
         for file in ["feed.xml", "atom.xml", "feed.json", "calendar.ics"] {
             let href = format!("href=\"{}\"", url(&format!("groups/{g}/{file}")));
-            let body = &page[page.find("<body").unwrap()..];
-            assert!(body.contains(&href), "{g}: the page offers {file}");
+            assert!(subscribe.contains(&href), "{g}: the subscribe page offers {file}");
         }
         // A communique page advertises its group's feeds too.
         let communique = tree.text(&format!("releases/ledger-7/{g}/index.html"));
@@ -667,6 +672,7 @@ fn products_whose_names_have_no_ascii_letters_get_a_folder_each() {
     let tree = site.build(&[]);
     let mut folders: Vec<&str> =
         tree.paths().into_iter().filter_map(|p| p.strip_prefix("products/")?.strip_suffix("/index.html")).collect();
+    folders.retain(|f| !f.contains('/'));
     folders.sort();
     assert_eq!(folders.len(), 3, "{folders:?}");
     assert!(folders.contains(&"item"), "an ASCII name keeps its slug: {folders:?}");
@@ -679,29 +685,21 @@ fn products_whose_names_have_no_ascii_letters_get_a_folder_each() {
 }
 
 // ---------------------------------------------------------------------------------------
-// feed.xsl
+// No XSLT: browsers are removing it; "subscribe" leads to a page instead (SPEC §9)
 
 #[test]
-fn every_xml_feed_points_browsers_at_feed_xsl() {
+fn feeds_are_plain_xml_without_a_stylesheet() {
     let site = site();
     let tree = site.build(&[]);
-    let xsl = tree.text("feed.xsl");
-    assert_well_formed("feed.xsl", &xsl);
-    let doc = roxmltree::Document::parse(&xsl).unwrap();
-    assert!(doc.root_element().has_tag_name(("http://www.w3.org/1999/XSL/Transform", "stylesheet")));
-    assert!(xsl.contains("feed reader"), "it explains what to do with a feed");
-    let pi = format!("<?xml-stylesheet type=\"text/xsl\" href=\"{}\"?>", url("feed.xsl"));
+    assert!(!tree.has("feed.xsl"), "no stylesheet is published");
     let feeds: Vec<&str> = tree.paths().into_iter().filter(|p| p.ends_with(".xml") && *p != "sitemap.xml").collect();
     assert_eq!(feeds.len(), 3 * 2 + 2 + 1, "group (RSS, Atom), product and site feeds: {feeds:?}");
     for path in feeds {
         let text = tree.text(path);
-        assert!(text.lines().nth(1) == Some(pi.as_str()), "{path} starts with {pi}:\n{}", &text[..200.min(text.len())]);
+        assert!(text.starts_with("<?xml "), "{path} opens with the XML declaration:\n{}", &text[..200.min(text.len())]);
+        assert!(!text.contains("xml-stylesheet") && !text.contains("feed.xsl"), "{path} names no stylesheet");
         assert_well_formed(path, &text);
     }
-    // A site's own feed.xsl wins, like any static file.
-    site.write("static/feed.xsl", &xsl.replace("This is a feed.", "Our own words."));
-    let tree = site.build(&[]);
-    assert!(tree.text("feed.xsl").contains("Our own words."));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -774,7 +772,7 @@ fn build_emails_writes_one_message_per_communique_for_groups_with_an_address() {
         "Settlement engine switch-over",
         "Accounts <accounts@acme.example>",
         &url("releases/payments-4-2/customers/"),
-        &url("groups/customers/feed.xml"),
+        &url("groups/customers/subscribe/"),
     ] {
         assert!(text.contains(expected), "the text part has `{expected}`:\n{text}");
     }

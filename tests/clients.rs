@@ -1,6 +1,6 @@
 //! SPEC §9 as a new user tries it: the build is served over HTTP on 127.0.0.1 and read by
-//! real clients — newsboat subscribes to a group's RSS and Atom feeds, and Chromium opens a
-//! feed the way a person clicking its link does (feed.xsl turns it into a page).
+//! real clients — newsboat subscribes to a group's RSS and Atom feeds, and Chromium opens
+//! the subscribe page a person clicking "subscribe" lands on (feeds carry no XSLT).
 //!
 //! Needs Debian's `newsboat` and `chromium`. A missing client fails the test with what to
 //! install, unless COMMUNIQUE_SKIP_CLIENTS=1 is set (COMMUNIQUE_SKIP_BROWSER=1 also skips
@@ -142,7 +142,12 @@ fn site() -> Site {
         ),
         (
             "content/releases/payments-4-2.md",
-            &release("Payments 4.2 — für alle", "approved", "2026-11-10T18:00:00Z", &["customers"]),
+            // A kind and `breaking`: feed items carry them as categories (SPEC §11).
+            &release("Payments 4.2 — für alle", "approved", "2026-11-10T18:00:00Z", &["customers"]).replacen(
+                "    groups: [customers]",
+                "    kind: changed\n    breaking: true\n    groups: [customers]",
+                1,
+            ),
         ),
     ])
 }
@@ -157,6 +162,61 @@ fn serve(site: &Site) -> StaticHost {
 }
 
 const TITLES: [&str; 3] = ["Payments 4.2 — für alle", "Ledger 7 & more", "Payments 4.1"];
+
+// ---------------------------------------------------------------------------------------
+// feedparser
+
+/// A Python that has feedparser (Debian's `python3-feedparser`, which scripts/test.sh
+/// installs): the `python3` first found, else the system's.
+fn feedparser_python() -> Option<&'static str> {
+    if skipped("COMMUNIQUE_SKIP_FEEDPARSER") {
+        eprintln!("skipped: the feedparser test, as COMMUNIQUE_SKIP_CLIENTS or COMMUNIQUE_SKIP_FEEDPARSER asks");
+        return None;
+    }
+    let found = ["python3", "/usr/bin/python3"].into_iter().find(|python| {
+        Command::new(python)
+            .args(["-c", "import feedparser"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    });
+    assert!(
+        found.is_some(),
+        "feedparser is not installed, so this test cannot show that a real parser reads the feeds: \
+         run `apt-get install -y python3-feedparser`, or set COMMUNIQUE_SKIP_CLIENTS=1 to skip client tests"
+    );
+    found
+}
+
+#[test]
+fn feedparser_reads_each_item_with_its_labels_as_tags() {
+    let Some(python) = feedparser_python() else { return };
+    let site = site();
+    site.run(&["build", "--now", NOW]).success();
+    let script = "import feedparser, json, sys\n\
+                  feed = feedparser.parse(sys.argv[1])\n\
+                  print(json.dumps({'bozo': bool(feed.bozo), 'error': str(feed.get('bozo_exception', '')), \
+                  'entries': [{'id': e.id, 'title': e.title, 'tags': [t.term for t in e.get('tags', [])]} \
+                  for e in feed.entries]}))";
+    for file in ["feed.xml", "atom.xml"] {
+        let path = site.path(&format!("public/groups/customers/{file}"));
+        let output = run(Command::new(python).args(["-c", script]).arg(&path), Duration::from_secs(60));
+        assert!(output.status.success(), "feedparser: {}", String::from_utf8_lossy(&output.stderr));
+        let parsed: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON from the script");
+        assert_eq!(parsed["bozo"], false, "{file} is well-formed for feedparser: {}", parsed["error"]);
+        let entries = parsed["entries"].as_array().expect("entries");
+        let titles: Vec<&str> = entries.iter().map(|e| e["title"].as_str().unwrap()).collect();
+        assert_eq!(titles, TITLES, "{file}");
+        assert_eq!(
+            entries[0]["id"],
+            format!("{}releases/payments-4-2/customers/", common::BASE_URL),
+            "{file}: the permalink is the id"
+        );
+        assert_eq!(entries[0]["tags"], serde_json::json!(["Payments", "Breaking", "Changed"]), "{file}");
+        assert_eq!(entries[1]["tags"], serde_json::json!(["Payments", "Added"]), "{file}");
+    }
+}
 
 // ---------------------------------------------------------------------------------------
 // newsboat
@@ -316,30 +376,28 @@ fn chromium_dom(url: &str) -> String {
 }
 
 #[test]
-fn a_feed_opened_in_a_browser_reads_as_a_page_that_explains_subscribing() {
+fn a_subscribe_link_opened_in_a_browser_reads_as_a_page_that_explains_subscribing() {
     if !client("chromium", "chromium", "COMMUNIQUE_SKIP_BROWSER") {
         return;
     }
     let site = site();
     let host = serve(&site);
     build_for(&site, &host);
-    for (feed, titles) in [
-        ("groups/customers/feed.xml", &TITLES[..]),
-        ("groups/customers/atom.xml", &TITLES[..]),
-        ("groups/developers/feed.xml", &TITLES[1..2]),
-        ("products/payments/feed.xml", &TITLES[..]),
-        ("feed.xml", &TITLES[..]),
+    for (page, feeds) in [
+        ("groups/customers/subscribe/", &["groups/customers/feed.xml", "groups/customers/atom.xml"][..]),
+        ("groups/developers/subscribe/", &["groups/developers/feed.json"][..]),
+        ("products/payments/subscribe/", &["products/payments/feed.xml"][..]),
+        ("subscribe/", &["feed.xml"][..]),
     ] {
-        let url = format!("{}{feed}", host.url);
-        let page = chromium_dom(&url);
-        assert!(page.contains("<html") && page.contains("This is a feed."), "{feed}: shown as a page:\n{page}");
-        assert!(page.contains("feed reader"), "{feed}: it says how to subscribe");
-        assert!(page.contains(&format!("<code>{url}</code>")), "{feed}: it shows the address to copy:\n{page}");
-        assert!(!page.contains("<rss") && !page.contains("<entry"), "{feed}: not the raw XML");
-        for title in titles {
-            let escaped = title.replace('&', "&amp;");
-            assert!(page.contains(&format!("\">{escaped}</a>")), "{feed}: a link to `{title}`:\n{page}");
+        let dom = chromium_dom(&format!("{}{page}", host.url));
+        assert!(
+            dom.contains("<html") && dom.contains("feed reader"),
+            "{page}: a page that says how to subscribe:\n{dom}"
+        );
+        for feed in feeds {
+            let url = format!("{}{feed}", host.url);
+            assert!(dom.contains(&format!(">{url}</code>")), "{page}: it shows {url} to copy:\n{dom}");
         }
     }
-    assert!(host.requested("/feed.xsl"), "the browser fetched the stylesheet the feeds name");
+    assert!(!host.requested("/feed.xsl"), "no stylesheet is asked for");
 }

@@ -156,7 +156,7 @@ fn every_field_is_escaped_in_every_output() {
         let ext = path.rsplit('.').next().unwrap_or("");
         kinds.insert(ext.to_string());
         match ext {
-            "html" => assert_no_raw_markup(path, &text),
+            "html" => assert_no_raw_markup(path, &common::without_theme_scripts(path, &text)),
             "xml" | "xsl" => {
                 assert_well_formed(path, &text);
                 let doc = roxmltree::Document::parse(&text).unwrap();
@@ -244,7 +244,7 @@ fn dangerous_urls_are_neutralised_in_every_markdown_field() {
     for page in tree.pages() {
         let html = tree.text(page);
         links += html.matches("<a href=\"#\">").count();
-        assert_no_raw_markup(page, &html);
+        assert_no_raw_markup(page, &common::without_theme_scripts(page, &html));
     }
     assert!(links > 20, "the dangerous links were rendered, harmlessly ({links})");
 }

@@ -3,16 +3,39 @@
 //! full build of the same sources writes, byte for byte. Each step below edits a copy of
 //! the sample site as an author would, rebuilds it the way `serve` does, builds it again
 //! from scratch, and compares the two trees file by file.
+//!
+//! Each scenario runs with the built-in theme and with the print-all theme
+//! (`tests/fixtures/themes/print-all/`), whose every template prints every variable it
+//! receives: a page kept from the last build with an input that changed shows up as a
+//! difference even when the built-in theme does not print that input.
 
 mod common;
 
 use communique::build::{self, Request, Session};
 use communique::model::Audience;
 use communique::select::Mode;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 const BASE_URL: &str = "http://127.0.0.1:1/";
+
+/// The theme a scenario's site uses.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Theme {
+    BuiltIn,
+    /// `tests/fixtures/themes/print-all/`, as the site's `print-all` theme.
+    PrintAll,
+}
+
+impl Theme {
+    /// Where the site's own templates go.
+    fn templates(self) -> &'static str {
+        match self {
+            Theme::BuiltIn => "themes/default/templates",
+            Theme::PrintAll => "themes/print-all/templates",
+        }
+    }
+}
 
 /// A copy of the repository's sample site with a preview session over it.
 struct Preview {
@@ -23,17 +46,18 @@ struct Preview {
     now: jiff::Timestamp,
     /// The files written since the last rebuild, as the watcher would report them.
     changed: Vec<String>,
+    theme: Theme,
 }
 
 impl Preview {
-    fn new(audience: Audience) -> Preview {
-        let mut preview = Preview::unbuilt(audience);
+    fn new(audience: Audience, theme: Theme) -> Preview {
+        let mut preview = Preview::unbuilt(audience, theme);
         preview.check("the first build");
         preview
     }
 
     /// A preview session that has built nothing yet.
-    fn unbuilt(audience: Audience) -> Preview {
+    fn unbuilt(audience: Audience, theme: Theme) -> Preview {
         let site = tempfile::tempdir().unwrap();
         let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
         for (rel, bytes) in common::tree(&repo.join("content")) {
@@ -43,7 +67,14 @@ impl Preview {
         // reused all together, and a release edit moves others in and out of feeds.
         let config = std::fs::read_to_string(repo.join("site.toml")).unwrap();
         assert!(config.contains("feed_limit = 50"), "the sample's site.toml changed; update this test");
-        write(&site.path().join("site.toml"), config.replace("feed_limit = 50", "feed_limit = 3").as_bytes());
+        let mut config = config.replace("feed_limit = 50", "feed_limit = 3");
+        if theme == Theme::PrintAll {
+            for (rel, bytes) in common::tree(&common::fixtures().join("themes/print-all")) {
+                write(&site.path().join("themes/print-all").join(rel), &bytes);
+            }
+            config = format!("theme = \"print-all\"\n{config}");
+        }
+        write(&site.path().join("site.toml"), config.as_bytes());
         Preview {
             site,
             out: tempfile::tempdir().unwrap(),
@@ -51,7 +82,13 @@ impl Preview {
             audience,
             now: common::NOW.parse().unwrap(),
             changed: vec![],
+            theme,
         }
+    }
+
+    /// A template of the site's own theme, as a site-relative path.
+    fn template(&self, name: &str) -> String {
+        format!("{}/{name}", self.theme.templates())
     }
 
     fn request(&self, output: PathBuf) -> Request<'_> {
@@ -166,7 +203,7 @@ fn check_sitemap_parts(p: &mut Preview, step: &str) -> usize {
 
 #[test]
 fn a_sitemap_in_parts_gains_and_drops_parts_as_the_site_changes() {
-    let mut p = Preview::unbuilt(Audience::Public);
+    let mut p = Preview::unbuilt(Audience::Public, Theme::BuiltIn);
     let before = check_sitemap_parts(&mut p, "the first build");
     assert!(before >= 2, "the sample site has more than 10 pages: {before} parts");
     let template = p.read(RELEASE);
@@ -185,8 +222,8 @@ fn a_sitemap_in_parts_gains_and_drops_parts_as_the_site_changes() {
     assert_eq!(check_sitemap_parts(&mut p, "a release's title"), before);
 }
 
-fn every_kind_of_edit(audience: Audience) {
-    let mut p = Preview::new(audience);
+fn every_kind_of_edit(audience: Audience, theme: Theme) {
+    let mut p = Preview::new(audience, theme);
 
     p.edit(RELEASE, "title: ", "title: Renamed ");
     p.check("a release's title");
@@ -279,33 +316,55 @@ fn every_kind_of_edit(audience: Audience) {
     );
     p.check("a new group, first in the portal's order");
 
+    let (communique, release, base) =
+        (p.template("communique.html"), p.template("release.html"), p.template("base.html"));
     p.write(
-        "themes/default/templates/communique.html",
-        "{% extends \"base.html\" %}{% block content %}<p>{{ communique.title }}</p>{% endblock %}",
+        &communique,
+        "{% extends \"base.html\" %}{% block content %}<p>{{ communique.title }} {{ group.communique_count }}</p>{% endblock %}",
     );
     p.check("a template of the site's own");
 
-    p.edit("themes/default/templates/communique.html", "<p>", "<p class=\"edited\">");
+    p.edit(&communique, "<p>", "<p class=\"edited\">");
     p.check("an edit to it, which remakes communiques and the feeds that carry them");
 
-    p.write(
-        "themes/default/templates/release.html",
-        "{% extends \"base.html\" %}{% block content %}<h1>{{ release.title }}</h1>{% endblock %}",
-    );
+    p.write(&release, "{% extends \"base.html\" %}{% block content %}<h1>{{ release.title }}</h1>{% endblock %}");
     p.check("another page template");
 
-    p.write(
-        "themes/default/templates/base.html",
-        "<!doctype html><title>{{ page.title }}</title>{% block content %}{% endblock %}",
-    );
+    p.write(&base, "<!doctype html><title>{{ page.title }}</title>{% block content %}{% endblock %}");
     p.check("the base template, which every page extends");
 
-    p.remove("themes/default/templates/communique.html");
-    p.remove("themes/default/templates/base.html");
-    p.check("templates removed: the built-in ones again");
+    p.remove(&communique);
+    p.remove(&base);
+    p.check("templates removed: the built-in ones (or the theme's) again");
+
+    // SPEC §11: a deadline moves (communiques, calendars, group pages), a group changes
+    // format, and the site's own version of that format is written and edited.
+    p.edit("content/releases/payments-4-2/index.md", "due: 2026-12-15", "due: 2026-12-22");
+    p.check("an action's deadline");
+
+    p.edit("content/stakeholders/developers.md", "order: 20", "order: 20\ntemplate: brief");
+    p.check("a group's communique format");
+
+    p.write(
+        "themes/default/templates/communique-brief.html",
+        "{% extends \"base.html\" %}{% block content %}<p>{{ communique.actions|length }} to do</p>{% endblock %}",
+    );
+    p.check("the site's own brief format");
+
+    p.edit("themes/default/templates/communique-brief.html", "<p>", "<p class=\"edited\">");
+    p.check("an edit to it, which remakes the brief communiques and the feeds that carry them");
 
     p.edit("site.toml", "timezone = \"Europe/Amsterdam\"", "timezone = \"America/New_York\"");
     p.check("the time zone, in which every date is read");
+
+    // Texts' HTML is kept from one build to the next: it must follow what it is made of.
+    let text = p.read(RELEASE);
+    p.write(RELEASE, &format!("{text}\nSee <b>the raw part</b> and <img src=x onerror=alert(1)>.\n"));
+    p.check("raw HTML in a release's notes, escaped");
+    p.edit("site.toml", "unsafe_html = false", "unsafe_html = true");
+    p.check("raw HTML allowed: the same text, sanitized instead of escaped");
+    p.edit("site.toml", "unsafe_html = true", "unsafe_html = false");
+    p.check("raw HTML escaped again");
 
     let good = p.read(RELEASE);
     p.edit(RELEASE, "title: ", "title: [unclosed ");
@@ -330,19 +389,50 @@ fn every_kind_of_edit(audience: Audience) {
 
 #[test]
 fn every_kind_of_edit_rebuilds_to_what_a_full_build_writes() {
-    every_kind_of_edit(Audience::Internal);
+    every_kind_of_edit(Audience::Internal, Theme::BuiltIn);
 }
 
 #[test]
 fn previewing_the_public_portal_rebuilds_to_what_a_full_build_writes() {
-    every_kind_of_edit(Audience::Public);
+    every_kind_of_edit(Audience::Public, Theme::BuiltIn);
+}
+
+#[test]
+fn every_kind_of_edit_rebuilds_to_a_full_build_with_a_theme_that_prints_everything() {
+    every_kind_of_edit(Audience::Internal, Theme::PrintAll);
+}
+
+#[test]
+fn the_public_portal_rebuilds_to_a_full_build_with_a_theme_that_prints_everything() {
+    every_kind_of_edit(Audience::Public, Theme::PrintAll);
+}
+
+/// A group's `communique_count` is on every one of its communique pages: a new release
+/// for the group changes the pages of its other releases too.
+#[test]
+fn a_new_release_updates_the_count_on_its_groups_other_communiques() {
+    let mut p = Preview::new(Audience::Internal, Theme::PrintAll);
+    let copy = p.read(RELEASE).replacen("title: ", "title: Another ", 1);
+    p.write("content/releases/another.md", &copy);
+    p.check("a new release for the same groups");
+    p.remove("content/releases/another.md");
+    p.check("the release removed again");
+}
+
+#[test]
+fn random_edits_rebuild_to_what_a_full_build_writes() {
+    random_edits(Theme::BuiltIn);
+}
+
+#[test]
+fn random_edits_rebuild_to_a_full_build_with_a_theme_that_prints_everything() {
+    random_edits(Theme::PrintAll);
 }
 
 /// Random edits, seeded so that a failure can be replayed: titles, dates, statuses and
 /// groups of random releases, one or a few at a time.
-#[test]
-fn random_edits_rebuild_to_what_a_full_build_writes() {
-    let mut p = Preview::new(Audience::Internal);
+fn random_edits(theme: Theme) {
+    let mut p = Preview::new(Audience::Internal, theme);
     let releases: Vec<String> = common::tree(&p.site.path().join("content/releases"))
         .into_keys()
         .filter(|rel| rel.ends_with(".md") && !rel.contains('/') || rel.ends_with("/index.md"))
@@ -376,4 +466,178 @@ fn random_edits_rebuild_to_what_a_full_build_writes() {
         }
         p.check(&format!("random step {step}"));
     }
+}
+
+/// What docs/themes.md says the templates receive.
+struct Documented {
+    /// `site.title`, `page.url`…: what every page template receives.
+    common: Vec<String>,
+    /// Per template, the names of its own variables.
+    own: BTreeMap<String, Vec<String>>,
+    /// Every field of every object it describes (`communique_count`, `value_html`…).
+    fields: BTreeSet<String>,
+}
+
+/// The part of `doc` under the heading `## title`, up to the next one.
+fn doc_section<'d>(doc: &'d str, title: &str) -> &'d str {
+    let start = doc.find(&format!("\n## {title}\n")).unwrap_or_else(|| panic!("docs/themes.md has no `## {title}`"));
+    let rest = &doc[start + title.len() + 5..];
+    &rest[..rest.find("\n## ").unwrap_or(rest.len())]
+}
+
+/// The cells of a table's rows, the header and separator left out.
+fn doc_rows(section: &str) -> Vec<Vec<&str>> {
+    let rows = section.lines().filter(|l| l.starts_with('|') && !l.starts_with("|---"));
+    rows.map(|l| l.trim_matches('|').split(" | ").map(str::trim).collect())
+        .filter(|cells: &Vec<&str>| cells[0].starts_with('`'))
+        .collect()
+}
+
+/// The `code` spans of a cell, each with whether it is outside parentheses.
+fn code_spans(cell: &str) -> Vec<(&str, bool)> {
+    let mut spans = Vec::new();
+    let (mut depth, mut at) = (0, 0);
+    while at < cell.len() {
+        let c = cell[at..].chars().next().unwrap();
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            '`' => {
+                let end = at + 1 + cell[at + 1..].find('`').expect("a closed code span");
+                spans.push((&cell[at + 1..end], depth == 0));
+                at = end;
+            }
+            _ => {}
+        }
+        at += c.len_utf8();
+    }
+    spans
+}
+
+/// `{a, b, c}` → a, b, c.
+fn brace_fields(span: &str) -> Option<Vec<String>> {
+    let inner = span.strip_prefix('{')?.strip_suffix('}')?;
+    inner
+        .split(',')
+        .map(|f| f.trim())
+        .map(|f| f.chars().all(|c| c.is_ascii_lowercase() || c == '_').then(|| f.to_string()))
+        .collect()
+}
+
+fn documented() -> Documented {
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/themes.md")).unwrap();
+    let mut fields = BTreeSet::new();
+    let common = doc_rows(doc_section(&doc, "Variables every template receives"))
+        .iter()
+        .flat_map(|cells| code_spans(cells[0]))
+        .map(|(span, _)| span.to_string())
+        .collect();
+    let objects = doc_section(&doc, "Objects");
+    for cells in doc_rows(objects) {
+        fields.extend(code_spans(cells[0]).into_iter().map(|(span, _)| span.to_string()));
+    }
+    let mut own = BTreeMap::new();
+    for cells in doc_rows(doc_section(&doc, "Variables of each template")) {
+        let template = code_spans(cells[0])[0].0.to_string();
+        let names: Vec<String> = code_spans(cells[1])
+            .into_iter()
+            .filter(|(span, outside)| *outside && span.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+            .map(|(span, _)| span.to_string())
+            .collect();
+        own.insert(template, names);
+    }
+    for line in objects.lines().chain(doc_section(&doc, "Variables of each template").lines()) {
+        for (span, _) in code_spans(line) {
+            fields.extend(brace_fields(span).unwrap_or_default());
+        }
+    }
+    Documented { common, own, fields }
+}
+
+/// The template that made output page `rel`.
+fn template_of(rel: &str) -> Option<&'static str> {
+    let parts: Vec<&str> = rel.split('/').collect();
+    Some(match parts.as_slice() {
+        ["index.html"] => "index.html",
+        ["404.html"] => "404.html",
+        ["releases", "index.html"] | ["releases", "page", _, "index.html"] => "releases.html",
+        ["releases", _, "index.html"] => "release.html",
+        ["releases", _, _, "index.html"] => "communique.html",
+        ["groups", "index.html"] => "groups.html",
+        ["groups", _, "index.html"] | ["groups", _, "page", _, "index.html"] => "group.html",
+        ["products", "index.html"] => "products.html",
+        ["products", _, "index.html"] | ["products", _, "page", _, "index.html"] => "product.html",
+        ["subscribe", "index.html"]
+        | ["groups", _, "subscribe", "index.html"]
+        | ["products", _, "subscribe", "index.html"] => "subscribe.html",
+        ["groups", _, "since", "index.html"] => "since.html",
+        _ => return None,
+    })
+}
+
+/// The variables a page of the print-all theme printed, as dotted paths (`group.feeds.url`:
+/// list items add nothing to a path).
+fn printed_paths(html: &str) -> BTreeSet<String> {
+    let mut paths = BTreeSet::new();
+    for block in html.split("<pre class=\"print-all").skip(1) {
+        let block = &block[block.find('>').unwrap() + 1..block.find("</pre>").unwrap()];
+        let text = block.replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">");
+        // The name of the container each level of indentation is in ("" for a list item).
+        let mut open: Vec<String> = Vec::new();
+        for line in text.lines() {
+            let level = (line.len() - line.trim_start().len()) / 4;
+            let line = line.trim_start();
+            open.truncate(level);
+            let (name, rest) = match line.strip_prefix('"').and_then(|l| l.split_once("\": ")) {
+                Some((name, rest)) => (name.to_string(), rest),
+                None => (String::new(), line),
+            };
+            if !name.is_empty() {
+                let path: Vec<&str> =
+                    open.iter().map(String::as_str).filter(|n| !n.is_empty()).chain([&*name]).collect();
+                paths.insert(path.join("."));
+            }
+            if rest.ends_with('{') || rest.ends_with('[') {
+                open.resize(level, String::new());
+                open.push(name);
+            }
+        }
+    }
+    paths
+}
+
+/// The print-all theme is only worth running the scenarios with while it prints all that
+/// templates receive: each variable docs/themes.md documents must be printed by each
+/// template that receives it, on the sample site.
+#[test]
+fn the_print_all_theme_prints_every_variable_docs_themes_md_documents() {
+    let documented = documented();
+    assert!(documented.common.contains(&"page.url".to_string()) && documented.fields.contains("communique_count"));
+    let p = Preview::new(Audience::Internal, Theme::PrintAll);
+    let mut by_template: BTreeMap<&str, Vec<BTreeSet<String>>> = BTreeMap::new();
+    for (rel, bytes) in common::tree(&p.preview_dir()) {
+        if let Some(template) = template_of(&rel) {
+            by_template.entry(template).or_default().push(printed_paths(&String::from_utf8(bytes).unwrap()));
+        }
+    }
+    let mut missing = Vec::new();
+    for (template, own) in &documented.own {
+        // Only the preview server renders review.html, and only `build --emails` communique.txt.
+        if ["review.html", "communique.txt"].contains(&template.as_str()) {
+            continue;
+        }
+        let pages = by_template.get(template.as_str()).unwrap_or_else(|| panic!("no page made with {template}"));
+        for printed in pages {
+            for name in documented.common.iter().chain(own) {
+                if !printed.contains(name) {
+                    missing.push(format!("{template}: {name}"));
+                }
+            }
+        }
+    }
+    let all: BTreeSet<&str> =
+        by_template.values().flatten().flatten().map(|path| path.rsplit('.').next().unwrap()).collect();
+    missing.extend(documented.fields.iter().filter(|f| !all.contains(f.as_str())).map(|f| format!("field {f}")));
+    missing.dedup();
+    assert!(missing.is_empty(), "docs/themes.md documents what the print-all theme does not print: {missing:?}");
 }

@@ -1,6 +1,6 @@
 //! No leak across audiences, as a property: for many random sites (random public and
 //! internal groups, random parents, features naming random groups, values, access
-//! entries, constraints, windows and hand-written pages for random groups), every text
+//! entries, constraints, windows, actions and hand-written pages for random groups), every text
 //! that reaches only internal groups carries a unique token, and no file of the public
 //! build (pages, feeds, calendars, sitemap, e-mails, file names) contains any token.
 //!
@@ -8,7 +8,7 @@
 //! a public group never has an internal ancestor, so whatever is given to an internal
 //! group reaches internal groups only. Hence: an internal group's own text; a value,
 //! access entry or hand-written page for an internal group; a feature whose groups are
-//! all internal; a constraint or window whose groups are all internal; and everything
+//! all internal; a constraint, window or action whose groups are all internal; and everything
 //! of a release whose groups are all internal (it does not exist in a public build).
 
 mod common;
@@ -218,6 +218,20 @@ impl Generator {
                     self.text(internal, "Window")
                 )
                 .unwrap();
+                if let Some(t) = targets {
+                    let ids: Vec<&str> = t.iter().map(|&g| groups[g].id.as_str()).collect();
+                    writeln!(text, "    groups: [{}]", ids.join(", ")).unwrap();
+                }
+            }
+            // Actions name groups of the release only (anything else is an error).
+            text.push_str("actions:\n");
+            for _ in 0..self.rng.below(3) {
+                let targets = self.rng.chance(70).then(|| self.rng.some(&release_groups, 2));
+                let internal = hidden || targets.as_ref().is_some_and(|t| t.iter().all(|&g| groups[g].internal));
+                writeln!(text, "  - text: {}", self.text(internal, "Action")).unwrap();
+                if self.rng.chance(60) {
+                    writeln!(text, "    due: 2026-12-{:02}", 1 + self.rng.below(28)).unwrap();
+                }
                 if let Some(t) = targets {
                     let ids: Vec<&str> = t.iter().map(|&g| groups[g].id.as_str()).collect();
                     writeln!(text, "    groups: [{}]", ids.join(", ")).unwrap();

@@ -80,7 +80,8 @@ fn html_outputs(site: &Site) -> Vec<(String, String)> {
             let name = format!("{dir}/{path}");
             let text = String::from_utf8_lossy(&bytes).into_owned();
             if path.ends_with(".html") {
-                found.push((name, text));
+                // The theme's own scripts (copy buttons, the catch-up picker) are not content.
+                found.push((name.clone(), common::without_theme_scripts(&name, &text)));
             } else if path.ends_with(".xml") {
                 let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
                 for node in doc.descendants().filter(|n| n.is_element()) {

@@ -78,11 +78,18 @@ fn lists_are_newest_first_and_the_home_page_links_every_feed() {
     }
     let home = tree.text("index.html");
     for id in ["customers", "developers"] {
-        assert!(home.contains(&format!("href=\"{BASE_URL}groups/{id}/feed.xml\"")), "the home page subscribes to {id}");
+        assert!(
+            home.contains(&format!("href=\"{BASE_URL}groups/{id}/subscribe/\"")),
+            "the home page subscribes to {id}"
+        );
         assert!(home.contains(&format!("href=\"{BASE_URL}groups/{id}/\"")), "the home page links {id}");
     }
     let group = tree.text("groups/developers/index.html");
-    assert!(group.contains(&format!("href=\"{BASE_URL}groups/developers/feed.xml\"")), "a group page links its feed");
+    assert!(group.contains(&format!("href=\"{BASE_URL}groups/developers/feed.xml\"")), "a group page names its feed");
+    assert!(
+        group.contains(&format!("href=\"{BASE_URL}groups/developers/subscribe/\"")),
+        "and links its subscribe page"
+    );
 }
 
 #[test]
@@ -374,5 +381,9 @@ fn build_prints_one_line_and_nothing_else() {
     let line = run.stdout.trim_end();
     assert!(line.starts_with("2 groups, 2 releases, 3 communiques, "), "groups, releases, communiques: {line}");
     assert!(line.contains(" feeds, ") && line.contains(" files in ") && line.contains(" ms"), "{line}");
-    assert!(line.ends_with("public"), "{line}");
+    assert!(line.contains(" → public"), "{line}");
+    // Every link is absolute to base_url: the line says how to look at the output here.
+    assert!(line.ends_with("`communique serve --audience public`, or build with `--base-url http://localhost:8000/` and serve the folder)"), "{line}");
+    let local = site.run(&["build", "--now", NOW, "--base-url", "http://localhost:8000/"]);
+    assert!(local.stdout.trim_end().ends_with("public"), "a build for this machine needs no advice: {}", local.stdout);
 }

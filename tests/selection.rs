@@ -64,7 +64,9 @@ fn draft_and_scheduled_pages_carry_a_banner_and_noindex() {
             let html = tree.text(&page);
             assert!(html.contains(noindex), "{page} is noindex");
             assert!(html.contains("class=\"banner banner-draft\""), "{page} has the draft banner");
-            assert!(html.contains("Draft — not published."), "{page} says it is a draft");
+            let planned =
+                if slug == "review-past" { "In review — planned for <time" } else { "Draft — planned for <time" };
+            assert!(html.contains(planned), "{page} says it is a draft, and when it is planned");
             assert!(!html.contains("banner-scheduled"), "{page}");
         }
     }
@@ -72,7 +74,7 @@ fn draft_and_scheduled_pages_carry_a_banner_and_noindex() {
         let html = tree.text(page);
         assert!(html.contains(noindex), "{page} is noindex");
         assert!(html.contains("class=\"banner banner-scheduled\""), "{page} has the scheduled banner");
-        assert!(html.contains("Scheduled — not yet published."), "{page} says it is scheduled");
+        assert!(html.contains("Scheduled for <time"), "{page} says when it is scheduled");
         assert!(!html.contains("banner-draft"), "{page}");
     }
     for page in ["releases/approved-past/index.html", "releases/approved-past/customers/index.html", "index.html"] {

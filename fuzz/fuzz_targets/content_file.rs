@@ -5,5 +5,5 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let _ = communique::content::fuzz::content_file(data);
+    let _ = communique::fuzz::content_file(data);
 });

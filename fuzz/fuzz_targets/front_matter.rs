@@ -4,5 +4,5 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let _ = communique::content::fuzz::front_matter(data);
+    let _ = communique::fuzz::front_matter(data);
 });

@@ -17,7 +17,7 @@ const CODE_ELEMENTS: &[&str] = &[
 const URL_ATTRIBUTES: &[&str] = &["href", "src", "action", "formaction", "xlink:href", "poster", "data", "background"];
 
 fuzz_target!(|data: &[u8]| {
-    for html in communique::content::fuzz::markdown_html(data) {
+    for html in communique::fuzz::markdown_html(data) {
         if let Some(problem) = script_vector(&html) {
             panic!("{problem}\ninput: {:?}\nhtml: {html}", String::from_utf8_lossy(data));
         }

@@ -90,15 +90,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 n => format!(" ({n} warning{}: run `communique check`)", super::check::plural(n)),
             };
             let count = |n: usize, what: &str| format!("{n} {what}{}", super::check::plural(n));
+            let look = local_look(args.base_url.as_deref());
             crate::outln!(
-                "{}, {}, {}, {}, {} in {} ms → {}{emails}{note}",
+                "{}, {}, {}, {}, {} in {} ms → {}{emails}{look}{note}",
                 count(s.groups, "group"),
                 count(s.releases, "release"),
                 count(s.communiques, "communique"),
                 count(s.feeds, "feed"),
                 count(s.files, "file"),
                 started.elapsed().as_millis(),
-                built.output.display()
+                // `./public` reads better as `public`, as the user would type it.
+                built.output.strip_prefix(".").unwrap_or(&built.output).display()
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -125,6 +127,39 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 }
             }
             Ok(ExitCode::from(1))
+        }
+    }
+}
+
+/// How to look at the output on this machine: its links are absolute to `base_url`, so
+/// opening its files shows pages whose links lead to the live site. Nothing to say when
+/// the build was made for a local address.
+fn local_look(base_url: Option<&str>) -> &'static str {
+    let local = base_url.and_then(|u| url::Url::parse(u).ok()).is_some_and(|u| {
+        matches!(u.host(), Some(url::Host::Domain("localhost")))
+            || matches!(u.host(), Some(url::Host::Ipv4(ip)) if ip.is_loopback())
+            || matches!(u.host(), Some(url::Host::Ipv6(ip)) if ip.is_loopback())
+    });
+    if local {
+        ""
+    } else {
+        " (links point at base_url; to look at it here: `communique serve --audience public`, or build with `--base-url http://localhost:8000/` and serve the folder)"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_summary_says_how_to_look_unless_the_build_is_for_this_machine() {
+        for (base_url, says) in [
+            (None, true),
+            (Some("https://releases.example.com/"), true),
+            (Some("http://localhost:8000/"), false),
+            (Some("http://127.0.0.1:1111/"), false),
+            (Some("http://[::1]:8000/"), false),
+            (Some("http://localhost.example.com/"), true),
+        ] {
+            assert_eq!(!super::local_look(base_url).is_empty(), says, "{base_url:?}");
         }
     }
 }

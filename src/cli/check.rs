@@ -30,12 +30,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if let Some(site) = &loaded.site {
         let has_errors = diagnostics::count_errors(&all) > 0;
         // Which group no release reaches is only known when every release loaded.
-        let warnings = crate::lint::warnings(site, &loaded.sources, now)
+        let warnings = crate::lint::diagnostics(site, &loaded.sources, now)
             .into_iter()
             .filter(|w| !(has_errors && w.code == "unreached-group"));
         all.extend(warnings);
         let theme = Theme::new(root, &site.config.theme);
         all.extend(theme.check(&theme.environment()));
+        all.extend(theme.check_group_templates(site, &loaded.sources));
     }
     diagnostics::sort(&mut all);
     diagnostics::print(&all, args.format);

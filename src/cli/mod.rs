@@ -1,8 +1,11 @@
 //! The command line (SPEC §7): one module per subcommand.
 
+mod approve;
 mod build;
 mod check;
+mod import;
 mod init;
+mod new;
 mod notify;
 mod review;
 mod serve;
@@ -37,6 +40,12 @@ pub enum Command {
     Notify(notify::Args),
     /// Preview the site with live reload: drafts and scheduled communiques shown, marked
     Serve(serve::Args),
+    /// Start a release plan or a stakeholder group (never over an existing file)
+    New(new::Args),
+    /// Approve a release's texts: status, who, when and a fingerprint of what was approved
+    Approve(approve::Args),
+    /// Turn one version of a Keep a Changelog file into a draft release
+    Import(import::Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -47,6 +56,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Review(args) => review::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Notify(args) => notify::run(args),
+        Command::New(args) => new::run(args),
+        Command::Approve(args) => approve::run(args),
+        Command::Import(args) => import::run(args),
     }
 }
 
@@ -70,24 +82,8 @@ pub struct NowArg {
 impl NowArg {
     /// The moment, or the usage error that says why there is none.
     pub fn resolve(&self) -> Result<jiff::Timestamp, ExitCode> {
-        now(self.now.as_deref()).map_err(|message| usage_error(&message))
+        crate::clock::now(self.now.as_deref()).map_err(|message| usage_error(&message))
     }
-}
-
-/// "Now" for selection: `--now`, else `SOURCE_DATE_EPOCH`, else the clock.
-pub fn now(flag: Option<&str>) -> Result<jiff::Timestamp, String> {
-    if let Some(text) = flag {
-        return text
-            .parse()
-            .map_err(|_| format!("--now `{text}` is not an RFC 3339 date-time; write it like `2026-11-21T09:00:00Z`"));
-    }
-    if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
-        let seconds: i64 = epoch.trim().parse().map_err(|_| {
-            format!("SOURCE_DATE_EPOCH `{epoch}` must be whole seconds since 1970, such as `1795000000`")
-        })?;
-        return jiff::Timestamp::from_second(seconds).map_err(|e| format!("SOURCE_DATE_EPOCH `{epoch}`: {e}"));
-    }
-    Ok(jiff::Timestamp::now())
 }
 
 /// A usage error: printed like clap's, exit code 2.

@@ -37,7 +37,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Ok(now) => now,
         Err(usage) => return Ok(usage),
     };
-    let loaded = crate::content::load(&args.root.root);
+    let mut loaded = crate::content::load(&args.root.root);
+    // A stale approval is an error for a build, but the review is where it is looked
+    // into: it shows it among the approvals instead of refusing. Not the plan: that
+    // would show the release going out, which it does not.
+    if !args.plan {
+        loaded.diagnostics.retain(|d| !crate::cycle::approval::CODES.contains(&d.code));
+    }
     let Some(site) = loaded.site.as_ref().filter(|_| diagnostics::count_errors(&loaded.diagnostics) == 0) else {
         // The review needs a site without errors; say what stands in the way.
         diagnostics::print(&loaded.diagnostics, DiagnosticFormat::Text);

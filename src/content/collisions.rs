@@ -78,7 +78,7 @@ fn release_slug(r: &Release, out: &mut Vec<Diagnostic>) {
             "output-collision",
             format!(
                 "the release slug `{slug}` would put the release at `releases/{slug}/`, where the site writes {}: rename this file to another slug, such as `{}`",
-                site_writes("releases/", slug),
+                site_writes(urls::RELEASES, slug),
                 instead(slug, "release"),
             ),
         ));
@@ -99,7 +99,7 @@ fn group_id(g: &StakeholderGroup, out: &mut Vec<Diagnostic>) {
             "output-collision",
             format!(
                 "the group id `{id}` would put the group at `groups/{id}/` and its communiques at `releases/<slug>/{id}/`, where the site writes {} and the release pages: rename this file to another id, such as `{}`",
-                site_writes("groups/", id),
+                site_writes(urls::GROUPS, id),
                 instead(id, "group"),
             ),
         ));

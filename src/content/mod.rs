@@ -3,12 +3,10 @@
 
 mod collisions;
 pub mod dates;
-mod front_matter;
-#[doc(hidden)]
-pub mod fuzz;
+pub(crate) mod front_matter;
 pub mod parse;
 mod source;
-mod validate;
+pub(crate) mod validate;
 pub mod yaml;
 
 pub use source::Source;
@@ -17,6 +15,7 @@ use crate::config::{self, SiteConfig};
 use crate::diagnostics::{self, Diagnostic, Pos};
 use crate::hierarchy;
 use crate::model::{Handwritten, Release, Site, StakeholderGroup};
+use crate::slug;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -115,7 +114,7 @@ fn stamp(path: &Path) -> Option<Stamp> {
     Some((meta.len(), meta.modified().ok()?))
 }
 
-enum Kind {
+pub(crate) enum Kind {
     Group { id: String },
     Release { slug: String },
     Handwritten { slug: String, group: String },
@@ -128,7 +127,7 @@ struct File {
 }
 
 #[derive(Clone)]
-enum Parsed {
+pub(crate) enum Parsed {
     Group(StakeholderGroup),
     Release(Arc<Release>),
     Handwritten(String, Handwritten),
@@ -256,6 +255,10 @@ fn load_with(root: &Path, mut cache: Option<&mut Cache>) -> Loaded {
     validate::site_checked(&groups, &group_ids, &releases, &sources, &mut diagnostics, checked);
     let theme = config.as_ref().map(|c| c.theme.as_str());
     collisions::check(root, theme, &groups, &group_ids, &releases, &sources, &mut diagnostics);
+    // An approval whose texts changed since is an error: nothing built from them is published.
+    if let Some(config) = &config {
+        diagnostics.extend(crate::cycle::approval::check(config, &groups, &releases, &sources));
+    }
     diagnostics::sort(&mut diagnostics);
     phase.end();
     // With errors the site is still returned, for warnings; it is never built.
@@ -300,7 +303,11 @@ fn load_config(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<SiteCon
         }
     };
     match SiteConfig::parse(&text) {
-        Ok(config) => Some(config),
+        Ok(config) => {
+            // Only the site's files tell whether `[brand] logo` is there.
+            diagnostics.extend(config.brand.check_files(root));
+            Some(config)
+        }
         Err(errors) => {
             diagnostics.extend(errors);
             None
@@ -467,9 +474,9 @@ fn discover(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<File> {
             Kind::Release { slug } => ("release slug", slug),
             Kind::Handwritten { group, .. } => ("group id", group),
         };
-        let id_ok = parse::is_valid_id(id);
+        let id_ok = slug::is_valid_id(id);
         let slug_ok = match &kind {
-            Kind::Handwritten { slug, .. } => parse::is_valid_id(slug),
+            Kind::Handwritten { slug, .. } => slug::is_valid_id(slug),
             _ => true,
         };
         if !id_ok || !slug_ok {
@@ -490,7 +497,7 @@ fn discover(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<File> {
                 "invalid-id",
                 format!(
                     "the {what} `{id}` comes from this file's name and must match ^[a-z0-9][a-z0-9._-]*$ (lowercase, so pages never collide on case-insensitive hosts): rename it to `{}`",
-                    parse::slugify(id)
+                    slug::slugify(id)
                 ),
             ));
             continue;
@@ -529,7 +536,7 @@ fn parse_file(file: &File, tz: &jiff::tz::TimeZone, out: &mut Vec<Diagnostic>) -
 }
 
 /// One file's text → its model value (or nothing), and its source for later rules.
-fn parse_text(
+pub(crate) fn parse_text(
     kind: &Kind,
     rel: &str,
     text: String,

@@ -11,8 +11,19 @@ use serde_yaml::{Mapping, Value};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-const GROUP_KEYS: &[&str] =
-    &["name", "summary", "audience", "parent", "order", "contacts", "components", "email", "chat"];
+const GROUP_KEYS: &[&str] = &[
+    "name",
+    "summary",
+    "audience",
+    "parent",
+    "order",
+    "contacts",
+    "components",
+    "email",
+    "subscribe_url",
+    "chat",
+    "template",
+];
 const CHAT_KEYS: &[&str] = &["kind", "webhook_env"];
 const RELEASE_KEYS: &[&str] = &[
     "title",
@@ -27,8 +38,13 @@ const RELEASE_KEYS: &[&str] = &[
     "access",
     "constraints",
     "windows",
+    "approved_by",
+    "approved_at",
+    "approved_fingerprint",
+    "actions",
 ];
-const FEATURE_KEYS: &[&str] = &["id", "title", "summary", "groups", "value"];
+const FEATURE_KEYS: &[&str] = &["id", "title", "summary", "groups", "value", "kind", "breaking"];
+const ACTION_KEYS: &[&str] = &["text", "due", "groups"];
 const ACCESS_KEYS: &[&str] = &["how", "when", "where", "permissions"];
 const CONSTRAINT_KEYS: &[&str] = &["kind", "text", "groups"];
 const WINDOW_KEYS: &[&str] = &["id", "title", "kind", "start", "end", "groups"];
@@ -45,7 +61,9 @@ struct RawGroup {
     contacts: Option<Vec<String>>,
     components: Option<Vec<String>>,
     email: Option<String>,
+    subscribe_url: Option<String>,
     chat: Option<Vec<RawChat>>,
+    template: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -68,6 +86,10 @@ struct RawRelease {
     access: Option<BTreeMap<String, Option<RawAccess>>>,
     constraints: Option<Vec<RawConstraint>>,
     windows: Option<Vec<RawWindow>>,
+    approved_by: Option<String>,
+    approved_at: Option<String>,
+    approved_fingerprint: Option<String>,
+    actions: Option<Vec<RawAction>>,
 }
 
 #[derive(Deserialize)]
@@ -77,6 +99,15 @@ struct RawFeature {
     summary: Option<String>,
     groups: Option<Vec<String>>,
     value: Option<BTreeMap<String, String>>,
+    kind: Option<String>,
+    breaking: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawAction {
+    text: Option<String>,
+    due: Option<String>,
+    groups: Option<Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -110,7 +141,7 @@ struct RawHandwritten {
     summary: Option<String>,
 }
 
-pub use crate::slug::{is_valid_id, slugify};
+use crate::slug::{is_valid_id, slugify};
 
 /// Parses the front matter, reports unknown keys (all of them), wrong types, and numbers
 /// whose digits YAML would not keep.
@@ -348,6 +379,14 @@ pub fn group(source: &Source, id: &str, body: &str, out: &mut Vec<Diagnostic>) -
             format!("`email` is not one e-mail address: {problem}; write just the list's address, like `email: customers-announce@acme.example`"),
         ));
     }
+    let subscribe_url = non_empty(raw.subscribe_url);
+    if let Some(problem) = subscribe_url.as_deref().and_then(|url| crate::config::check_base_url(url).err()) {
+        out.push(source.error_at_value(
+            "subscribe_url",
+            "invalid-value",
+            format!("`subscribe_url` is the sign-up page of the group's list, and {problem}"),
+        ));
+    }
     Some(StakeholderGroup {
         id: id.to_string(),
         name,
@@ -358,7 +397,9 @@ pub fn group(source: &Source, id: &str, body: &str, out: &mut Vec<Diagnostic>) -
         contacts: raw.contacts.unwrap_or_default(),
         components: raw.components.unwrap_or_default(),
         email,
+        subscribe_url,
         chat: chat_channels(source, raw.chat.unwrap_or_default(), out),
+        template: group_template(source, raw.template, out),
         body: body.to_string(),
         path: source.path.clone(),
     })
@@ -459,6 +500,7 @@ pub fn release(
         check_list_items(source, map, "features", FEATURE_KEYS, out);
         check_list_items(source, map, "constraints", CONSTRAINT_KEYS, out);
         check_list_items(source, map, "windows", WINDOW_KEYS, out);
+        check_list_items(source, map, "actions", ACTION_KEYS, out);
         if let Some(Value::Mapping(access)) = map.get("access") {
             for (group, entry) in access {
                 let group = group.as_str().unwrap_or("?");
@@ -509,6 +551,7 @@ pub fn release(
             }
             None => slugify(&title),
         };
+        let (kind, breaking) = feature_kind(source, &at, f.kind, f.breaking, out);
         let groups = f.groups.unwrap_or_default();
         if groups.is_empty() {
             out.push(source.error_at_key(
@@ -535,6 +578,8 @@ pub fn release(
             summary: text(f.summary),
             groups,
             value: f.value.unwrap_or_default().into_iter().map(|(k, v)| (k, trimmed(v))).collect(),
+            kind,
+            breaking,
         });
     }
 
@@ -610,6 +655,8 @@ pub fn release(
         }
     }
 
+    let actions = actions(source, raw.actions.unwrap_or_default(), tz, out);
+
     // A release with errors is still returned, with stand-ins for what failed, so that
     // the rules across files (known groups, hand-written pages) and the warnings can
     // still be reported in the same run; a site with errors is never built.
@@ -627,9 +674,15 @@ pub fn release(
         access,
         constraints,
         windows,
+        actions,
         body: body.to_string(),
         handwritten: BTreeMap::new(),
         path: source.path.clone(),
+        approval: ApprovalRecord {
+            by: non_empty(raw.approved_by),
+            at: non_empty(raw.approved_at),
+            fingerprint: non_empty(raw.approved_fingerprint),
+        },
         fingerprint: source.fingerprint(),
     })
 }
@@ -653,6 +706,99 @@ fn window_id_rules(source: &Source, id: &str, at: &str, windows: &[Window], out:
             ),
         ));
     }
+}
+
+/// A feature's `kind` (default `added`) and `breaking` (default false) (SPEC §11).
+fn feature_kind(
+    source: &Source,
+    at: &str,
+    kind: Option<String>,
+    breaking: Option<String>,
+    out: &mut Vec<Diagnostic>,
+) -> (FeatureKind, bool) {
+    let field = format!("{at}.kind");
+    let kind = match non_empty(kind) {
+        None => FeatureKind::Added,
+        Some(name) => match FeatureKind::NAMES.iter().position(|n| *n == name) {
+            Some(i) => FeatureKind::ALL[i],
+            None => {
+                out.push(source.error_at_value(
+                    &field,
+                    "invalid-value",
+                    format!(
+                        "`{}` cannot be `{name}`{}; a feature's kind is one of {} (`added` when left out)",
+                        display_path(&field),
+                        crate::diagnostics::did_you_mean(&name, FeatureKind::NAMES.iter().copied())
+                            .map(|k| format!(": did you mean `kind: {k}`?"))
+                            .unwrap_or_default(),
+                        FeatureKind::NAMES.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                    ),
+                ));
+                FeatureKind::Added
+            }
+        },
+    };
+    let field = format!("{at}.breaking");
+    let breaking = match non_empty(breaking).as_deref() {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(other) => {
+            out.push(source.error_at_value(
+                &field,
+                "invalid-value",
+                format!(
+                    "`{}` cannot be `{other}`: write `breaking: true` for a change that can break what a group does today, or leave it out",
+                    display_path(&field)
+                ),
+            ));
+            false
+        }
+    };
+    (kind, breaking)
+}
+
+/// A release's `actions` (SPEC §11): each a text, an optional deadline in a date form of
+/// §4, and optional groups (checked against the release's groups in `validate`).
+fn actions(source: &Source, raw: Vec<RawAction>, tz: &jiff::tz::TimeZone, out: &mut Vec<Diagnostic>) -> Vec<Action> {
+    let mut actions = Vec::with_capacity(raw.len());
+    for (i, a) in raw.into_iter().enumerate() {
+        let at = format!("actions.{i}");
+        let text = require(source, a.text, &format!("{at}.text"), "Map the new column in your ERP import.", out);
+        let due = non_empty(a.due).and_then(|d| date(source, &d, &format!("{at}.due"), tz, out));
+        if let Some(groups) = &a.groups {
+            if groups.is_empty() {
+                out.push(source.error_at_value(
+                    &format!("{at}.groups"),
+                    "missing-field",
+                    format!(
+                        "`{}.groups` is empty, so no group would see this action: name groups, like `groups: [customers]`, or leave `groups` out for every group of the release",
+                        display_path(&at)
+                    ),
+                ));
+            }
+        }
+        actions.push(Action { text, due, groups: a.groups });
+    }
+    actions
+}
+
+/// A group's `template` names a communique format: `brief` picks `communique-brief.html`.
+fn group_template(source: &Source, template: Option<String>, out: &mut Vec<Diagnostic>) -> Option<String> {
+    let name = non_empty(template)?;
+    let bare = name.strip_prefix("communique-").unwrap_or(&name);
+    let bare = bare.strip_suffix(".html").unwrap_or(bare);
+    if bare != name || !is_valid_id(&name) {
+        out.push(source.error_at_value(
+            "template",
+            "invalid-value",
+            format!(
+                "`template` names a communique format by its short name, which picks `communique-<name>.html` from the theme: write `template: {}`",
+                slugify(bare)
+            ),
+        ));
+        return None;
+    }
+    Some(name)
 }
 
 pub fn handwritten(source: &Source, group: &str, body: &str, out: &mut Vec<Diagnostic>) -> Option<Handwritten> {

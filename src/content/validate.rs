@@ -204,6 +204,7 @@ fn release_rules(release: &Release, h: &Hierarchy, ids: &[&str], source: &Source
             }
         }
     }
+    action_rules(release, h, ids, source, out);
     if release.handwritten.is_empty() {
         return;
     }
@@ -230,6 +231,33 @@ fn release_rules(release: &Release, h: &Hierarchy, ids: &[&str], source: &Source
                     if release_groups.is_empty() { "none".to_string() } else { release_groups.join(", ") }
                 ),
             ));
+        }
+    }
+}
+
+/// An action's `groups` must be groups of its release (SPEC §11): an action for a group
+/// that gets no communique of the release would never be read.
+fn action_rules(release: &Release, h: &Hierarchy, ids: &[&str], source: &Source, out: &mut Vec<Diagnostic>) {
+    if release.actions.iter().all(|a| a.groups.is_none()) {
+        return;
+    }
+    let release_groups = h.release_groups(release);
+    for (i, action) in release.actions.iter().enumerate() {
+        for (j, g) in action.groups.iter().flatten().enumerate() {
+            let path = format!("actions.{i}.groups.{j}");
+            if ids.binary_search(&g.as_str()).is_err() {
+                out.push(unknown_group(source, &path, g, ids));
+            } else if h.get(g).is_some() && !release_groups.contains(&g.as_str()) {
+                out.push(source.error_at_value(
+                    &path,
+                    "action-outside-release",
+                    format!(
+                        "`{}`: `{g}` is not a group of this release, so it gets no communique to read this action in; name one of the release's groups ({}) or add `{g}` to a feature's `groups`",
+                        display_path(&path),
+                        if release_groups.is_empty() { "none yet".to_string() } else { release_groups.join(", ") }
+                    ),
+                ));
+            }
         }
     }
 }

@@ -1,9 +1,10 @@
 //! A group's calendar (RFC 5545, icalendar crate): an event at each communique's
-//! go-live and one per maintenance or availability window that concerns the group.
+//! go-live, one per maintenance or availability window that concerns the group, and one
+//! per action deadline of the group, with a reminder a week before (SPEC §11).
 //! UIDs come from the release and group, so calendar apps update events in place;
 //! DTSTAMP comes from the release, never the clock, so the same input gives the same file.
 
-use icalendar::{Calendar, Component, Event};
+use icalendar::{Alarm, Calendar, Component, Event, EventLike, Property, Related, Trigger};
 
 pub struct CalendarEvent {
     pub uid: String,
@@ -16,6 +17,8 @@ pub struct CalendarEvent {
     /// When this event was last stated: the release's publish date.
     pub stamp: jiff::Timestamp,
     pub category: &'static str,
+    /// A reminder a week before the start, with this text (deadlines have one).
+    pub reminder: Option<String>,
 }
 
 /// A calendar of events written by [`event`], in order. Events are written one by one
@@ -59,9 +62,25 @@ pub fn event(e: &CalendarEvent) -> String {
     if let Some(end) = e.end {
         event.add_property("DTEND", utc(end));
     }
+    if let Some(reminder) = &e.reminder {
+        // The crate writes a DTSTAMP (the clock) and a UID (random) in every component it
+        // is not given: give the alarm the event's, so the same input gives the same file.
+        let mut alarm = Alarm::display(&text(reminder), week_before());
+        alarm.add_property("DTSTAMP", utc(e.stamp)).uid(&format!("reminder.{}", e.uid));
+        event.alarm(alarm);
+    }
     let mut out = String::new();
     event.done().fmt_write(&mut out).expect("writing to a String cannot fail");
     out
+}
+
+/// A trigger seven days before the event starts (`TRIGGER;RELATED=START:-P7D`). The
+/// crate reads only durations ahead from text, so the week is read and then negated.
+fn week_before() -> Trigger {
+    match Trigger::try_from(&Property::new("TRIGGER", "P7D")) {
+        Ok(Trigger::Duration(week, _)) => Trigger::Duration(-week, Some(Related::Start)),
+        other => unreachable!("icalendar reads P7D as a duration: {other:?}"),
+    }
 }
 
 /// At most this many characters of a text go into a calendar: an event shows a few
@@ -116,6 +135,7 @@ mod tests {
                 end: None,
                 stamp: at,
                 category: "Go-live",
+                reminder: None,
             }]
         };
         let ics = calendar("Acme — Customers", "Releases", events().iter().map(event));
@@ -145,6 +165,7 @@ mod tests {
             end: None,
             stamp: at,
             category: "Go-live",
+            reminder: Some(evil.into()),
         };
         let ics = calendar(evil, evil, [event(&evil_event)]);
         for line in ics.split("\r\n") {
@@ -153,5 +174,29 @@ mod tests {
         }
         assert!(ics.contains("SUMMARY:x\\nX-EVIL:1\\nX-EVIL:2\\nX-EVIL:3\r\n"), "{ics}");
         assert!(ics.contains("X-WR-CALNAME:x X-EVIL:1 X-EVIL:2 X-EVIL:3\r\n"), "{ics}");
+        assert!(ics.contains("BEGIN:VALARM\r\n"), "{ics}");
+    }
+
+    #[test]
+    fn a_deadline_reminds_a_week_before() {
+        let at: jiff::Timestamp = "2026-11-11T00:00:00Z".parse().unwrap();
+        let deadline = CalendarEvent {
+            uid: "p/action-1/customers@x.example".into(),
+            summary: "Due: map the column".into(),
+            description: "Map the column.".into(),
+            url: "https://x.example/".into(),
+            start: at,
+            end: None,
+            stamp: at,
+            category: "Deadline",
+            reminder: Some("Due in a week: map the column".into()),
+        };
+        let ics = calendar("Acme", "Releases", [event(&deadline)]);
+        assert_eq!(ics, calendar("Acme", "Releases", [event(&deadline)]), "no clock, no random UID");
+        let alarm = &ics[ics.find("BEGIN:VALARM").expect(&ics)..ics.find("END:VALARM").expect(&ics)];
+        assert!(alarm.contains("ACTION:DISPLAY\r\n"), "{alarm}");
+        // Seven days of seconds: RFC 5545 reads it as -P7D.
+        assert!(alarm.contains("TRIGGER;RELATED=START:-PT604800S\r\n"), "{alarm}");
+        assert!(alarm.contains("DESCRIPTION:Due in a week: map the column\r\n"), "{alarm}");
     }
 }

@@ -6,7 +6,7 @@ use super::markdown::Markdown;
 use super::texts::{AccessHtml, Texts};
 use crate::config::SiteConfig;
 use crate::hierarchy::Hierarchy;
-use crate::model::{Access, ConstraintKind, Release, StakeholderGroup};
+use crate::model::{Access, Action, ConstraintKind, Label, Release, StakeholderGroup};
 use crate::select::{visible, Marker, Selection, ShownRelease};
 use jiff::Timestamp;
 use serde::Serialize;
@@ -128,6 +128,9 @@ pub struct GroupView<'a> {
     pub url: String,
     pub feed: FeedLink,
     pub feeds: Vec<FeedLink>,
+    /// The group's subscribe page (every way to follow it) and catch-up page.
+    pub subscribe_url: String,
+    pub since_url: String,
     pub communique_count: usize,
 }
 
@@ -162,6 +165,9 @@ pub struct ValueView<'a> {
 pub struct FeatureView<'a> {
     pub id: &'a str,
     pub title: &'a str,
+    pub kind: crate::model::FeatureKind,
+    pub breaking: bool,
+    pub labels: Vec<Label>,
     pub summary_html: String,
     pub groups: Vec<GroupRef<'a>>,
     pub values: Vec<ValueView<'a>>,
@@ -181,6 +187,8 @@ pub struct ReleaseRef<'a> {
     pub title: &'a str,
     pub product: &'a str,
     pub version: &'a str,
+    /// `draft`, `review` or `approved`: a card says "In review" rather than "Draft".
+    pub status: &'static str,
     pub url: String,
 }
 
@@ -188,6 +196,8 @@ pub struct ReleaseRef<'a> {
 pub struct CommuniqueRef<'a> {
     pub url: String,
     pub title: &'a str,
+    /// The labels of the features that reach the group.
+    pub labels: Vec<Label>,
     pub summary_html: String,
     pub release: ReleaseRef<'a>,
     pub group: GroupRef<'a>,
@@ -206,12 +216,17 @@ pub struct ReleaseView<'a> {
     pub access: Vec<GroupAccessView<'a>>,
     pub windows: Vec<WindowView<'a>>,
     pub constraints: Vec<ConstraintView<'a>>,
+    /// The actions this audience may see, soonest deadline first, with their groups.
+    pub actions: Vec<ActionView<'a>>,
 }
 
 #[derive(Serialize)]
 pub struct CommuniqueFeature<'a> {
     pub id: &'a str,
     pub title: &'a str,
+    pub kind: crate::model::FeatureKind,
+    pub breaking: bool,
+    pub labels: Vec<Label>,
     pub summary: &'a str,
     pub summary_html: String,
     pub value: &'a str,
@@ -236,8 +251,31 @@ pub struct WindowView<'a> {
     pub kind: crate::model::WindowKind,
     pub start: DateView,
     pub end: DateView,
+    /// From start to end in words, the day said once for a same-day window.
+    pub span: String,
     /// Empty when the window concerns every group of the release.
     pub groups: Vec<GroupRef<'a>>,
+}
+
+/// Something a group must do (SPEC §11).
+#[derive(Serialize, Clone)]
+pub struct ActionView<'a> {
+    /// Markdown source, for plain text.
+    pub text: &'a str,
+    pub text_html: String,
+    pub due: Option<DateView>,
+    /// The deadline as a reader sees it: the day, with the time unless it is midnight.
+    pub due_text: Option<String>,
+    /// On release pages: the groups it is for (empty: every group of the release).
+    pub groups: Vec<GroupRef<'a>>,
+}
+
+/// An upcoming deadline on a group's page: an action and the communique it is in.
+#[derive(Serialize)]
+pub struct DeadlineView<'a> {
+    #[serde(flatten)]
+    pub action: ActionView<'a>,
+    pub communique: CommuniqueRef<'a>,
 }
 
 #[derive(Serialize)]
@@ -248,6 +286,10 @@ pub struct CommuniqueView<'a> {
     pub summary: &'a str,
     pub summary_html: String,
     pub marker: Option<Marker>,
+    /// What the group must do, soonest deadline first, undated last.
+    pub actions: Vec<ActionView<'a>>,
+    /// The labels of `features`: "Breaking" first, then each kind.
+    pub labels: Vec<Label>,
     pub features: Vec<CommuniqueFeature<'a>>,
     pub access: Option<AccessView>,
     pub windows: Vec<WindowView<'a>>,
@@ -272,7 +314,7 @@ pub struct Views<'s, 'a> {
     pub texts: Texts<'a>,
 }
 
-pub use crate::urls::{communique_path, group_path, page_path, product_path, release_path, GROUP_CHANNELS};
+use crate::urls::{self, page_path, GROUP_CHANNELS};
 
 impl<'s, 'a> Views<'s, 'a> {
     pub fn new(selection: &'s Selection<'a>, config: &'a SiteConfig) -> Self {
@@ -287,24 +329,11 @@ impl<'s, 'a> Views<'s, 'a> {
     }
 
     pub fn url(&self, path: &str) -> String {
-        self.url_of(&[path])
-    }
-
-    /// The URL of the site path `parts` make together: what [`SiteConfig::url`] makes of
-    /// their concatenation, without building the path first (cards make many URLs).
-    fn url_of(&self, parts: &[&str]) -> String {
-        let base = &self.config.base_url;
-        let first = parts.first().map_or("", |p| p.trim_start_matches('/'));
-        let rest = parts.iter().skip(1);
-        let mut url = String::with_capacity(base.len() + first.len() + rest.clone().map(|p| p.len()).sum::<usize>());
-        url.push_str(base);
-        url.push_str(first);
-        rest.for_each(|p| url.push_str(p));
-        url
+        self.config.url(path)
     }
 
     pub fn group_ref(&self, g: &'a StakeholderGroup) -> GroupRef<'a> {
-        GroupRef { id: &g.id, name: &g.name, url: self.url_of(&["groups/", &g.id, "/"]) }
+        GroupRef { id: &g.id, name: &g.name, url: urls::group_url(&self.config.base_url, &g.id) }
     }
 
     fn group_ref_by_id(&self, id: &str) -> Option<GroupRef<'a>> {
@@ -324,7 +353,7 @@ impl<'s, 'a> Views<'s, 'a> {
     fn group_feed(&self, g: &StakeholderGroup, (file, label, mime): &(&str, &str, &'static str)) -> FeedLink {
         FeedLink {
             title: [self.config.title.as_str(), " — ", &g.name, " (", label, ")"].concat(),
-            url: self.url_of(&["groups/", &g.id, "/", file]),
+            url: urls::group_file_url(&self.config.base_url, &g.id, file),
             mime,
         }
     }
@@ -340,9 +369,11 @@ impl<'s, 'a> Views<'s, 'a> {
             parent: g.parent.as_deref().and_then(|p| self.group_ref_by_id(p)),
             depth: self.h().depth(&g.id),
             contacts: &g.contacts,
-            url: self.url_of(&["groups/", &g.id, "/"]),
+            url: urls::group_url(&self.config.base_url, &g.id),
             feed: feeds[0].clone(),
             feeds,
+            subscribe_url: self.url(&crate::urls::group_subscribe_path(&g.id)),
+            since_url: self.url(&crate::urls::group_since_path(&g.id)),
             communique_count,
         }
     }
@@ -353,7 +384,8 @@ impl<'s, 'a> Views<'s, 'a> {
             title: &r.title,
             product: &r.product,
             version: &r.version,
-            url: self.url_of(&["releases/", &r.slug, "/"]),
+            status: r.status.as_str(),
+            url: urls::release_url(&self.config.base_url, &r.slug),
         }
     }
 
@@ -364,6 +396,7 @@ impl<'s, 'a> Views<'s, 'a> {
         CommuniqueRef {
             url: self.communique_url(r, g),
             title,
+            labels: Label::of_features(r.features.iter().filter(|f| self.h().feature_reaches(f, &g.id))),
             summary_html,
             release: self.release_ref(r),
             group: self.group_ref(g),
@@ -386,7 +419,7 @@ impl<'s, 'a> Views<'s, 'a> {
     }
 
     fn communique_url(&self, r: &Release, g: &StakeholderGroup) -> String {
-        self.url_of(&["releases/", &r.slug, "/", &g.id, "/"])
+        urls::communique_url(&self.config.base_url, &r.slug, &g.id)
     }
 
     fn access(&self, a: &Access, html: Option<&AccessHtml>) -> AccessView {
@@ -416,6 +449,9 @@ impl<'s, 'a> Views<'s, 'a> {
             .map(|(f, (summary_html, values))| FeatureView {
                 id: &f.id,
                 title: &f.title,
+                kind: f.kind,
+                breaking: f.breaking,
+                labels: Label::of_feature(f),
                 summary_html: summary_html.clone(),
                 groups: f.groups.iter().filter_map(|g| self.group_ref_by_id(g)).collect(),
                 values: values
@@ -447,12 +483,14 @@ impl<'s, 'a> Views<'s, 'a> {
             .collect();
         ReleaseView {
             card: self.release_card(shown),
-            body_html: self.texts.markdown().block_in(&r.body, &self.url_of(&["releases/", &r.slug, "/"])),
-            components: &r.components,
+            body_html: self.texts.markdown().block_in(&r.body, &urls::release_url(&self.config.base_url, &r.slug)),
+            // Component slugs are the team's own words: only the internal build shows them.
+            components: if self.selection.audience == crate::model::Audience::Internal { &r.components } else { &[] },
             features,
             access,
             windows: self.release_windows(r),
             constraints,
+            actions: self.release_actions(r),
         }
     }
 
@@ -477,11 +515,14 @@ impl<'s, 'a> Views<'s, 'a> {
                 CommuniqueFeature {
                     id: &f.id,
                     title: &f.title,
+                    kind: f.kind,
+                    breaking: f.breaking,
+                    labels: Label::of_feature(f),
                     summary: &f.summary,
                     summary_html: summary_html.clone(),
                     value: key.map_or("", |k| f.value[k].as_str()),
                     value_html: key.and_then(|k| values.get(k)).cloned().unwrap_or_default(),
-                    url: self.url_of(&["releases/", &r.slug, "/#", &f.id]),
+                    url: urls::feature_url(&self.config.base_url, &r.slug, &f.id),
                 }
             })
             .collect();
@@ -500,9 +541,12 @@ impl<'s, 'a> Views<'s, 'a> {
             .collect();
         let page = nearest(&|k| r.handwritten.contains_key(k)).map(|k| (&r.handwritten[k], &html.handwritten[k]));
         let access = nearest(&|k| r.access.contains_key(k)).map(|k| self.access(&r.access[k], html.access.get(k)));
+        let labels = Label::of_features(r.features.iter().filter(|f| h.feature_reaches(f, &g.id)));
         CommuniqueView {
             url: self.communique_url(r, g),
             title,
+            actions: self.actions(r, &g.id),
+            labels,
             summary: page.and_then(|(p, _)| p.summary.as_deref()).unwrap_or(&r.summary),
             summary_html,
             marker: shown.marker,
@@ -514,6 +558,92 @@ impl<'s, 'a> Views<'s, 'a> {
             handwritten_html: page.map(|(_, (_, body))| body.clone()).filter(|b| !b.is_empty()),
             contacts: &g.contacts,
         }
+    }
+
+    /// What group `g` must do for release `r`: the actions for it (or an ancestor) or for
+    /// every group of the release, soonest deadline first, undated last.
+    pub fn actions(&self, r: &'a Release, g: &str) -> Vec<ActionView<'a>> {
+        self.applying(r, g).into_iter().map(|(a, text_html)| self.action(a, text_html, vec![])).collect()
+    }
+
+    /// [`Views::actions`], as the model's actions and their rendered texts.
+    fn applying<'v>(&'v self, r: &'a Release, g: &str) -> Vec<(&'a Action, &'v str)> {
+        // Most releases have no actions: their texts need not be rendered for this.
+        if r.actions.is_empty() {
+            return Vec::new();
+        }
+        let html = &self.texts.release(r).actions;
+        let mut applying: Vec<(&'a Action, &str)> = r
+            .actions
+            .iter()
+            .zip(html)
+            .filter(|(a, _)| a.groups.as_ref().is_none_or(|targets| self.h().receives(g, targets)))
+            .map(|(a, text_html)| (a, text_html.as_str()))
+            .collect();
+        applying.sort_by_key(|(a, _)| a.order());
+        applying
+    }
+
+    fn action(&self, a: &'a Action, text_html: &str, groups: Vec<GroupRef<'a>>) -> ActionView<'a> {
+        let due = a.due.map(|at| date_view(at, self.config));
+        let due_text = a.due.zip(due.as_ref()).map(|(at, view)| {
+            let local = self.config.tz.to_datetime(at);
+            if (local.hour(), local.minute(), local.second()) == (0, 0, 0) {
+                view.date.clone()
+            } else {
+                view.datetime.clone()
+            }
+        });
+        ActionView { text: &a.text, text_html: text_html.to_string(), due, due_text, groups }
+    }
+
+    /// The actions of a release this build's audience may see, with their groups.
+    fn release_actions(&self, r: &'a Release) -> Vec<ActionView<'a>> {
+        let html = &self.texts.release(r).actions;
+        let mut visible: Vec<(&'a Action, &String, Vec<GroupRef<'a>>)> = r
+            .actions
+            .iter()
+            .zip(html)
+            .filter_map(|(a, text_html)| Some((a, text_html, self.visible_targets(&a.groups)?)))
+            .collect();
+        visible.sort_by_key(|(a, _, _)| a.order());
+        visible.into_iter().map(|(a, text_html, groups)| self.action(a, text_html, groups)).collect()
+    }
+
+    /// The deadlines of group `g` still ahead at `now` in the releases `shown`, soonest
+    /// first: the group page's list.
+    pub fn deadlines<'x>(
+        &self,
+        shown: impl IntoIterator<Item = &'x ShownRelease<'a>>,
+        g: &'a StakeholderGroup,
+        now: Timestamp,
+    ) -> Vec<DeadlineView<'a>>
+    where
+        'a: 'x,
+    {
+        let mut deadlines: Vec<(Timestamp, DeadlineView<'a>)> = Vec::new();
+        for s in shown {
+            // Asked for every group on every build: look at the texts of a release only
+            // when it has a deadline still ahead.
+            if !s.release.actions.iter().any(|a| a.due.is_some_and(|due| due >= now)) {
+                continue;
+            }
+            let upcoming: Vec<(Timestamp, &'a Action, &str)> = self
+                .applying(s.release, &g.id)
+                .into_iter()
+                .filter_map(|(a, html)| Some((a.due.filter(|due| *due >= now)?, a, html)))
+                .collect();
+            if upcoming.is_empty() {
+                continue;
+            }
+            let card = self.communique_ref(s, g);
+            for (due, a, html) in upcoming {
+                deadlines.push((due, DeadlineView { action: self.action(a, html, vec![]), communique: card.clone() }));
+            }
+        }
+        // Stable: same-day deadlines keep the order of their releases (newest first).
+        deadlines.sort_by_key(|(due, _)| *due);
+        deadlines.into_iter().map(|(_, d)| d).collect()
     }
 
     /// The maintenance and availability windows that concern group `g`.
@@ -532,6 +662,7 @@ impl<'s, 'a> Views<'s, 'a> {
             kind: w.kind,
             start: date_view(w.start, self.config),
             end: date_view(w.end, self.config),
+            span: super::describe::window_span(w.start, w.end, self.config),
             groups,
         }
     }
@@ -580,10 +711,20 @@ pub struct ReleaseCard<'a> {
     pub publish_at: DateView,
     pub summary: &'a str,
     pub summary_html: String,
+    /// The labels of the features this build shows: "Breaking" first, then each kind.
+    pub labels: Vec<Label>,
     pub communiques: Vec<CommuniqueRef<'a>>,
 }
 
 impl<'s, 'a> Views<'s, 'a> {
+    /// The labels of a release as this build shows it: of the features that reach one of
+    /// its shown groups (a breaking change for internal groups only is not public).
+    pub fn release_labels(&self, shown: &ShownRelease<'a>) -> Vec<Label> {
+        Label::of_features(
+            shown.release.features.iter().filter(|f| shown.groups.iter().any(|g| self.h().feature_reaches(f, &g.id))),
+        )
+    }
+
     pub fn release_card(&self, shown: &ShownRelease<'a>) -> ReleaseCard<'a> {
         let r = shown.release;
         ReleaseCard {
@@ -593,13 +734,28 @@ impl<'s, 'a> Views<'s, 'a> {
             version: &r.version,
             status: r.status.as_str(),
             marker: shown.marker,
-            url: self.url_of(&["releases/", &r.slug, "/"]),
+            url: urls::release_url(&self.config.base_url, &r.slug),
             deployed_at: date_view(r.deployed_at, self.config),
             publish_at: date_view(r.publish_at, self.config),
             summary: &r.summary,
             summary_html: self.texts.release(r).summary.clone(),
+            labels: self.release_labels(shown),
             communiques: shown.groups.iter().map(|g| self.communique_ref(shown, g)).collect(),
         }
+    }
+}
+
+/// How many releases the home page's timeline shows.
+pub const HOME_RELEASES: usize = 10;
+
+impl<'s, 'a> Views<'s, 'a> {
+    /// The home page's timeline: the newest releases, each once, with its groups' communiques
+    /// (a list of communiques would repeat a release once per group).
+    pub fn home_releases<'x>(&self, newest: impl IntoIterator<Item = &'x ShownRelease<'a>>) -> Vec<ReleaseCard<'a>>
+    where
+        'a: 'x,
+    {
+        newest.into_iter().take(HOME_RELEASES).map(|s| self.release_card(s)).collect()
     }
 }
 

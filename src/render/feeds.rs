@@ -16,7 +16,8 @@ pub struct Entry {
     pub published: jiff::Timestamp,
     pub summary_html: String,
     pub content_html: String,
-    pub category: String,
+    /// The product, then the labels' words ("Breaking", "Changed", …; SPEC §11).
+    pub categories: Vec<String>,
 }
 
 pub struct FeedInfo<'a> {
@@ -28,8 +29,6 @@ pub struct FeedInfo<'a> {
     pub self_url: String,
     pub description: String,
     pub language: &'a str,
-    /// `feed.xsl`, so that a feed opened in a browser reads as a page.
-    pub stylesheet: &'a str,
 }
 
 /// Entries must come newest first and already capped at `feed_limit`.
@@ -44,7 +43,9 @@ pub fn rss(info: &FeedInfo, entries: &[Entry]) -> String {
             item.set_pub_date(rfc822(e.published));
             item.set_description(e.summary_html.clone());
             item.set_content(e.content_html.clone());
-            item.set_categories(vec![Category { name: e.category.clone(), domain: None }]);
+            item.set_categories(
+                e.categories.iter().map(|c| Category { name: c.clone(), domain: None }).collect::<Vec<_>>(),
+            );
             item
         })
         .collect();
@@ -69,7 +70,7 @@ pub fn rss(info: &FeedInfo, entries: &[Entry]) -> String {
     // SPEC §6 (and some readers) want it spelled out. Item texts are HTML in which a
     // literal `<` is escaped, so `<guid>` only ever opens a guid element.
     let xml = channel.to_string().replace("<guid>", "<guid isPermaLink=\"true\">");
-    with_stylesheet(&xml, info.stylesheet)
+    xml_document(&xml)
 }
 
 pub fn atom(info: &FeedInfo, entries: &[Entry]) -> String {
@@ -113,13 +114,17 @@ pub fn atom(info: &FeedInfo, entries: &[Entry]) -> String {
                     content_type: Some("html".into()),
                     ..Default::default()
                 }),
-                categories: vec![atom::Category { term: e.category.clone(), ..Default::default() }],
+                categories: e
+                    .categories
+                    .iter()
+                    .map(|c| atom::Category { term: c.clone(), ..Default::default() })
+                    .collect(),
                 ..Default::default()
             })
             .collect(),
         ..Default::default()
     };
-    with_stylesheet(&feed.to_string(), info.stylesheet)
+    xml_document(&feed.to_string())
 }
 
 #[derive(Serialize)]
@@ -143,7 +148,7 @@ struct JsonItem<'a> {
     summary: String,
     content_html: &'a str,
     date_published: String,
-    tags: [&'a str; 1],
+    tags: &'a [String],
 }
 
 pub fn json_feed(info: &FeedInfo, entries: &[Entry]) -> String {
@@ -163,7 +168,7 @@ pub fn json_feed(info: &FeedInfo, entries: &[Entry]) -> String {
                 summary: plain_text(&e.summary_html),
                 content_html: &e.content_html,
                 date_published: e.published.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
-                tags: [&e.category],
+                tags: &e.categories,
             })
             .collect(),
     };
@@ -219,16 +224,16 @@ fn fixed(ts: jiff::Timestamp) -> atom::FixedDateTime {
     atom::FixedDateTime::parse_from_rfc3339(&ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()).expect("an RFC 3339 date")
 }
 
-/// Adds `<?xml-stylesheet?>` after the XML declaration and drops characters XML 1.0
-/// cannot carry.
-fn with_stylesheet(xml: &str, stylesheet: &str) -> String {
+/// The feed as a document: an XML declaration, and no characters XML 1.0 cannot carry.
+/// No `<?xml-stylesheet?>`: browsers are removing XSLT, and a person who clicks
+/// "subscribe" lands on a subscribe page, not on the feed (SPEC §9).
+fn xml_document(xml: &str) -> String {
     let xml = super::xml_safe(xml);
-    let pi = format!("<?xml-stylesheet type=\"text/xsl\" href=\"{}\"?>", super::sitemap::escape(stylesheet));
-    match xml.find("?>") {
-        Some(end) if xml.starts_with("<?xml") => {
-            format!("{}\n{pi}\n{}\n", &xml[..end + 2], xml[end + 2..].trim_start())
-        }
-        _ => format!("{pi}\n{xml}\n"),
+    let xml = xml.trim();
+    if xml.starts_with("<?xml") {
+        format!("{xml}\n")
+    } else {
+        format!("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n{xml}\n")
     }
 }
 
@@ -248,7 +253,6 @@ mod tests {
             self_url: "https://x.example/groups/customers/feed.xml".into(),
             description: "What each release means for customers.".into(),
             language: "en",
-            stylesheet: "https://x.example/feed.xsl",
         };
         let entries = vec![Entry {
             title: "Payments <4.2> & more".into(),
@@ -256,7 +260,7 @@ mod tests {
             published: "2026-11-21T08:00:00Z".parse().unwrap(),
             summary_html: "<p>Refunds]]> settle</p>".into(),
             content_html: "<h1>x</h1>".into(),
-            category: "Payments".into(),
+            categories: vec!["Payments".into(), "Breaking".into()],
         }];
         (info, entries)
     }
@@ -301,7 +305,7 @@ mod tests {
             assert_eq!(feed.entries[0].title.as_ref().unwrap().content, "Payments <4.2> & more", "{name}");
         }
         let xml = rss(&info, &entries);
-        assert!(xml.contains("<?xml-stylesheet type=\"text/xsl\" href=\"https://x.example/feed.xsl\"?>"));
+        assert!(!xml.contains("xml-stylesheet") && xml.starts_with("<?xml "), "{xml}");
         assert!(xml.contains("<guid isPermaLink=\"true\">https://x.example/releases/p/customers/</guid>"), "{xml}");
     }
 }

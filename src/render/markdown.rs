@@ -4,21 +4,76 @@
 //! `{#id .class key=value}` attributes only a safe id and safe classes kept; relative
 //! links made absolute — `/groups/x/` against the site's `base_url`, `../x/` against
 //! the page the text belongs to — so that the same HTML works on a page, in a feed
-//! reader and in an e-mail.
+//! reader and in an e-mail. The preview server keeps each text's HTML from one build to
+//! the next ([`Kept`]).
 
 use super::raw_html::{self, is_safe_class, is_safe_id};
 use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
 use std::cell::{Cell, OnceCell};
 use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, OnceLock};
 
 pub struct Markdown {
     unsafe_html: bool,
     base_url: String,
+    /// The preview's: the HTML earlier builds made.
+    kept: OnceLock<Arc<Kept>>,
+}
+
+/// Texts' HTML kept from one preview build to the next, by the fingerprint of all it is
+/// made from (the text, the URL of the page it belongs to, the site's `base_url`, and
+/// whether raw HTML is allowed), so that a template edit, which makes every release page
+/// again, renders no Markdown again, and an edit renders only the texts it changed.
+#[derive(Default)]
+pub struct Kept {
+    /// The last build's, read-only while this one runs.
+    previous: crate::fingerprint::FastMap<u64, Arc<str>>,
+    /// The texts this build used, kept or made.
+    used: Mutex<crate::fingerprint::FastMap<u64, Arc<str>>>,
+}
+
+impl Kept {
+    pub fn new(previous: crate::fingerprint::FastMap<u64, Arc<str>>) -> Self {
+        Kept { previous, used: Mutex::default() }
+    }
+
+    /// What the next build may use: what this one used and, unless it used at least half
+    /// of what it was given (a build that makes most pages), the rest too. Texts edited or
+    /// deleted since are dropped by the next build that makes most pages, not kept forever.
+    pub fn finish(self) -> crate::fingerprint::FastMap<u64, Arc<str>> {
+        let mut used = self.used.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if used.len() * 2 < self.previous.len() {
+            for (key, html) in self.previous {
+                used.entry(key).or_insert(html);
+            }
+        }
+        used
+    }
+
+    /// The HTML under `key`: the last build's, this build's, or made now with `make`.
+    fn get_or_make(&self, key: u64, make: impl FnOnce() -> String) -> String {
+        let lock = || self.used.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(html) = self.previous.get(&key) {
+            lock().insert(key, Arc::clone(html));
+            return html.to_string();
+        }
+        if let Some(html) = lock().get(&key) {
+            return html.to_string();
+        }
+        let html = make();
+        lock().insert(key, html.as_str().into());
+        html
+    }
 }
 
 impl Markdown {
     pub fn new(unsafe_html: bool, base_url: &str) -> Self {
-        Markdown { unsafe_html, base_url: base_url.to_string() }
+        Markdown { unsafe_html, base_url: base_url.to_string(), kept: OnceLock::new() }
+    }
+
+    /// Takes HTML from, and leaves it in, `kept` (the preview server's, across builds).
+    pub fn keep_in(&self, kept: Arc<Kept>) {
+        let _ = self.kept.set(kept);
     }
 
     /// A whole text: paragraphs, lists, tables…, with links relative to the site root.
@@ -37,6 +92,16 @@ impl Markdown {
         if text.trim().is_empty() {
             return String::new();
         }
+        match self.kept.get() {
+            Some(kept) => {
+                let key = crate::fingerprint::of((text, page_url, &self.base_url, self.unsafe_html));
+                kept.get_or_make(key, || self.render_block(text, page_url))
+            }
+            None => self.render_block(text, page_url),
+        }
+    }
+
+    fn render_block(&self, text: &str, page_url: &str) -> String {
         let options = Options::ENABLE_TABLES
             | Options::ENABLE_STRIKETHROUGH
             | Options::ENABLE_TASKLISTS
@@ -255,7 +320,7 @@ fn with_heading_ids(mut events: Vec<Event<'_>>) -> Vec<Event<'_>> {
                 }
                 j += 1;
             }
-            let base = crate::content::parse::slugify(&text);
+            let base = crate::slug::slugify(&text);
             let mut id = base.clone();
             let n = next_suffix.entry(base.clone()).or_insert(1);
             while !used.insert(id.clone()) {
@@ -470,6 +535,58 @@ mod tests {
             }
         }
         assert!(direct > 1000, "{direct}");
+    }
+
+    /// A build that keeps texts' HTML writes what one that keeps none writes, and each
+    /// text is kept apart from the same words on another page or under other settings.
+    #[test]
+    fn kept_html_is_what_rendering_makes() {
+        let texts = ["[next](../next/) and *more*", "# Notes\n\n<b>raw</b>", "Plain words", "`a` **b**"];
+        let pages = ["https://x.example/releases/a/", "https://x.example/releases/b/c/"];
+        let mut kept = crate::fingerprint::FastMap::default();
+        for round in 0..3 {
+            for unsafe_html in [false, true] {
+                let plain = Markdown::new(unsafe_html, "https://x.example/");
+                let keeping = Markdown::new(unsafe_html, "https://x.example/");
+                let round_kept = Arc::new(Kept::new(std::mem::take(&mut kept)));
+                keeping.keep_in(Arc::clone(&round_kept));
+                for text in texts {
+                    for page in pages {
+                        assert_eq!(keeping.block_in(text, page), plain.block_in(text, page), "{round} {text} {page}");
+                        assert_eq!(keeping.inline_in(text, page), plain.inline_in(text, page), "{round} {text} {page}");
+                    }
+                }
+                drop(keeping);
+                kept = Arc::try_unwrap(round_kept).ok().unwrap().finish();
+                // Each text on each page, under this round's setting: the other's are
+                // not used by a build that uses all of these.
+                assert_eq!(kept.len(), texts.len() * pages.len(), "{:?}", kept.values().collect::<Vec<_>>());
+            }
+        }
+    }
+
+    #[test]
+    fn a_build_that_uses_most_kept_texts_drops_the_others() {
+        let md = |kept: &Arc<Kept>| {
+            let md = Markdown::new(false, "https://x.example/");
+            md.keep_in(Arc::clone(kept));
+            md
+        };
+        let texts = ["*a*", "*b*", "*c*", "*d*"];
+        let all = Arc::new(Kept::default());
+        texts.iter().for_each(|t| drop(md(&all).block(t)));
+        let all = Arc::try_unwrap(all).ok().unwrap().finish();
+        assert_eq!(all.len(), 4);
+        // A rebuild that makes one page keeps what it did not use.
+        let few = Arc::new(Kept::new(all.clone()));
+        md(&few).block("*e*");
+        let few = Arc::try_unwrap(few).ok().unwrap().finish();
+        assert_eq!(few.len(), 5);
+        // One that makes most pages keeps only what it used: edited texts do not pile up.
+        let most = Arc::new(Kept::new(few));
+        texts[..3].iter().for_each(|t| drop(md(&most).block(t)));
+        let most = Arc::try_unwrap(most).ok().unwrap().finish();
+        assert_eq!(most.len(), 3);
     }
 
     #[test]

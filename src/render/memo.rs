@@ -17,8 +17,13 @@
 //! release is one look-up, not one per page; and parts of files that many releases
 //! make up (each release's events in a group's calendar) are kept as fragments.
 //!
+//! The HTML of every Markdown text is kept too, by the fingerprint of what it is made
+//! from ([`Kept`]): it holds whatever the global key says, so a template edit that makes
+//! every page again renders no text again.
+//!
 //! [`Release::fingerprint`]: crate::model::Release::fingerprint
 
+use super::markdown::Kept;
 use crate::model::{Site, StakeholderGroup};
 use crate::select::{Mode, ShownRelease};
 use std::hash::{Hash, Hasher};
@@ -40,6 +45,8 @@ pub struct Memo {
     fragments: HashMap<u64, Arc<str>>,
     /// By release slug: what its own pages were made from, and the pages.
     releases: HashMap<String, (u64, Vec<Page>)>,
+    /// Texts' HTML, by the fingerprint of what each is made from.
+    texts: HashMap<u64, Arc<str>>,
 }
 
 /// One of a release's own pages.
@@ -72,6 +79,8 @@ pub struct Round {
     fragments: Mutex<HashMap<u64, Arc<str>>>,
     /// Releases whose pages were looked at one by one: key and paths.
     releases: Mutex<Vec<(String, u64, Vec<String>)>>,
+    /// Texts' HTML: the last build's, and this build's.
+    texts: Arc<Kept>,
 }
 
 pub use crate::fingerprint::of as key;
@@ -97,12 +106,14 @@ impl Hash for GroupIds<'_> {
 impl Memo {
     /// Starts a build of `site` that may reuse what the last one made, if it shared the
     /// same global inputs.
-    pub fn round(self, root: &Path, site: &Site, mode: Mode, audience: crate::model::Audience) -> Round {
+    pub fn round(mut self, root: &Path, site: &Site, mode: Mode, audience: crate::model::Audience) -> Round {
         let (shared, templates) = theme(&root.join("themes").join(&site.config.theme).join("templates"));
         let global =
             key((format!("{:?}", site.config), format!("{:?}", site.groups), format!("{mode:?} {audience:?}"), shared));
         let reused = (0..self.numbers).map(|_| AtomicBool::new(false)).collect();
+        let texts = Arc::new(Kept::new(std::mem::take(&mut self.texts)));
         Round {
+            texts,
             previous: self,
             reused,
             global,
@@ -132,6 +143,11 @@ impl Round {
         let remade = made.len();
         let reused = self.reused;
         let fragments = self.fragments.into_inner().expect("memo lock");
+        let texts = take_texts(self.texts);
+        crate::profile::note(|| {
+            let bytes: usize = texts.values().map(|html| html.len()).sum();
+            format!("{} texts' HTML kept, {:.1} MiB", texts.len(), bytes as f64 / f64::from(1 << 20))
+        });
         let Memo { mut files, mut numbers, mut releases, .. } = self.previous;
         files.retain(|_, (_, n)| reused[*n].load(Ordering::Relaxed));
         for (file, made) in made {
@@ -166,12 +182,18 @@ impl Round {
             };
         }
         crate::profile::note(|| format!("{remade} of {} files made again", files.len()));
-        Memo { global: self.global, files, numbers, fragments, releases }
+        Memo { global: self.global, files, numbers, fragments, releases, texts }
     }
 
-    /// The memo as it was, when this build failed and its output was thrown away.
+    /// The memo as it was, when this build failed and its output was thrown away (with
+    /// the texts this build rendered: they hold whatever becomes of the build).
     pub fn abandon(self) -> Memo {
-        self.previous
+        Memo { texts: take_texts(self.texts), ..self.previous }
+    }
+
+    /// Where this build's Markdown takes its texts' HTML from, and leaves it.
+    pub fn texts(&self) -> Arc<Kept> {
+        Arc::clone(&self.texts)
     }
 
     /// The text the last build captured for `file`, if it made `file` from the same
@@ -224,6 +246,12 @@ impl Round {
         let text = text.map(|t| t.as_str().into());
         self.made.lock().expect("memo lock").insert(file.to_string(), Made { key, text });
     }
+}
+
+/// What the next build may use of a build's texts. The build's views, which share
+/// them, are gone by now; were they not, the next build would render its texts afresh.
+fn take_texts(texts: Arc<Kept>) -> HashMap<u64, Arc<str>> {
+    Arc::try_unwrap(texts).map(Kept::finish).unwrap_or_default()
 }
 
 /// The site's own templates: a hash of those any page may use (`base.html`, partials,

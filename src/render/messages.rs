@@ -11,7 +11,7 @@ use super::templates::Theme;
 use super::{base_context, PageView};
 use crate::diagnostics::Diagnostic;
 use crate::model::{Audience, Release, Site, StakeholderGroup};
-use crate::notify::message::{FeatureNote, Message};
+use crate::notify::message::{ActionNote, FeatureNote, Message};
 use crate::select::{self, Mode};
 use minijinja::{context, Environment, Value};
 use rayon::prelude::*;
@@ -97,8 +97,10 @@ pub fn communiques(
                         noindex: false,
                         banner: None,
                         feeds: views.group_alternates(g),
+                        description: super::describe::plain_text(communique.summary),
+                        planned: None,
                     };
-                    match render_pair(env, base, page, vars) {
+                    match render_pair(env, &theme.communique_template(g), base, page, vars) {
                         Ok((text, html)) => {
                             let message = message(shown.release, g, &communique, text, html);
                             let fingerprint = crate::notify::plan::fingerprint(&message);
@@ -130,10 +132,11 @@ pub fn communiques(
     Ok(rendered)
 }
 
-/// The text part (`communique.txt`) and the HTML (`communique.html`'s `content` block),
-/// exactly as a build renders them for `--emails`.
+/// The text part (`communique.txt`) and the HTML (the `content` block of the group's
+/// communique template), exactly as a build renders them for `--emails`.
 fn render_pair(
     env: &Environment<'static>,
+    template: &str,
     base: &Value,
     page: PageView,
     vars: Value,
@@ -143,7 +146,7 @@ fn render_pair(
         page: Value::from_serialize(&page),
         vars: vars.clone(),
     });
-    let template = env.get_template("communique.html")?;
+    let template = env.get_template(template)?;
     let html = template.render_captured(ctx)?.with_state_mut(|state| state.render_block("content"))?;
     let text = env.get_template("communique.txt")?.render(minijinja::value::merge_maps([vars, base.clone()]))?;
     Ok((text, html))
@@ -167,14 +170,18 @@ fn message(r: &Release, g: &StakeholderGroup, c: &CommuniqueView, text: String, 
         summary: c.summary.trim().to_string(),
         url: c.url.clone(),
         published_at: r.publish_at,
-        // Actions and feature kinds (SPEC §11) are not in the model yet.
-        actions: Vec::new(),
+        // Soonest deadline first, as the communique has them (SPEC §11).
+        actions: c
+            .actions
+            .iter()
+            .map(|a| ActionNote { text: a.text.trim().to_string(), due: a.due_text.clone() })
+            .collect(),
         features: c
             .features
             .iter()
             .map(|f| FeatureNote {
                 title: f.title.to_string(),
-                labels: Vec::new(),
+                labels: f.labels.iter().map(|l| l.text.to_string()).collect(),
                 summary: f.summary.trim().to_string(),
                 value: Some(f.value.trim().to_string()).filter(|v| !v.is_empty()),
             })

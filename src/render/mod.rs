@@ -5,6 +5,7 @@
 mod assets;
 pub mod calendar;
 pub mod context;
+mod describe;
 pub mod email;
 pub mod feeds;
 pub mod markdown;
@@ -19,7 +20,8 @@ mod texts;
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::model::{Audience, Site};
 use crate::output::Staging;
-use crate::select::{self, Marker, Mode};
+use crate::select::{Marker, Mode, Selection};
+use crate::urls;
 use context::{FeedLink, Views};
 use minijinja::{context, Environment, Value};
 use serde::Serialize;
@@ -27,10 +29,9 @@ use std::path::Path;
 use std::sync::Mutex;
 use templates::Theme;
 
+/// How to render a selection (the audience and "now" are the selection's).
 pub struct Options {
     pub mode: Mode,
-    pub audience: Audience,
-    pub now: jiff::Timestamp,
     /// The most URLs one sitemap file lists ([`sitemap::URL_LIMIT`]).
     pub sitemap_limit: usize,
 }
@@ -55,6 +56,31 @@ struct PageView {
     noindex: bool,
     banner: Option<Marker>,
     feeds: Vec<FeedLink>,
+    /// Plain text for `<meta name="description">` and the sharing cards: the page's own
+    /// words where it has them (see [`PageView::describe`]), else the site's description.
+    description: String,
+    /// On a release's pages that are not public yet: its status and publish date, for
+    /// the banner ("In review — planned for …", "Scheduled for …").
+    planned: Option<describe::Planned>,
+}
+
+impl PageView {
+    /// The page's description, from Markdown (a summary) made plain.
+    fn describe(mut self, markdown: &str) -> Self {
+        let text = describe::plain_text(markdown);
+        if !text.is_empty() {
+            self.description = text;
+        }
+        self
+    }
+
+    /// The page belongs to release `release`: the banner says when it is planned.
+    fn planned(mut self, release: &crate::model::Release, config: &crate::config::SiteConfig) -> Self {
+        if self.banner.is_some() {
+            self.planned = Some(describe::Planned::of(release, config));
+        }
+        self
+    }
 }
 
 /// Control characters other than tab and newlines are not allowed in XML 1.0; text that
@@ -94,6 +120,11 @@ struct Renderer<'s, 'a> {
     /// The preview server's: what the last build made, to reuse.
     memo: Option<&'s memo::Round>,
     sitemap_limit: usize,
+    /// The build's "now": which deadlines are still ahead.
+    now: jiff::Timestamp,
+    /// Every communique format of the theme (`communique.html` first): a release's pages
+    /// are kept only while none of them changed, since its groups may use any.
+    communique_templates: Vec<String>,
     errors: Mutex<Vec<Diagnostic>>,
 }
 
@@ -113,54 +144,62 @@ impl Renderer<'_, '_> {
         }
     }
 
-    /// Makes output `file` with `make`, which writes it (and returns the page's text
-    /// when `need_text`), unless the last preview build made it from the same inputs
-    /// (`key`, and the site's version of `template`, the one the file is made with or
-    /// whose text it carries): then the file is kept as it is, and its text comes from
-    /// the memo.
-    fn once(
+    /// Makes output `file` from `input` with `make`, which writes it (and returns the
+    /// page's text when asked to), unless the last preview build made it from an input
+    /// that hashed the same, with the same version of `template` (the site's template
+    /// the file is made with or whose text it carries): then the file is kept as it is,
+    /// and its text comes from the memo. `make` is a `fn`, not a closure: it can use
+    /// nothing but `input` and what every page shares, so the hash of `input` is the key
+    /// of everything the file is made from.
+    fn once<I: std::hash::Hash>(
         &self,
         file: &str,
         template: &str,
-        key: u64,
+        input: &I,
         need_text: bool,
-        make: impl FnOnce() -> Option<String>,
+        make: fn(&Self, &I, bool) -> Option<String>,
     ) -> Option<String> {
-        let Some(memo) = self.memo else { return make() };
-        let key = memo.with_template(template, key);
+        let Some(memo) = self.memo else { return make(self, input, need_text) };
+        let key = memo.with_template(template, memo::key(input));
         if let Some(text) = memo.reusable(file, key, need_text) {
             if self.staging.keep(file) {
                 return text;
             }
         }
-        let text = make();
+        let text = make(self, input, need_text);
         memo.record(file, key, text.as_ref());
         text
     }
 
+    /// The template group `g`'s communiques render with (see [`Theme::communique_template`]).
+    fn communique_template(&self, g: &crate::model::StakeholderGroup) -> String {
+        self.theme.communique_template(g)
+    }
+
     /// Keeps the pages of release `slug` (its page and communiques) as the last build
-    /// made them, if it made them all from the same inputs: `version`, the release's key,
-    /// and the site's versions of the templates. False when any page must be made.
-    fn reuse_release_pages(&self, slug: &str, version: u64) -> bool {
+    /// made them, if it made them all from the same inputs: `inputs`, the hash of all
+    /// their inputs, and the site's versions of the templates. False when any page must
+    /// be made.
+    fn reuse_release_pages(&self, slug: &str, inputs: u64) -> bool {
         let (Some(memo), None) = (self.memo, self.emails) else { return false };
-        memo.reusable_pages(slug, release_pages_key(memo, version))
+        memo.reusable_pages(slug, release_pages_key(memo, &self.communique_templates, inputs))
             .is_some_and(|mut files| files.all(|(file, slot)| self.staging.keep_at(slot, file)))
     }
 
     /// What [`Renderer::reuse_release_pages`] looks for in the next build.
-    fn record_release_pages(&self, slug: &str, version: u64, files: Vec<String>) {
+    fn record_release_pages(&self, slug: &str, inputs: u64, files: Vec<String>) {
         if let Some(memo) = self.memo {
-            memo.record_pages(slug, release_pages_key(memo, version), files);
+            memo.record_pages(slug, release_pages_key(memo, &self.communique_templates, inputs), files);
         }
     }
 
-    /// A part of a file that the preview server keeps from one build to the next under
-    /// `key` (a hash of everything it is made from), such as a release's events in a
-    /// group's calendar; made with `make` when the last build did not make it.
-    fn fragment(&self, key: u64, make: impl FnOnce() -> String) -> std::sync::Arc<str> {
+    /// A part of a file that the preview server keeps from one build to the next by the
+    /// hash of its `input`, such as a release's events in a group's calendar; made with
+    /// `make` (a `fn`, as for [`Renderer::once`]) when the last build did not make it.
+    fn fragment<I: std::hash::Hash>(&self, input: &I, make: fn(&Self, &I) -> String) -> std::sync::Arc<str> {
         match self.memo {
-            Some(memo) => memo.fragment(key, make),
-            None => make().into(),
+            Some(memo) => memo.fragment(memo::key(input), || make(self, input)),
+            None => make(self, input).into(),
         }
     }
 
@@ -171,6 +210,8 @@ impl Renderer<'_, '_> {
             noindex: marker.is_some(),
             banner: marker,
             feeds,
+            description: describe::plain_text(&self.views.config.description),
+            planned: None,
         }
     }
 
@@ -230,10 +271,10 @@ impl Renderer<'_, '_> {
     }
 }
 
-/// The key of a release's own pages: the release's, with the site's versions of the
-/// two templates they are made with.
-fn release_pages_key(memo: &memo::Round, version: u64) -> u64 {
-    memo.with_template("release.html", memo.with_template("communique.html", version))
+/// The key of a release's own pages: the hash of their inputs, with the site's versions
+/// of the templates they are made with.
+fn release_pages_key(memo: &memo::Round, communique_templates: &[String], inputs: u64) -> u64 {
+    communique_templates.iter().fold(memo.with_template("release.html", inputs), |k, name| memo.with_template(name, k))
 }
 
 /// The variables every template receives: `site`, `build`, `urls` (docs/themes.md).
@@ -242,33 +283,34 @@ fn base_context(config: &crate::config::SiteConfig, audience: Audience, preview:
         site => context! {
             title => config.title, description => config.description, language => config.language,
             base_url => config.base_url, timezone => config.timezone,
+            brand => context! {
+                logo => config.brand.logo.as_ref().map(|logo| config.url(logo)), accent => config.brand.accent,
+            },
         },
         build => context! {
             audience => audience, preview => preview,
             generator => format!("communique {}", env!("CARGO_PKG_VERSION")),
         },
         urls => context! {
-            home => config.url(""), releases => config.url("releases/"), groups => config.url("groups/"),
-            products => config.url("products/"), feed => config.url("feed.xml"), style => config.url("style.css"),
-            feed_stylesheet => config.url("feed.xsl"), review => config.url("_review/"),
+            home => config.url(""), releases => config.url(urls::RELEASES), groups => config.url(urls::GROUPS),
+            products => config.url(urls::PRODUCTS), feed => config.url(urls::SITE_FEED), style => config.url("style.css"),
+            review => config.url("_review/"), subscribe => config.url(urls::SITE_SUBSCRIBE),
+            copy_script => config.url(urls::COPY_SCRIPT), since_script => config.url(urls::SINCE_SCRIPT),
         },
     }
 }
 
-/// Renders the whole portal for one build into `staging` (and, with `emails`, one
-/// message per communique into that folder).
+/// Renders the whole portal for what one build shows (`selection`) into `staging` (and,
+/// with `emails`, one message per communique into that folder).
 pub fn build(
     root: &Path,
-    site: &Site,
+    selection: &Selection,
     options: &Options,
     staging: &Staging,
     emails: Option<&Staging>,
     memo: Option<&memo::Round>,
-    reach: &mut select::Reach,
 ) -> Result<Stats, Vec<Diagnostic>> {
-    let phase = crate::profile::Phase::start("select");
-    let selection = select::select_reusing(site, options.mode, options.audience, options.now, reach);
-    phase.end();
+    let site = selection.site;
     let phase = crate::profile::Phase::start("templates");
     let config = &site.config;
     let theme = Theme::new(root, &config.theme);
@@ -279,11 +321,31 @@ pub fn build(
     }
     phase.end();
     let phase = crate::profile::Phase::start("views");
-    let base = base_context(config, options.audience, options.mode == Mode::Preview);
-    let views = Views::new(&selection, config);
+    let base = base_context(config, selection.audience, options.mode == Mode::Preview);
+    let views = Views::new(selection, config);
+    if let Some(memo) = memo {
+        // The preview keeps each text's HTML from one build to the next.
+        views.texts.markdown().keep_in(memo.texts());
+    }
     phase.end();
     let sitemap_limit = options.sitemap_limit;
-    let r = Renderer { env, theme, base, views, staging, emails, memo, sitemap_limit, errors: Mutex::new(Vec::new()) };
+    let now = selection.now;
+    let communique_templates = std::iter::once("communique.html".to_string())
+        .chain(theme.communique_formats().iter().map(|name| format!("communique-{name}.html")))
+        .collect();
+    let r = Renderer {
+        env,
+        theme,
+        base,
+        views,
+        staging,
+        emails,
+        memo,
+        sitemap_limit,
+        now,
+        communique_templates,
+        errors: Mutex::new(Vec::new()),
+    };
 
     let stats = pages::render_all(&r);
     let phase = crate::profile::Phase::start("static files");
@@ -305,7 +367,10 @@ pub fn review_page(root: &Path, site: &Site, review: &impl Serialize, now: jiff:
     let theme = Theme::new(root, &config.theme);
     let env = theme.environment();
     let ctx = context! {
-        page => PageView { title: "Review".into(), url: config.url("_review/"), noindex: true, banner: None, feeds: vec![] },
+        page => PageView {
+            title: "Review".into(), url: config.url("_review/"), noindex: true, banner: None, feeds: vec![],
+            description: "What each release tells each group, before it is published.".into(), planned: None,
+        },
         review => Value::from_serialize(review),
         now => context::date_view(now, config),
     };

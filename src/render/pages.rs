@@ -1,40 +1,55 @@
 //! Every page and channel of a build (SPEC §6, §9), from the selection: release pages
 //! and communiques (in parallel, capturing the texts feeds and e-mails carry), group
 //! pages with their feeds and calendars, product pages, lists, the site feed, the sitemap.
+//!
+//! Each output file is made from one input value (the types of [`inputs`]) by a plain
+//! `fn` that sees nothing but that input and the renderer. A `fn` cannot capture
+//! anything, so a page can show only what its input carries or what every page shares
+//! (site.toml, the groups, the templates: the memo's global key), and the preview's memo
+//! keys each file by the hash of its input ([`Renderer::once`]). A view that gains a
+//! field is made from the same input, and whatever a page needs besides must be added to
+//! its input, which hashes it: no key is written by hand beside the page it guards.
+//! (The views can still reach the whole selection; a view method that reads more than
+//! its arguments, another release or a list, would step around this, and the
+//! print-all theme in `tests/incremental.rs` would catch it.)
 
-use super::calendar::{self, CalendarEvent};
 use super::context::*;
 use super::email;
-use super::feeds::{self, Entry, FeedInfo};
-use super::memo::{key, release_key, GroupIds};
+use super::memo::{key, release_key};
 use super::sitemap::{self, SitemapEntry};
 use super::{Renderer, Stats};
 use crate::model::StakeholderGroup;
 use crate::select::{Selection, ShownRelease};
 use crate::slug::product_slug;
+use crate::urls::{communique_path, group_path, page_path, product_path, release_path};
+use inputs::*;
 use minijinja::{context, Value};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
+
+mod channels;
+mod inputs;
+mod reader;
+
+use channels::*;
 
 /// Where each shown release appears: per group and per product, newest first.
 struct Index<'s, 'a> {
     selection: &'s Selection<'a>,
-    group_index: HashMap<&'a str, usize>,
+    group_index: crate::fingerprint::FastMap<&'a str, usize>,
     /// Per group (selection order): indexes into `selection.releases`.
     per_group: Vec<Vec<usize>>,
     /// Product name → (slug, indexes), by product name.
     per_product: BTreeMap<&'a str, Vec<usize>>,
-    /// Per shown release: what it brings to the key of any file that shows it.
+    /// Per shown release: its [`release_key`].
     versions: Vec<u64>,
-    /// Per shown release: what its entries in the sitemap say.
-    sitemap: Vec<u64>,
 }
 
 impl<'s, 'a> Index<'s, 'a> {
     fn new(selection: &'s Selection<'a>) -> Self {
-        let group_index: HashMap<&str, usize> =
+        let group_index: crate::fingerprint::FastMap<&str, usize> =
             selection.groups.iter().enumerate().map(|(i, g)| (g.id.as_str(), i)).collect();
         // The lists on one core, the keys on the others: a preview rebuild does this for
         // every release.
@@ -52,27 +67,17 @@ impl<'s, 'a> Index<'s, 'a> {
             }
             (per_group, per_product)
         };
-        let keys = || {
-            selection
-                .releases
-                .par_iter()
-                .map(|s| {
-                    let sitemap = (&s.release.slug, s.release.publish_at, s.marker.is_none(), GroupIds(&s.groups));
-                    (release_key(s), key(sitemap))
-                })
-                .unzip()
-        };
-        let ((per_group, per_product), (versions, sitemap)) = rayon::join(lists, keys);
-        Index { selection, group_index, per_group, per_product, versions, sitemap }
+        let keys = || selection.releases.par_iter().map(release_key).collect();
+        let ((per_group, per_product), versions) = rayon::join(lists, keys);
+        Index { selection, group_index, per_group, per_product, versions }
     }
 
-    fn release(&self, ri: usize) -> &'s ShownRelease<'a> {
-        &self.selection.releases[ri]
+    fn shown(&self, ri: usize) -> Shown<'s, 'a> {
+        Shown { shown: &self.selection.releases[ri], key: self.versions[ri] }
     }
 
-    /// The key of a list of releases (a page of a list, a feed, a calendar).
-    fn versions_of(&self, releases: &[usize]) -> Vec<u64> {
-        releases.iter().map(|&ri| self.versions[ri]).collect()
+    fn shown_all(&self, releases: &[usize]) -> Vec<Shown<'s, 'a>> {
+        releases.iter().map(|&ri| self.shown(ri)).collect()
     }
 }
 
@@ -88,23 +93,38 @@ pub(super) fn render_all(r: &Renderer) -> Stats {
     let phase = crate::profile::Phase::start;
     let p = phase("index");
     let index = Index::new(selection);
+    let group_views: Vec<OnceLock<Value>> = selection.groups.iter().map(|_| OnceLock::new()).collect();
+    let groups: Vec<GroupInput> = selection
+        .groups
+        .iter()
+        .zip(&group_views)
+        .enumerate()
+        .map(|(gi, (g, view))| GroupInput {
+            group: Group(g),
+            communique_count: index.per_group[gi].len(),
+            view: Shared(view),
+        })
+        .collect();
     p.end();
     let captured = Captured::default();
     let p = phase("release and communique pages");
-    release_pages(r, &index, &captured);
+    release_pages(r, &index, &groups, &captured);
     p.end();
     let communique_texts = captured.communiques.into_inner().expect("lock");
     let release_texts = captured.releases.into_inner().expect("lock");
     let p = phase("group pages, feeds, calendars");
-    group_pages(r, &index, &communique_texts);
+    group_pages(r, &index, &groups, &communique_texts);
     p.end();
     let p = phase("product pages and feeds");
     product_pages(r, &index, &release_texts);
     p.end();
     let p = phase("lists, site feed, sitemap");
-    list_pages(r, &index);
+    list_pages(r, &index, &groups);
     site_feed(r, &index, &release_texts);
     write_sitemap(r, &index);
+    p.end();
+    let p = phase("subscribe and catch-up pages");
+    reader::render(r, &index, &groups);
     p.end();
 
     let communiques = selection.releases.iter().map(|s| s.groups.len()).sum();
@@ -130,22 +150,14 @@ pub(super) fn render_all(r: &Renderer) -> Stats {
     }
 }
 
-fn release_pages(r: &Renderer, index: &Index, captured: &Captured) {
-    let views = &r.views;
-    let limit = views.config.feed_limit;
+fn release_pages(r: &Renderer, index: &Index, groups: &[GroupInput], captured: &Captured) {
+    let limit = r.views.config.feed_limit;
     // The communiques feeds carry in full: the newest `feed_limit` of each group.
     let in_feed: HashSet<(usize, usize)> = index
         .per_group
         .iter()
         .enumerate()
         .flat_map(|(gi, rs)| rs.iter().take(limit).map(move |&ri| (ri, gi)))
-        .collect();
-    let group_values: Vec<Value> = index
-        .selection
-        .groups
-        .iter()
-        .enumerate()
-        .map(|(gi, g)| Value::from_serialize(views.group(g, index.per_group[gi].len())))
         .collect();
     let in_product_feed: HashSet<usize> =
         index.per_product.values().flat_map(|rs| rs.iter().take(limit).copied()).collect();
@@ -157,59 +169,75 @@ fn release_pages(r: &Renderer, index: &Index, captured: &Captured) {
     let pages = index.selection.releases.iter().map(|s| s.groups.len() as u64 + 1).sum();
     let progress = crate::progress::Progress::start(pages, "Rendering communiques");
     index.selection.releases.par_iter().enumerate().for_each(|(ri, shown)| {
-        let version = index.versions[ri];
+        // The release's view, made only if one of its pages is made.
+        let view = OnceLock::new();
+        let release = ReleaseInput { shown: index.shown(ri), view: Shared(&view) };
+        let group_of = |g: &StakeholderGroup| index.group_index[g.id.as_str()];
+        let own = ReleasePages { release, groups: shown.groups.iter().map(|g| groups[group_of(g)]).collect() };
+        let own_key = key(&own);
         let keep = ri < limit || in_product_feed.contains(&ri);
         let slug = &shown.release.slug;
         // Pages whose text no feed carries are reused, if they can be, all in one go.
-        if !keep && !in_a_feed[ri] && r.reuse_release_pages(slug, version) {
+        if !keep && !in_a_feed[ri] && r.reuse_release_pages(slug, own_key) {
             progress.inc(shown.groups.len() as u64 + 1);
             return;
         }
         progress.inc(1);
-        // The release's view, made only if one of its pages is made.
-        let view = std::sync::OnceLock::new();
-        let release = || view.get_or_init(|| Value::from_serialize(views.release(shown))).clone();
-        let path = release_path(slug);
         let mut files = Vec::with_capacity(shown.groups.len() + 1);
-        files.push(format!("{path}index.html"));
-        let text = r.once(&files[0], "release.html", version, keep, || {
-            let page = r.page_view(&shown.release.title, &path, shown.marker, vec![]);
-            r.page("release.html", &path, page, context! { release => release() }, keep)
+        files.push(format!("{}index.html", release_path(slug)));
+        let text = r.once(&files[0], "release.html", &release, keep, |r, release, keep| {
+            let shown = release.shown.shown;
+            let path = release_path(&shown.release.slug);
+            let page = r
+                .page_view(&shown.release.title, &path, shown.marker, vec![])
+                .describe(&shown.release.summary)
+                .planned(shown.release, r.views.config);
+            r.page("release.html", &path, page, context! { release => release.view(r) }, keep)
         });
         if let Some(text) = text {
             captured.releases.lock().expect("lock").insert(ri, text);
         }
-        for g in &shown.groups {
+        for &group in &own.groups {
             progress.inc(1);
-            let gi = index.group_index[g.id.as_str()];
-            let cpath = communique_path(slug, &g.id);
-            let mail_to = r.emails.and(g.email.as_deref());
+            let gi = group_of(group.group.0);
+            let file = format!("{}index.html", communique_path(slug, &group.group.0.id));
             let feed = in_feed.contains(&(ri, gi));
-            let file = format!("{cpath}index.html");
-            let text = r.once(&file, "communique.html", key((version, &g.id)), feed, || {
-                let communique = views.communique(shown, g);
-                let vars = context! {
-                    release => release(),
-                    group => group_values[gi].clone(),
-                    communique => Value::from_serialize(&communique),
-                };
-                let page = r.page_view(communique.title, &cpath, shown.marker, views.group_alternates(g));
-                let text = r.page("communique.html", &cpath, page, vars.clone(), feed || mail_to.is_some())?;
-                if let (Some(to), Some(out)) = (mail_to, r.emails) {
-                    if let Some(plain) = r.render_text("communique.txt", vars) {
-                        write_email(r, out, shown, g, to, &communique, &plain, &text);
-                    }
-                }
-                Some(text)
-            });
+            let template = r.communique_template(group.group.0);
+            let text = r.once(&file, &template, &CommuniquePage { release, group }, feed, communique_page);
             if let (true, Some(text)) = (feed, text) {
                 captured.communiques.lock().expect("lock").insert((ri, gi), text);
             }
             files.push(file);
         }
-        r.record_release_pages(slug, version, files);
+        r.record_release_pages(slug, own_key, files);
     });
     progress.finish();
+}
+
+/// A communique page (and, with `--emails`, its e-mail); its text when `feed` or an
+/// e-mail needs it.
+fn communique_page(r: &Renderer, input: &CommuniquePage, feed: bool) -> Option<String> {
+    let (shown, g) = (input.release.shown.shown, input.group.group.0);
+    let cpath = communique_path(&shown.release.slug, &g.id);
+    let mail_to = r.emails.and(g.email.as_deref());
+    let communique = r.views.communique(shown, g);
+    let vars = context! {
+        release => input.release.view(r),
+        group => input.group.view(r),
+        communique => Value::from_serialize(&communique),
+    };
+    let page = r
+        .page_view(communique.title, &cpath, shown.marker, r.views.group_alternates(g))
+        .describe(communique.summary)
+        .planned(shown.release, r.views.config);
+    let template = r.communique_template(g);
+    let text = r.page(&template, &cpath, page, vars.clone(), feed || mail_to.is_some())?;
+    if let (Some(to), Some(out)) = (mail_to, r.emails) {
+        if let Some(plain) = r.render_text("communique.txt", vars) {
+            write_email(r, out, shown, g, to, &communique, &plain, &text);
+        }
+    }
+    Some(text)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -247,140 +275,61 @@ fn write_email(
     }
 }
 
-fn feed_entry(r: &Renderer, shown: &ShownRelease, g: &StakeholderGroup, text: Option<&String>) -> Entry {
-    let card = r.views.communique_ref(shown, g);
-    Entry {
-        title: card.title.to_string(),
-        url: card.url,
-        published: shown.release.publish_at,
-        summary_html: card.summary_html,
-        content_html: text.cloned().unwrap_or_default(),
-        category: shown.release.product.clone(),
-    }
-}
-
-/// Writes one feed format.
-type Channel = fn(&FeedInfo, &[Entry]) -> String;
-
-fn group_pages(r: &Renderer, index: &Index, texts: &HashMap<(usize, usize), String>) {
-    let views = &r.views;
-    let config = views.config;
+fn group_pages(r: &Renderer, index: &Index, groups: &[GroupInput], texts: &HashMap<(usize, usize), String>) {
+    let config = r.views.config;
     index.selection.groups.par_iter().enumerate().for_each(|(gi, g)| {
         let base = group_path(&g.id);
         let releases = &index.per_group[gi];
-        let group = Value::from_serialize(views.group(g, releases.len()));
         let chunks = pages_of(releases, config.paginate_by);
         for (n, chunk) in chunks.iter().enumerate() {
-            let path = page_path(&base, n + 1);
-            let page_key = key((n, chunks.len(), releases.len(), index.versions_of(chunk)));
-            r.once(&format!("{path}index.html"), "group.html", page_key, false, || {
-                let communiques: Vec<_> = chunk.iter().map(|&ri| views.communique_ref(index.release(ri), g)).collect();
-                let vars = context! {
-                    group => group.clone(),
-                    communiques => Value::from_serialize(&communiques),
-                    paginator => Value::from_serialize(views.paginator(&base, n + 1, chunks.len())),
+            let page = GroupPage {
+                group: groups[gi],
+                communiques: index.shown_all(chunk),
+                number: n + 1,
+                pages: chunks.len(),
+                // The group's upcoming deadlines (SPEC §11), on its first page: from every
+                // release of the group, as of the build's "now".
+                deadlines: if n == 0 { Some((index.shown_all(releases), r.now)) } else { None },
+            };
+            r.once(&format!("{}index.html", page_path(&base, n + 1)), "group.html", &page, false, |r, page, _| {
+                let g = page.group.group.0;
+                let base = group_path(&g.id);
+                let path = page_path(&base, page.number);
+                let communiques: Vec<_> = page.communiques.iter().map(|s| r.views.communique_ref(s.shown, g)).collect();
+                let deadlines = match &page.deadlines {
+                    Some((releases, now)) => {
+                        Value::from_serialize(r.views.deadlines(releases.iter().map(|s| s.shown), g, *now))
+                    }
+                    None => Value::from(Vec::<Value>::new()),
                 };
-                r.page("group.html", &path, r.page_view(&g.name, &path, None, views.group_alternates(g)), vars, false)
+                let vars = context! {
+                    deadlines => deadlines,
+                    group => page.group.view(r),
+                    communiques => Value::from_serialize(&communiques),
+                    paginator => Value::from_serialize(r.views.paginator(&base, page.number, page.pages)),
+                };
+                let about = if g.summary.is_empty() {
+                    format!("What each release means for {}.", g.name)
+                } else {
+                    g.summary.clone()
+                };
+                let view = r.page_view(&g.name, &path, None, r.views.group_alternates(g)).describe(&about);
+                r.page("group.html", &path, view, vars, false)
             });
         }
-        let newest = &releases[..releases.len().min(config.feed_limit)];
-        let feed_key = key(index.versions_of(newest));
-        let entries = std::sync::OnceLock::new();
-        let entries = || {
-            entries.get_or_init(|| -> Vec<Entry> {
-                newest.iter().map(|&ri| feed_entry(r, index.release(ri), g, texts.get(&(ri, gi)))).collect()
-            })
-        };
-        let description =
-            if g.summary.is_empty() { format!("Release communications for {}", g.name) } else { g.summary.clone() };
-        let stylesheet = config.url("feed.xsl");
-        let info = |file: &str| FeedInfo {
-            title: format!("{} — {}", config.title, g.name),
-            link: views.url(&base),
-            self_url: views.url(&format!("{base}{file}")),
-            description: description.clone(),
-            language: &config.language,
-            stylesheet: &stylesheet,
-        };
-        let channels: [(&str, Channel); 3] =
-            [("feed.xml", feeds::rss), ("atom.xml", feeds::atom), ("feed.json", feeds::json_feed)];
-        for (file, channel) in channels {
-            let path = format!("{base}{file}");
-            r.once(&path, "communique.html", feed_key, false, || {
-                r.write(&path, channel(&info(file), entries()).as_bytes());
-                None
-            });
+        let newest: Vec<_> = releases[..releases.len().min(config.feed_limit)]
+            .iter()
+            .map(|&ri| (index.shown(ri), PageText(texts.get(&(ri, gi)))))
+            .collect();
+        let entries = OnceLock::new();
+        for (file, _) in GROUP_FEEDS {
+            let feed = GroupFeed { group: groups[gi], file, newest: &newest, entries: Shared(&entries) };
+            // The feeds carry the texts of the group's communique format.
+            r.once(&format!("{base}{file}"), &r.communique_template(g), &feed, false, group_feed);
         }
-        let path = format!("{base}calendar.ics");
-        r.once(&path, "", key(index.versions_of(releases)), false, || {
-            // Oldest first; each release's events as the last build wrote them, if it did.
-            let events = releases.iter().rev().map(|&ri| {
-                r.fragment(key((index.versions[ri], &g.id)), || {
-                    release_events(r, index, g, ri).iter().map(calendar::event).collect()
-                })
-            });
-            let ics = calendar::calendar(&format!("{} — {}", config.title, g.name), &description, events);
-            r.write(&path, ics.as_bytes());
-            None
-        });
+        let calendar = GroupCalendar { group: Group(g), releases: index.shown_all(releases) };
+        r.once(&format!("{base}calendar.ics"), "", &calendar, false, group_calendar);
     });
-}
-
-/// A release's events in a group's calendar: its communique's go-live, and one per
-/// window that concerns the group.
-fn release_events(r: &Renderer, index: &Index, g: &StakeholderGroup, ri: usize) -> Vec<CalendarEvent> {
-    let views = &r.views;
-    let host = email::host(&views.config.base_url);
-    let release = index.release(ri).release;
-    let mut events = Vec::new();
-    // What the communique's card says, without its rendered summary: a calendar
-    // has every release of the group, and needs only plain text.
-    let page = index.selection.hierarchy.inherited(&release.handwritten, &g.id);
-    let title = page.and_then(|p| p.title.as_deref()).unwrap_or(&release.title);
-    let url = views.url(&communique_path(&release.slug, &g.id));
-    events.push(CalendarEvent {
-        uid: format!("{}.{}@{host}", release.slug, g.id),
-        summary: format!("{title} goes live"),
-        description: format!("{}\n\n{url}", release.summary),
-        url: url.clone(),
-        start: release.deployed_at,
-        end: None,
-        stamp: release.publish_at,
-        category: "Go-live",
-    });
-    for (i, w) in release
-        .windows
-        .iter()
-        .enumerate()
-        .filter(|(_, w)| w.groups.as_ref().is_none_or(|t| index.selection.hierarchy.receives(&g.id, t)))
-    {
-        let kind = match w.kind {
-            crate::model::WindowKind::Maintenance => "Maintenance",
-            crate::model::WindowKind::Availability => "Availability",
-        };
-        events.push(CalendarEvent {
-            uid: window_uid(&release.slug, w.id.as_deref(), i, &g.id, &host),
-            summary: format!("{kind}: {} ({})", w.title, release.title),
-            description: format!("{}\n\n{url}", release.summary),
-            url: url.clone(),
-            start: w.start,
-            end: Some(w.end),
-            stamp: release.publish_at,
-            category: kind,
-        });
-    }
-    events
-}
-
-/// A window's event in a group's calendar: from the release, the window's `id` (else
-/// its position, from 1) and the group, so that retitling a window, or moving it, updates
-/// the event in place (SPEC §9). Ids cannot hold `/`, so no two of these read alike, nor
-/// like a go-live's (`<release>.<group>@host`).
-fn window_uid(release: &str, id: Option<&str>, index: usize, group: &str, host: &str) -> String {
-    match id {
-        Some(id) => format!("{release}/window/{id}/{group}@{host}"),
-        None => format!("{release}/window-{}/{group}@{host}", index + 1),
-    }
 }
 
 #[derive(Serialize)]
@@ -389,88 +338,73 @@ struct ProductView<'a> {
     slug: String,
     url: String,
     feed: FeedLink,
+    /// Every way to follow the product: its subscribe page.
+    subscribe_url: String,
     release_count: usize,
     latest: Option<ReleaseCard<'a>>,
 }
 
-fn product_view<'a>(r: &Renderer<'_, 'a>, index: &Index<'_, 'a>, name: &'a str, releases: &[usize]) -> ProductView<'a> {
-    let slug = product_slug(name);
+fn product_view<'a>(r: &Renderer<'_, 'a>, product: &ProductInput<'_, 'a>) -> ProductView<'a> {
+    let slug = product_slug(product.name);
     let base = product_path(&slug);
     ProductView {
-        name,
+        name: product.name,
         url: r.views.url(&base),
-        feed: FeedLink {
-            title: format!("{} — {name} (RSS)", r.views.config.title),
-            url: r.views.url(&format!("{base}feed.xml")),
-            mime: "application/rss+xml",
-        },
+        feed: product_feed_link(r, product.name, &base),
+        subscribe_url: r.views.url(&crate::urls::product_subscribe_path(&slug)),
         slug,
-        release_count: releases.len(),
-        latest: releases.first().map(|&ri| r.views.release_card(index.release(ri))),
+        release_count: product.release_count,
+        latest: product.latest.map(|s| r.views.release_card(s.shown)),
     }
 }
 
 fn product_pages(r: &Renderer, index: &Index, texts: &HashMap<usize, String>) {
-    let views = &r.views;
-    let config = views.config;
-    let products: Vec<(&str, &Vec<usize>)> = index.per_product.iter().map(|(k, v)| (*k, v)).collect();
-    // A product's pages show its latest release as well as their own.
-    let product_key = |name: &str, releases: &[usize]| key((name, releases.len(), index.versions_of(&releases[..1])));
-    products.par_iter().for_each(|(name, releases)| {
-        let product = product_view(r, index, name, releases);
-        let base = product_path(&product.slug);
+    let config = r.views.config;
+    let products: Vec<(ProductInput, &Vec<usize>)> = index
+        .per_product
+        .iter()
+        .map(|(name, releases)| {
+            let latest = releases.first().map(|&ri| index.shown(ri));
+            (ProductInput { name, release_count: releases.len(), latest }, releases)
+        })
+        .collect();
+    products.par_iter().for_each(|(product, releases)| {
+        let base = product_path(&product_slug(product.name));
         let chunks = pages_of(releases, config.paginate_by);
-        let product_value = Value::from_serialize(&product);
         for (n, chunk) in chunks.iter().enumerate() {
-            let path = page_path(&base, n + 1);
-            let page_key = key((product_key(name, releases), n, chunks.len(), index.versions_of(chunk)));
-            r.once(&format!("{path}index.html"), "product.html", page_key, false, || {
-                let cards: Vec<_> = chunk.iter().map(|&ri| views.release_card(index.release(ri))).collect();
+            let page = ProductPage { product, releases: index.shown_all(chunk), number: n + 1, pages: chunks.len() };
+            r.once(&format!("{}index.html", page_path(&base, n + 1)), "product.html", &page, false, |r, page, _| {
+                let product = product_view(r, page.product);
+                let base = product_path(&product.slug);
+                let path = page_path(&base, page.number);
+                let cards: Vec<_> = page.releases.iter().map(|s| r.views.release_card(s.shown)).collect();
                 let vars = context! {
-                    product => product_value.clone(),
+                    product => Value::from_serialize(&product),
                     releases => Value::from_serialize(&cards),
-                    paginator => Value::from_serialize(views.paginator(&base, n + 1, chunks.len())),
+                    paginator => Value::from_serialize(r.views.paginator(&base, page.number, page.pages)),
                 };
-                let page = r.page_view(name, &path, None, vec![product.feed.clone()]);
+                let page = r
+                    .page_view(product.name, &path, None, vec![product.feed.clone()])
+                    .describe(&format!("Every release of {}, newest first.", product.name));
                 r.page("product.html", &path, page, vars, false)
             });
         }
-        let newest = &releases[..releases.len().min(config.feed_limit)];
-        let path = format!("{base}feed.xml");
-        r.once(&path, "release.html", key(index.versions_of(newest)), false, || {
-            let entries: Vec<Entry> =
-                newest.iter().map(|&ri| release_entry(r, index.release(ri), texts.get(&ri))).collect();
-            let stylesheet = config.url("feed.xsl");
-            let info = FeedInfo {
-                title: format!("{} — {name}", config.title),
-                link: product.url.clone(),
-                self_url: product.feed.url.clone(),
-                description: format!("Every release of {name}"),
-                language: &config.language,
-                stylesheet: &stylesheet,
-            };
-            r.write(&path, feeds::rss(&info, &entries).as_bytes());
-            None
-        });
+        let newest = releases[..releases.len().min(config.feed_limit)]
+            .iter()
+            .map(|&ri| (index.shown(ri), PageText(texts.get(&ri))))
+            .collect();
+        let feed = ReleaseFeed { product: Some(product.name), newest };
+        r.once(&format!("{base}feed.xml"), "release.html", &feed, false, release_feed);
     });
-    let all_key = key(products.iter().map(|(name, releases)| product_key(name, releases)).collect::<Vec<_>>());
-    r.once("products/index.html", "products.html", all_key, false, || {
-        let all: Vec<ProductView> =
-            products.iter().map(|(name, releases)| product_view(r, index, name, releases)).collect();
+    let all: Vec<&ProductInput> = products.iter().map(|(product, _)| product).collect();
+    r.once("products/index.html", "products.html", &all, false, |r, all, _| {
+        let all: Vec<ProductView> = all.iter().map(|product| product_view(r, product)).collect();
         let vars = context! { products => Value::from_serialize(&all) };
-        r.page("products.html", "products/", r.page_view("Products", "products/", None, vec![]), vars, false)
+        let page = r
+            .page_view("Products", "products/", None, vec![])
+            .describe("Every product, with its releases and its feed.");
+        r.page("products.html", "products/", page, vars, false)
     });
-}
-
-fn release_entry(r: &Renderer, shown: &ShownRelease, text: Option<&String>) -> Entry {
-    Entry {
-        title: shown.release.title.clone(),
-        url: r.views.url(&release_path(&shown.release.slug)),
-        published: shown.release.publish_at,
-        summary_html: r.views.texts.release(shown.release).summary.clone(),
-        content_html: text.cloned().unwrap_or_default(),
-        category: shown.release.product.clone(),
-    }
 }
 
 fn pages_of<T>(items: &[T], per_page: usize) -> Vec<&[T]> {
@@ -489,51 +423,54 @@ fn site_feed_link(r: &Renderer) -> FeedLink {
     }
 }
 
-fn list_pages(r: &Renderer, index: &Index) {
-    let views = &r.views;
+fn group_list(r: &Renderer, groups: &[GroupInput]) -> Value {
+    Value::from(groups.iter().map(|g| g.view(r)).collect::<Vec<_>>())
+}
+
+fn list_pages(r: &Renderer, index: &Index, groups: &[GroupInput]) {
     let selection = index.selection;
-    let per_page = views.config.paginate_by;
-    let chunks = pages_of(&selection.releases, per_page);
+    let per_page = r.views.config.paginate_by;
+    let all: Vec<usize> = (0..selection.releases.len()).collect();
+    let chunks = pages_of(&all, per_page);
     chunks.par_iter().enumerate().for_each(|(n, chunk)| {
-        let path = page_path("releases/", n + 1);
-        let first = n * per_page;
-        let page_key = key((n, chunks.len(), &index.versions[first..first + chunk.len()]));
-        r.once(&format!("{path}index.html"), "releases.html", page_key, false, || {
-            let cards: Vec<_> = chunk.iter().map(|s| views.release_card(s)).collect();
+        let page = ReleasesPage { releases: index.shown_all(chunk), number: n + 1, pages: chunks.len() };
+        r.once(&format!("{}index.html", page_path("releases/", n + 1)), "releases.html", &page, false, |r, page, _| {
+            let path = page_path("releases/", page.number);
+            let cards: Vec<_> = page.releases.iter().map(|s| r.views.release_card(s.shown)).collect();
             let vars = context! {
                 releases => Value::from_serialize(&cards),
-                paginator => Value::from_serialize(views.paginator("releases/", n + 1, chunks.len())),
+                paginator => Value::from_serialize(r.views.paginator("releases/", page.number, page.pages)),
             };
-            r.page("releases.html", &path, r.page_view("Releases", &path, None, vec![site_feed_link(r)]), vars, false)
+            let view = r
+                .page_view("Releases", &path, None, vec![site_feed_link(r)])
+                .describe("Every release, newest first, and what it means for each stakeholder group.");
+            r.page("releases.html", &path, view, vars, false)
         });
     });
-    let groups = || {
-        let groups: Vec<_> =
-            selection.groups.iter().enumerate().map(|(gi, g)| views.group(g, index.per_group[gi].len())).collect();
-        Value::from_serialize(&groups)
-    };
-    let counts: Vec<usize> = index.per_group.iter().map(Vec::len).collect();
-    // The home page shows the newest ten communiques, of at most ten releases.
-    let home_key = key((&counts, &index.versions[..index.versions.len().min(10)]));
-    r.once("index.html", "index.html", home_key, false, || {
-        let latest: Vec<_> = selection
+    let home = HomePage { groups, releases: index.shown_all(&all[..all.len().min(HOME_RELEASES)]) };
+    r.once("index.html", "index.html", &home, false, |r, home, _| {
+        let latest: Vec<_> = home
             .releases
             .iter()
-            .flat_map(|s| s.groups.iter().map(move |g| (s, *g)))
+            .flat_map(|s| s.shown.groups.iter().map(move |g| (s.shown, *g)))
             .take(10)
-            .map(|(s, g)| views.communique_ref(s, g))
+            .map(|(s, g)| r.views.communique_ref(s, g))
             .collect();
-        let recent: Vec<_> = selection.releases.iter().take(5).map(|s| views.release_card(s)).collect();
-        let home = context! {
-            groups => groups(), latest => Value::from_serialize(&latest), releases => Value::from_serialize(&recent),
+        let recent = r.views.home_releases(home.releases.iter().map(|s| s.shown));
+        let vars = context! {
+            groups => group_list(r, home.groups),
+            latest => Value::from_serialize(&latest),
+            releases => Value::from_serialize(&recent),
         };
-        r.page("index.html", "", r.page_view(&views.config.title, "", None, vec![site_feed_link(r)]), home, false)
+        r.page("index.html", "", r.page_view(&r.views.config.title, "", None, vec![site_feed_link(r)]), vars, false)
     });
-    r.once("groups/index.html", "groups.html", key(&counts), false, || {
-        let page = r.page_view("Groups", "groups/", None, vec![]);
-        r.page("groups.html", "groups/", page, context! { groups => groups() }, false)
+    r.once("groups/index.html", "groups.html", &groups, false, |r, groups, _| {
+        let page = r
+            .page_view("Groups", "groups/", None, vec![])
+            .describe("Every stakeholder group, with its page and its feed.");
+        r.page("groups.html", "groups/", page, context! { groups => group_list(r, groups) }, false)
     });
-    r.once("404.html", "404.html", key(()), false, || {
+    r.once("404.html", "404.html", &(), false, |r, (), _| {
         let html = r.render("404.html", r.page_view("Page not found", "404.html", None, vec![]), context! {})?;
         r.write("404.html", html.as_bytes());
         None
@@ -542,56 +479,35 @@ fn list_pages(r: &Renderer, index: &Index) {
 
 /// The site feed: every release of this build, newest first.
 fn site_feed(r: &Renderer, index: &Index, texts: &HashMap<usize, String>) {
-    let config = r.views.config;
-    let newest = &index.selection.releases[..index.selection.releases.len().min(config.feed_limit)];
-    r.once("feed.xml", "release.html", key(&index.versions[..newest.len()]), false, || {
-        site_feed_write(r, newest, texts);
-        None
-    });
-}
-
-fn site_feed_write(r: &Renderer, newest: &[ShownRelease], texts: &HashMap<usize, String>) {
-    let config = r.views.config;
-    let entries: Vec<Entry> = newest.iter().enumerate().map(|(ri, s)| release_entry(r, s, texts.get(&ri))).collect();
-    let stylesheet = config.url("feed.xsl");
-    let info = FeedInfo {
-        title: config.title.clone(),
-        link: config.url(""),
-        self_url: config.url("feed.xml"),
-        description: config.description.clone(),
-        language: &config.language,
-        stylesheet: &stylesheet,
-    };
-    r.write("feed.xml", feeds::rss(&info, &entries).as_bytes());
-}
-
-/// What the sitemap is made from: the lists' lengths and, per release, what its entries
-/// say (not its title or text, which most edits change).
-fn sitemap_key(index: &Index) -> u64 {
-    let products: Vec<_> = index.per_product.iter().map(|(name, rs)| (name, rs.len())).collect();
-    key((index.per_group.iter().map(Vec::len).collect::<Vec<_>>(), products, &index.sitemap))
+    let newest = 0..index.selection.releases.len().min(r.views.config.feed_limit);
+    let feed =
+        ReleaseFeed { product: None, newest: newest.map(|ri| (index.shown(ri), PageText(texts.get(&ri)))).collect() };
+    r.once("feed.xml", "release.html", &feed, false, release_feed);
 }
 
 /// The sitemap: one file, or an index and its parts past the protocol's limit. Each
 /// file is its own entry in the memo, so that a rebuild keeps (or drops, when the count
 /// of parts falls) each one; the entries are made only if one of them must be written.
 fn write_sitemap(r: &Renderer, index: &Index) {
-    let sitemap_key = sitemap_key(index);
-    let mut count = 0;
-    sitemap_pages(r, index, |_, _| count += 1);
-    let files = std::sync::OnceLock::new();
-    for name in sitemap::file_names(count, r.sitemap_limit) {
-        r.once(&name, "", sitemap_key, false, || {
-            let files = files.get_or_init(|| {
-                let mut entries = Vec::with_capacity(count);
-                sitemap_pages(r, index, |path, date| {
-                    let lastmod = date.map(|d| d.strftime("%Y-%m-%d").to_string());
-                    entries.push(SitemapEntry { url: r.views.url(&path), lastmod })
-                });
-                sitemap::files(&entries, &r.views.config.base_url, r.sitemap_limit)
+    let mut pages = Vec::new();
+    sitemap_pages(r, index, |path, date| pages.push((path, date)));
+    let files = OnceLock::new();
+    for name in sitemap::file_names(pages.len(), r.sitemap_limit) {
+        let sitemap = Sitemap { name: &name, pages: &pages, limit: r.sitemap_limit, files: Shared(&files) };
+        r.once(&name, "", &sitemap, false, |r, sitemap, _| {
+            let files = sitemap.files.0.get_or_init(|| {
+                let entries: Vec<SitemapEntry> = sitemap
+                    .pages
+                    .iter()
+                    .map(|(path, date)| SitemapEntry {
+                        url: r.views.url(path),
+                        lastmod: date.map(|d| d.strftime("%Y-%m-%d").to_string()),
+                    })
+                    .collect();
+                sitemap::files(&entries, &r.views.config.base_url, sitemap.limit)
             });
-            if let Some((_, xml)) = files.iter().find(|(n, _)| *n == name) {
-                r.write(&name, xml.as_bytes());
+            if let Some((_, xml)) = files.iter().find(|(n, _)| n == sitemap.name) {
+                r.write(sitemap.name, xml.as_bytes());
             }
             None
         });
@@ -613,6 +529,8 @@ fn sitemap_pages(r: &Renderer, index: &Index, mut page: impl FnMut(String, Optio
         for n in 1..=count(index.per_group[gi].len()) {
             page(page_path(&group_path(&g.id), n), None);
         }
+        page(crate::urls::group_subscribe_path(&g.id), None);
+        page(crate::urls::group_since_path(&g.id), None);
     }
     page("products/".into(), None);
     for (name, releases) in &index.per_product {
@@ -620,7 +538,9 @@ fn sitemap_pages(r: &Renderer, index: &Index, mut page: impl FnMut(String, Optio
         for n in 1..=count(releases.len()) {
             page(page_path(&base, n), None);
         }
+        page(crate::urls::product_subscribe_path(&product_slug(name)), None);
     }
+    page(crate::urls::SITE_SUBSCRIBE.into(), None);
     let mut releases: Vec<_> = selection.releases.iter().filter(|s| s.marker.is_none()).collect();
     releases.sort_by(|a, b| a.release.slug.cmp(&b.release.slug));
     for s in releases {

@@ -35,7 +35,7 @@ pub fn files(entries: &[SitemapEntry], base_url: &str, limit: usize) -> Vec<(Str
     let mut index = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"{XMLNS}\">\n");
     for (n, part) in parts.iter().enumerate() {
         index.push_str("  <sitemap>\n    <loc>");
-        index.push_str(&escape(&format!("{base_url}{}", sitemap_part(n + 1))));
+        index.push_str(&escape(&crate::urls::url(base_url, &[&sitemap_part(n + 1)])));
         index.push_str("</loc>\n");
         // The newest page of the part: dates are `YYYY-MM-DD`, so the greatest text is the latest.
         if let Some(date) = part.iter().filter_map(|e| e.lastmod.as_deref()).max() {

@@ -12,6 +12,7 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("releases.html", include_str!("../../themes/default/templates/releases.html")),
     ("release.html", include_str!("../../themes/default/templates/release.html")),
     ("communique.html", include_str!("../../themes/default/templates/communique.html")),
+    ("communique-brief.html", include_str!("../../themes/default/templates/communique-brief.html")),
     ("groups.html", include_str!("../../themes/default/templates/groups.html")),
     ("group.html", include_str!("../../themes/default/templates/group.html")),
     ("404.html", include_str!("../../themes/default/templates/404.html")),
@@ -19,12 +20,27 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("products.html", include_str!("../../themes/default/templates/products.html")),
     ("product.html", include_str!("../../themes/default/templates/product.html")),
     ("communique.txt", include_str!("../../themes/default/templates/communique.txt")),
+    ("subscribe.html", include_str!("../../themes/default/templates/subscribe.html")),
+    ("since.html", include_str!("../../themes/default/templates/since.html")),
+];
+
+/// The built-in theme's partials: pieces the page templates include (`{% include
+/// "partials/…" %}`), each overridable on its own like a page template. Kept apart from
+/// [`BUILT_IN`] because they are not pages: no page is rendered with one directly, so an
+/// edit to one concerns every page (see `memo`).
+pub const BUILT_IN_PARTIALS: &[(&str, &str)] = &[
+    ("partials/release-cards.html", include_str!("../../themes/default/templates/partials/release-cards.html")),
+    ("partials/communique-cards.html", include_str!("../../themes/default/templates/partials/communique-cards.html")),
+    ("partials/group-list.html", include_str!("../../themes/default/templates/partials/group-list.html")),
+    ("partials/labels.html", include_str!("../../themes/default/templates/partials/labels.html")),
+    ("partials/pagination.html", include_str!("../../themes/default/templates/partials/pagination.html")),
 ];
 
 /// The built-in theme's static files, copied to the output root.
 pub const BUILT_IN_STATIC: &[(&str, &str)] = &[
     ("style.css", include_str!("../../themes/default/static/style.css")),
-    ("feed.xsl", include_str!("../../themes/default/static/feed.xsl")),
+    ("copy.js", include_str!("../../themes/default/static/copy.js")),
+    ("since.js", include_str!("../../themes/default/static/since.js")),
 ];
 
 /// Joins a template name to the theme folder, refusing `..`, hidden segments and
@@ -98,6 +114,78 @@ impl Theme {
         }
     }
 
+    /// Whether the theme (the site's or the built-in one) has `template`.
+    pub fn has(&self, template: &str) -> bool {
+        self.override_path(template).is_some() || BUILT_IN.iter().any(|(n, _)| *n == template)
+    }
+
+    /// The template group `g`'s communiques render with: `communique-<name>.html` for its
+    /// `template: <name>` when the theme has it, else `communique.html` (SPEC §11).
+    pub fn communique_template(&self, g: &crate::model::StakeholderGroup) -> String {
+        match &g.template {
+            Some(name) if self.has(&format!("communique-{name}.html")) => format!("communique-{name}.html"),
+            _ => "communique.html".to_string(),
+        }
+    }
+
+    /// The communique formats the theme has, by `template` name (`brief` for
+    /// `communique-brief.html`), sorted.
+    pub fn communique_formats(&self) -> Vec<String> {
+        let own = std::fs::read_dir(self.dir.join("templates"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|entry| entry.file_name().into_string().ok())
+            .filter(|name| self.override_path(name).is_some());
+        let mut formats: Vec<String> = BUILT_IN
+            .iter()
+            .map(|(n, _)| n.to_string())
+            .chain(own)
+            .filter_map(|name| Some(name.strip_prefix("communique-")?.strip_suffix(".html")?.to_string()))
+            .collect();
+        formats.sort();
+        formats.dedup();
+        formats
+    }
+
+    /// A warning for each group whose `template` the theme does not have: its communiques
+    /// fall back to `communique.html`.
+    pub fn check_group_templates(
+        &self,
+        site: &crate::model::Site,
+        sources: &crate::content::Sources,
+    ) -> Vec<Diagnostic> {
+        let formats = self.communique_formats();
+        site.groups
+            .iter()
+            .filter_map(|g| {
+                let name = g.template.as_deref().filter(|n| !formats.iter().any(|f| f == n))?;
+                let source = sources.get(&g.path)?;
+                let known: Vec<&str> = formats.iter().map(String::as_str).collect();
+                let listed = if known.is_empty() {
+                    "it has none".to_string()
+                } else {
+                    format!("it has {}", known.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", "))
+                };
+                Some(source.warning_at_value(
+                    "template",
+                    "unknown-template",
+                    format!(
+                        "theme `{}` has no `communique-{name}.html`, so `{}`'s communiques use `communique.html`; {listed}{}",
+                        self.name,
+                        g.id,
+                        crate::diagnostics::did_you_mean(name, known.iter().copied())
+                            .map(|f| format!(": did you mean `template: {f}`?"))
+                            .unwrap_or_else(|| format!(
+                                ", or add `themes/{}/templates/communique-{name}.html`",
+                                self.name
+                            ))
+                    ),
+                ))
+            })
+            .collect()
+    }
+
     pub fn environment(&self) -> Environment<'static> {
         let mut env = Environment::new();
         let theme = self.clone();
@@ -110,7 +198,7 @@ impl Theme {
                     )
                 });
             }
-            Ok(BUILT_IN.iter().find(|(n, _)| *n == name).map(|(_, text)| text.to_string()))
+            Ok(BUILT_IN.iter().chain(BUILT_IN_PARTIALS).find(|(n, _)| *n == name).map(|(_, text)| text.to_string()))
         });
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
         env.set_formatter(|out, state, value| {
@@ -129,7 +217,11 @@ impl Theme {
 
     /// Compiles every template, so that `check` reports template errors without a build.
     pub fn check(&self, env: &Environment<'static>) -> Vec<Diagnostic> {
-        BUILT_IN.iter().filter_map(|(name, _)| env.get_template(name).err().map(|e| self.diagnostic(&e))).collect()
+        BUILT_IN
+            .iter()
+            .chain(BUILT_IN_PARTIALS)
+            .filter_map(|(name, _)| env.get_template(name).err().map(|e| self.diagnostic(&e)))
+            .collect()
     }
 
     /// A template error as `path:line:col: error: …`.
@@ -145,5 +237,41 @@ impl Theme {
             source = inner.source();
         }
         Diagnostic::error(self.display_path(name), Pos::new(error.line().unwrap_or(1), 1), "template", message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use minijinja::context;
+
+    fn base_with(site: minijinja::Value) -> String {
+        let theme = Theme::new(Path::new("/nonexistent"), "default");
+        let env = theme.environment();
+        let page = context! { title => "T", url => "https://x.example/", feeds => Vec::<String>::new() };
+        let urls = context! { home => "https://x.example/" };
+        let build = context! { preview => false };
+        env.get_template("base.html").unwrap().render(context! { site, page, urls, build }).unwrap()
+    }
+
+    #[test]
+    fn the_header_shows_the_brand_when_the_site_has_one() {
+        let html = base_with(context! {
+            title => "Acme", brand => context! { logo => "https://x.example/logo.svg", accent => "#0a7d5a" },
+        });
+        assert!(html.contains(r#"<img class="site-logo" src="https://x.example/logo.svg" alt="""#), "{html}");
+        assert!(html.contains(r#"style="--brand: #0a7d5a""#), "{html}");
+        assert!(!html.contains("site-mark"), "the logo replaces the built-in mark");
+    }
+
+    #[test]
+    fn the_header_has_its_own_mark_without_a_brand() {
+        for site in [context! { title => "Acme" }, context! { title => "Acme", brand => () }] {
+            let html = base_with(site);
+            assert!(html.contains("site-mark") && !html.contains("site-logo") && !html.contains("--brand"), "{html}");
+        }
+        // An accent cannot leave the style attribute it is written in.
+        let html = base_with(context! { title => "Acme", brand => context! { accent => "red\" onload=\"x" } });
+        assert!(html.contains(r#"style="--brand: red&quot; onload=&quot;x""#), "{html}");
     }
 }

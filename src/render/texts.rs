@@ -9,6 +9,7 @@ use super::markdown::Markdown;
 use crate::config::SiteConfig;
 use crate::fingerprint::FastMap as HashMap;
 use crate::model::{Access, Release, StakeholderGroup};
+use crate::urls;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -20,6 +21,8 @@ pub struct ReleaseHtml {
     pub features: Vec<(String, BTreeMap<String, String>)>,
     pub access: BTreeMap<String, AccessHtml>,
     pub constraints: Vec<String>,
+    /// Per action, in order: its text.
+    pub actions: Vec<String>,
     /// Per group: the hand-written summary (if any) and body.
     pub handwritten: BTreeMap<String, (Option<String>, String)>,
 }
@@ -51,7 +54,7 @@ impl<'a> Texts<'a> {
         let releases = releases.iter().map(|r| (r.slug.as_str(), OnceLock::new())).collect();
         let groups = groups
             .iter()
-            .map(|g| (g.id.as_str(), markdown.block_in(&g.body, &config.url(&super::context::group_path(&g.id)))))
+            .map(|g| (g.id.as_str(), markdown.block_in(&g.body, &urls::group_url(&config.base_url, &g.id))))
             .collect();
         Texts { markdown, config, releases, groups }
     }
@@ -85,7 +88,7 @@ impl Drop for Texts<'_> {
 
 /// A release's texts belong to its page; hand-written texts to their communique's.
 fn release(md: &Markdown, url: &dyn Fn(&str) -> String, r: &Release) -> ReleaseHtml {
-    let page = url(&super::context::release_path(&r.slug));
+    let page = url(&urls::release_path(&r.slug));
     let inline = |text: &str| md.inline_in(text, &page);
     ReleaseHtml {
         summary: inline(&r.summary),
@@ -96,11 +99,12 @@ fn release(md: &Markdown, url: &dyn Fn(&str) -> String, r: &Release) -> ReleaseH
             .collect(),
         access: r.access.iter().map(|(g, a)| (g.clone(), access(md, &page, a))).collect(),
         constraints: r.constraints.iter().map(|c| inline(&c.text)).collect(),
+        actions: r.actions.iter().map(|a| inline(&a.text)).collect(),
         handwritten: r
             .handwritten
             .iter()
             .map(|(g, p)| {
-                let page = url(&super::context::communique_path(&r.slug, g));
+                let page = url(&urls::communique_path(&r.slug, g));
                 (g.clone(), (p.summary.as_deref().map(|s| md.inline_in(s, &page)), md.block_in(&p.body, &page)))
             })
             .collect(),

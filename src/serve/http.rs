@@ -33,7 +33,7 @@ pub fn content_type(path: &Path) -> &'static str {
         "html" => "text/html; charset=utf-8",
         "css" => "text/css; charset=utf-8",
         "js" => "text/javascript; charset=utf-8",
-        // Feeds as XML so a browser shows them (with feed.xsl) instead of downloading.
+        // Feeds as XML so a browser shows them instead of downloading.
         "xml" | "xsl" => "application/xml; charset=utf-8",
         "json" => "application/json",
         "ics" => "text/calendar; charset=utf-8",
@@ -88,8 +88,11 @@ pub fn overlay_titled(title: &str, diagnostics: &[crate::diagnostics::Diagnostic
             r#"<div id="communique-errors" role="alert" style="position:fixed;left:0;right:0;bottom:0;max-height:60vh;overflow:auto;"#,
             r#"z-index:2147483647;background:#3b0a0a;color:#fff;font:14px/1.5 ui-monospace,monospace;padding:1rem 1.25rem;"#,
             r#"border-top:4px solid #ff5c5c;box-shadow:0 -4px 16px rgba(0,0,0,.4)">"#,
-            r#"<p style="margin:0 0 .5rem;font-weight:bold">{}</p>"#,
-            r#"<pre style="margin:0;white-space:pre-wrap">{}</pre></div>"#
+            // The page's own stylesheet styles `p` and `pre` too (the built-in theme gives
+            // `pre` a light background): every colour and box the overlay relies on is set
+            // here, so its text stays readable on any page, in either colour scheme.
+            r#"<p style="margin:0 0 .5rem;padding:0;font:inherit;font-weight:bold;color:#fff;background:none">{}</p>"#,
+            r#"<pre style="margin:0;padding:0;border:0;border-radius:0;white-space:pre-wrap;font:inherit;color:#fff;background:none">{}</pre></div>"#
         ),
         escape(title),
         lines.join("\n")

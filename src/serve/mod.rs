@@ -188,7 +188,7 @@ fn page(shared: &Shared, path: &str) -> Reply {
         return Reply::html(500, http::inject(page, overlay.as_deref()));
     };
     if path == "/_review" || path == "/_review/" {
-        let now = crate::cli::now(None).unwrap_or_else(|_| jiff::Timestamp::now());
+        let now = crate::clock::now(None).unwrap_or_else(|_| jiff::Timestamp::now());
         // Previewing the public portal: review only what it will show.
         let review = crate::review::review_for(&last.site, &last.sources, now, shared.audience);
         let page = crate::render::review_page(&shared.root, &last.site, &review, now);

@@ -27,7 +27,7 @@ fn rebuild_with(
     build: impl FnOnce(&Request, &mut Session) -> Result<Built, Vec<Diagnostic>>,
 ) {
     let started = Instant::now();
-    let now = crate::cli::now(None).unwrap_or_else(|_| jiff::Timestamp::now());
+    let now = crate::clock::now(None).unwrap_or_else(|_| jiff::Timestamp::now());
     let request = Request {
         root: &shared.root,
         output: Some(shared.site_dir.clone()),

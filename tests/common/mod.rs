@@ -271,3 +271,22 @@ pub fn release(title: &str, status: &str, publish_at: &str, groups: &[&str]) -> 
     text.push_str("---\n");
     text
 }
+
+/// A page without the built-in theme's own scripts: `copy.js` and `since.js` by their
+/// exact tags, and the catch-up page's data, which must be JSON with no `<` in it (so that
+/// no text in it can close the element or open another).
+pub fn without_theme_scripts(path: &str, html: &str) -> String {
+    let mut html = html.to_string();
+    for script in ["copy.js", "since.js"] {
+        html = html.replace(&format!("<script src=\"{}{script}\" defer></script>", BASE_URL), "");
+    }
+    let open = "<script type=\"application/json\" id=\"since-data\">";
+    if let Some(start) = html.find(open) {
+        let end = start + html[start..].find("</script>").unwrap_or_else(|| panic!("{path}: the data ends"));
+        let data = &html[start + open.len()..end];
+        assert!(!data.contains('<'), "{path}: `<` in the catch-up data");
+        serde_json::from_str::<serde_json::Value>(data).unwrap_or_else(|e| panic!("{path}: the data is JSON: {e}"));
+        html.replace_range(start..end + "</script>".len(), "");
+    }
+    html
+}

@@ -2,8 +2,11 @@
 //! file, fed with arbitrary bytes and no site on disk. Whatever the bytes, these return
 //! diagnostics (or, for Markdown, the HTML the target checks); a panic, a hang or a
 //! crash is a bug.
+//!
+//! Outside `content` and above it: the harness drives loading, lint and rendering
+//! together, and loading itself needs neither.
 
-use super::{decode_text, front_matter, parse_text, validate, yaml, Kind, Parsed, Source};
+use crate::content::{decode_text, front_matter, parse_text, validate, yaml, Kind, Parsed, Source};
 use crate::diagnostics::Diagnostic;
 use crate::model::{Audience, Site, StakeholderGroup};
 
@@ -56,13 +59,15 @@ pub fn content_file(bytes: &[u8]) -> Vec<Diagnostic> {
         contacts: vec![],
         components: vec!["payments-api".into()],
         email: None,
+        subscribe_url: None,
         chat: Vec::new(),
+        template: None,
         body: String::new(),
         path: format!("content/stakeholders/{id}.md"),
     };
     let mut groups = vec![group("customers", Audience::Public), group("support", Audience::Internal)];
     let mut releases = Vec::new();
-    let mut sources = super::Sources::default();
+    let mut sources = crate::content::Sources::default();
     let kinds = [
         ("content/stakeholders/fuzzed.md", Kind::Group { id: "fuzzed".into() }),
         ("content/releases/fuzzed/index.md", Kind::Release { slug: "fuzzed".into() }),
@@ -101,7 +106,7 @@ pub fn content_file(bytes: &[u8]) -> Vec<Diagnostic> {
     if let (Ok(config), false) = (config, out.iter().any(Diagnostic::is_error)) {
         let site = Site { config, groups, releases };
         let now = jiff::Timestamp::UNIX_EPOCH;
-        out.extend(crate::lint::warnings(&site, &sources, now));
+        out.extend(crate::lint::diagnostics(&site, &sources, now));
     }
     out
 }

@@ -1,0 +1,128 @@
+//! Plain words for readers, made from the model: a page's description (for search
+//! results and sharing cards), when an unpublished release is planned, and a window's
+//! span written the way people write it ("10 November 2026, 18:00–19:00 CET").
+
+use super::context::{date_view, DateView};
+use crate::config::SiteConfig;
+use crate::model::{Release, Status};
+use jiff::Timestamp;
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+/// The longest description, in characters: what search results and sharing cards show.
+const DESCRIPTION_MAX: usize = 200;
+
+/// Markdown as one line of plain text (no markup, no HTML), cut at a word near
+/// [`DESCRIPTION_MAX`] characters. Raw HTML in the source is dropped, not shown.
+pub fn plain_text(markdown: &str) -> String {
+    let mut text = String::new();
+    let space = |text: &mut String| {
+        if !text.is_empty() && !text.ends_with(' ') {
+            text.push(' ');
+        }
+    };
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak | Event::Start(Tag::Item) | Event::End(TagEnd::Paragraph) => {
+                space(&mut text)
+            }
+            _ => {}
+        }
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut out = String::new();
+    for word in words {
+        if out.chars().count() + word.chars().count() + 1 > DESCRIPTION_MAX {
+            out.push('…');
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// A release that is not public yet: whether it is still in review (or a draft), and
+/// when it is planned to go out.
+#[derive(Serialize, Clone)]
+pub struct Planned {
+    /// `draft`, `review` or `approved`.
+    pub status: &'static str,
+    pub publish_at: DateView,
+}
+
+impl Planned {
+    pub fn of(release: &Release, config: &SiteConfig) -> Self {
+        let status = match release.status {
+            Status::Draft => "draft",
+            Status::Review => "review",
+            Status::Approved => "approved",
+        };
+        Planned { status, publish_at: date_view(release.publish_at, config) }
+    }
+}
+
+/// From `start` to `end`, without saying the day twice when both fall on the same local
+/// day in the same zone abbreviation.
+pub fn window_span(start: Timestamp, end: Timestamp, config: &SiteConfig) -> String {
+    let (s, e) = (date_view(start, config), date_view(end, config));
+    let zone = |ts: Timestamp| config.tz.to_offset_info(ts).abbreviation().to_ascii_uppercase();
+    if s.date == e.date && zone(start) == zone(end) {
+        let hm = |ts: Timestamp| config.tz.to_datetime(ts).strftime("%H:%M").to_string();
+        format!("{}, {}–{} {}", s.date, hm(start), hm(end), zone(start))
+    } else {
+        format!("{} to {}", s.datetime, e.datetime)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(tz: &str) -> SiteConfig {
+        let toml = format!("title = \"T\"\nbase_url = \"https://x.example/\"\ntimezone = \"{tz}\"\n");
+        SiteConfig::parse(&toml).unwrap()
+    }
+
+    #[test]
+    fn descriptions_are_plain_text() {
+        let cases = [
+            ("Settlement **in hours**, not `days`.", "Settlement in hours, not days."),
+            ("One\nline.\n\n- a\n- b", "One line. a b"),
+            ("[Read](https://x.example/) <b>raw</b> &amp; more", "Read raw & more"),
+            ("", ""),
+        ];
+        for (markdown, plain) in cases {
+            assert_eq!(plain_text(markdown), plain, "{markdown}");
+        }
+        let long = "word ".repeat(100);
+        let cut = plain_text(&long);
+        assert!(cut.chars().count() <= DESCRIPTION_MAX + 1 && cut.ends_with("word…"), "{cut}");
+    }
+
+    #[test]
+    fn a_same_day_window_says_its_day_once() {
+        let paris = config("Europe/Paris");
+        let at = |s: &str| s.parse::<Timestamp>().unwrap();
+        let cases = [
+            ("2026-11-10T17:00:00Z", "2026-11-10T18:00:00Z", "10 November 2026, 18:00–19:00 CET"),
+            (
+                "2026-11-10T22:00:00Z",
+                "2026-11-11T01:00:00Z",
+                "10 November 2026, 23:00 CET to 11 November 2026, 02:00 CET",
+            ),
+            // The clocks change on the night of 25 October 2026: two abbreviations, said both.
+            (
+                "2026-10-25T00:00:00Z",
+                "2026-10-25T02:00:00Z",
+                "25 October 2026, 02:00 CEST to 25 October 2026, 03:00 CET",
+            ),
+        ];
+        for (start, end, text) in cases {
+            assert_eq!(window_span(at(start), at(end), &paris), text, "{start}");
+        }
+    }
+}
