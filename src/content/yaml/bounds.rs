@@ -40,7 +40,7 @@ pub fn size_text(bytes: usize) -> String {
 /// no real front matter has 64 unclosed brackets.
 pub fn too_deep(yaml: &str) -> Option<Pos> {
     // Fewer brackets than the limit in all cannot nest past it; counting is cheaper.
-    if yaml.bytes().filter(|b| matches!(b, b'[' | b'{')).count() <= MAX_DEPTH {
+    if opening_brackets(yaml.as_bytes()) <= MAX_DEPTH {
         return None;
     }
     let mut depth = 0usize;
@@ -78,8 +78,7 @@ pub fn leading_tab(yaml: &str) -> Option<YamlError> {
 /// line breaks, U+FFFE, U+FFFF), with its position. The parser would read past some.
 pub fn control_character(yaml: &str) -> Option<YamlError> {
     let allowed = |c: char| matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..);
-    let plain_ascii = yaml.bytes().all(|b| matches!(b, b'\t' | b'\n' | b'\r' | b' '..=b'~'));
-    if plain_ascii {
+    if !may_hold_control_character(yaml.as_bytes()) {
         return None;
     }
     let (mut line, mut column) = (1, 1);
@@ -101,4 +100,52 @@ pub fn control_character(yaml: &str) -> Option<YamlError> {
         }
     }
     None
+}
+
+/// Whether the UTF-8 bytes may hold a character [`control_character`] refuses: an ASCII
+/// control byte, or the lead byte of U+0080–U+009F (`C2`) or of U+FFFE/U+FFFF (`EF`).
+/// Every front matter is screened, so this looks at bytes, not decoded characters, a
+/// block at a time without stopping early (which lets the compiler test many bytes at
+/// once); a rare false alarm only costs the exact look.
+fn may_hold_control_character(bytes: &[u8]) -> bool {
+    let suspect =
+        |b: u8| (b < b' ' && b != b'\t' && b != b'\n' && b != b'\r') | (b == 0x7f) | (b == 0xc2) | (b == 0xef);
+    bytes.chunks(BLOCK).any(|block| block.iter().fold(false, |found, &b| found | suspect(b)))
+}
+
+/// How many `[` and `{` the text holds, counted a block at a time as above.
+fn opening_brackets(bytes: &[u8]) -> usize {
+    bytes
+        .chunks(BLOCK)
+        .map(|block| block.iter().fold(0u8, |n, &b| n + u8::from((b == b'[') | (b == b'{'))) as usize)
+        .sum()
+}
+
+/// Bytes looked at together; fewer than 256, so a block's count fits in a `u8`.
+const BLOCK: usize = 128;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_byte_screen_lets_through_every_refused_character() {
+        for c in ['\u{0}', '\u{8}', '\u{1b}', '\u{7f}', '\u{80}', '\u{9f}', '\u{fffe}', '\u{ffff}'] {
+            let yaml = format!("title: \"caf\u{e9} {c}\"\n");
+            assert!(may_hold_control_character(yaml.as_bytes()), "{c:?}");
+            assert!(control_character(&yaml).is_some(), "{c:?}");
+        }
+        for ok in ["title: caf\u{e9} \u{2014} \u{1f680}\tx\r\n", "a: \u{85}\u{a0}\u{fffd}"] {
+            assert!(control_character(ok).is_none(), "{ok:?}");
+        }
+        assert!(!may_hold_control_character("title: caf\u{e9} \u{2014} \u{1f680}\n".as_bytes()));
+    }
+
+    #[test]
+    fn brackets_are_counted_across_blocks() {
+        let yaml = "a: [b, {c: d}]\n".repeat(100) + &"[".repeat(BLOCK * 2 + 3);
+        assert_eq!(opening_brackets(yaml.as_bytes()), 200 + BLOCK * 2 + 3);
+        assert!(too_deep(&yaml).is_some());
+        assert!(too_deep(&"[a]".repeat(1000)).is_none());
+    }
 }

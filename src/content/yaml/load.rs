@@ -153,7 +153,8 @@ impl Loader<'_> {
                 None
             }
             Container::Map(_, Some((key, key_pos))) => {
-                Some(self.locator.field(top.entry, key_name(key).is_some(), *key_pos, pos))
+                let named = matches!(key, Value::String(_) | Value::Number(_) | Value::Bool(_) | Value::Null);
+                Some(self.locator.field(top.entry, named, *key_pos, pos))
             }
         }
     }
@@ -176,24 +177,25 @@ impl Loader<'_> {
             Container::Map(_, pending @ None) => *pending = Some((value, pos)),
             Container::Map(map, pending @ Some(_)) => {
                 let (key, key_pos) = pending.take().expect("a key is pending");
-                if map.contains_key(&key) {
-                    let mapping = self.locator.path_of(self.yaml, top.entry);
-                    let field = match key_name(&key) {
-                        Some(name) if mapping.is_empty() => format!("`{name}`"),
-                        Some(name) => {
-                            format!("`{}`", crate::content::parse::display_path(&format!("{mapping}.{name}")))
-                        }
-                        None => "a key".into(),
-                    };
-                    return Err(YamlError {
-                        pos: key_pos,
-                        code: "yaml-syntax",
-                        message: format!(
-                            "duplicate field {field}: each field may appear only once; remove one of them"
-                        ),
-                    });
-                }
-                map.insert(key, value);
+                // One look-up: the entry both finds a duplicate and inserts.
+                let key = match map.entry(key) {
+                    serde_yaml::mapping::Entry::Vacant(slot) => {
+                        slot.insert(value);
+                        return Ok(());
+                    }
+                    serde_yaml::mapping::Entry::Occupied(found) => found.key().clone(),
+                };
+                let mapping = self.locator.path_of(self.yaml, top.entry);
+                let field = match key_name(&key) {
+                    Some(name) if mapping.is_empty() => format!("`{name}`"),
+                    Some(name) => format!("`{}`", crate::content::parse::display_path(&format!("{mapping}.{name}"))),
+                    None => "a key".into(),
+                };
+                return Err(YamlError {
+                    pos: key_pos,
+                    code: "yaml-syntax",
+                    message: format!("duplicate field {field}: each field may appear only once; remove one of them"),
+                });
             }
         }
         Ok(())
