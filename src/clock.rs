@@ -2,7 +2,7 @@
 //! `--now` or `SOURCE_DATE_EPOCH` for reproducible builds, else the clock.
 
 /// "Now" for selection: `--now`, else `SOURCE_DATE_EPOCH`, else the clock.
-pub fn now(flag: Option<&str>) -> Result<jiff::Timestamp, String> {
+pub(crate) fn now(flag: Option<&str>) -> Result<jiff::Timestamp, String> {
     if let Some(text) = flag {
         return text
             .parse()

@@ -4,12 +4,12 @@ use crate::diagnostics::{hint, Diagnostic, Pos};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-pub mod brand;
-pub mod notify;
-pub use brand::BrandConfig;
-pub use notify::NotifyConfig;
+pub(crate) mod brand;
+pub(crate) mod notify;
+pub(crate) use brand::BrandConfig;
+pub(crate) use notify::NotifyConfig;
 
-pub const FILE: &str = "site.toml";
+pub(crate) const FILE: &str = "site.toml";
 
 #[derive(Debug, Clone)]
 pub struct SiteConfig {
@@ -261,7 +261,7 @@ impl SiteConfig {
 /// `http` or `https`, with a host, and no space or control character (a line break in
 /// it would become a header of its own in an e-mail, or a line of its own in a
 /// calendar). The error completes a sentence that starts with the URL's name.
-pub fn check_base_url(url: &str) -> Result<(), String> {
+pub(crate) fn check_base_url(url: &str) -> Result<(), String> {
     const EXAMPLE: &str = "such as `https://releases.example.com/`";
     if let Some(c) = url.chars().find(|c| c.is_control() || c.is_whitespace()) {
         let shown: String = url.chars().flat_map(char::escape_debug).collect();
@@ -291,7 +291,7 @@ pub fn check_base_url(url: &str) -> Result<(), String> {
 /// The rule for `output_dir` and `internal_output_dir`: a folder inside the site, named
 /// relative to its root, and not one of the site's own sources. (`build --output`
 /// names any folder: there the user says explicitly where to write.)
-pub fn check_output_folder(folder: &str) -> Result<(), String> {
+pub(crate) fn check_output_folder(folder: &str) -> Result<(), String> {
     use std::path::{Component, Path};
     let example = "such as `public`";
     let path = Path::new(folder);
@@ -330,7 +330,7 @@ pub fn check_output_folder(folder: &str) -> Result<(), String> {
     Ok(())
 }
 
-pub fn with_trailing_slash(url: &str) -> String {
+pub(crate) fn with_trailing_slash(url: &str) -> String {
     if url.ends_with('/') {
         url.to_string()
     } else {

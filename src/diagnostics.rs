@@ -85,7 +85,7 @@ const ABSENCES: &[&str] = &["missing-field", "no-group"];
 /// Diagnostics in a stable order: by file, then position, errors before warnings; and in
 /// a file with an unknown field, what is absent after it, so that the root cause of a
 /// typo is read first.
-pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
+pub(crate) fn sort(diagnostics: &mut Vec<Diagnostic>) {
     let with_unknown_fields: std::collections::HashSet<String> =
         diagnostics.iter().filter(|d| d.code == "unknown-field").map(|d| d.path.clone()).collect();
     let consequence = |d: &Diagnostic| ABSENCES.contains(&d.code) && with_unknown_fields.contains(&d.path);
@@ -103,7 +103,7 @@ pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
     diagnostics.dedup();
 }
 
-pub fn count_errors(diagnostics: &[Diagnostic]) -> usize {
+pub(crate) fn count_errors(diagnostics: &[Diagnostic]) -> usize {
     diagnostics.iter().filter(|d| d.is_error()).count()
 }
 
@@ -116,7 +116,7 @@ pub enum Format {
 
 /// Prints diagnostics: text goes to stderr (it is for a person watching a build),
 /// JSON and GitHub annotations go to stdout (they are for a program).
-pub fn print(diagnostics: &[Diagnostic], format: Format) {
+pub(crate) fn print(diagnostics: &[Diagnostic], format: Format) {
     match format {
         Format::Text => {
             for d in diagnostics {
@@ -132,13 +132,13 @@ pub fn print(diagnostics: &[Diagnostic], format: Format) {
     }
 }
 
-pub fn to_json(diagnostics: &[Diagnostic]) -> String {
+pub(crate) fn to_json(diagnostics: &[Diagnostic]) -> String {
     serde_json::to_string_pretty(diagnostics).expect("diagnostics serialize")
 }
 
 /// `::error file=…,line=…,col=…,title=…::message`, with GitHub's escaping of `%`, CR, LF
 /// (and `,` `:` in properties).
-pub fn github_annotation(d: &Diagnostic) -> String {
+pub(crate) fn github_annotation(d: &Diagnostic) -> String {
     fn data(s: &str) -> String {
         s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
     }
@@ -157,7 +157,7 @@ pub fn github_annotation(d: &Diagnostic) -> String {
 }
 
 /// "did you mean `x`?" for the closest of `candidates`, if one is close enough to be a typo.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(&word.to_lowercase(), &c.to_lowercase()), c))
@@ -167,7 +167,7 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str
 }
 
 /// The hint sentence that follows a message: " (did you mean `x`?)" or " (expected one of …)".
-pub fn hint(word: &str, candidates: &[&str]) -> String {
+pub(crate) fn hint(word: &str, candidates: &[&str]) -> String {
     match did_you_mean(word, candidates.iter().copied()) {
         Some(c) => format!("; did you mean `{c}`?"),
         None if candidates.len() <= 12 => {

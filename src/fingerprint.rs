@@ -9,11 +9,11 @@
 
 use std::hash::{BuildHasher, Hash};
 
-pub fn of(inputs: impl Hash) -> u64 {
+pub(crate) fn of(inputs: impl Hash) -> u64 {
     // foldhash's quality variant: a rebuild hashes tens of thousands of keys, and SipHash
     // spends most of its time on resistance to crafted collisions, which these do not need.
     foldhash::quality::FixedState::with_seed(0x636f_6d6d_756e_6971).hash_one(inputs)
 }
 
 /// A `HashMap` with a fast, non-cryptographic hash.
-pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;

@@ -109,7 +109,7 @@ fn ancestry<'a>(groups: &'a [StakeholderGroup], index: &HashMap<&'a str, usize>,
 
 /// Portal order: top-level groups by `order`, then name, then id; each group's children
 /// right after it, in the same order.
-pub fn portal_order(mut groups: Vec<StakeholderGroup>) -> Vec<StakeholderGroup> {
+pub(crate) fn portal_order(mut groups: Vec<StakeholderGroup>) -> Vec<StakeholderGroup> {
     groups.sort_by(|a, b| {
         (a.order.unwrap_or(i64::MAX), &a.name, &a.id).cmp(&(b.order.unwrap_or(i64::MAX), &b.name, &b.id))
     });
@@ -147,7 +147,7 @@ pub(crate) mod tests {
     use super::*;
     use crate::model::{Audience, ConstraintKind};
 
-    pub fn group(id: &str, parent: Option<&str>) -> StakeholderGroup {
+    pub(crate) fn group(id: &str, parent: Option<&str>) -> StakeholderGroup {
         StakeholderGroup {
             id: id.into(),
             name: id.into(),

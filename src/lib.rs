@@ -3,33 +3,38 @@
 //! feed per stakeholder group.
 //!
 //! The pipeline reads in one direction: `content` (files → [`model::Site`]) →
-//! [`select`] (what a build shows) → [`render`] (pages, feeds) → [`output`] (the one writer).
+//! [`select`] (what a build shows) → `render` (pages, feeds) → `output` (the one writer).
+//!
+//! Only what the command, the tests and the fuzz targets use is `pub`; the rest is
+//! `pub(crate)`, and `unreachable_pub` keeps it so.
+
+#![warn(unreachable_pub)]
 
 pub mod build;
 pub mod cli;
-pub mod clock;
-pub mod config;
+pub(crate) mod clock;
+pub(crate) mod config;
 pub mod console;
-pub mod content;
-pub mod cycle;
-pub mod diagnostics;
-pub mod fingerprint;
+pub(crate) mod content;
+pub(crate) mod cycle;
+pub(crate) mod diagnostics;
+pub(crate) mod fingerprint;
 #[doc(hidden)]
 pub mod fuzz;
-pub mod hierarchy;
-pub mod lint;
+pub(crate) mod hierarchy;
+pub(crate) mod lint;
 pub mod model;
 pub mod notify;
-pub mod output;
-pub mod profile;
-pub mod progress;
-pub mod render;
-pub mod review;
-pub mod scaffold;
+pub(crate) mod output;
+pub(crate) mod profile;
+pub(crate) mod progress;
+pub(crate) mod render;
+pub(crate) mod review;
+pub(crate) mod scaffold;
 pub mod select;
-pub mod serve;
-pub mod slug;
-pub mod urls;
+pub(crate) mod serve;
+pub(crate) mod slug;
+pub(crate) mod urls;
 
 /// The direction of the pipeline, checked on the source: shared vocabulary at the
 /// bottom imports nothing of the crate, loading imports nothing downstream of it, and

@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 /// One warning: its code, what it is about, and the diagnostic (place and message) that
 /// `check` prints.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Warning {
+pub(crate) struct Warning {
     /// The release it is about (its slug): a warning in its file or in one of its
     /// hand-written pages.
     pub release: Option<String>,
@@ -46,19 +46,19 @@ impl Warning {
     }
 
     /// `missing-value`, `term`…: what kind of warning it is.
-    pub fn code(&self) -> &'static str {
+    pub(crate) fn code(&self) -> &'static str {
         self.diagnostic.code
     }
 }
 
 /// The warnings of `site`, as diagnostics: what `check` prints.
-pub fn diagnostics(site: &Site, sources: &crate::content::Sources, now: jiff::Timestamp) -> Vec<Diagnostic> {
+pub(crate) fn diagnostics(site: &Site, sources: &crate::content::Sources, now: jiff::Timestamp) -> Vec<Diagnostic> {
     warnings(site, sources, now).into_iter().map(|w| w.diagnostic).collect()
 }
 
 /// Warnings in a stable order (that of their diagnostics, see [`crate::diagnostics::sort`]),
 /// each once.
-pub fn sort(warnings: &mut Vec<Warning>) {
+pub(crate) fn sort(warnings: &mut Vec<Warning>) {
     warnings.sort_by(|a, b| {
         let (a, b) = (&a.diagnostic, &b.diagnostic);
         (&a.path, a.line, a.column, a.severity, a.code, &a.message)
@@ -67,7 +67,7 @@ pub fn sort(warnings: &mut Vec<Warning>) {
     warnings.dedup_by(|a, b| a.diagnostic == b.diagnostic);
 }
 
-pub fn warnings(site: &Site, sources: &crate::content::Sources, now: jiff::Timestamp) -> Vec<Warning> {
+pub(crate) fn warnings(site: &Site, sources: &crate::content::Sources, now: jiff::Timestamp) -> Vec<Warning> {
     let h = Hierarchy::new(&site.groups);
     // Release by release on every core (the build waits for the count), kept in order.
     let per_release: Vec<(Vec<&str>, Vec<Warning>)> = site
@@ -210,7 +210,7 @@ fn release_warnings(
 /// The groups affected by `release` (SPEC §4: their `components` meet the release's) that
 /// are not among `groups`, the release's groups; each with the components they share, in
 /// the group's order.
-pub fn affected_unreached<'s>(
+pub(crate) fn affected_unreached<'s>(
     site: &'s Site,
     release: &Release,
     groups: &[&str],

@@ -10,23 +10,23 @@ fn enabled() -> bool {
 }
 
 /// A line of its own in the profile, such as how much a rebuild made again.
-pub fn note(message: impl FnOnce() -> String) {
+pub(crate) fn note(message: impl FnOnce() -> String) {
     if enabled() {
         crate::errln!("profile: {}", message());
     }
 }
 
-pub struct Phase {
+pub(crate) struct Phase {
     name: &'static str,
     started: Option<Instant>,
 }
 
 impl Phase {
-    pub fn start(name: &'static str) -> Phase {
+    pub(crate) fn start(name: &'static str) -> Phase {
         Phase { name, started: enabled().then(Instant::now) }
     }
 
-    pub fn end(self) {
+    pub(crate) fn end(self) {
         if let Some(started) = self.started {
             crate::errln!("profile: {:>8.1} ms  {}", started.elapsed().as_secs_f64() * 1000.0, self.name);
         }

@@ -6,12 +6,12 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::time::Duration;
 
-pub struct Progress {
+pub(crate) struct Progress {
     bar: ProgressBar,
 }
 
 impl Progress {
-    pub fn start(total: u64, message: &'static str) -> Progress {
+    pub(crate) fn start(total: u64, message: &'static str) -> Progress {
         let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
         if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({eta} left)") {
             bar.set_style(style.progress_chars("=> "));
@@ -30,11 +30,11 @@ impl Progress {
         Progress { bar }
     }
 
-    pub fn inc(&self, pages: u64) {
+    pub(crate) fn inc(&self, pages: u64) {
         self.bar.inc(pages);
     }
 
-    pub fn finish(&self) {
+    pub(crate) fn finish(&self) {
         self.bar.finish_and_clear();
     }
 }

@@ -1,6 +1,6 @@
 //! The example site that `communique init` writes, embedded in the binary.
 
-pub const FILES: &[(&str, &str)] = &[
+pub(crate) const FILES: &[(&str, &str)] = &[
     ("content/releases/dashboard-3-0.md", include_str!("scaffold/content/releases/dashboard-3-0.md")),
     (
         "content/releases/payments-2-4/enterprise-customers.md",

@@ -2,14 +2,14 @@
 //! pages never collide on case-insensitive hosts (SPEC §1).
 
 /// Ids and slugs: lowercase, so output never collides on case-insensitive hosts.
-pub fn is_valid_id(id: &str) -> bool {
+pub(crate) fn is_valid_id(id: &str) -> bool {
     let mut chars = id.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c.is_ascii_digit())
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
 }
 
 /// A valid id close to `text`, to show the author what to type instead.
-pub fn slugify(text: &str) -> String {
+pub(crate) fn slugify(text: &str) -> String {
     let slug = ascii_slug(text);
     if slug.is_empty() {
         "item".into()
@@ -37,7 +37,7 @@ fn ascii_slug(text: &str) -> String {
 /// the whole name after what the slug kept, so that distinct names get distinct folders
 /// rather than all sharing `item` (or `caf`). Names of ASCII letters, digits and
 /// punctuation keep the slug they always had, and with it their URLs.
-pub fn product_slug(name: &str) -> String {
+pub(crate) fn product_slug(name: &str) -> String {
     let slug = ascii_slug(name);
     let dropped = name.chars().any(|c| c.is_alphanumeric() && !c.is_ascii());
     match (dropped, slug.is_empty()) {

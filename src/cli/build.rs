@@ -41,7 +41,7 @@ pub enum AudienceArg {
     Internal,
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+pub(super) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let now = match args.now.resolve() {
         Ok(now) => now,

@@ -31,7 +31,7 @@ pub enum What {
     },
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+pub(super) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let What::Changelog { changelog, release, version, product, root } = &args.what;
     let request =
         changelog::Request { changelog, slug: release, version: version.as_deref(), product: product.as_deref() };

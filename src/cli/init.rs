@@ -10,7 +10,7 @@ pub struct Args {
     pub dir: PathBuf,
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+pub(super) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let dir = &args.dir;
     if dir.exists() {
         if !dir.is_dir() {

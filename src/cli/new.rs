@@ -35,7 +35,7 @@ pub enum What {
     },
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+pub(super) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let outcome = match &args.what {
         What::Release { slug, from, product, root } => {
             new::release(&root.root, &new::ReleaseRequest { slug, from: from.as_deref(), product: product.as_deref() })
@@ -46,7 +46,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 /// Prints what a release-cycle command did, or why it did nothing; the exit code.
-pub fn report(outcome: Result<cycle::Written, cycle::Refusal>) -> ExitCode {
+pub(super) fn report(outcome: Result<cycle::Written, cycle::Refusal>) -> ExitCode {
     match outcome {
         Ok(written) => {
             crate::outln!("wrote {}: {}", written.path, written.note);

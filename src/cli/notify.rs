@@ -55,7 +55,7 @@ enum Mode {
     Baseline,
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+pub(super) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let now = match args.now.resolve() {
         Ok(now) => now,
         Err(usage) => return Ok(usage),

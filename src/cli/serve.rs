@@ -28,7 +28,7 @@ pub struct Args {
     pub audience: super::build::AudienceArg,
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+pub(super) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let options = serve::Options {
         root: args.root.root,
         interface: args.interface,

@@ -8,11 +8,11 @@ use crate::diagnostics::{Diagnostic, Pos};
 use serde::Deserialize;
 use std::path::Path;
 
-pub const KEYS: &[&str] = &["logo", "accent"];
+pub(crate) const KEYS: &[&str] = &["logo", "accent"];
 
 /// `[brand]` as written.
 #[derive(Debug, Default, Deserialize)]
-pub struct RawBrand {
+pub(crate) struct RawBrand {
     logo: Option<String>,
     accent: Option<String>,
 }
@@ -27,7 +27,7 @@ pub struct BrandConfig {
     pub accent: Option<String>,
 }
 
-pub fn parse(text: &str, raw: RawBrand, out: &mut Vec<Diagnostic>) -> BrandConfig {
+pub(crate) fn parse(text: &str, raw: RawBrand, out: &mut Vec<Diagnostic>) -> BrandConfig {
     let at = |key: &str| key_pos(text, Some("brand"), key);
     let mut brand = BrandConfig { logo_pos: at("logo"), ..BrandConfig::default() };
     if let Some(logo) = raw.logo {
@@ -49,7 +49,7 @@ pub fn parse(text: &str, raw: RawBrand, out: &mut Vec<Diagnostic>) -> BrandConfi
 
 /// The rule for `logo`: a file under `static/`, named relative to it, that a URL can name
 /// as it stands. The error completes a sentence that starts with the key's name.
-pub fn logo_path(logo: &str) -> Result<String, String> {
+pub(crate) fn logo_path(logo: &str) -> Result<String, String> {
     const EXAMPLE: &str = "such as `logo = \"images/logo.svg\"` for `static/images/logo.svg`";
     let path = logo.trim().replace('\\', "/");
     let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
@@ -70,7 +70,7 @@ pub fn logo_path(logo: &str) -> Result<String, String> {
 
 /// The rule for `accent`: any colour CSS takes (`#0b5fff`, `rgb(11 95 255)`, `teal`…),
 /// as hex.
-pub fn accent_colour(accent: &str) -> Result<String, String> {
+pub(crate) fn accent_colour(accent: &str) -> Result<String, String> {
     match csscolorparser::parse(accent.trim()) {
         Ok(colour) if !accent.trim().is_empty() => Ok(colour.to_css_hex().to_string()),
         _ => Err(format!(

@@ -7,8 +7,8 @@ use super::{key_pos, FILE};
 use crate::content::parse::{email_problem, env_var_problem};
 use crate::diagnostics::{hint, Diagnostic};
 
-pub const NOTIFY_KEYS: &[&str] = &["ledger", "from", "since", "smtp"];
-pub const SMTP_KEYS: &[&str] = &["host", "port", "security", "username_env", "password_env"];
+pub(crate) const NOTIFY_KEYS: &[&str] = &["ledger", "from", "since", "smtp"];
+pub(crate) const SMTP_KEYS: &[&str] = &["host", "port", "security", "username_env", "password_env"];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NotifyConfig {
@@ -70,7 +70,12 @@ impl Security {
 }
 
 /// Reads `[notify]` from site.toml's table, reporting every problem at its key.
-pub fn parse(text: &str, value: &toml::Value, tz: &jiff::tz::TimeZone, out: &mut Vec<Diagnostic>) -> NotifyConfig {
+pub(crate) fn parse(
+    text: &str,
+    value: &toml::Value,
+    tz: &jiff::tz::TimeZone,
+    out: &mut Vec<Diagnostic>,
+) -> NotifyConfig {
     let mut config = NotifyConfig::default();
     let Some(table) = value.as_table() else {
         out.push(err(

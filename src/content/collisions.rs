@@ -37,7 +37,7 @@ impl urls::Names for Names<'_> {
 
 /// `group_files`: the id of every group file, including those that failed to load.
 /// `theme`: the site's theme, when site.toml could be read (its `static/` is checked too).
-pub fn check(
+pub(super) fn check(
     root: &Path,
     theme: Option<&str>,
     groups: &[StakeholderGroup],

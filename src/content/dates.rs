@@ -9,7 +9,7 @@ use jiff::Timestamp;
 
 /// A date as read, and what the author should know about how it was read.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Parsed {
+pub(crate) struct Parsed {
     pub at: Timestamp,
     /// A local time in a daylight-saving gap or fold: which instant it became, and how
     /// to write it without ambiguity.
@@ -17,14 +17,14 @@ pub struct Parsed {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Note {
+pub(crate) struct Note {
     /// `nonexistent-time` (skipped when the clocks go forward) or `ambiguous-time`
     /// (repeated when they go back).
     pub code: &'static str,
     pub message: String,
 }
 
-pub fn parse(text: &str, tz: &TimeZone) -> Result<Parsed, String> {
+pub(crate) fn parse(text: &str, tz: &TimeZone) -> Result<Parsed, String> {
     let text = text.trim();
     let exact = |at| Ok(Parsed { at, note: None });
     let looks_like_date = text.len() >= 10 && text.as_bytes()[4] == b'-' && text.as_bytes()[7] == b'-';

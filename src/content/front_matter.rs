@@ -4,7 +4,7 @@
 use crate::diagnostics::Pos;
 
 #[derive(Debug, PartialEq, Eq)]
-pub struct Document<'a> {
+pub(crate) struct Document<'a> {
     /// The YAML between the `---` lines ("" when the file has no front matter).
     pub yaml: &'a str,
     /// The 1-based line of the file where `yaml` begins.
@@ -14,14 +14,14 @@ pub struct Document<'a> {
 }
 
 #[derive(Debug, PartialEq, Eq)]
-pub struct SplitError {
+pub(crate) struct SplitError {
     pub pos: Pos,
     pub message: String,
 }
 
 /// Splits `text` (BOM already removed). `required` says whether a file without a
 /// front matter block is an error (groups and releases) or just a body (hand-written pages).
-pub fn split(text: &str, required: bool) -> Result<Document<'_>, SplitError> {
+pub(crate) fn split(text: &str, required: bool) -> Result<Document<'_>, SplitError> {
     let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
     if text[..first_line_end].trim_end() != "---" {
         if !required {

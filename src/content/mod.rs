@@ -2,14 +2,14 @@
 //! [`Site`] model — or every diagnostic that stands in the way.
 
 mod collisions;
-pub mod dates;
+pub(crate) mod dates;
 pub(crate) mod front_matter;
-pub mod parse;
+pub(crate) mod parse;
 mod source;
 pub(crate) mod validate;
-pub mod yaml;
+pub(crate) mod yaml;
 
-pub use source::Source;
+pub(crate) use source::Source;
 
 use crate::config::{self, SiteConfig};
 use crate::diagnostics::{self, Diagnostic, Pos};
@@ -23,12 +23,12 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 /// Every content file's text, by site-relative path, for the rules that point into it.
-pub type Sources = crate::fingerprint::FastMap<String, Arc<Source>>;
+pub(crate) type Sources = crate::fingerprint::FastMap<String, Arc<Source>>;
 
 /// What loading found. `site` is there whenever site.toml could be read, even when
 /// there are errors (for warnings and for rules across files); build it only when
 /// `diagnostics` has no error.
-pub struct Loaded {
+pub(crate) struct Loaded {
     pub site: Option<Site>,
     /// Every content file's front matter, by site-relative path, for later rules.
     pub sources: Sources,
@@ -134,13 +134,13 @@ pub(crate) enum Parsed {
     Nothing,
 }
 
-pub fn load(root: &Path) -> Loaded {
+pub(crate) fn load(root: &Path) -> Loaded {
     load_with(root, None)
 }
 
 /// [`load`], reusing the parse of every file that `cache` holds unchanged, and
 /// keeping this load's for the next.
-pub fn load_cached(root: &Path, cache: &mut Cache) -> Loaded {
+pub(crate) fn load_cached(root: &Path, cache: &mut Cache) -> Loaded {
     load_with(root, Some(cache))
 }
 
@@ -316,14 +316,14 @@ fn load_config(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<SiteCon
 }
 
 /// Reads a text file: UTF-8 required, a byte-order mark accepted and dropped.
-pub fn read_text(path: &Path, rel: &str) -> Result<String, Diagnostic> {
+pub(crate) fn read_text(path: &Path, rel: &str) -> Result<String, Diagnostic> {
     let bytes = std::fs::read(path)
         .map_err(|e| Diagnostic::error(rel, Pos::START, "io", format!("cannot read the file: {e}")))?;
     decode_text(&bytes, rel)
 }
 
 /// A file's bytes as text: UTF-8 required, a byte-order mark accepted and dropped.
-pub fn decode_text(bytes: &[u8], rel: &str) -> Result<String, Diagnostic> {
+pub(crate) fn decode_text(bytes: &[u8], rel: &str) -> Result<String, Diagnostic> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(text.to_string()),
@@ -343,7 +343,7 @@ pub fn decode_text(bytes: &[u8], rel: &str) -> Result<String, Diagnostic> {
 }
 
 /// Site-relative, `/`-separated: the same on every OS.
-pub fn relative(root: &Path, path: &Path) -> String {
+pub(crate) fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }

@@ -235,7 +235,7 @@ fn lossy_number(source: &Source, lossy: &yaml::Lossy) -> Diagnostic {
 }
 
 /// `features.0.title` → `features[0].title`, as an author reads it.
-pub fn display_path(path: &str) -> String {
+pub(crate) fn display_path(path: &str) -> String {
     let mut shown = String::new();
     for part in path.split('.') {
         if part.parse::<usize>().is_ok() {
@@ -362,7 +362,7 @@ fn date(
     }
 }
 
-pub fn group(source: &Source, id: &str, body: &str, out: &mut Vec<Diagnostic>) -> Option<StakeholderGroup> {
+pub(crate) fn group(source: &Source, id: &str, body: &str, out: &mut Vec<Diagnostic>) -> Option<StakeholderGroup> {
     let nested = |map: &Mapping, out: &mut Vec<Diagnostic>| check_list_items(source, map, "chat", CHAT_KEYS, out);
     let raw: RawGroup = front_matter(source, GROUP_KEYS, nested, out)?;
     let name = require(source, raw.name, "name", "Enterprise customers", out);
@@ -446,7 +446,7 @@ fn chat_channels(source: &Source, raw: Vec<RawChat>, out: &mut Vec<Diagnostic>) 
 
 /// Why `name` is not an environment variable name of the form `^[A-Z_][A-Z0-9_]*$`, or
 /// None when it is.
-pub fn env_var_problem(name: &str) -> Option<&'static str> {
+pub(crate) fn env_var_problem(name: &str) -> Option<&'static str> {
     if name.contains("://") {
         return Some("it looks like a URL (a secret: keep it out of the site's files)");
     }
@@ -464,7 +464,7 @@ pub fn env_var_problem(name: &str) -> Option<&'static str> {
 /// Why `address` is not one plain e-mail address (`local@domain.tld`), or None when it is.
 /// Only what `To:` and `sendmail -t` need: one `@`, a local part, a dotted domain, and
 /// nothing that would add a name, a second recipient or a header.
-pub fn email_problem(address: &str) -> Option<&'static str> {
+pub(crate) fn email_problem(address: &str) -> Option<&'static str> {
     if address.contains(['<', '>']) {
         return Some("it has angle brackets (a name goes in `contacts`, not here)");
     }
@@ -489,7 +489,7 @@ pub fn email_problem(address: &str) -> Option<&'static str> {
     None
 }
 
-pub fn release(
+pub(crate) fn release(
     source: &Source,
     slug: &str,
     body: &str,
@@ -801,7 +801,7 @@ fn group_template(source: &Source, template: Option<String>, out: &mut Vec<Diagn
     Some(name)
 }
 
-pub fn handwritten(source: &Source, group: &str, body: &str, out: &mut Vec<Diagnostic>) -> Option<Handwritten> {
+pub(crate) fn handwritten(source: &Source, group: &str, body: &str, out: &mut Vec<Diagnostic>) -> Option<Handwritten> {
     let raw: RawHandwritten = if source.yaml.trim().is_empty() {
         RawHandwritten { title: None, summary: None }
     } else {

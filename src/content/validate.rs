@@ -11,10 +11,10 @@ use rayon::prelude::*;
 /// What each release's rules found, by the release's path, with a key of what they
 /// were worked out from (the release's text and the groups): the preview server's
 /// loads check again only the releases an edit changed.
-pub type Checked = crate::fingerprint::FastMap<String, (u64, Vec<Diagnostic>)>;
+pub(crate) type Checked = crate::fingerprint::FastMap<String, (u64, Vec<Diagnostic>)>;
 
 /// `group_files`: the id of every group file, including those that failed to load.
-pub fn site(
+pub(crate) fn site(
     groups: &[StakeholderGroup],
     group_files: &[String],
     releases: &[std::sync::Arc<Release>],
@@ -25,7 +25,7 @@ pub fn site(
 }
 
 /// [`site`], reusing what `checked` found for unchanged releases.
-pub fn site_checked(
+pub(crate) fn site_checked(
     groups: &[StakeholderGroup],
     group_files: &[String],
     releases: &[std::sync::Arc<Release>],

@@ -12,12 +12,12 @@ mod typed;
 use crate::diagnostics::Pos;
 use serde_yaml::{Mapping, Value};
 
-pub use locate::Locator;
-pub use typed::{typed, Expected, Found, TypeError};
+pub(crate) use locate::Locator;
+pub(crate) use typed::{typed, Expected, Found, TypeError};
 
 /// A YAML problem, positioned relative to the start of the YAML text.
 #[derive(Debug)]
-pub struct YamlError {
+pub(crate) struct YamlError {
     pub pos: Pos,
     /// `yaml-syntax` (the text is not YAML) or `invalid-value` (YAML, but not front matter).
     pub code: &'static str,
@@ -27,7 +27,7 @@ pub struct YamlError {
 /// A plain number whose digits YAML would not keep (`version: 2.10` is the number 2.1):
 /// the front matter keeps the written text, and the author is told to quote it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Lossy {
+pub(crate) struct Lossy {
     /// Dotted path of the value (`features.0.title`).
     pub path: String,
     /// Where the value is, relative to the start of the YAML text.
@@ -40,7 +40,7 @@ pub struct Lossy {
 
 /// A front matter as read by its one parse.
 #[derive(Debug)]
-pub struct FrontMatter {
+pub(crate) struct FrontMatter {
     pub map: Mapping,
     pub locator: Locator,
     pub lossy: Vec<Lossy>,
@@ -48,7 +48,7 @@ pub struct FrontMatter {
 
 /// Reads a front matter: a mapping (empty when the front matter is), where each of its
 /// parts is, and its lossy numbers.
-pub fn read(yaml: &str) -> Result<FrontMatter, YamlError> {
+pub(crate) fn read(yaml: &str) -> Result<FrontMatter, YamlError> {
     if let Some(problem) = bounds::leading_tab(yaml).or_else(|| bounds::control_character(yaml)) {
         return Err(problem);
     }
@@ -74,11 +74,11 @@ pub fn read(yaml: &str) -> Result<FrontMatter, YamlError> {
 }
 
 /// [`read`], for the mapping alone.
-pub fn parse_mapping(yaml: &str) -> Result<Mapping, YamlError> {
+pub(crate) fn parse_mapping(yaml: &str) -> Result<Mapping, YamlError> {
     read(yaml).map(|f| f.map)
 }
 
-pub fn kind_of(value: &Value) -> &'static str {
+pub(crate) fn kind_of(value: &Value) -> &'static str {
     match value {
         Value::Null => "empty",
         Value::Bool(_) => "a true/false value",
@@ -92,7 +92,7 @@ pub fn kind_of(value: &Value) -> &'static str {
 
 /// Front matter text fields accept any scalar: `version: 4.2` means "4.2", as it would to
 /// the person who wrote it. Only `order` stays a number.
-pub fn scalars_to_text(value: &mut Value, key: Option<&str>) {
+pub(crate) fn scalars_to_text(value: &mut Value, key: Option<&str>) {
     match value {
         Value::Number(n) if key != Some("order") => *value = Value::String(n.to_string()),
         Value::Bool(b) => *value = Value::String(b.to_string()),

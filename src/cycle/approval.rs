@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum Finding {
+pub(crate) enum Finding {
     /// The texts changed since the approval: these groups' communiques differ.
     Stale { slug: String, by: String, at: String, groups: Vec<String> },
     /// `status: approved` without a record, where the site requires one.
@@ -28,17 +28,8 @@ pub enum Finding {
 }
 
 impl Finding {
-    pub fn slug(&self) -> &str {
-        match self {
-            Finding::Stale { slug, .. }
-            | Finding::NoRecord { slug }
-            | Finding::Incomplete { slug, .. }
-            | Finding::Unreadable { slug } => slug,
-        }
-    }
-
     /// The error, pointed at the line of the record it is about.
-    pub fn diagnostic(&self, release: &Release, sources: &Sources) -> Diagnostic {
+    pub(crate) fn diagnostic(&self, release: &Release, sources: &Sources) -> Diagnostic {
         let slug = &release.slug;
         let again = format!("check the texts, then run `communique approve {slug} --by <name>` again");
         let (key, code, message) = match self {
@@ -78,7 +69,7 @@ impl Finding {
 
 /// The finding about one release, if any. Only approved releases are judged: a record
 /// left on a draft is history, not a claim.
-pub fn judge(config: &SiteConfig, h: &Hierarchy<'_>, release: &Release) -> Option<Finding> {
+pub(crate) fn judge(config: &SiteConfig, h: &Hierarchy<'_>, release: &Release) -> Option<Finding> {
     if release.status != Status::Approved {
         return None;
     }
@@ -102,7 +93,7 @@ pub fn judge(config: &SiteConfig, h: &Hierarchy<'_>, release: &Release) -> Optio
 }
 
 /// Every finding of the site, as errors.
-pub fn check(
+pub(crate) fn check(
     config: &SiteConfig,
     groups: &[StakeholderGroup],
     releases: &[Arc<Release>],
@@ -117,13 +108,13 @@ pub fn check(
 }
 
 /// The codes of [`check`]'s errors: `approve` sets them right, so they never stop it.
-pub const CODES: &[&str] =
+pub(crate) const CODES: &[&str] =
     &["stale-approval", "missing-approval-record", "incomplete-approval-record", "invalid-approval-record"];
 
 /// Where a release's approval stands, as the review shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum ApprovalState {
+pub(crate) enum ApprovalState {
     /// Approved, and the texts are those approved.
     Current,
     /// Approved, but texts changed since: not published until approved again.
@@ -137,7 +128,7 @@ pub enum ApprovalState {
 }
 
 impl ApprovalState {
-    pub fn words(self) -> &'static str {
+    pub(crate) fn words(self) -> &'static str {
         match self {
             ApprovalState::Current => "approved",
             ApprovalState::Stale => "STALE: texts changed since the approval",
@@ -150,7 +141,7 @@ impl ApprovalState {
 
 /// Who approved which release, when, and whether the texts are still those approved.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct ApprovalView {
+pub(crate) struct ApprovalView {
     pub slug: String,
     pub release_title: String,
     pub status: Status,
@@ -165,7 +156,7 @@ pub struct ApprovalView {
 
 /// The approvals of `releases` (in that order): every approved release, and every release
 /// that carries a record.
-pub fn views(config: &SiteConfig, groups: &[StakeholderGroup], releases: &[&Release]) -> Vec<ApprovalView> {
+pub(crate) fn views(config: &SiteConfig, groups: &[StakeholderGroup], releases: &[&Release]) -> Vec<ApprovalView> {
     let h = Hierarchy::new(groups);
     let strict = SiteConfig { review: crate::config::ReviewConfig { require_approval_record: true }, ..config.clone() };
     releases

@@ -6,13 +6,13 @@ use super::{edit, texts, write, Refusal, Written};
 use crate::hierarchy::Hierarchy;
 use std::path::Path;
 
-pub struct Request<'a> {
+pub(crate) struct Request<'a> {
     pub slug: &'a str,
     pub by: &'a str,
     pub now: jiff::Timestamp,
 }
 
-pub fn approve(root: &Path, request: &Request) -> Result<Written, Refusal> {
+pub(crate) fn approve(root: &Path, request: &Request) -> Result<Written, Refusal> {
     let by = request.by.trim();
     if by.is_empty() || by.chars().any(char::is_control) {
         return Err(Refusal::Usage("--by must be the approver's name on one line, such as `--by \"Dana Ops\"`".into()));

@@ -7,7 +7,7 @@ use crate::model::{Release, Site};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Change {
+pub(crate) enum Change {
     /// Reached now, not by the previous release: "new audience: more than an update is needed".
     NewAudience,
     /// Reached by the previous release, not by this one.
@@ -15,7 +15,7 @@ pub enum Change {
 }
 
 impl Change {
-    pub fn words(self) -> &'static str {
+    pub(crate) fn words(self) -> &'static str {
         match self {
             Change::NewAudience => "new audience: more than an update is needed",
             Change::NoLongerReached => "no longer reached",
@@ -24,7 +24,7 @@ impl Change {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct AudienceChange {
+pub(crate) struct AudienceChange {
     pub slug: String,
     pub release_title: String,
     /// The product's previous release, by `deployed_at`.
@@ -37,7 +37,7 @@ pub struct AudienceChange {
 }
 
 /// The release of the same product deployed last before `release` (ties by slug).
-pub fn previous<'s>(site: &'s Site, release: &Release) -> Option<&'s Release> {
+pub(crate) fn previous<'s>(site: &'s Site, release: &Release) -> Option<&'s Release> {
     site.releases
         .iter()
         .map(|r| &**r)
@@ -48,7 +48,7 @@ pub fn previous<'s>(site: &'s Site, release: &Release) -> Option<&'s Release> {
 
 /// Every change of audience, release by release (in `releases` order), groups in
 /// portal order.
-pub fn changes(site: &Site, releases: &[&Release]) -> Vec<AudienceChange> {
+pub(crate) fn changes(site: &Site, releases: &[&Release]) -> Vec<AudienceChange> {
     let h = Hierarchy::new(&site.groups);
     let mut out = Vec::new();
     for release in releases {

@@ -12,9 +12,9 @@ use serde_yaml::{Mapping, Value};
 use std::path::Path;
 
 /// The kinds of change Keep a Changelog names, as `kind` is written.
-pub const KINDS: &[&str] = &["added", "changed", "deprecated", "removed", "fixed", "security"];
+pub(crate) const KINDS: &[&str] = &["added", "changed", "deprecated", "removed", "fixed", "security"];
 
-pub struct Request<'a> {
+pub(crate) struct Request<'a> {
     /// The changelog, as named on the command line.
     pub changelog: &'a Path,
     pub slug: &'a str,
@@ -24,7 +24,7 @@ pub struct Request<'a> {
 
 /// One entry of a version's section.
 #[derive(Debug, PartialEq, Eq)]
-pub struct Entry {
+pub(crate) struct Entry {
     /// The section's kind, if it is one of [`KINDS`].
     pub kind: Option<String>,
     /// The section's heading as written.
@@ -35,7 +35,7 @@ pub struct Entry {
     pub text: String,
 }
 
-pub fn import(root: &Path, request: &Request) -> Result<Written, Refusal> {
+pub(crate) fn import(root: &Path, request: &Request) -> Result<Written, Refusal> {
     if !crate::slug::is_valid_id(request.slug) {
         return Err(Refusal::Usage(format!(
             "the release slug `{}` must match ^[a-z0-9][a-z0-9._-]*$: write `{}`",
@@ -88,7 +88,7 @@ pub fn import(root: &Path, request: &Request) -> Result<Written, Refusal> {
 }
 
 /// The version asked for (or the newest released one) and its entries.
-pub fn section(text: &str, version: Option<&str>) -> Result<(String, Vec<Entry>), String> {
+pub(crate) fn section(text: &str, version: Option<&str>) -> Result<(String, Vec<Entry>), String> {
     let changelog = parse_changelog::parse(text).map_err(|e| {
         format!("this is not a Keep a Changelog file ({e}): versions are headings like `## [1.2.0] - 2026-11-20`")
     })?;

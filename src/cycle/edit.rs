@@ -10,7 +10,7 @@ use serde_yaml::{Mapping, Value};
 /// `text` (a whole content file, without a byte-order mark) with each `(key, value)` of
 /// `fields` set: replaced where the key is, otherwise added after the first field's line
 /// (or at the end of the front matter). Err: why the file cannot be edited safely.
-pub fn set_fields(text: &str, fields: &[(&str, &str)]) -> Result<String, String> {
+pub(crate) fn set_fields(text: &str, fields: &[(&str, &str)]) -> Result<String, String> {
     let doc = front_matter::split(text, true).map_err(|e| e.message)?;
     let yaml_start = doc.yaml.as_ptr() as usize - text.as_ptr() as usize;
     let yaml = doc.yaml;
@@ -141,7 +141,7 @@ fn plain_safe(value: &str) -> bool {
 }
 
 /// A double-quoted YAML scalar: JSON's string form is one (YAML is a superset of JSON).
-pub fn quoted(value: &str) -> String {
+pub(crate) fn quoted(value: &str) -> String {
     serde_json::to_string(value).expect("a string serializes")
 }
 

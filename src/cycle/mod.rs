@@ -10,20 +10,20 @@
 //! - [`audience`]: the groups a release reaches that the product's previous one did not;
 //! - [`write`]: new files that never overwrite, edits swapped in whole.
 
-pub mod approval;
-pub mod approve;
-pub mod audience;
-pub mod changelog;
-pub mod edit;
-pub mod new;
-pub mod texts;
+pub(crate) mod approval;
+pub(crate) mod approve;
+pub(crate) mod audience;
+pub(crate) mod changelog;
+pub(crate) mod edit;
+pub(crate) mod new;
+pub(crate) mod texts;
 mod write;
 
 use crate::diagnostics::Diagnostic;
 
 /// Why a release-cycle command did nothing. Nothing was written in any case.
 #[derive(Debug)]
-pub enum Refusal {
+pub(crate) enum Refusal {
     /// The command line names what is not there, or asks for what cannot be (exit 2).
     Usage(String),
     /// The site or a file stands in the way (exit 1).
@@ -34,7 +34,7 @@ pub enum Refusal {
 
 /// What a command wrote: the site-relative path, and a sentence about it.
 #[derive(Debug)]
-pub struct Written {
+pub(crate) struct Written {
     pub path: String,
     pub note: String,
 }

@@ -8,13 +8,13 @@ use crate::content::Loaded;
 use crate::model::Release;
 use std::path::Path;
 
-pub struct ReleaseRequest<'a> {
+pub(crate) struct ReleaseRequest<'a> {
     pub slug: &'a str,
     pub from: Option<&'a str>,
     pub product: Option<&'a str>,
 }
 
-pub fn release(root: &Path, request: &ReleaseRequest) -> Result<Written, Refusal> {
+pub(crate) fn release(root: &Path, request: &ReleaseRequest) -> Result<Written, Refusal> {
     valid_id(request.slug, "release slug")?;
     if request.from.is_some() && request.product.is_some() {
         return Err(Refusal::Usage("give either --from or --product, not both".into()));
@@ -55,7 +55,7 @@ pub fn release(root: &Path, request: &ReleaseRequest) -> Result<Written, Refusal
     Ok(Written { path: rel, note })
 }
 
-pub fn group(root: &Path, id: &str) -> Result<Written, Refusal> {
+pub(crate) fn group(root: &Path, id: &str) -> Result<Written, Refusal> {
     valid_id(id, "group id")?;
     let loaded = loaded(root)?;
     let site = loaded.site.as_ref().expect("checked by `loaded`");

@@ -22,7 +22,11 @@ const DIGITS: usize = 16;
 /// The texts of the communique of `release` for `group`, each under a name that says
 /// what it is, in the order a reader meets them (SPEC §6). Per-group entries (value,
 /// access, hand-written page) inherit from ancestors, as on the page.
-pub fn communique_texts<'m>(h: &Hierarchy<'_>, release: &'m Release, group: &str) -> Vec<(&'static str, &'m str)> {
+pub(crate) fn communique_texts<'m>(
+    h: &Hierarchy<'_>,
+    release: &'m Release,
+    group: &str,
+) -> Vec<(&'static str, &'m str)> {
     let Some(group) = h.get(group).map(|g| g.id.as_str()) else {
         return Vec::new();
     };
@@ -73,7 +77,7 @@ pub fn communique_texts<'m>(h: &Hierarchy<'_>, release: &'m Release, group: &str
 
 /// Each group the release reaches → the hash of its communique's texts, and of the dates
 /// it announces (moving the publication or a window is a change the approver must see).
-pub fn group_hashes(h: &Hierarchy<'_>, release: &Release) -> BTreeMap<String, String> {
+pub(crate) fn group_hashes(h: &Hierarchy<'_>, release: &Release) -> BTreeMap<String, String> {
     h.release_groups(release)
         .into_iter()
         .map(|group| {
@@ -99,11 +103,11 @@ pub fn group_hashes(h: &Hierarchy<'_>, release: &Release) -> BTreeMap<String, St
 }
 
 /// The fingerprint as written in `approved_fingerprint`: `v1 customers=… support=…`.
-pub fn fingerprint(h: &Hierarchy<'_>, release: &Release) -> String {
+pub(crate) fn fingerprint(h: &Hierarchy<'_>, release: &Release) -> String {
     write(&group_hashes(h, release))
 }
 
-pub fn write(hashes: &BTreeMap<String, String>) -> String {
+pub(crate) fn write(hashes: &BTreeMap<String, String>) -> String {
     let mut text = FORM.to_string();
     for (group, hash) in hashes {
         text.push_str(&format!(" {group}={hash}"));
@@ -112,7 +116,7 @@ pub fn write(hashes: &BTreeMap<String, String>) -> String {
 }
 
 /// A recorded fingerprint back into its parts; None when it is not one `approve` wrote.
-pub fn read(text: &str) -> Option<BTreeMap<String, String>> {
+pub(crate) fn read(text: &str) -> Option<BTreeMap<String, String>> {
     let mut parts = text.split_whitespace();
     if parts.next()? != FORM {
         return None;
@@ -129,7 +133,7 @@ pub fn read(text: &str) -> Option<BTreeMap<String, String>> {
 
 /// The groups whose texts differ between a recorded fingerprint and the current one:
 /// changed, newly reached, or no longer reached.
-pub fn changed_groups(recorded: &BTreeMap<String, String>, current: &BTreeMap<String, String>) -> Vec<String> {
+pub(crate) fn changed_groups(recorded: &BTreeMap<String, String>, current: &BTreeMap<String, String>) -> Vec<String> {
     let mut groups: Vec<String> =
         recorded.keys().chain(current.keys()).filter(|g| recorded.get(*g) != current.get(*g)).cloned().collect();
     groups.sort();

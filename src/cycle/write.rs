@@ -8,7 +8,7 @@ use std::path::Path;
 
 /// Writes `text` to `path`, which must not exist: the finished file is linked into place,
 /// which fails if anything took the name meanwhile.
-pub fn create_new(path: &Path, text: &str) -> Result<(), String> {
+pub(super) fn create_new(path: &Path, text: &str) -> Result<(), String> {
     let dir = path.parent().ok_or_else(|| format!("`{}` has no folder", path.display()))?;
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
     let mut file = tempfile::Builder::new()
@@ -33,7 +33,7 @@ pub fn create_new(path: &Path, text: &str) -> Result<(), String> {
 /// Replaces the file at `path`, whose bytes were `expected` when it was read, with
 /// `bytes`, in one rename. Refused if the file changed since it was read: that edit
 /// would be lost.
-pub fn replace(path: &Path, expected: &[u8], bytes: &[u8]) -> Result<(), String> {
+pub(super) fn replace(path: &Path, expected: &[u8], bytes: &[u8]) -> Result<(), String> {
     let dir = path.parent().ok_or_else(|| format!("`{}` has no folder", path.display()))?;
     let meta = std::fs::metadata(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
     let mut file = tempfile::Builder::new()

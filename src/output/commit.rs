@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 impl Staging {
     /// Checks what the commit would change, before anything changes: see [`plan`].
-    pub fn check(&self) -> Result<(), Failure> {
+    pub(crate) fn check(&self) -> Result<(), Failure> {
         let written = self.written.lock().expect("written lock");
         let stale = self.stale(&self.kept, &written);
         self.plan(&self.kept, &written, &stale).map(drop)
@@ -132,7 +132,7 @@ impl Staging {
 
     /// Makes the staged build the output. Returns the number of files and the new
     /// manifest, which the next build of this output may start from.
-    pub fn commit(mut self) -> Result<(usize, Manifest), Failure> {
+    pub(crate) fn commit(mut self) -> Result<(usize, Manifest), Failure> {
         let written = std::mem::take(&mut *self.written.lock().expect("written lock"));
         let kept = std::mem::take(&mut self.kept);
         let stale_slots = self.stale(&kept, &written);

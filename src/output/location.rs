@@ -5,7 +5,7 @@ use super::nofollow::{self, Kind};
 use std::path::{Component, Path, PathBuf};
 
 /// Refuses an output folder that would overwrite or swallow the site's sources.
-pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), String> {
+pub(crate) fn check_output_dir(root: &Path, output: &Path) -> Result<(), String> {
     let root = absolute(root);
     let output = absolute(output);
     if root.starts_with(&output) {
@@ -29,7 +29,13 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), String> {
 /// folder or one inside the other: each build owns its folder, and deletes from it the
 /// files it wrote before and no longer writes. `what` names the first folder, `other`
 /// the second, as the message says them.
-pub fn check_apart(folder: &Path, what: &str, other: &Path, other_what: &str, same_ok: bool) -> Result<(), String> {
+pub(crate) fn check_apart(
+    folder: &Path,
+    what: &str,
+    other: &Path,
+    other_what: &str,
+    same_ok: bool,
+) -> Result<(), String> {
     let (a, b) = (absolute(folder), absolute(other));
     let relation = if a == b {
         if same_ok {
@@ -53,7 +59,7 @@ pub fn check_apart(folder: &Path, what: &str, other: &Path, other_what: &str, sa
 /// Refuses an output folder under `root` with a symbolic link on the way to it, or
 /// that is one: `output_dir = "build/public"` with `build` a link out of the site, say.
 /// (The output folder itself is checked again when the build begins.)
-pub fn check_no_links(root: &Path, output: &Path) -> Result<(), String> {
+pub(crate) fn check_no_links(root: &Path, output: &Path) -> Result<(), String> {
     let Ok(rel) = output.strip_prefix(root) else { return Ok(()) };
     let mut at = root.to_path_buf();
     for part in rel.components() {

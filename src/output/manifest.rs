@@ -9,14 +9,14 @@ use std::sync::atomic::Ordering;
 /// Lists what a build wrote (`<length> <hash> <path>` per line), so the next build can
 /// skip unchanged files and tell its own stale files from files somebody else put in
 /// the output folder.
-pub const MANIFEST: &str = ".communique-manifest";
+pub(crate) const MANIFEST: &str = ".communique-manifest";
 
 /// A build's manifest, as the next build works with it: each file's fingerprint and
 /// line, and the files in path order. The preview server keeps it from one rebuild to
 /// the next instead of reading the file again; a rebuild then updates the lines it
 /// changed, and costs what it wrote, not what the site holds.
 #[derive(Debug)]
-pub struct Manifest {
+pub(crate) struct Manifest {
     /// Which manifest this is: one read from disk is a new one, and slots (see
     /// [`Slot`]) are only meaningful within the one that gave them. Commits update a
     /// manifest in place, and a slot keeps its path until that file leaves the output.
@@ -36,7 +36,7 @@ pub struct Manifest {
 
 /// Where a manifest holds a path: with it, [`Staging::keep_at`] needs no look-up.
 #[derive(Clone, Copy)]
-pub struct Slot {
+pub(crate) struct Slot {
     pub(super) lineage: u64,
     pub(super) index: usize,
 }
@@ -86,7 +86,7 @@ impl Manifest {
     }
 
     /// Where `rel` is, for [`Staging::keep_at`].
-    pub fn slot(&self, rel: &str) -> Option<Slot> {
+    pub(crate) fn slot(&self, rel: &str) -> Option<Slot> {
         self.get(rel).map(|(_, index)| Slot { lineage: self.lineage, index })
     }
 

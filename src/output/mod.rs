@@ -45,9 +45,9 @@ mod staging;
 #[cfg(test)]
 mod tests;
 
-pub use location::{check_apart, check_no_links, check_output_dir};
-pub use manifest::{Manifest, Slot, MANIFEST};
-pub use staging::Staging;
+pub(crate) use location::{check_apart, check_no_links, check_output_dir};
+pub(crate) use manifest::{Manifest, Slot, MANIFEST};
+pub(crate) use staging::Staging;
 
 use staging::{flat_name, FLAT};
 use std::fmt;
@@ -71,7 +71,7 @@ pub(super) const UNKNOWN: Fingerprint = (u64::MAX, 0);
 
 /// Why a build's files were not (all) written.
 #[derive(Debug)]
-pub enum Failure {
+pub(crate) enum Failure {
     /// The output holds something this build would have to write over (a file it did
     /// not write, a symbolic link), or a leftover it cannot trust: nothing was written.
     /// The person building must choose: the message says what to move or remove.
@@ -86,7 +86,7 @@ impl Failure {
     }
 
     /// Whether the output changed.
-    pub fn touched(&self) -> bool {
+    pub(crate) fn touched(&self) -> bool {
         matches!(self, Failure::Failed { touched: true, .. })
     }
 }

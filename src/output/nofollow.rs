@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 /// What a path of the output is, without following a link.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Kind {
+pub(crate) enum Kind {
     Missing,
     Dir,
     File,
@@ -23,7 +23,7 @@ pub enum Kind {
     Other,
 }
 
-pub fn kind(path: &Path) -> io::Result<Kind> {
+pub(crate) fn kind(path: &Path) -> io::Result<Kind> {
     match fs::symlink_metadata(path) {
         Ok(meta) => {
             let t = meta.file_type();
@@ -50,33 +50,33 @@ pub fn kind(path: &Path) -> io::Result<Kind> {
 }
 
 /// The folders a relative path `a/b/c.html` passes through: `a`, `a/b`.
-pub fn ancestors(rel: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn ancestors(rel: &str) -> impl Iterator<Item = &str> {
     rel.match_indices('/').map(move |(at, _)| &rel[..at])
 }
 
 /// The folders of one output folder, as looked at so far (by path relative to it).
-pub struct Folders {
+pub(crate) struct Folders {
     target: PathBuf,
     seen: HashMap<String, Kind>,
 }
 
 impl Folders {
-    pub fn new(target: &Path) -> Folders {
+    pub(crate) fn new(target: &Path) -> Folders {
         Folders { target: target.to_path_buf(), seen: HashMap::new() }
     }
 
     /// The output folder.
-    pub fn root(&self) -> &Path {
+    pub(crate) fn root(&self) -> &Path {
         &self.target
     }
 
     /// Where `rel` is.
-    pub fn path(&self, rel: &str) -> PathBuf {
+    pub(crate) fn path(&self, rel: &str) -> PathBuf {
         self.target.join(rel)
     }
 
     /// What `rel` (a folder on the way to a file) is on disk.
-    pub fn kind(&mut self, rel: &str) -> io::Result<Kind> {
+    pub(crate) fn kind(&mut self, rel: &str) -> io::Result<Kind> {
         if let Some(kind) = self.seen.get(rel) {
             return Ok(*kind);
         }
@@ -86,7 +86,7 @@ impl Folders {
     }
 
     /// Whether every folder on the way to the file `rel` is a real folder.
-    pub fn reachable(&mut self, rel: &str) -> io::Result<bool> {
+    pub(crate) fn reachable(&mut self, rel: &str) -> io::Result<bool> {
         for dir in ancestors(rel) {
             if self.kind(dir)? != Kind::Dir {
                 return Ok(false);
@@ -97,7 +97,7 @@ impl Folders {
 
     /// Makes the folders on the way to the file `rel`, one at a time; a link or a file
     /// where a folder belongs is an error.
-    pub fn make_parents(&mut self, rel: &str) -> io::Result<()> {
+    pub(crate) fn make_parents(&mut self, rel: &str) -> io::Result<()> {
         for dir in ancestors(rel) {
             match self.kind(dir)? {
                 Kind::Dir => {}
@@ -121,7 +121,7 @@ impl Folders {
     /// Deletes the file `rel` if it is a regular file reached through real folders
     /// (anything else is left as it is: it is not a file a build wrote), then the
     /// folders that leaves empty, up to the output itself.
-    pub fn delete(&mut self, rel: &str) -> io::Result<()> {
+    pub(crate) fn delete(&mut self, rel: &str) -> io::Result<()> {
         if !self.reachable(rel)? {
             return Ok(());
         }
@@ -147,7 +147,7 @@ impl Folders {
     }
 
     /// Removes an empty folder at `rel` (where a file of the build goes).
-    pub fn remove_empty(&mut self, rel: &str) -> io::Result<()> {
+    pub(crate) fn remove_empty(&mut self, rel: &str) -> io::Result<()> {
         // Folders left inside it that hold nothing: deepest first.
         let path = self.target.join(rel);
         let mut inner: Vec<PathBuf> = walkdir::WalkDir::new(&path)
@@ -188,18 +188,18 @@ fn open_options() -> fs::OpenOptions {
 }
 
 /// Opens `path` to write over it (created if missing); a symbolic link there is an error.
-pub fn open_to_write(path: &Path, truncate: bool) -> io::Result<fs::File> {
+pub(crate) fn open_to_write(path: &Path, truncate: bool) -> io::Result<fs::File> {
     open_options().write(true).create(true).truncate(truncate).open(path)
 }
 
 /// Writes `bytes` as the whole of `path`; a symbolic link there is an error.
-pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
+pub(crate) fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
     use std::io::Write;
     open_to_write(path, true)?.write_all(bytes)
 }
 
 /// Reads `path` as text; a symbolic link there is an error.
-pub fn read_to_string(path: &Path) -> io::Result<String> {
+pub(crate) fn read_to_string(path: &Path) -> io::Result<String> {
     use std::io::Read;
     let mut text = String::new();
     open_options().read(true).open(path)?.read_to_string(&mut text)?;
@@ -208,7 +208,7 @@ pub fn read_to_string(path: &Path) -> io::Result<String> {
 
 /// Removes what is at `path` (a folder with all it holds), never what a link there
 /// points to.
-pub fn remove(path: &Path) -> io::Result<()> {
+pub(crate) fn remove(path: &Path) -> io::Result<()> {
     match kind(path)? {
         Kind::Missing => Ok(()),
         // `remove_dir_all` does not follow links inside the folder either.

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
-pub struct Staging {
+pub(crate) struct Staging {
     pub(super) target: PathBuf,
     pub(super) staging: PathBuf,
     pub(super) journal: PathBuf,
@@ -46,7 +46,7 @@ pub(super) fn flat_name(rel: &str) -> String {
 }
 
 impl Staging {
-    pub fn begin(target: &Path) -> Result<Staging, Failure> {
+    pub(crate) fn begin(target: &Path) -> Result<Staging, Failure> {
         Staging::begin_after(target, None, false)
     }
 
@@ -54,7 +54,7 @@ impl Staging {
     /// if the caller kept it (see [`Staging::commit`]) and it is still the one on disk.
     /// With `in_place`, for an output that no one else reads while it is committed,
     /// changed files are written over the old ones (if that manifest is the one on disk).
-    pub fn begin_after(target: &Path, last: Option<Manifest>, in_place: bool) -> Result<Staging, Failure> {
+    pub(crate) fn begin_after(target: &Path, last: Option<Manifest>, in_place: bool) -> Result<Staging, Failure> {
         // The output folder itself may not be a link: the build would write wherever it
         // points (a repository can hold such a link).
         let given: PathBuf = target.components().collect();
@@ -138,13 +138,13 @@ impl Staging {
         staged_path(&self.staging, rel, self.flat)
     }
 
-    pub fn target(&self) -> &Path {
+    pub(crate) fn target(&self) -> &Path {
         &self.target
     }
 
     /// Writes one file of the build (the last write of a path wins). A file the previous
     /// build wrote with the same bytes, and that is still there, is not written again.
-    pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+    pub(crate) fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         check_relative(rel)?;
         let print = fingerprint(bytes);
         let dest = self.staged(rel);
@@ -184,7 +184,7 @@ impl Staging {
     /// Keeps the file the previous build wrote at `rel` as part of this build, without
     /// writing it: the preview server's rebuilds keep what an edit did not touch. False
     /// when the previous build wrote no such file.
-    pub fn keep(&self, rel: &str) -> bool {
+    pub(crate) fn keep(&self, rel: &str) -> bool {
         let Some((_, slot)) = self.previous.get(rel) else { return false };
         self.kept[slot].store(true, Ordering::Relaxed);
         true
@@ -192,7 +192,7 @@ impl Staging {
 
     /// [`Staging::keep`], told where the previous manifest had `rel` (a
     /// [`Manifest::slot`]): no look-up when the slot is of that manifest.
-    pub fn keep_at(&self, slot: Option<Slot>, rel: &str) -> bool {
+    pub(crate) fn keep_at(&self, slot: Option<Slot>, rel: &str) -> bool {
         match slot.filter(|s| s.lineage == self.previous.lineage).and_then(|s| self.kept.get(s.index)) {
             Some(kept) => {
                 kept.store(true, Ordering::Relaxed);
@@ -203,7 +203,7 @@ impl Staging {
     }
 
     /// How many files this build has written or kept so far.
-    pub fn count(&self) -> usize {
+    pub(crate) fn count(&self) -> usize {
         let written = self.written.lock().expect("written lock");
         let kept_only = (0..self.kept.len()).filter(|&slot| self.kept_only(slot, &written)).count();
         written.len() + kept_only

@@ -6,7 +6,7 @@
 
 use icalendar::{Alarm, Calendar, Component, Event, EventLike, Property, Related, Trigger};
 
-pub struct CalendarEvent {
+pub(crate) struct CalendarEvent {
     pub uid: String,
     pub summary: String,
     pub description: String,
@@ -24,7 +24,7 @@ pub struct CalendarEvent {
 /// A calendar of events written by [`event`], in order. Events are written one by one
 /// so that the preview server can keep each release's and make again only those of the
 /// release an edit touched.
-pub fn calendar(name: &str, description: &str, events: impl IntoIterator<Item = impl AsRef<str>>) -> String {
+pub(crate) fn calendar(name: &str, description: &str, events: impl IntoIterator<Item = impl AsRef<str>>) -> String {
     let mut calendar = Calendar::empty();
     calendar.append_property(("VERSION", "2.0"));
     calendar
@@ -46,7 +46,7 @@ pub fn calendar(name: &str, description: &str, events: impl IntoIterator<Item = 
 }
 
 /// One event's lines, `BEGIN:VEVENT` to `END:VEVENT`.
-pub fn event(e: &CalendarEvent) -> String {
+pub(crate) fn event(e: &CalendarEvent) -> String {
     let mut event = Event::new();
     event
         .uid(&e.uid)

@@ -14,7 +14,7 @@ const DESCRIPTION_MAX: usize = 200;
 
 /// Markdown as one line of plain text (no markup, no HTML), cut at a word near
 /// [`DESCRIPTION_MAX`] characters. Raw HTML in the source is dropped, not shown.
-pub fn plain_text(markdown: &str) -> String {
+pub(super) fn plain_text(markdown: &str) -> String {
     let mut text = String::new();
     let space = |text: &mut String| {
         if !text.is_empty() && !text.ends_with(' ') {
@@ -48,14 +48,14 @@ pub fn plain_text(markdown: &str) -> String {
 /// A release that is not public yet: whether it is still in review (or a draft), and
 /// when it is planned to go out.
 #[derive(Serialize, Clone)]
-pub struct Planned {
+pub(super) struct Planned {
     /// `draft`, `review` or `approved`.
     pub status: &'static str,
     pub publish_at: DateView,
 }
 
 impl Planned {
-    pub fn of(release: &Release, config: &SiteConfig) -> Self {
+    pub(super) fn of(release: &Release, config: &SiteConfig) -> Self {
         let status = match release.status {
             Status::Draft => "draft",
             Status::Review => "review",
@@ -67,7 +67,7 @@ impl Planned {
 
 /// From `start` to `end`, without saying the day twice when both fall on the same local
 /// day in the same zone abbreviation.
-pub fn window_span(start: Timestamp, end: Timestamp, config: &SiteConfig) -> String {
+pub(super) fn window_span(start: Timestamp, end: Timestamp, config: &SiteConfig) -> String {
     let (s, e) = (date_view(start, config), date_view(end, config));
     let zone = |ts: Timestamp| config.tz.to_offset_info(ts).abbreviation().to_ascii_uppercase();
     if s.date == e.date && zone(start) == zone(end) {

@@ -7,7 +7,7 @@ use mail_builder::headers::content_type::ContentType;
 use mail_builder::mime::MimePart;
 use mail_builder::MessageBuilder;
 
-pub struct Email<'a> {
+pub(crate) struct Email<'a> {
     pub from_name: Option<&'a str>,
     pub from_address: String,
     pub to: &'a str,
@@ -23,7 +23,7 @@ pub struct Email<'a> {
 
 /// One communique (release, group) as the message `build --emails` writes and `notify`
 /// sends: the same function for both, so that the two never differ.
-pub struct Communique<'a> {
+pub(crate) struct Communique<'a> {
     pub release_slug: &'a str,
     pub release_title: &'a str,
     pub group: &'a str,
@@ -40,13 +40,13 @@ pub struct Communique<'a> {
 
 /// The Message-ID of a communique's message (without angle brackets): stable, so that a
 /// message written twice is recognised as one.
-pub fn message_id(config: &crate::config::SiteConfig, release_slug: &str, group: &str) -> String {
+pub(crate) fn message_id(config: &crate::config::SiteConfig, release_slug: &str, group: &str) -> String {
     format!("{release_slug}.{group}@{}", host(&config.base_url))
 }
 
 /// The communique's message: from `[notify] from` when the site has one, else from the
 /// site's title at `noreply@` the site's host.
-pub fn communique_message(config: &crate::config::SiteConfig, c: &Communique) -> std::io::Result<Vec<u8>> {
+pub(crate) fn communique_message(config: &crate::config::SiteConfig, c: &Communique) -> std::io::Result<Vec<u8>> {
     let host = host(&config.base_url);
     let (from_name, from_address) = match &config.notify.from {
         Some(sender) => (sender.name.as_deref(), sender.address.clone()),
@@ -70,7 +70,7 @@ pub fn communique_message(config: &crate::config::SiteConfig, c: &Communique) ->
 /// (one per corrected text) that refers to the original. Its `Date:` is `sent`, when it
 /// goes out: dated at `publish_at` like the original, a correction made weeks later would
 /// be sorted among old mail, where nobody sees it.
-pub fn correction_message(
+pub(crate) fn correction_message(
     config: &crate::config::SiteConfig,
     c: &Communique,
     fingerprint: &str,
@@ -98,19 +98,25 @@ pub fn correction_message(
 
 /// The Message-ID of a correction: one per corrected text, so that each correction is a
 /// message of its own.
-pub fn correction_id(config: &crate::config::SiteConfig, release_slug: &str, group: &str, fingerprint: &str) -> String {
+pub(crate) fn correction_id(
+    config: &crate::config::SiteConfig,
+    release_slug: &str,
+    group: &str,
+    fingerprint: &str,
+) -> String {
     let digits = fingerprint.rsplit(':').next().unwrap_or(fingerprint);
     let short: String = digits.chars().filter(char::is_ascii_alphanumeric).take(16).collect();
     format!("{release_slug}.{group}.correction-{short}@{}", host(&config.base_url))
 }
 
 /// What a correction says first.
-pub const CORRECTION_NOTE: &str = "Correction: this communique changed after it was sent. This is the current text.";
+pub(crate) const CORRECTION_NOTE: &str =
+    "Correction: this communique changed after it was sent. This is the current text.";
 
 /// The longest MIME boundary RFC 2046 allows.
 const BOUNDARY_MAX: usize = 70;
 
-pub fn message(email: &Email) -> std::io::Result<Vec<u8>> {
+pub(crate) fn message(email: &Email) -> std::io::Result<Vec<u8>> {
     // A fixed boundary derived from the Message-ID: mail-builder would otherwise make
     // one from the clock.
     // Only letters, digits and `-`: a boundary may not hold the `[` of an address literal.
@@ -144,7 +150,7 @@ pub fn message(email: &Email) -> std::io::Result<Vec<u8>> {
 /// The domain of `base_url`, as the right-hand side of Message-IDs and of the sender
 /// address: a name or IPv4 address as it is, an IPv6 address as an address literal
 /// (`[IPv6:::1]`, RFC 5321 §4.1.3), since its colons are not allowed in a domain.
-pub fn host(base_url: &str) -> String {
+pub(crate) fn host(base_url: &str) -> String {
     match url::Url::parse(base_url).ok().and_then(|url| url.host().map(|h| h.to_owned())) {
         Some(url::Host::Ipv6(address)) => format!("[IPv6:{address}]"),
         Some(host) if !host.to_string().is_empty() => host.to_string(),
@@ -154,7 +160,7 @@ pub fn host(base_url: &str) -> String {
 
 /// The HTML part: the communique's text in a minimal document that mail clients render
 /// without the site's stylesheet.
-pub fn html_document(title: &str, language: &str, body: &str) -> String {
+pub(crate) fn html_document(title: &str, language: &str, body: &str) -> String {
     format!(
         "<!doctype html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n</head>\n<body style=\"font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; line-height: 1.5; max-width: 40em; margin: 0 auto; padding: 1em;\">\n{body}\n</body>\n</html>\n",
         super::templates::escape_html(language),

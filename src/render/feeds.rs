@@ -8,7 +8,7 @@ use rss::{Category, Channel, Guid, Item};
 use serde::Serialize;
 
 /// One entry of a feed, already rendered.
-pub struct Entry {
+pub(crate) struct Entry {
     pub title: String,
     /// The absolute permalink: `link`, RSS `guid`, Atom `id` and JSON Feed `id`, so that
     /// editing a release never changes it.
@@ -20,7 +20,7 @@ pub struct Entry {
     pub categories: Vec<String>,
 }
 
-pub struct FeedInfo<'a> {
+pub(crate) struct FeedInfo<'a> {
     pub title: String,
     /// The page the feed belongs to.
     pub link: String,
@@ -32,7 +32,7 @@ pub struct FeedInfo<'a> {
 }
 
 /// Entries must come newest first and already capped at `feed_limit`.
-pub fn rss(info: &FeedInfo, entries: &[Entry]) -> String {
+pub(crate) fn rss(info: &FeedInfo, entries: &[Entry]) -> String {
     let items: Vec<Item> = entries
         .iter()
         .map(|e| {
@@ -73,7 +73,7 @@ pub fn rss(info: &FeedInfo, entries: &[Entry]) -> String {
     xml_document(&xml)
 }
 
-pub fn atom(info: &FeedInfo, entries: &[Entry]) -> String {
+pub(crate) fn atom(info: &FeedInfo, entries: &[Entry]) -> String {
     let link = |href: &str, rel: &str, mime: Option<&str>| atom::Link {
         href: href.to_string(),
         rel: rel.to_string(),
@@ -151,7 +151,7 @@ struct JsonItem<'a> {
     tags: &'a [String],
 }
 
-pub fn json_feed(info: &FeedInfo, entries: &[Entry]) -> String {
+pub(crate) fn json_feed(info: &FeedInfo, entries: &[Entry]) -> String {
     let feed = JsonFeed {
         version: "https://jsonfeed.org/version/1.1",
         title: &info.title,
@@ -238,7 +238,7 @@ fn xml_document(xml: &str) -> String {
 }
 
 /// RFC 822 date as RSS wants it, in UTC: `Sat, 21 Nov 2026 08:00:00 +0000`.
-pub fn rfc822(ts: jiff::Timestamp) -> String {
+pub(crate) fn rfc822(ts: jiff::Timestamp) -> String {
     ts.strftime("%a, %d %b %Y %H:%M:%S +0000").to_string()
 }
 

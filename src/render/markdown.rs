@@ -13,7 +13,7 @@ use std::cell::{Cell, OnceCell};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock};
 
-pub struct Markdown {
+pub(crate) struct Markdown {
     unsafe_html: bool,
     base_url: String,
     /// The preview's: the HTML earlier builds made.
@@ -25,7 +25,7 @@ pub struct Markdown {
 /// whether raw HTML is allowed), so that a template edit, which makes every release page
 /// again, renders no Markdown again, and an edit renders only the texts it changed.
 #[derive(Default)]
-pub struct Kept {
+pub(crate) struct Kept {
     /// The last build's, read-only while this one runs.
     previous: crate::fingerprint::FastMap<u64, Arc<str>>,
     /// The texts this build used, kept or made.
@@ -33,14 +33,14 @@ pub struct Kept {
 }
 
 impl Kept {
-    pub fn new(previous: crate::fingerprint::FastMap<u64, Arc<str>>) -> Self {
+    pub(crate) fn new(previous: crate::fingerprint::FastMap<u64, Arc<str>>) -> Self {
         Kept { previous, used: Mutex::default() }
     }
 
     /// What the next build may use: what this one used and, unless it used at least half
     /// of what it was given (a build that makes most pages), the rest too. Texts edited or
     /// deleted since are dropped by the next build that makes most pages, not kept forever.
-    pub fn finish(self) -> crate::fingerprint::FastMap<u64, Arc<str>> {
+    pub(crate) fn finish(self) -> crate::fingerprint::FastMap<u64, Arc<str>> {
         let mut used = self.used.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
         if used.len() * 2 < self.previous.len() {
             for (key, html) in self.previous {
@@ -67,28 +67,28 @@ impl Kept {
 }
 
 impl Markdown {
-    pub fn new(unsafe_html: bool, base_url: &str) -> Self {
+    pub(crate) fn new(unsafe_html: bool, base_url: &str) -> Self {
         Markdown { unsafe_html, base_url: base_url.to_string(), kept: OnceLock::new() }
     }
 
     /// Takes HTML from, and leaves it in, `kept` (the preview server's, across builds).
-    pub fn keep_in(&self, kept: Arc<Kept>) {
+    pub(crate) fn keep_in(&self, kept: Arc<Kept>) {
         let _ = self.kept.set(kept);
     }
 
     /// A whole text: paragraphs, lists, tables…, with links relative to the site root.
-    pub fn block(&self, text: &str) -> String {
+    pub(crate) fn block(&self, text: &str) -> String {
         self.block_in(text, &self.base_url)
     }
 
     /// A short text, with links relative to the site root; see [`Markdown::inline_in`].
-    pub fn inline(&self, text: &str) -> String {
+    pub(crate) fn inline(&self, text: &str) -> String {
         self.inline_in(text, &self.base_url)
     }
 
     /// A whole text that belongs to the page at `page_url`: its relative links are
     /// resolved against that page.
-    pub fn block_in(&self, text: &str, page_url: &str) -> String {
+    pub(crate) fn block_in(&self, text: &str, page_url: &str) -> String {
         if text.trim().is_empty() {
             return String::new();
         }
@@ -140,7 +140,7 @@ impl Markdown {
 
     /// A short text shown inside a sentence or a list item: a single paragraph loses
     /// its `<p>`.
-    pub fn inline_in(&self, text: &str, page_url: &str) -> String {
+    pub(crate) fn inline_in(&self, text: &str, page_url: &str) -> String {
         if is_plain_words(text) {
             return text.to_string();
         }
@@ -294,7 +294,7 @@ impl<'u> PageUrl<'u> {
 
 /// `javascript:`, `vbscript:` and `data:` run code or smuggle content; browsers ignore
 /// whitespace, control characters and case in the scheme, so do we.
-pub fn is_dangerous_url(url: &str) -> bool {
+pub(crate) fn is_dangerous_url(url: &str) -> bool {
     // Every link is checked: compare the first letters in place rather than collect them.
     let mut scheme = ['\0'; 12];
     let letters = url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).map(|c| c.to_ascii_lowercase());

@@ -35,7 +35,7 @@ use std::sync::{Arc, Mutex};
 type HashMap<K, V> = crate::fingerprint::FastMap<K, V>;
 
 #[derive(Default)]
-pub struct Memo {
+pub(crate) struct Memo {
     global: u64,
     /// What made each file, and the file's number (for [`Round::reused`]).
     files: HashMap<String, (Made, usize)>,
@@ -66,7 +66,7 @@ struct Made {
 }
 
 /// One build's use of the memo: what it may reuse, and what it made.
-pub struct Round {
+pub(crate) struct Round {
     previous: Memo,
     /// By file number of `previous`: reused as it was. A flag, not a new entry: a
     /// preview rebuild reuses tens of thousands of files and makes a few.
@@ -83,16 +83,16 @@ pub struct Round {
     texts: Arc<Kept>,
 }
 
-pub use crate::fingerprint::of as key;
+pub(crate) use crate::fingerprint::of as key;
 
 /// What a shown release brings to any file that shows it.
-pub fn release_key(shown: &ShownRelease) -> u64 {
+pub(crate) fn release_key(shown: &ShownRelease) -> u64 {
     key((shown.release.fingerprint, shown.marker.map(|m| m as u8), GroupIds(&shown.groups)))
 }
 
 /// The ids of a release's groups, to hash without making a list of them first: keys
 /// are worked out for every release of every rebuild.
-pub struct GroupIds<'a>(pub &'a [&'a StakeholderGroup]);
+pub(crate) struct GroupIds<'a>(pub &'a [&'a StakeholderGroup]);
 
 impl Hash for GroupIds<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
@@ -106,7 +106,7 @@ impl Hash for GroupIds<'_> {
 impl Memo {
     /// Starts a build of `site` that may reuse what the last one made, if it shared the
     /// same global inputs.
-    pub fn round(mut self, root: &Path, site: &Site, mode: Mode, audience: crate::model::Audience) -> Round {
+    pub(crate) fn round(mut self, root: &Path, site: &Site, mode: Mode, audience: crate::model::Audience) -> Round {
         let (shared, templates) = theme(&root.join("themes").join(&site.config.theme).join("templates"));
         let global =
             key((format!("{:?}", site.config), format!("{:?}", site.groups), format!("{mode:?} {audience:?}"), shared));
@@ -128,7 +128,7 @@ impl Memo {
 impl Round {
     /// `key` with the site's version of `template`, the one the file is made with or
     /// whose text it carries ("" for none).
-    pub fn with_template(&self, template: &str, key: u64) -> u64 {
+    pub(crate) fn with_template(&self, template: &str, key: u64) -> u64 {
         match self.templates.get(template) {
             Some(version) => self::key((key, version)),
             None => key,
@@ -138,7 +138,7 @@ impl Round {
     /// What the next build may reuse, once this one's output is committed. The map is
     /// updated in place: a preview rebuild changes a few of its tens of thousands of
     /// entries, and building it anew would cost more than the rest of the bookkeeping.
-    pub fn finish(self, manifest: &crate::output::Manifest) -> Memo {
+    pub(crate) fn finish(self, manifest: &crate::output::Manifest) -> Memo {
         let made = self.made.into_inner().expect("memo lock");
         let remade = made.len();
         let reused = self.reused;
@@ -187,18 +187,18 @@ impl Round {
 
     /// The memo as it was, when this build failed and its output was thrown away (with
     /// the texts this build rendered: they hold whatever becomes of the build).
-    pub fn abandon(self) -> Memo {
+    pub(crate) fn abandon(self) -> Memo {
         Memo { texts: take_texts(self.texts), ..self.previous }
     }
 
     /// Where this build's Markdown takes its texts' HTML from, and leaves it.
-    pub fn texts(&self) -> Arc<Kept> {
+    pub(crate) fn texts(&self) -> Arc<Kept> {
         Arc::clone(&self.texts)
     }
 
     /// The text the last build captured for `file`, if it made `file` from the same
     /// inputs; `Some(None)` when it captured none and `need_text` is false.
-    pub fn reusable(&self, file: &str, key: u64, need_text: bool) -> Option<Option<String>> {
+    pub(crate) fn reusable(&self, file: &str, key: u64, need_text: bool) -> Option<Option<String>> {
         if self.global != self.previous.global {
             return None;
         }
@@ -213,7 +213,7 @@ impl Round {
     /// The paths of release `slug`'s own pages, with their slots in the output's
     /// manifest, if the last build made them all from `key` and this build may reuse
     /// them; they are then counted as reused.
-    pub fn reusable_pages(
+    pub(crate) fn reusable_pages(
         &self,
         slug: &str,
         key: u64,
@@ -229,20 +229,20 @@ impl Round {
     }
 
     /// Release `slug`'s own pages, made or reused one by one from `key`.
-    pub fn record_pages(&self, slug: &str, key: u64, files: Vec<String>) {
+    pub(crate) fn record_pages(&self, slug: &str, key: u64, files: Vec<String>) {
         self.releases.lock().expect("memo lock").push((slug.to_string(), key, files));
     }
 
     /// The fragment the last build made under `key` (when it shared this one's global
     /// inputs), or a new one from `make`.
-    pub fn fragment(&self, key: u64, make: impl FnOnce() -> String) -> Arc<str> {
+    pub(crate) fn fragment(&self, key: u64, make: impl FnOnce() -> String) -> Arc<str> {
         let kept = self.previous.fragments.get(&key).filter(|_| self.global == self.previous.global);
         let fragment = kept.cloned().unwrap_or_else(|| make().into());
         self.fragments.lock().expect("memo lock").insert(key, Arc::clone(&fragment));
         fragment
     }
 
-    pub fn record(&self, file: &str, key: u64, text: Option<&String>) {
+    pub(crate) fn record(&self, file: &str, key: u64, text: Option<&String>) {
         let text = text.map(|t| t.as_str().into());
         self.made.lock().expect("memo lock").insert(file.to_string(), Made { key, text });
     }

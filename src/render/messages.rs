@@ -35,7 +35,7 @@ pub struct Rendered {
 /// `wanted` asks for, in no particular order, its message kept when `keep` (given the
 /// release, the group and the fingerprint) says so. Template errors are returned, all
 /// of them.
-pub fn communiques(
+pub(crate) fn communiques(
     root: &Path,
     site: &Site,
     now: jiff::Timestamp,

@@ -3,18 +3,18 @@
 //! the output is the same bytes on every run.
 
 mod assets;
-pub mod calendar;
-pub mod context;
+pub(crate) mod calendar;
+pub(crate) mod context;
 mod describe;
-pub mod email;
-pub mod feeds;
-pub mod markdown;
-pub mod memo;
-pub mod messages;
+pub(crate) mod email;
+pub(crate) mod feeds;
+pub(crate) mod markdown;
+pub(crate) mod memo;
+pub(crate) mod messages;
 mod pages;
 mod raw_html;
-pub mod sitemap;
-pub mod templates;
+pub(crate) mod sitemap;
+pub(crate) mod templates;
 mod texts;
 
 use crate::diagnostics::{Diagnostic, Pos};
@@ -30,7 +30,7 @@ use std::sync::Mutex;
 use templates::Theme;
 
 /// How to render a selection (the audience and "now" are the selection's).
-pub struct Options {
+pub(crate) struct Options {
     pub mode: Mode,
     /// The most URLs one sitemap file lists ([`sitemap::URL_LIMIT`]).
     pub sitemap_limit: usize,
@@ -85,7 +85,7 @@ impl PageView {
 
 /// Control characters other than tab and newlines are not allowed in XML 1.0; text that
 /// carries them (pasted from a terminal, say) must not make a feed unreadable.
-pub fn xml_safe(xml: &str) -> String {
+pub(crate) fn xml_safe(xml: &str) -> String {
     if !has_control_characters(xml) {
         return xml.to_string();
     }
@@ -302,7 +302,7 @@ fn base_context(config: &crate::config::SiteConfig, audience: Audience, preview:
 
 /// Renders the whole portal for what one build shows (`selection`) into `staging` (and,
 /// with `emails`, one message per communique into that folder).
-pub fn build(
+pub(crate) fn build(
     root: &Path,
     selection: &Selection,
     options: &Options,
@@ -362,7 +362,7 @@ pub fn build(
 
 /// The deployment manager's `/_review/` page, rendered with the theme's `review.html`.
 /// On a template error the page shows the error instead: the preview must stay up.
-pub fn review_page(root: &Path, site: &Site, review: &impl Serialize, now: jiff::Timestamp) -> String {
+pub(crate) fn review_page(root: &Path, site: &Site, review: &impl Serialize, now: jiff::Timestamp) -> String {
     let config = &site.config;
     let theme = Theme::new(root, &config.theme);
     let env = theme.environment();

@@ -93,7 +93,7 @@ const URL_SCHEMES: &[&str] = &["http", "https", "mailto"];
 /// `html`, rendered from Markdown that holds raw HTML, with only the allow-listed
 /// elements and attributes left. `resolve` turns a relative URL into the one to write,
 /// or `None` to drop it.
-pub fn sanitize<'a>(html: &str, resolve: impl Fn(&str) -> Option<String> + Send + Sync + 'a) -> String {
+pub(super) fn sanitize<'a>(html: &str, resolve: impl Fn(&str) -> Option<String> + Send + Sync + 'a) -> String {
     let tag_attributes: HashMap<&str, HashSet<&str>> =
         TAG_ATTRIBUTES.iter().map(|(tag, attributes)| (*tag, attributes.iter().copied().collect())).collect();
     // A task-list item's check box is the only `<input>` the renderer writes: any
@@ -138,14 +138,14 @@ fn safe_attribute<'a>(_element: &str, attribute: &str, value: &'a str) -> Option
 /// An id an author may give a heading or an element: ASCII letters, digits, `-`, `_`
 /// and `.`, starting with a letter or a digit (`faq`, `step-2`, `v4.2`). The ids the
 /// renderer makes from heading texts are of this form too.
-pub fn is_safe_id(id: &str) -> bool {
+pub(super) fn is_safe_id(id: &str) -> bool {
     id.starts_with(|c: char| c.is_ascii_alphanumeric())
         && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
 /// One class name: ASCII letters, digits, `-` and `_`, starting with a letter (`note`,
 /// `footnote-reference`).
-pub fn is_safe_class(class: &str) -> bool {
+pub(super) fn is_safe_class(class: &str) -> bool {
     class.starts_with(|c: char| c.is_ascii_alphabetic())
         && class.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
 }

@@ -5,11 +5,11 @@
 use crate::urls::{sitemap_part, SITEMAP};
 
 /// The most URLs one sitemap file may list (sitemaps.org, "Sitemap file location").
-pub const URL_LIMIT: usize = 50_000;
+pub(crate) const URL_LIMIT: usize = 50_000;
 
 const XMLNS: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
 
-pub struct SitemapEntry {
+pub(crate) struct SitemapEntry {
     pub url: String,
     /// `YYYY-MM-DD`, when the page has a date of its own.
     pub lastmod: Option<String>,
@@ -17,7 +17,7 @@ pub struct SitemapEntry {
 
 /// The names of the sitemap's files for `count` entries: `sitemap.xml`, then the parts
 /// it points at when there are more than `limit`.
-pub fn file_names(count: usize, limit: usize) -> Vec<String> {
+pub(crate) fn file_names(count: usize, limit: usize) -> Vec<String> {
     let mut names = vec![SITEMAP.to_string()];
     if count > limit {
         names.extend((1..=count.div_ceil(limit)).map(sitemap_part));
@@ -27,7 +27,7 @@ pub fn file_names(count: usize, limit: usize) -> Vec<String> {
 
 /// The sitemap's files, named as [`file_names`] names them: one `urlset` up to `limit`
 /// entries, else a `sitemapindex` (its `loc`s under `base_url`) and the parts.
-pub fn files(entries: &[SitemapEntry], base_url: &str, limit: usize) -> Vec<(String, String)> {
+pub(crate) fn files(entries: &[SitemapEntry], base_url: &str, limit: usize) -> Vec<(String, String)> {
     if entries.len() <= limit {
         return vec![(SITEMAP.to_string(), sitemap(entries))];
     }
@@ -52,7 +52,7 @@ pub fn files(entries: &[SitemapEntry], base_url: &str, limit: usize) -> Vec<(Str
 }
 
 /// One `urlset`.
-pub fn sitemap(entries: &[SitemapEntry]) -> String {
+pub(crate) fn sitemap(entries: &[SitemapEntry]) -> String {
     let mut xml = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"{XMLNS}\">\n");
     for e in entries {
         xml.push_str("  <url>\n    <loc>");
@@ -69,7 +69,7 @@ pub fn sitemap(entries: &[SitemapEntry]) -> String {
     super::xml_safe(&xml)
 }
 
-pub fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&apos;")
 }
 

@@ -6,7 +6,7 @@ use minijinja::Environment;
 use std::path::{Path, PathBuf};
 
 /// The built-in theme, embedded so that a site needs no theme of its own.
-pub const BUILT_IN: &[(&str, &str)] = &[
+pub(crate) const BUILT_IN: &[(&str, &str)] = &[
     ("base.html", include_str!("../../themes/default/templates/base.html")),
     ("index.html", include_str!("../../themes/default/templates/index.html")),
     ("releases.html", include_str!("../../themes/default/templates/releases.html")),
@@ -28,16 +28,17 @@ pub const BUILT_IN: &[(&str, &str)] = &[
 /// "partials/…" %}`), each overridable on its own like a page template. Kept apart from
 /// [`BUILT_IN`] because they are not pages: no page is rendered with one directly, so an
 /// edit to one concerns every page (see `memo`).
-pub const BUILT_IN_PARTIALS: &[(&str, &str)] = &[
+pub(crate) const BUILT_IN_PARTIALS: &[(&str, &str)] = &[
     ("partials/release-cards.html", include_str!("../../themes/default/templates/partials/release-cards.html")),
     ("partials/communique-cards.html", include_str!("../../themes/default/templates/partials/communique-cards.html")),
     ("partials/group-list.html", include_str!("../../themes/default/templates/partials/group-list.html")),
     ("partials/labels.html", include_str!("../../themes/default/templates/partials/labels.html")),
     ("partials/pagination.html", include_str!("../../themes/default/templates/partials/pagination.html")),
+    ("partials/action-required.html", include_str!("../../themes/default/templates/partials/action-required.html")),
 ];
 
 /// The built-in theme's static files, copied to the output root.
-pub const BUILT_IN_STATIC: &[(&str, &str)] = &[
+pub(crate) const BUILT_IN_STATIC: &[(&str, &str)] = &[
     ("style.css", include_str!("../../themes/default/static/style.css")),
     ("copy.js", include_str!("../../themes/default/static/copy.js")),
     ("since.js", include_str!("../../themes/default/static/since.js")),
@@ -57,7 +58,7 @@ fn safe_join(base: &Path, template: &str) -> Option<PathBuf> {
 }
 
 /// Escapes text for HTML content and quoted attribute values.
-pub fn escape_html(text: &str) -> String {
+pub(crate) fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     write_escaped(&mut out, text).expect("writing to a String cannot fail");
     out
@@ -85,14 +86,14 @@ fn write_escaped(out: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result
 
 /// Where the site's own templates are, if it has any.
 #[derive(Clone)]
-pub struct Theme {
+pub(crate) struct Theme {
     pub name: String,
     pub dir: PathBuf,
     root: PathBuf,
 }
 
 impl Theme {
-    pub fn new(root: &Path, name: &str) -> Self {
+    pub(crate) fn new(root: &Path, name: &str) -> Self {
         Theme { name: name.to_string(), dir: root.join("themes").join(name), root: root.to_path_buf() }
     }
 
@@ -107,7 +108,7 @@ impl Theme {
     }
 
     /// The path a diagnostic names for `template`.
-    pub fn display_path(&self, template: &str) -> String {
+    pub(crate) fn display_path(&self, template: &str) -> String {
         match self.override_path(template) {
             Some(_) => format!("themes/{}/templates/{template}", self.name),
             None => format!("themes/default/templates/{template} (built-in)"),
@@ -115,13 +116,13 @@ impl Theme {
     }
 
     /// Whether the theme (the site's or the built-in one) has `template`.
-    pub fn has(&self, template: &str) -> bool {
+    pub(crate) fn has(&self, template: &str) -> bool {
         self.override_path(template).is_some() || BUILT_IN.iter().any(|(n, _)| *n == template)
     }
 
     /// The template group `g`'s communiques render with: `communique-<name>.html` for its
     /// `template: <name>` when the theme has it, else `communique.html` (SPEC §11).
-    pub fn communique_template(&self, g: &crate::model::StakeholderGroup) -> String {
+    pub(crate) fn communique_template(&self, g: &crate::model::StakeholderGroup) -> String {
         match &g.template {
             Some(name) if self.has(&format!("communique-{name}.html")) => format!("communique-{name}.html"),
             _ => "communique.html".to_string(),
@@ -130,7 +131,7 @@ impl Theme {
 
     /// The communique formats the theme has, by `template` name (`brief` for
     /// `communique-brief.html`), sorted.
-    pub fn communique_formats(&self) -> Vec<String> {
+    pub(crate) fn communique_formats(&self) -> Vec<String> {
         let own = std::fs::read_dir(self.dir.join("templates"))
             .into_iter()
             .flatten()
@@ -150,7 +151,7 @@ impl Theme {
 
     /// A warning for each group whose `template` the theme does not have: its communiques
     /// fall back to `communique.html`.
-    pub fn check_group_templates(
+    pub(crate) fn check_group_templates(
         &self,
         site: &crate::model::Site,
         sources: &crate::content::Sources,
@@ -186,7 +187,7 @@ impl Theme {
             .collect()
     }
 
-    pub fn environment(&self) -> Environment<'static> {
+    pub(crate) fn environment(&self) -> Environment<'static> {
         let mut env = Environment::new();
         let theme = self.clone();
         env.set_loader(move |name| {
@@ -216,7 +217,7 @@ impl Theme {
     }
 
     /// Compiles every template, so that `check` reports template errors without a build.
-    pub fn check(&self, env: &Environment<'static>) -> Vec<Diagnostic> {
+    pub(crate) fn check(&self, env: &Environment<'static>) -> Vec<Diagnostic> {
         BUILT_IN
             .iter()
             .chain(BUILT_IN_PARTIALS)
@@ -225,7 +226,7 @@ impl Theme {
     }
 
     /// A template error as `path:line:col: error: …`.
-    pub fn diagnostic(&self, error: &minijinja::Error) -> Diagnostic {
+    pub(crate) fn diagnostic(&self, error: &minijinja::Error) -> Diagnostic {
         let name = error.name().unwrap_or("template");
         let mut message = match error.detail() {
             Some(detail) => format!("{}: {detail}", error.kind()),

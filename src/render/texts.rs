@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 #[derive(Default)]
-pub struct ReleaseHtml {
+pub(crate) struct ReleaseHtml {
     pub summary: String,
     /// Per feature, in order: its summary and its value per group.
     pub features: Vec<(String, BTreeMap<String, String>)>,
@@ -28,14 +28,14 @@ pub struct ReleaseHtml {
 }
 
 #[derive(Default, Clone)]
-pub struct AccessHtml {
+pub(crate) struct AccessHtml {
     pub how: String,
     pub when: String,
     pub r#where: String,
     pub permissions: String,
 }
 
-pub struct Texts<'a> {
+pub(crate) struct Texts<'a> {
     markdown: Markdown,
     config: &'a SiteConfig,
     releases: HashMap<&'a str, OnceLock<ReleaseHtml>>,
@@ -45,7 +45,7 @@ pub struct Texts<'a> {
 impl<'a> Texts<'a> {
     /// Relative links in a text resolve against the page the text belongs to, made
     /// absolute with the site's `base_url`.
-    pub fn new(
+    pub(crate) fn new(
         markdown: Markdown,
         config: &'a SiteConfig,
         releases: &[&'a Release],
@@ -59,12 +59,12 @@ impl<'a> Texts<'a> {
         Texts { markdown, config, releases, groups }
     }
 
-    pub fn markdown(&self) -> &Markdown {
+    pub(crate) fn markdown(&self) -> &Markdown {
         &self.markdown
     }
 
     /// The rendered texts of a release of this build.
-    pub fn release(&self, r: &Release) -> &ReleaseHtml {
+    pub(crate) fn release(&self, r: &Release) -> &ReleaseHtml {
         static EMPTY: OnceLock<ReleaseHtml> = OnceLock::new();
         match self.releases.get(r.slug.as_str()) {
             Some(texts) => texts.get_or_init(|| release(&self.markdown, &|path| self.config.url(path), r)),
@@ -72,7 +72,7 @@ impl<'a> Texts<'a> {
         }
     }
 
-    pub fn group_body(&self, g: &StakeholderGroup) -> &str {
+    pub(crate) fn group_body(&self, g: &StakeholderGroup) -> &str {
         self.groups.get(g.id.as_str()).map_or("", String::as_str)
     }
 }

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-pub fn to_json<T: Serialize>(value: &T) -> String {
+pub(crate) fn to_json<T: Serialize>(value: &T) -> String {
     let mut json = serde_json::to_string_pretty(value).expect("the review serializes");
     json.push('\n');
     json

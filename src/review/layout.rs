@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 /// Text output is at most this wide.
-pub const TEXT_WIDTH: usize = 120;
+pub(crate) const TEXT_WIDTH: usize = 120;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Align {

@@ -51,7 +51,7 @@ fn md_table(out: &mut String, headers: &[&str], align: &[Align], rows: &[Vec<Str
 }
 
 /// The review as Markdown, to paste into a wiki page or a pull request.
-pub fn to_markdown(review: &Review) -> String {
+pub(crate) fn to_markdown(review: &Review) -> String {
     use Align::{Left as L, Right as R};
     let mut out = String::new();
     let _ = writeln!(out, "# Review: {}\n", md_text(&review.site_title));
@@ -178,7 +178,7 @@ pub fn to_markdown(review: &Review) -> String {
 }
 
 /// The distribution plan as Markdown.
-pub fn plan_to_markdown(plan: &Plan) -> String {
+pub(crate) fn plan_to_markdown(plan: &Plan) -> String {
     use Align::Left as L;
     let mut out = String::new();
     let _ = writeln!(out, "# Distribution plan: {}\n", md_text(&plan.site_title));

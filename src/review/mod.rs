@@ -26,11 +26,8 @@ mod text;
 mod view;
 mod warnings;
 
-pub use json::to_json;
-pub use layout::TEXT_WIDTH;
-pub use markdown::{plan_to_markdown, to_markdown};
-pub use model::{AffectedUnreached, GroupInfo, GroupTotal, Review, Row, State, StatusTotal, Totals};
-pub use plan::{plan, Channel, ChatView, Plan, PlanGroup, PlanItem};
-pub use readability::{plain_text, syllables, Readability};
-pub use text::{plan_to_text, to_text};
-pub use view::{prose, review, review_for};
+pub(crate) use json::to_json;
+pub(crate) use markdown::{plan_to_markdown, to_markdown};
+pub(crate) use plan::plan;
+pub(crate) use text::{plan_to_text, to_text};
+pub(crate) use view::{review, review_for};

@@ -11,7 +11,7 @@ use serde::Serialize;
 /// Where a communique stands relative to "now", as the preview marks it (SPEC §5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum State {
+pub(crate) enum State {
     /// `draft` or `review`: goes out only once approved.
     Draft,
     /// Approved, `publish_at` still ahead: goes out with the first build after it.
@@ -21,7 +21,7 @@ pub enum State {
 }
 
 impl State {
-    pub fn of(status: Status, publish_at: Timestamp, now: Timestamp) -> State {
+    pub(crate) fn of(status: Status, publish_at: Timestamp, now: Timestamp) -> State {
         match select::shows(status, publish_at, Mode::Preview, now) {
             Some(None) => State::Published,
             Some(Some(Marker::Scheduled)) => State::Scheduled,
@@ -29,7 +29,7 @@ impl State {
         }
     }
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             State::Draft => "draft",
             State::Scheduled => "scheduled",
@@ -40,7 +40,7 @@ impl State {
 
 /// The consolidated program view.
 #[derive(Serialize, Clone)]
-pub struct Review {
+pub(crate) struct Review {
     pub site_title: String,
     pub base_url: String,
     /// The site's timezone (IANA name): publish dates in text and Markdown are in it.
@@ -64,7 +64,7 @@ pub struct Review {
 
 /// One communique: release `slug` for group `group_id`.
 #[derive(Serialize, Clone)]
-pub struct Row {
+pub(crate) struct Row {
     pub slug: String,
     pub release_title: String,
     /// The communique's absolute URL.
@@ -92,7 +92,7 @@ pub struct Row {
 }
 
 #[derive(Serialize, Clone, Default)]
-pub struct Totals {
+pub(crate) struct Totals {
     pub releases: usize,
     pub communiques: usize,
     pub words: usize,
@@ -105,7 +105,7 @@ pub struct Totals {
 }
 
 #[derive(Serialize, Clone)]
-pub struct StatusTotal {
+pub(crate) struct StatusTotal {
     pub status: Status,
     pub releases: usize,
     pub communiques: usize,
@@ -114,7 +114,7 @@ pub struct StatusTotal {
 }
 
 #[derive(Serialize, Clone)]
-pub struct GroupTotal {
+pub(crate) struct GroupTotal {
     pub group_id: String,
     pub group_name: String,
     pub audience: Audience,
@@ -131,14 +131,14 @@ pub struct GroupTotal {
 }
 
 #[derive(Serialize, Clone)]
-pub struct GroupInfo {
+pub(crate) struct GroupInfo {
     pub group_id: String,
     pub group_name: String,
     pub audience: Audience,
 }
 
 #[derive(Serialize, Clone)]
-pub struct AffectedUnreached {
+pub(crate) struct AffectedUnreached {
     pub slug: String,
     pub release_title: String,
     pub group_id: String,

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 /// Who is notified, how and when: per group, its communiques and channels.
 #[derive(Serialize, Clone)]
-pub struct Plan {
+pub(crate) struct Plan {
     pub site_title: String,
     pub base_url: String,
     pub timezone: String,
@@ -24,7 +24,7 @@ pub struct Plan {
 }
 
 #[derive(Serialize, Clone)]
-pub struct PlanGroup {
+pub(crate) struct PlanGroup {
     pub group_id: String,
     pub group_name: String,
     /// `internal`: its channels exist only in the internal build.
@@ -42,7 +42,7 @@ pub struct PlanGroup {
 }
 
 #[derive(Serialize, Clone)]
-pub struct ChatView {
+pub(crate) struct ChatView {
     pub kind: crate::model::ChatKind,
     pub webhook_env: String,
 }
@@ -55,14 +55,14 @@ impl ChatView {
 }
 
 #[derive(Serialize, Clone)]
-pub struct Channel {
+pub(crate) struct Channel {
     /// `page` or `feed`.
     pub kind: &'static str,
     pub url: String,
 }
 
 #[derive(Serialize, Clone)]
-pub struct PlanItem {
+pub(crate) struct PlanItem {
     pub slug: String,
     pub release_title: String,
     /// The communique's title: the hand-written one for this group, else the release's.
@@ -78,7 +78,7 @@ pub struct PlanItem {
     pub(super) publish_local: String,
 }
 
-pub fn plan(site: &Site, now: Timestamp) -> Plan {
+pub(crate) fn plan(site: &Site, now: Timestamp) -> Plan {
     let h = Hierarchy::new(&site.groups);
     let config = &site.config;
     let releases = by_publish_date(site);

@@ -5,7 +5,7 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 /// Word, sentence and syllable counts of some prose, for the Flesch reading ease.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Readability {
+pub(crate) struct Readability {
     pub words: usize,
     pub sentences: usize,
     pub syllables: usize,
@@ -17,7 +17,7 @@ impl Readability {
     /// ending in `.`, `!`, `?` or `…` (closing quotes and brackets aside), and at the end
     /// of each paragraph, list item, heading or table cell: an access entry such as
     /// "EU and US regions" counts as a sentence.
-    pub fn of(markdown: &[&str]) -> Readability {
+    pub(crate) fn of(markdown: &[&str]) -> Readability {
         let mut counts = Readability::default();
         for piece in markdown.iter().flat_map(|m| plain_text(m)) {
             let words: Vec<&str> = piece.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).collect();
@@ -35,7 +35,7 @@ impl Readability {
     /// Flesch reading ease, `206.835 − 1.015 × words/sentences − 84.6 × syllables/words`,
     /// rounded to one decimal: 60–70 is plain English, below 30 is hard going. `None`
     /// without words.
-    pub fn ease(&self) -> Option<f64> {
+    pub(crate) fn ease(&self) -> Option<f64> {
         if self.words == 0 || self.sentences == 0 {
             return None;
         }
@@ -53,7 +53,7 @@ fn ends_sentence(word: &str) -> bool {
 /// Markdown as plain text, one string per paragraph, list item, heading or table cell:
 /// emphasis, links and inline code keep their text; code blocks, images and raw HTML
 /// are dropped.
-pub fn plain_text(markdown: &str) -> Vec<String> {
+pub(crate) fn plain_text(markdown: &str) -> Vec<String> {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
@@ -108,7 +108,7 @@ fn word_syllables(token: &str) -> usize {
 /// groups of vowels (`y` counts after the first letter), less a silent final `e`
 /// (`make`, but not `table`), and `-ed`/`-es` endings that add no syllable (`jumped`,
 /// `makes`, but not `wanted`, `boxes`, `settled`). At least one.
-pub fn syllables(word: &str) -> usize {
+pub(crate) fn syllables(word: &str) -> usize {
     let w: Vec<char> = word.to_lowercase().chars().filter(|c| c.is_alphabetic()).collect();
     let n = w.len();
     if n == 0 {

@@ -25,7 +25,7 @@ const GROUP_COLUMNS: [Column; 9] = [
 ];
 
 /// The review for a terminal: aligned columns, no line wider than [`TEXT_WIDTH`](super::TEXT_WIDTH).
-pub fn to_text(review: &Review) -> String {
+pub(crate) fn to_text(review: &Review) -> String {
     let mut lines = Vec::new();
     lines.extend(wrap("", "", &format!("Review: {}", review.site_title)));
     lines.extend(wrap("", "", &format!("Now {} ({}); dates are in that timezone.", review.now_local, review.timezone)));
@@ -139,7 +139,7 @@ impl Plan {
 }
 
 /// The distribution plan for a terminal.
-pub fn plan_to_text(plan: &Plan) -> String {
+pub(crate) fn plan_to_text(plan: &Plan) -> String {
     let mut lines = Vec::new();
     lines.extend(wrap("", "", &format!("Distribution plan: {}", plan.site_title)));
     lines.extend(wrap("", "", &format!("Now {} ({}); dates are in that timezone.", plan.now_local, plan.timezone)));

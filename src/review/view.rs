@@ -30,7 +30,7 @@ pub(super) fn local(ts: Timestamp, site: &Site) -> String {
 /// it, so that nothing that reaches only internal groups appears in it (SPEC §5): not
 /// their rows, nor their names in totals, nor in the warnings of public rows (a product
 /// spelled like an internal-only release's, an internal group that a release affects).
-pub fn review_for(site: &Site, sources: &crate::content::Sources, now: Timestamp, audience: Audience) -> Review {
+pub(crate) fn review_for(site: &Site, sources: &crate::content::Sources, now: Timestamp, audience: Audience) -> Review {
     match audience {
         Audience::Internal => review(site, sources, now),
         Audience::Public => {
@@ -51,7 +51,7 @@ pub fn review_for(site: &Site, sources: &crate::content::Sources, now: Timestamp
     }
 }
 
-pub fn review(site: &Site, sources: &crate::content::Sources, now: Timestamp) -> Review {
+pub(crate) fn review(site: &Site, sources: &crate::content::Sources, now: Timestamp) -> Review {
     let h = Hierarchy::new(&site.groups);
     let config = &site.config;
     let mut warnings = lint::warnings(site, sources, now);
@@ -123,7 +123,7 @@ pub fn review(site: &Site, sources: &crate::content::Sources, now: Timestamp) ->
 /// reader meets them (SPEC §6): the summary (the hand-written one if any), each feature's
 /// summary and `g`'s value, `g`'s access entry, the constraints that apply to `g`, and the
 /// hand-written text. Entries inherit from ancestors as on the page; titles are left out.
-pub fn prose<'m, 'a>(h: &Hierarchy<'a>, r: &'m Release, g: &'a str) -> Vec<&'m str> {
+pub(crate) fn prose<'m, 'a>(h: &Hierarchy<'a>, r: &'m Release, g: &'a str) -> Vec<&'m str> {
     let page = h.inherited(&r.handwritten, g);
     let mut texts = vec![page.and_then(|p| p.summary.as_deref()).unwrap_or(&r.summary)];
     for f in r.features.iter().filter(|f| h.feature_reaches(f, g)) {

@@ -9,7 +9,7 @@ use std::net::IpAddr;
 
 /// The names one preview answers to.
 #[derive(Debug, Clone)]
-pub struct Allowed {
+pub(crate) struct Allowed {
     /// `--interface`, lowercase, without brackets.
     interface: String,
     /// Listening on every interface (`0.0.0.0`, `::`): any IP address literal is
@@ -20,7 +20,7 @@ pub struct Allowed {
 }
 
 impl Allowed {
-    pub fn new(interface: &str, names: &[String]) -> Allowed {
+    pub(crate) fn new(interface: &str, names: &[String]) -> Allowed {
         let interface = normalise(interface.trim_start_matches('[').trim_end_matches(']'));
         let any_address = interface.parse::<IpAddr>().is_ok_and(|ip| ip.is_unspecified());
         Allowed { interface, any_address, names: names.iter().map(|n| normalise(n)).collect() }
@@ -28,7 +28,7 @@ impl Allowed {
 
     /// Whether `host`, a `Host` header's value or a request target's authority (a port,
     /// if any, is ignored), names this preview.
-    pub fn allows(&self, host: &str) -> bool {
+    pub(crate) fn allows(&self, host: &str) -> bool {
         let Some(name) = name_of(host) else { return false };
         if name == "localhost" || name.ends_with(".localhost") {
             return true;
@@ -52,7 +52,7 @@ fn normalise(name: &str) -> String {
 /// The name part of `host` without its port, lowercase, an IPv6 address without its
 /// brackets; None when it is not a host at all (empty, an unbracketed IPv6 address,
 /// stray characters).
-pub fn name_of(host: &str) -> Option<String> {
+pub(crate) fn name_of(host: &str) -> Option<String> {
     let host = host.trim();
     let name = if let Some(rest) = host.strip_prefix('[') {
         let (inside, after) = rest.split_once(']')?;

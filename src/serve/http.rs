@@ -7,7 +7,7 @@ use std::path::{Component, Path, PathBuf};
 /// percent-decoded first, so `%2e%2e` and `%2f` are seen for what they are; any `..`,
 /// backslash or NUL is refused; the final path must still be inside `dir` after
 /// symbolic links are resolved.
-pub fn resolve(dir: &Path, url: &str) -> Option<PathBuf> {
+pub(crate) fn resolve(dir: &Path, url: &str) -> Option<PathBuf> {
     let path = url.split(['?', '#']).next().unwrap_or("");
     let decoded = percent_encoding::percent_decode_str(path).decode_utf8().ok()?;
     if decoded.contains('\\') || decoded.contains('\0') {
@@ -28,7 +28,7 @@ pub fn resolve(dir: &Path, url: &str) -> Option<PathBuf> {
     (canonical.starts_with(dir) && canonical.is_file()).then_some(canonical)
 }
 
-pub fn content_type(path: &Path) -> &'static str {
+pub(crate) fn content_type(path: &Path) -> &'static str {
     match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
         "html" => "text/html; charset=utf-8",
         "css" => "text/css; charset=utf-8",
@@ -54,11 +54,11 @@ pub fn content_type(path: &Path) -> &'static str {
 /// The script every preview page gets: reload when the server says the site changed.
 /// `data-live-reload` on `<html>` tells whoever looks (a test, a curious author) that
 /// the page is listening.
-pub const LIVE_RELOAD: &str = r#"<script>(function(){var s=new EventSource("/_livereload");s.onopen=function(){document.documentElement.dataset.liveReload="connected";};s.onmessage=function(e){if(e.data==="reload"){location.reload();}};})();</script>"#;
+pub(crate) const LIVE_RELOAD: &str = r#"<script>(function(){var s=new EventSource("/_livereload");s.onopen=function(){document.documentElement.dataset.liveReload="connected";};s.onmessage=function(e){if(e.data==="reload"){location.reload();}};})();</script>"#;
 
 /// Adds the live-reload script and, when the last rebuild failed, an overlay with its
 /// diagnostics, just before `</body>`.
-pub fn inject(html: &str, overlay: Option<&str>) -> String {
+pub(crate) fn inject(html: &str, overlay: Option<&str>) -> String {
     let mut extra = String::from(LIVE_RELOAD);
     if let Some(overlay) = overlay {
         extra.push_str(overlay);
@@ -70,7 +70,7 @@ pub fn inject(html: &str, overlay: Option<&str>) -> String {
 }
 
 /// The error overlay: what is wrong, where, and that the page shown is the last good build.
-pub fn overlay(diagnostics: &[crate::diagnostics::Diagnostic]) -> String {
+pub(crate) fn overlay(diagnostics: &[crate::diagnostics::Diagnostic]) -> String {
     let title = format!(
         "The last edit does not build ({} error{}). This page shows the last good build; fix the error and save to reload.",
         diagnostics.len(),
@@ -80,7 +80,7 @@ pub fn overlay(diagnostics: &[crate::diagnostics::Diagnostic]) -> String {
 }
 
 /// The overlay with its own first line (plain text).
-pub fn overlay_titled(title: &str, diagnostics: &[crate::diagnostics::Diagnostic]) -> String {
+pub(crate) fn overlay_titled(title: &str, diagnostics: &[crate::diagnostics::Diagnostic]) -> String {
     let escape = crate::render::templates::escape_html;
     let lines: Vec<String> = diagnostics.iter().map(|d| escape(&d.to_string())).collect();
     format!(

@@ -22,14 +22,14 @@ use tokio::sync::{watch, Semaphore};
 
 /// The longest request head (request line and headers) read; longer gets 431. Large
 /// enough for the cookies a browser sends to `localhost` from every other local app.
-pub const MAX_HEAD: usize = 64 * 1024;
+pub(super) const MAX_HEAD: usize = 64 * 1024;
 /// How long a client has to send a request head, also the longest an idle kept-alive
 /// connection stays open.
-pub const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+pub(super) const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a write may wait on a client that does not read before it is dropped.
-pub const WRITE_STALL: Duration = Duration::from_secs(30);
+pub(super) const WRITE_STALL: Duration = Duration::from_secs(30);
 /// Connections open at once; one more is told 503 and closed.
-pub const MAX_CONNECTIONS: usize = 4096;
+pub(super) const MAX_CONNECTIONS: usize = 4096;
 /// A live-reload stream says something this often, so that a closed tab is noticed.
 const PING: Duration = Duration::from_secs(15);
 
@@ -38,21 +38,21 @@ type Body = UnsyncBoxBody<Bytes, Infallible>;
 /// Tells live-reload streams that the site was rebuilt (well or not): they tell their
 /// page to reload. Rebuilds in a burst may be told as one.
 #[derive(Default)]
-pub struct Reloads(watch::Sender<u64>);
+pub(super) struct Reloads(watch::Sender<u64>);
 
 impl Reloads {
-    pub fn tell(&self) {
+    pub(super) fn tell(&self) {
         self.0.send_modify(|generation| *generation += 1);
     }
 
     /// A receiver that has seen every rebuild so far.
-    pub fn subscribe(&self) -> watch::Receiver<u64> {
+    pub(super) fn subscribe(&self) -> watch::Receiver<u64> {
         self.0.subscribe()
     }
 }
 
 /// Serves until the process is stopped.
-pub fn run(listener: std::net::TcpListener, shared: Arc<Shared>, allowed: host::Allowed) -> std::io::Result<()> {
+pub(super) fn run(listener: std::net::TcpListener, shared: Arc<Shared>, allowed: host::Allowed) -> std::io::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .max_blocking_threads(8)

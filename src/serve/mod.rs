@@ -4,18 +4,18 @@
 //! nor on a bug of its own: a panic in a rebuild or in answering a request is reported
 //! and the last good build goes on being served.
 
-pub mod host;
-pub mod http;
+pub(crate) mod host;
+pub(crate) mod http;
 mod listen;
 mod rebuild;
-pub mod watch;
+pub(crate) mod watch;
 
 use crate::diagnostics::Diagnostic;
 use crate::model::Audience;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
-pub struct Options {
+pub(crate) struct Options {
     pub root: PathBuf,
     pub interface: String,
     pub port: u16,
@@ -33,7 +33,7 @@ struct LastGood {
 /// What the request handlers share with the rebuild loop. Every lock is taken through
 /// [`read`], [`write`] or [`lock`], which look past poisoning: a panic is caught where
 /// it happens and reported, and what it leaves behind is still the last good state.
-pub struct Shared {
+pub(crate) struct Shared {
     root: PathBuf,
     /// The last good build (canonical path).
     site_dir: PathBuf,
@@ -83,7 +83,7 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum ServeError {
+pub(crate) enum ServeError {
     #[error("port {port} on {interface} is already in use (another `communique serve`?); choose another one with `--port {next}`", next = port.wrapping_add(1).max(1024))]
     PortBusy { interface: String, port: u16 },
     #[error("cannot listen on {interface}:{port}: {message}")]
@@ -92,7 +92,7 @@ pub enum ServeError {
     Io(#[from] std::io::Error),
 }
 
-pub fn serve(options: Options) -> Result<(), ServeError> {
+pub(crate) fn serve(options: Options) -> Result<(), ServeError> {
     let listener = bind(&options.interface, options.port)?;
     let port = listener.local_addr()?.port();
     let interface = options.interface.trim_start_matches('[').trim_end_matches(']');
@@ -164,7 +164,7 @@ fn open_browser(url: &str) {
 }
 
 /// An answer to a GET or HEAD, before it is put on the wire.
-pub struct Reply {
+pub(crate) struct Reply {
     pub status: u16,
     pub content_type: &'static str,
     pub body: Vec<u8>,

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum ChangeKind {
+pub(crate) enum ChangeKind {
     Config,
     Content,
     Theme,
@@ -12,7 +12,7 @@ pub enum ChangeKind {
 }
 
 /// What a changed path means for the site at `root`, or None if it does not matter.
-pub fn classify(root: &Path, path: &Path) -> Option<ChangeKind> {
+pub(crate) fn classify(root: &Path, path: &Path) -> Option<ChangeKind> {
     let rel = path.strip_prefix(root).ok()?;
     let name = rel.file_name()?.to_string_lossy();
     if is_editor_temp_file(&name) {
@@ -29,7 +29,7 @@ pub fn classify(root: &Path, path: &Path) -> Option<ChangeKind> {
 }
 
 /// Swap, backup and lock files that editors write next to the file being saved.
-pub fn is_editor_temp_file(name: &str) -> bool {
+pub(crate) fn is_editor_temp_file(name: &str) -> bool {
     name.starts_with(".#")
         || (name.starts_with('#') && name.ends_with('#'))
         || name.ends_with('~')

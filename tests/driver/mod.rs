@@ -46,6 +46,11 @@ impl Scheme {
 impl Driver {
     /// A browser session, or `None` when COMMUNIQUE_SKIP_BROWSER is set.
     pub fn start() -> Option<Driver> {
+        Self::start_with(true)
+    }
+
+    /// [`Driver::start`], with JavaScript on or off (a reader who blocks scripts).
+    pub fn start_with(javascript: bool) -> Option<Driver> {
         if std::env::var_os("COMMUNIQUE_SKIP_BROWSER").is_some() {
             eprintln!("COMMUNIQUE_SKIP_BROWSER is set: this browser test does not run");
             return None;
@@ -59,16 +64,18 @@ impl Driver {
             .expect("chromedriver is installed (scripts/test.sh installs chromium and chromium-driver), or set COMMUNIQUE_SKIP_BROWSER=1");
         let url = format!("http://127.0.0.1:{port}");
         let profile = tempfile::tempdir().unwrap();
-        let capabilities = json!({"capabilities": {"alwaysMatch": {
-            "browserName": "chrome",
-            "goog:chromeOptions": {
-                "binary": "/usr/bin/chromium",
-                "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                         "--no-first-run", "--disable-dev-shm-usage", "--disable-component-update", "--disable-sync",
-                         "--hide-scrollbars", "--window-size=1280,900",
-                         format!("--user-data-dir={}", profile.path().display())]
-            }
-        }}});
+        let mut options = json!({
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--no-first-run", "--disable-dev-shm-usage", "--disable-component-update", "--disable-sync",
+                     "--hide-scrollbars", "--window-size=1280,900",
+                     format!("--user-data-dir={}", profile.path().display())]
+        });
+        if !javascript {
+            options["prefs"] = json!({"profile.managed_default_content_settings.javascript": 2});
+        }
+        let capabilities =
+            json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": options}}});
         let start = Instant::now();
         let session = loop {
             match ureq::post(&format!("{url}/session")).send_json(capabilities.clone()) {
@@ -127,5 +134,46 @@ impl Driver {
             "Emulation.setDeviceMetricsOverride",
             json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile }),
         );
+    }
+
+    /// The text of every element `css` selects that is shown, in page order.
+    pub fn shown(&self, css: &str) -> Vec<String> {
+        let found = self.command("elements", json!({"using": "css selector", "value": css}));
+        found
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|element| {
+                let id = element.as_object()?.values().next()?.as_str()?.to_string();
+                let shown = self.get(&format!("element/{id}/displayed"));
+                (shown == json!(true))
+                    .then(|| self.get(&format!("element/{id}/text")).as_str().unwrap_or("").to_string())
+            })
+            .collect()
+    }
+
+    pub fn get(&self, path: &str) -> Value {
+        let response = ureq::get(&format!("{}/session/{}/{path}", self.url, self.session))
+            .call()
+            .unwrap_or_else(|e| panic!("WebDriver {path}: {e}"));
+        response.into_json::<Value>().unwrap()["value"].clone()
+    }
+
+    pub fn element(&self, css: &str) -> String {
+        let found = self.command("element", json!({"using": "css selector", "value": css}));
+        found.as_object().and_then(|o| o.values().next()).and_then(Value::as_str).expect(css).to_string()
+    }
+
+    /// Picks the option with `text` in the `<select>` `css`, as a person does.
+    pub fn choose(&self, css: &str, text: &str) {
+        let select = self.element(css);
+        self.command(&format!("element/{select}/click"), json!({}));
+        let option = self.command(
+            &format!("element/{select}/element"),
+            json!({"using": "xpath", "value": format!("./option[normalize-space(.)='{text}']")}),
+        );
+        let option =
+            option.as_object().and_then(|o| o.values().next()).and_then(Value::as_str).expect(text).to_string();
+        self.command(&format!("element/{option}/click"), json!({}));
     }
 }

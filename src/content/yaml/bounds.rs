@@ -8,13 +8,13 @@ use super::YamlError;
 use crate::diagnostics::Pos;
 
 /// The deepest lists and mappings may nest. Real front matter uses four or five levels.
-pub const MAX_DEPTH: usize = 64;
+pub(super) const MAX_DEPTH: usize = 64;
 /// Aliases may expand a front matter to this many times its own size, or to
 /// [`MIN_EXPANDED`] bytes, whichever is larger.
-pub const EXPANSION_FACTOR: usize = 10;
-pub const MIN_EXPANDED: usize = 1 << 20;
+pub(super) const EXPANSION_FACTOR: usize = 10;
+pub(super) const MIN_EXPANDED: usize = 1 << 20;
 
-pub fn too_deep_at(pos: Pos) -> YamlError {
+pub(super) fn too_deep_at(pos: Pos) -> YamlError {
     YamlError {
         pos,
         code: "yaml-syntax",
@@ -25,7 +25,7 @@ pub fn too_deep_at(pos: Pos) -> YamlError {
 }
 
 /// `1 MB`, `10.5 MB`.
-pub fn size_text(bytes: usize) -> String {
+pub(super) fn size_text(bytes: usize) -> String {
     let mb = bytes as f64 / (1 << 20) as f64;
     if mb.fract() == 0.0 {
         format!("{mb} MB")
@@ -38,7 +38,7 @@ pub fn size_text(bytes: usize) -> String {
 /// reads, so 100,000 `[` (or `{a: `) would keep it busy long before the depth bound is
 /// reached. Counting brackets, even inside quotes, is cheap and errs on the safe side:
 /// no real front matter has 64 unclosed brackets.
-pub fn too_deep(yaml: &str) -> Option<Pos> {
+pub(super) fn too_deep(yaml: &str) -> Option<Pos> {
     // Fewer brackets than the limit in all cannot nest past it; counting is cheaper.
     if opening_brackets(yaml.as_bytes()) <= MAX_DEPTH {
         return None;
@@ -60,7 +60,7 @@ pub fn too_deep(yaml: &str) -> Option<Pos> {
 }
 
 /// The first tab in a line's indentation: YAML indents with spaces only.
-pub fn leading_tab(yaml: &str) -> Option<YamlError> {
+pub(super) fn leading_tab(yaml: &str) -> Option<YamlError> {
     if !yaml.contains('\t') {
         return None;
     }
@@ -76,7 +76,7 @@ pub fn leading_tab(yaml: &str) -> Option<YamlError> {
 
 /// The first character YAML does not allow in a text (control characters but tab and
 /// line breaks, U+FFFE, U+FFFF), with its position. The parser would read past some.
-pub fn control_character(yaml: &str) -> Option<YamlError> {
+pub(super) fn control_character(yaml: &str) -> Option<YamlError> {
     let allowed = |c: char| matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..);
     if !may_hold_control_character(yaml.as_bytes()) {
         return None;

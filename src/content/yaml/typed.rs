@@ -12,7 +12,7 @@ use std::fmt;
 
 /// What a field must hold, in the author's words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Expected {
+pub(crate) enum Expected {
     Text,
     WholeNumber,
     TrueFalse,
@@ -34,7 +34,7 @@ impl Expected {
 
 /// What a field holds instead.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Found {
+pub(crate) enum Found {
     Text(String),
     Number(String),
     /// Any other kind, in words (`a list`).
@@ -42,7 +42,7 @@ pub enum Found {
 }
 
 #[derive(Debug)]
-pub enum TypeError {
+pub(crate) enum TypeError {
     Mismatch {
         found: Found,
         expected: Expected,
@@ -92,7 +92,7 @@ fn found(value: &Value) -> Found {
 
 /// Reads a `&Value` for serde's derive, refusing every kind the struct did not ask for.
 #[derive(Clone, Copy)]
-pub struct Typed<'v>(pub &'v Value);
+pub(super) struct Typed<'v>(pub &'v Value);
 
 impl<'v> Typed<'v> {
     fn mismatch(self, expected: Expected) -> TypeError {
@@ -216,7 +216,7 @@ impl<'de> Deserializer<'de> for Typed<'de> {
 
 /// Reads a front matter's value into `T`. On type errors returns, for every bad field,
 /// its dotted path (`features.0.title`) and what is wrong with it.
-pub fn typed<T: DeserializeOwned>(value: &Value) -> Result<T, Vec<(String, TypeError)>> {
+pub(crate) fn typed<T: DeserializeOwned>(value: &Value) -> Result<T, Vec<(String, TypeError)>> {
     if let Ok(raw) = T::deserialize(Typed(value)) {
         return Ok(raw);
     }

@@ -11,16 +11,16 @@ use super::text::{fit, Format, Measure, Span, Syntax};
 use crate::notify::message::Message;
 use serde_json::{json, Value};
 
-pub const TITLE_LIMIT: usize = 256;
-pub const DESCRIPTION_LIMIT: usize = 4_096;
-pub const EMBED_LIMIT: usize = 6_000;
+pub(super) const TITLE_LIMIT: usize = 256;
+pub(super) const DESCRIPTION_LIMIT: usize = 4_096;
+pub(super) const EMBED_LIMIT: usize = 6_000;
 // The embed holds a title and a description only, so its total holds whatever they say.
 const _: () = assert!(TITLE_LIMIT + DESCRIPTION_LIMIT <= EMBED_LIMIT);
 
 /// Discord reads Markdown in an embed's title and description alike.
 const MARKDOWN: Format = Format { syntax: Syntax::Markdown, measure: Measure::Utf16 };
 
-pub fn payload(message: &Message) -> Value {
+pub(super) fn payload(message: &Message) -> Value {
     json!({
         "embeds": [{
             // The title links to the page: no "read the rest" in it.

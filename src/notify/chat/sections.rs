@@ -8,19 +8,19 @@ use crate::notify::message::Message;
 
 /// A heading and what follows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Section {
+pub(super) struct Section {
     pub heading: &'static str,
     pub entries: Vec<Entry>,
 }
 
 /// One action, one feature, the access, or one kind of constraint: lines of parts.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
+pub(super) struct Entry {
     pub lines: Vec<Vec<Part>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Part {
+pub(super) enum Part {
     /// Content shown in bold (a feature's title, a deadline).
     Strong(String),
     /// Content.
@@ -32,7 +32,7 @@ pub enum Part {
 }
 
 /// The communique's title as the message shows it.
-pub fn title(message: &Message) -> String {
+pub(super) fn title(message: &Message) -> String {
     if message.correction {
         format!("Correction: {}", message.title)
     } else {
@@ -40,7 +40,7 @@ pub fn title(message: &Message) -> String {
     }
 }
 
-pub fn sections(message: &Message) -> Vec<Section> {
+pub(super) fn sections(message: &Message) -> Vec<Section> {
     let mut sections = Vec::new();
     if !message.actions.is_empty() {
         let entries = message
@@ -105,7 +105,7 @@ pub fn sections(message: &Message) -> Vec<Section> {
 /// The summary and every section as one text (Discord's description, Mattermost's post):
 /// headings in bold, each section's entries set apart by blank lines if any has more
 /// than one line.
-pub fn document(message: &Message, format: Format) -> Vec<Span> {
+pub(super) fn document(message: &Message, format: Format) -> Vec<Span> {
     let mut spans = vec![Span::content(message.summary.trim())];
     for section in sections(message) {
         spans.push(Span::markup(format!("\n\n{}", format.bold(section.heading))));
@@ -128,7 +128,7 @@ pub fn document(message: &Message, format: Format) -> Vec<Span> {
 
 impl Entry {
     /// The entry in `format`, lines separated by `newline`.
-    pub fn spans(&self, format: Format, newline: &str) -> Vec<Span> {
+    pub(super) fn spans(&self, format: Format, newline: &str) -> Vec<Span> {
         let mut spans = Vec::new();
         for (i, line) in self.lines.iter().enumerate() {
             if i > 0 {
@@ -153,7 +153,7 @@ pub(crate) mod tests {
     use crate::notify::message::{ActionNote, FeatureNote};
 
     /// A communique with a little of everything.
-    pub fn message() -> Message {
+    pub(crate) fn message() -> Message {
         Message {
             release: "payments-2-4".into(),
             group: "customers".into(),

@@ -13,17 +13,17 @@ use serde_json::{json, Value};
 
 /// Slack's limits, in characters (counted as UTF-16 code units, see [`Measure::Utf16`]):
 /// a section's text, a header's plain text, and the blocks of one message.
-pub const TEXT_LIMIT: usize = 3_000;
-pub const HEADER_LIMIT: usize = 150;
-pub const BLOCK_LIMIT: usize = 50;
+pub(super) const TEXT_LIMIT: usize = 3_000;
+pub(super) const HEADER_LIMIT: usize = 150;
+pub(super) const BLOCK_LIMIT: usize = 50;
 /// Mattermost's longest post (16,383 characters since Mattermost 5.0; it counts runes).
-pub const MATTERMOST_LIMIT: usize = 16_383;
+pub(super) const MATTERMOST_LIMIT: usize = 16_383;
 
 const MRKDWN: Format = Format { syntax: Syntax::SlackMrkdwn, measure: Measure::Utf16 };
 const PLAIN: Format = Format { syntax: Syntax::Plain, measure: Measure::Utf16 };
 const MARKDOWN: Format = Format { syntax: Syntax::Markdown, measure: Measure::Utf16 };
 
-pub fn payload(message: &Message) -> Value {
+pub(super) fn payload(message: &Message) -> Value {
     let fallback = [Span::content(sections::title(message)), Span::markup("\n"), Span::content(&message.summary)];
     json!({
         "text": fit(&fallback, TEXT_LIMIT, MRKDWN, &message.url).text,
@@ -31,7 +31,7 @@ pub fn payload(message: &Message) -> Value {
     })
 }
 
-pub fn mattermost_payload(message: &Message) -> Value {
+pub(super) fn mattermost_payload(message: &Message) -> Value {
     json!({
         "text": mattermost_text(message),
         "blocks": blocks(message),

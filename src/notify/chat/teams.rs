@@ -13,7 +13,7 @@ use crate::notify::message::Message;
 use serde_json::{json, Value};
 
 /// Teams' limit on a message (28 KB) less room for what Teams wraps around the card.
-pub const BUDGET: usize = 24 * 1024;
+pub(super) const BUDGET: usize = 24 * 1024;
 
 const CARD: Format = Format { syntax: Syntax::CardMarkdown, measure: Measure::JsonBytes };
 
@@ -30,7 +30,7 @@ enum Style {
     Text,
 }
 
-pub fn payload(message: &Message) -> Value {
+pub(super) fn payload(message: &Message) -> Value {
     let mut wanted = vec![Block { spans: vec![Span::content(sections::title(message))], style: Style::Title }];
     if !message.summary.trim().is_empty() {
         wanted.push(Block { spans: vec![Span::content(message.summary.trim())], style: Style::Text });

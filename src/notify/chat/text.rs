@@ -12,7 +12,7 @@ use unicode_segmentation::UnicodeSegmentation;
 
 /// The markup a platform reads in a text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Syntax {
+pub(super) enum Syntax {
     /// Slack mrkdwn: only `&`, `<` and `>` are control characters (Slack's "Escaping text").
     SlackMrkdwn,
     /// Markdown as Discord and Mattermost read it: backslash escapes (CommonMark §2.4) for
@@ -28,7 +28,7 @@ pub enum Syntax {
 
 /// How a platform counts a text against its limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Measure {
+pub(super) enum Measure {
     /// UTF-16 code units. Slack and Discord state their limits in "characters"; Discord
     /// counts code points (a Python `len`), and a UTF-16 count is never smaller than a
     /// count of code points, so a text within it is within the limit whichever way the
@@ -41,7 +41,7 @@ pub enum Measure {
 }
 
 impl Measure {
-    pub fn of(self, text: &str) -> usize {
+    pub(super) fn of(self, text: &str) -> usize {
         match self {
             Measure::Utf16 => text.encode_utf16().count(),
             Measure::JsonBytes => text
@@ -58,18 +58,18 @@ impl Measure {
 
 /// What a text is written in and how it is counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Format {
+pub(super) struct Format {
     pub syntax: Syntax,
     pub measure: Measure,
 }
 
 /// The ellipsis that ends every cut text.
-pub const ELLIPSIS: &str = "…";
+pub(super) const ELLIPSIS: &str = "…";
 /// The words of the link that ends a cut text.
-pub const READ_THE_REST: &str = "Read the rest";
+pub(super) const READ_THE_REST: &str = "Read the rest";
 
 impl Format {
-    pub fn escape(self, content: &str) -> String {
+    pub(super) fn escape(self, content: &str) -> String {
         let mut out = String::with_capacity(content.len());
         for c in content.chars() {
             match (self.syntax, c) {
@@ -89,7 +89,7 @@ impl Format {
     }
 
     /// What opens and closes bold text.
-    pub fn bold_mark(self) -> &'static str {
+    pub(super) fn bold_mark(self) -> &'static str {
         match self.syntax {
             Syntax::SlackMrkdwn => "*",
             Syntax::Markdown | Syntax::CardMarkdown => "**",
@@ -98,12 +98,12 @@ impl Format {
     }
 
     /// Bold markup around already escaped text.
-    pub fn bold(self, escaped: &str) -> String {
+    pub(super) fn bold(self, escaped: &str) -> String {
         format!("{0}{escaped}{0}", self.bold_mark())
     }
 
     /// A link with our own words to a URL of the site.
-    pub fn link(self, url: &str, words: &str) -> String {
+    pub(super) fn link(self, url: &str, words: &str) -> String {
         match self.syntax {
             // Slack reads a link up to `|` or `>`; `&` is escaped in links too.
             Syntax::SlackMrkdwn => {
@@ -118,36 +118,36 @@ impl Format {
         }
     }
 
-    pub fn measure(self, text: &str) -> usize {
+    pub(super) fn measure(self, text: &str) -> usize {
         self.measure.of(text)
     }
 }
 
 /// A piece of a text: our `before` and `after` markup, kept whole, around `content`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Span {
+pub(super) struct Span {
     pub before: String,
     pub content: String,
     pub after: String,
 }
 
 impl Span {
-    pub fn content(content: impl Into<String>) -> Span {
+    pub(super) fn content(content: impl Into<String>) -> Span {
         Span { content: content.into(), ..Span::default() }
     }
 
-    pub fn markup(markup: impl Into<String>) -> Span {
+    pub(super) fn markup(markup: impl Into<String>) -> Span {
         Span { before: markup.into(), ..Span::default() }
     }
 
-    pub fn around(before: impl Into<String>, content: impl Into<String>, after: impl Into<String>) -> Span {
+    pub(super) fn around(before: impl Into<String>, content: impl Into<String>, after: impl Into<String>) -> Span {
         Span { before: before.into(), content: content.into(), after: after.into() }
     }
 }
 
 /// A text that fits.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Fitted {
+pub(super) struct Fitted {
     pub text: String,
     /// Whether something was left out (the text then ends with the "read the rest" link).
     pub cut: bool,
@@ -156,7 +156,7 @@ pub struct Fitted {
 /// `spans` written in `format`, within `budget` as `format` measures it. What does not fit
 /// is left out; the text then ends with `…` and a "read the rest" link to `url` (only `…`
 /// if `url` is empty or the format is plain).
-pub fn fit(spans: &[Span], budget: usize, format: Format, url: &str) -> Fitted {
+pub(super) fn fit(spans: &[Span], budget: usize, format: Format, url: &str) -> Fitted {
     let whole: String = spans.iter().map(|s| format!("{}{}{}", s.before, format.escape(&s.content), s.after)).collect();
     if format.measure(&whole) <= budget {
         return Fitted { text: whole, cut: false };

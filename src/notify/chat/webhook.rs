@@ -4,7 +4,7 @@
 use crate::notify::message::Message;
 use serde_json::{json, Value};
 
-pub fn payload(message: &Message) -> Value {
+pub(super) fn payload(message: &Message) -> Value {
     json!({
         "release": message.release,
         "group": message.group,

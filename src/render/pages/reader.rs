@@ -15,7 +15,7 @@ use serde::Serialize;
 
 /// One way to follow a group or a product.
 #[derive(Serialize, Clone)]
-pub struct Channel {
+pub(super) struct Channel {
     /// `rss`, `atom`, `json`, `webcal`, `calendar`, `signup` or `email`: the template
     /// picks the how-to line by it.
     pub kind: &'static str,
@@ -78,7 +78,7 @@ fn feed_channel(feed: &FeedLink, kind: &'static str, label: &str) -> Channel {
 }
 
 /// Every way to follow group `g`: its feeds, its calendar twice, its mailing list.
-pub fn group_channels(r: &Renderer, g: &StakeholderGroup) -> Vec<Channel> {
+pub(super) fn group_channels(r: &Renderer, g: &StakeholderGroup) -> Vec<Channel> {
     let mut channels = Vec::new();
     for feed in r.views.group_feeds(g) {
         match feed.mime {
@@ -159,9 +159,8 @@ struct SinceItem<'a> {
     key: String,
     #[serde(flatten)]
     communique: CommuniqueRef<'a>,
-    /// What the group must do, from the communique's view (`actions`, SPEC §11), once it
-    /// has them; empty until then.
-    actions: Value,
+    /// What the group must do (SPEC §11), as its communique lists it.
+    actions: Vec<crate::render::context::ActionView<'a>>,
     /// Whether a feature of the communique is `breaking` (SPEC §11).
     breaking: bool,
 }
@@ -206,14 +205,14 @@ fn since_page(r: &Renderer, since: &SincePage, _: bool) -> Option<String> {
         .enumerate()
         .map(|(n, s)| {
             let shown = s.shown;
-            let view = Value::from_serialize(views.communique(shown, g));
-            let actions = view.get_attr("actions").ok().filter(|a| !a.is_undefined() && !a.is_none());
+            // The actions alone, not the whole communique's view: this page lists every
+            // communique of the group.
             let communique = views.communique_ref(shown, g);
             SinceItem {
                 key: format!("c{}", n + 1),
                 breaking: communique.labels.iter().any(|l| l.key == "breaking"),
                 communique,
-                actions: actions.unwrap_or_else(|| Value::from(Vec::<Value>::new())),
+                actions: views.actions(shown.release, &g.id),
             }
         })
         .collect();
@@ -239,7 +238,7 @@ fn since_page(r: &Renderer, since: &SincePage, _: bool) -> Option<String> {
                 key: item.key.clone(),
                 product: item.communique.release.product,
                 published: item.communique.publish_at.iso.clone(),
-                first: item.breaking || item.actions.len().unwrap_or(0) > 0,
+                first: item.breaking || !item.actions.is_empty(),
             })
             .collect(),
     };

@@ -11,97 +11,16 @@ use crate::select::{visible, Marker, Selection, ShownRelease};
 use jiff::Timestamp;
 use serde::Serialize;
 
-#[derive(Serialize, Clone)]
-pub struct DateView {
-    pub iso: String,
-    pub date: String,
-    pub datetime: String,
-}
+mod cards;
+mod dates;
+mod page;
 
-pub fn date_view(ts: Timestamp, config: &SiteConfig) -> DateView {
-    let info = config.tz.to_offset_info(ts);
-    let utc = jiff::tz::Offset::UTC.to_datetime(ts);
-    let local = info.offset().to_datetime(ts);
-    if !(four_digit_year(utc) && four_digit_year(local)) {
-        return date_view_strftime(ts, config);
-    }
-    // The same text as `%Y-%m-%dT%H:%M:%SZ`, `%-d %B %Y` and `%-d %B %Y, %H:%M %Z`,
-    // written without strftime: every card shows dates, and strftime costs more.
-    let mut iso = String::with_capacity(20);
-    push_number(&mut iso, utc.year().into(), 4);
-    for (separator, n) in [('-', utc.month()), ('-', utc.day()), ('T', utc.hour()), (':', utc.minute())] {
-        iso.push(separator);
-        push_number(&mut iso, n.into(), 2);
-    }
-    iso.push(':');
-    push_number(&mut iso, utc.second().into(), 2);
-    iso.push('Z');
-    let mut date = String::with_capacity(20);
-    push_number(&mut date, local.day().into(), 1);
-    date.push(' ');
-    date.push_str(MONTHS[usize::from(local.month().unsigned_abs()) - 1]);
-    date.push(' ');
-    push_number(&mut date, local.year().into(), 4);
-    let mut datetime = String::with_capacity(date.len() + 12);
-    datetime.push_str(&date);
-    datetime.push_str(", ");
-    push_number(&mut datetime, local.hour().into(), 2);
-    datetime.push(':');
-    push_number(&mut datetime, local.minute().into(), 2);
-    datetime.push(' ');
-    // `%Z` prints the abbreviation in capitals.
-    datetime.extend(info.abbreviation().chars().map(|c| c.to_ascii_uppercase()));
-    DateView { iso, date, datetime }
-}
-
-/// The dates strftime writes in a way of its own (years before 1000 or after 9999).
-fn date_view_strftime(ts: Timestamp, config: &SiteConfig) -> DateView {
-    let zoned = ts.to_zoned(config.tz.clone());
-    DateView {
-        iso: ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
-        date: zoned.strftime("%-d %B %Y").to_string(),
-        datetime: zoned.strftime("%-d %B %Y, %H:%M %Z").to_string(),
-    }
-}
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-fn four_digit_year(dt: jiff::civil::DateTime) -> bool {
-    (1000..=9999).contains(&dt.year())
-}
-
-/// Appends `n` (never negative here: years from 1000, months, days, hours…),
-/// zero-padded to `width` digits.
-fn push_number(out: &mut String, n: i32, width: usize) {
-    let mut digits = [b'0'; 10];
-    let mut len = 0;
-    let mut rest = n.unsigned_abs();
-    while rest > 0 || len == 0 {
-        digits[len] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        len += 1;
-    }
-    for _ in len..width {
-        out.push('0');
-    }
-    out.extend(digits[..len].iter().rev().map(|d| char::from(*d)));
-}
+pub(crate) use cards::{ReleaseCard, HOME_RELEASES};
+pub(crate) use dates::{date_view, DateView};
+pub(crate) use page::PageContext;
 
 #[derive(Serialize, Clone)]
-pub struct FeedLink {
+pub(crate) struct FeedLink {
     pub title: String,
     pub url: String,
     #[serde(rename = "type")]
@@ -109,14 +28,14 @@ pub struct FeedLink {
 }
 
 #[derive(Serialize, Clone)]
-pub struct GroupRef<'a> {
+pub(crate) struct GroupRef<'a> {
     pub id: &'a str,
     pub name: &'a str,
     pub url: String,
 }
 
 #[derive(Serialize)]
-pub struct GroupView<'a> {
+pub(crate) struct GroupView<'a> {
     pub id: &'a str,
     pub name: &'a str,
     pub summary: &'a str,
@@ -137,7 +56,7 @@ pub struct GroupView<'a> {
 /// `how`, `when`, `where`, `permissions`: the Markdown source (for plain-text mail);
 /// `*_html`: rendered.
 #[derive(Serialize)]
-pub struct AccessView {
+pub(crate) struct AccessView {
     pub how: String,
     pub when: String,
     pub r#where: String,
@@ -149,20 +68,20 @@ pub struct AccessView {
 }
 
 #[derive(Serialize)]
-pub struct GroupAccessView<'a> {
+pub(crate) struct GroupAccessView<'a> {
     pub group: GroupRef<'a>,
     #[serde(flatten)]
     pub access: AccessView,
 }
 
 #[derive(Serialize)]
-pub struct ValueView<'a> {
+pub(crate) struct ValueView<'a> {
     pub group: GroupRef<'a>,
     pub value_html: String,
 }
 
 #[derive(Serialize)]
-pub struct FeatureView<'a> {
+pub(crate) struct FeatureView<'a> {
     pub id: &'a str,
     pub title: &'a str,
     pub kind: crate::model::FeatureKind,
@@ -174,7 +93,7 @@ pub struct FeatureView<'a> {
 }
 
 #[derive(Serialize)]
-pub struct ConstraintView<'a> {
+pub(crate) struct ConstraintView<'a> {
     pub kind: &'static str,
     pub kind_label: &'static str,
     pub text_html: String,
@@ -182,7 +101,7 @@ pub struct ConstraintView<'a> {
 }
 
 #[derive(Serialize, Clone)]
-pub struct ReleaseRef<'a> {
+pub(crate) struct ReleaseRef<'a> {
     pub slug: &'a str,
     pub title: &'a str,
     pub product: &'a str,
@@ -193,7 +112,7 @@ pub struct ReleaseRef<'a> {
 }
 
 #[derive(Serialize, Clone)]
-pub struct CommuniqueRef<'a> {
+pub(crate) struct CommuniqueRef<'a> {
     pub url: String,
     pub title: &'a str,
     /// The labels of the features that reach the group.
@@ -207,7 +126,7 @@ pub struct CommuniqueRef<'a> {
 
 /// A release on its own page: its card, plus everything in it this audience may see.
 #[derive(Serialize)]
-pub struct ReleaseView<'a> {
+pub(crate) struct ReleaseView<'a> {
     #[serde(flatten)]
     pub card: ReleaseCard<'a>,
     pub body_html: String,
@@ -221,7 +140,7 @@ pub struct ReleaseView<'a> {
 }
 
 #[derive(Serialize)]
-pub struct CommuniqueFeature<'a> {
+pub(crate) struct CommuniqueFeature<'a> {
     pub id: &'a str,
     pub title: &'a str,
     pub kind: crate::model::FeatureKind,
@@ -235,7 +154,7 @@ pub struct CommuniqueFeature<'a> {
 }
 
 #[derive(Serialize)]
-pub struct ConstraintGroup<'a> {
+pub(crate) struct ConstraintGroup<'a> {
     pub kind: &'static str,
     pub label: &'static str,
     pub items: Vec<String>,
@@ -244,7 +163,7 @@ pub struct ConstraintGroup<'a> {
 }
 
 #[derive(Serialize)]
-pub struct WindowView<'a> {
+pub(crate) struct WindowView<'a> {
     /// The author's `id`, if the window has one.
     pub id: Option<&'a str>,
     pub title: &'a str,
@@ -259,7 +178,7 @@ pub struct WindowView<'a> {
 
 /// Something a group must do (SPEC §11).
 #[derive(Serialize, Clone)]
-pub struct ActionView<'a> {
+pub(crate) struct ActionView<'a> {
     /// Markdown source, for plain text.
     pub text: &'a str,
     pub text_html: String,
@@ -272,14 +191,14 @@ pub struct ActionView<'a> {
 
 /// An upcoming deadline on a group's page: an action and the communique it is in.
 #[derive(Serialize)]
-pub struct DeadlineView<'a> {
+pub(crate) struct DeadlineView<'a> {
     #[serde(flatten)]
     pub action: ActionView<'a>,
     pub communique: CommuniqueRef<'a>,
 }
 
 #[derive(Serialize)]
-pub struct CommuniqueView<'a> {
+pub(crate) struct CommuniqueView<'a> {
     pub url: String,
     pub title: &'a str,
     /// Markdown source, for `<meta name="description">`.
@@ -300,7 +219,7 @@ pub struct CommuniqueView<'a> {
 }
 
 #[derive(Serialize)]
-pub struct Paginator {
+pub(crate) struct Paginator {
     pub current: usize,
     pub total: usize,
     pub previous_url: Option<String>,
@@ -308,7 +227,7 @@ pub struct Paginator {
 }
 
 /// Builds views for one build: the selection, the site's URLs and its texts, rendered.
-pub struct Views<'s, 'a> {
+pub(crate) struct Views<'s, 'a> {
     pub selection: &'s Selection<'a>,
     pub config: &'a SiteConfig,
     pub texts: Texts<'a>,
@@ -317,7 +236,7 @@ pub struct Views<'s, 'a> {
 use crate::urls::{self, page_path, GROUP_CHANNELS};
 
 impl<'s, 'a> Views<'s, 'a> {
-    pub fn new(selection: &'s Selection<'a>, config: &'a SiteConfig) -> Self {
+    pub(crate) fn new(selection: &'s Selection<'a>, config: &'a SiteConfig) -> Self {
         let markdown = Markdown::new(config.markdown.unsafe_html, &config.base_url);
         let releases: Vec<&Release> = selection.releases.iter().map(|s| s.release).collect();
         let texts = Texts::new(markdown, config, &releases, &selection.groups);
@@ -328,11 +247,11 @@ impl<'s, 'a> Views<'s, 'a> {
         &self.selection.hierarchy
     }
 
-    pub fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         self.config.url(path)
     }
 
-    pub fn group_ref(&self, g: &'a StakeholderGroup) -> GroupRef<'a> {
+    pub(crate) fn group_ref(&self, g: &'a StakeholderGroup) -> GroupRef<'a> {
         GroupRef { id: &g.id, name: &g.name, url: urls::group_url(&self.config.base_url, &g.id) }
     }
 
@@ -341,12 +260,12 @@ impl<'s, 'a> Views<'s, 'a> {
     }
 
     /// Every channel of a group, RSS first (SPEC §6, §9).
-    pub fn group_feeds(&self, g: &StakeholderGroup) -> Vec<FeedLink> {
+    pub(crate) fn group_feeds(&self, g: &StakeholderGroup) -> Vec<FeedLink> {
         GROUP_CHANNELS.iter().map(|channel| self.group_feed(g, channel)).collect()
     }
 
     /// The feeds a group's pages advertise with `<link rel="alternate">` (not the calendar).
-    pub fn group_alternates(&self, g: &StakeholderGroup) -> Vec<FeedLink> {
+    pub(crate) fn group_alternates(&self, g: &StakeholderGroup) -> Vec<FeedLink> {
         GROUP_CHANNELS.iter().filter(|(_, _, mime)| *mime != "text/calendar").map(|c| self.group_feed(g, c)).collect()
     }
 
@@ -358,7 +277,7 @@ impl<'s, 'a> Views<'s, 'a> {
         }
     }
 
-    pub fn group(&self, g: &'a StakeholderGroup, communique_count: usize) -> GroupView<'a> {
+    pub(crate) fn group(&self, g: &'a StakeholderGroup, communique_count: usize) -> GroupView<'a> {
         let feeds = self.group_feeds(g);
         GroupView {
             id: &g.id,
@@ -378,7 +297,7 @@ impl<'s, 'a> Views<'s, 'a> {
         }
     }
 
-    pub fn release_ref(&self, r: &'a Release) -> ReleaseRef<'a> {
+    pub(crate) fn release_ref(&self, r: &'a Release) -> ReleaseRef<'a> {
         ReleaseRef {
             slug: &r.slug,
             title: &r.title,
@@ -390,7 +309,7 @@ impl<'s, 'a> Views<'s, 'a> {
     }
 
     /// The card for release `shown` in group `g`'s lists.
-    pub fn communique_ref(&self, shown: &ShownRelease<'a>, g: &'a StakeholderGroup) -> CommuniqueRef<'a> {
+    pub(crate) fn communique_ref(&self, shown: &ShownRelease<'a>, g: &'a StakeholderGroup) -> CommuniqueRef<'a> {
         let r = shown.release;
         let (title, summary_html) = self.communique_heading(r, g);
         CommuniqueRef {
@@ -437,7 +356,7 @@ impl<'s, 'a> Views<'s, 'a> {
         }
     }
 
-    pub fn release(&self, shown: &ShownRelease<'a>) -> ReleaseView<'a> {
+    pub(crate) fn release(&self, shown: &ShownRelease<'a>) -> ReleaseView<'a> {
         let r = shown.release;
         let h = self.h();
         let html = self.texts.release(r);
@@ -495,7 +414,7 @@ impl<'s, 'a> Views<'s, 'a> {
     }
 
     /// Release `shown` for group `g`: who, what, when, where, why and how.
-    pub fn communique(&self, shown: &ShownRelease<'a>, g: &'a StakeholderGroup) -> CommuniqueView<'a> {
+    pub(crate) fn communique(&self, shown: &ShownRelease<'a>, g: &'a StakeholderGroup) -> CommuniqueView<'a> {
         let r = shown.release;
         let h = self.h();
         let html = self.texts.release(r);
@@ -562,7 +481,7 @@ impl<'s, 'a> Views<'s, 'a> {
 
     /// What group `g` must do for release `r`: the actions for it (or an ancestor) or for
     /// every group of the release, soonest deadline first, undated last.
-    pub fn actions(&self, r: &'a Release, g: &str) -> Vec<ActionView<'a>> {
+    pub(crate) fn actions(&self, r: &'a Release, g: &str) -> Vec<ActionView<'a>> {
         self.applying(r, g).into_iter().map(|(a, text_html)| self.action(a, text_html, vec![])).collect()
     }
 
@@ -612,7 +531,7 @@ impl<'s, 'a> Views<'s, 'a> {
 
     /// The deadlines of group `g` still ahead at `now` in the releases `shown`, soonest
     /// first: the group page's list.
-    pub fn deadlines<'x>(
+    pub(crate) fn deadlines<'x>(
         &self,
         shown: impl IntoIterator<Item = &'x ShownRelease<'a>>,
         g: &'a StakeholderGroup,
@@ -647,7 +566,7 @@ impl<'s, 'a> Views<'s, 'a> {
     }
 
     /// The maintenance and availability windows that concern group `g`.
-    pub fn windows(&self, r: &'a Release, g: &'a str) -> Vec<WindowView<'a>> {
+    pub(crate) fn windows(&self, r: &'a Release, g: &'a str) -> Vec<WindowView<'a>> {
         r.windows
             .iter()
             .filter(|w| w.groups.as_ref().is_none_or(|targets| self.h().receives(g, targets)))
@@ -687,113 +606,12 @@ impl<'s, 'a> Views<'s, 'a> {
             .collect()
     }
 
-    pub fn paginator(&self, base: &str, current: usize, total: usize) -> Paginator {
+    pub(crate) fn paginator(&self, base: &str, current: usize, total: usize) -> Paginator {
         Paginator {
             current,
             total,
             previous_url: (current > 1).then(|| self.url(&page_path(base, current - 1))),
             next_url: (current < total).then(|| self.url(&page_path(base, current + 1))),
         }
-    }
-}
-
-/// A release in a list: what a card needs, without the release's full text.
-#[derive(Serialize)]
-pub struct ReleaseCard<'a> {
-    pub slug: &'a str,
-    pub title: &'a str,
-    pub product: &'a str,
-    pub version: &'a str,
-    pub status: &'static str,
-    pub marker: Option<Marker>,
-    pub url: String,
-    pub deployed_at: DateView,
-    pub publish_at: DateView,
-    pub summary: &'a str,
-    pub summary_html: String,
-    /// The labels of the features this build shows: "Breaking" first, then each kind.
-    pub labels: Vec<Label>,
-    pub communiques: Vec<CommuniqueRef<'a>>,
-}
-
-impl<'s, 'a> Views<'s, 'a> {
-    /// The labels of a release as this build shows it: of the features that reach one of
-    /// its shown groups (a breaking change for internal groups only is not public).
-    pub fn release_labels(&self, shown: &ShownRelease<'a>) -> Vec<Label> {
-        Label::of_features(
-            shown.release.features.iter().filter(|f| shown.groups.iter().any(|g| self.h().feature_reaches(f, &g.id))),
-        )
-    }
-
-    pub fn release_card(&self, shown: &ShownRelease<'a>) -> ReleaseCard<'a> {
-        let r = shown.release;
-        ReleaseCard {
-            slug: &r.slug,
-            title: &r.title,
-            product: &r.product,
-            version: &r.version,
-            status: r.status.as_str(),
-            marker: shown.marker,
-            url: urls::release_url(&self.config.base_url, &r.slug),
-            deployed_at: date_view(r.deployed_at, self.config),
-            publish_at: date_view(r.publish_at, self.config),
-            summary: &r.summary,
-            summary_html: self.texts.release(r).summary.clone(),
-            labels: self.release_labels(shown),
-            communiques: shown.groups.iter().map(|g| self.communique_ref(shown, g)).collect(),
-        }
-    }
-}
-
-/// How many releases the home page's timeline shows.
-pub const HOME_RELEASES: usize = 10;
-
-impl<'s, 'a> Views<'s, 'a> {
-    /// The home page's timeline: the newest releases, each once, with its groups' communiques
-    /// (a list of communiques would repeat a release once per group).
-    pub fn home_releases<'x>(&self, newest: impl IntoIterator<Item = &'x ShownRelease<'a>>) -> Vec<ReleaseCard<'a>>
-    where
-        'a: 'x,
-    {
-        newest.into_iter().take(HOME_RELEASES).map(|s| self.release_card(s)).collect()
-    }
-}
-
-/// What a page template sees at its top level: the common variables (`site`, `build`,
-/// `urls`), `page`, and the template's own. One object that knows where each name is,
-/// rather than three maps merged and searched in turn: templates look names up at every
-/// `{{ … }}`, tens of thousands of pages over.
-#[derive(Debug)]
-pub struct PageContext {
-    /// The common variables, as one map.
-    pub common: minijinja::Value,
-    pub page: minijinja::Value,
-    /// The template's own variables, as one map.
-    pub vars: minijinja::Value,
-}
-
-/// The names [`PageContext::common`] holds; they win over a template's own of the same name.
-const COMMON: [&str; 3] = ["build", "site", "urls"];
-
-impl minijinja::value::Object for PageContext {
-    fn get_value(self: &std::sync::Arc<Self>, key: &minijinja::Value) -> Option<minijinja::Value> {
-        self.get_value_by_str(key.as_str()?)
-    }
-
-    fn get_value_by_str(self: &std::sync::Arc<Self>, key: &str) -> Option<minijinja::Value> {
-        let source = match key {
-            "page" => return Some(self.page.clone()),
-            _ if COMMON.contains(&key) => &self.common,
-            _ => &self.vars,
-        };
-        source.get_attr(key).ok().filter(|v| !v.is_undefined())
-    }
-
-    /// Every name, sorted, each once.
-    fn enumerate(self: &std::sync::Arc<Self>) -> minijinja::value::Enumerator {
-        let mut names: std::collections::BTreeSet<minijinja::Value> =
-            COMMON.iter().chain(["page"].iter()).map(|k| minijinja::Value::from(*k)).collect();
-        names.extend(self.vars.try_iter().into_iter().flatten());
-        minijinja::value::Enumerator::Iter(Box::new(names.into_iter()))
     }
 }
