@@ -1,7 +1,7 @@
 //! Rules that span files: group ids that must exist, the parent hierarchy, and
 //! hand-written pages that must belong to one of their release's groups.
 
-use super::parse::display_path;
+use super::fields::display_path;
 use super::Source;
 use crate::diagnostics::{hint, Diagnostic, Pos};
 use crate::hierarchy::Hierarchy;

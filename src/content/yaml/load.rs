@@ -188,7 +188,7 @@ impl Loader<'_> {
                 let mapping = self.locator.path_of(self.yaml, top.entry);
                 let field = match key_name(&key) {
                     Some(name) if mapping.is_empty() => format!("`{name}`"),
-                    Some(name) => format!("`{}`", crate::content::parse::display_path(&format!("{mapping}.{name}"))),
+                    Some(name) => format!("`{}`", crate::content::fields::display_path(&format!("{mapping}.{name}"))),
                     None => "a key".into(),
                 };
                 return Err(YamlError {
