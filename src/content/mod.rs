@@ -3,8 +3,10 @@
 
 mod collisions;
 pub(crate) mod dates;
+mod fields;
 pub(crate) mod front_matter;
 pub(crate) mod parse;
+mod raw;
 mod source;
 pub(crate) mod translation;
 pub(crate) mod validate;

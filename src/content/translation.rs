@@ -461,7 +461,7 @@ fn lookup<'v>(map: &'v Mapping, path: &str) -> Option<&'v Value> {
 }
 
 fn shown(path: &str) -> String {
-    super::parse::display_path(path)
+    super::fields::display_path(path)
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ pub(crate) mod context;
 mod describe;
 pub(crate) mod email;
 pub(crate) mod feeds;
+pub(crate) mod first;
 pub(crate) mod markdown;
 pub(crate) mod memo;
 pub(crate) mod messages;
@@ -35,6 +36,8 @@ pub(crate) struct Options {
     pub mode: Mode,
     /// The most URLs one sitemap file lists ([`sitemap::URL_LIMIT`]).
     pub sitemap_limit: usize,
+    /// The preview's pages to make first ([`first`]).
+    pub first: Option<first::First>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -150,6 +153,8 @@ struct Renderer<'s, 'a> {
     sitemap_limit: usize,
     /// The build's "now": which deadlines are still ahead.
     now: jiff::Timestamp,
+    /// The site's description as plain text: every page's, unless it has its own words.
+    site_description: String,
     /// Every communique format of the theme (`communique.html` first): a release's pages
     /// are kept only while none of them changed, since its groups may use any.
     communique_templates: Vec<String>,
@@ -259,7 +264,7 @@ impl Renderer<'_, '_> {
             noindex: marker.is_some(),
             banner: marker,
             feeds,
-            description: describe::plain_text(strings::site_description(self.views.config, self.words)),
+            description: self.site_description.clone(),
             planned: None,
             translations: self.translations(path),
         }
@@ -490,6 +495,7 @@ fn render_language(
         memo,
         sitemap_limit,
         now,
+        site_description: describe::plain_text(strings::site_description(config, words)),
         communique_templates,
         prefix: languages[index].prefix.clone(),
         languages,
@@ -498,7 +504,10 @@ fn render_language(
         errors: Mutex::new(Vec::new()),
     };
 
-    let stats = pages::render_all(&r);
+    // Pages first is a preview of the default language: other languages are made again
+    // each rebuild, after it.
+    let first = if index == 0 { options.first.as_ref() } else { None };
+    let stats = pages::render_all(&r, first);
     if index == 0 {
         let phase = crate::profile::Phase::start("static files");
         assets::copy(root, site, &r);

@@ -88,7 +88,7 @@ struct Captured {
     releases: Mutex<HashMap<usize, String>>,
 }
 
-pub(super) fn render_all(r: &Renderer) -> Stats {
+pub(super) fn render_all(r: &Renderer, first: Option<&super::first::First>) -> Stats {
     let selection = r.views.selection;
     let phase = crate::profile::Phase::start;
     let p = phase("index");
@@ -108,7 +108,7 @@ pub(super) fn render_all(r: &Renderer) -> Stats {
     p.end();
     let captured = Captured::default();
     let p = phase("release and communique pages");
-    release_pages(r, &index, &groups, &captured);
+    release_pages(r, &index, &groups, &captured, first);
     p.end();
     let communique_texts = captured.communiques.into_inner().expect("lock");
     let release_texts = captured.releases.into_inner().expect("lock");
@@ -151,7 +151,13 @@ pub(super) fn render_all(r: &Renderer) -> Stats {
     }
 }
 
-fn release_pages(r: &Renderer, index: &Index, groups: &[GroupInput], captured: &Captured) {
+fn release_pages(
+    r: &Renderer,
+    index: &Index,
+    groups: &[GroupInput],
+    captured: &Captured,
+    first: Option<&super::first::First>,
+) {
     let limit = r.views.config.feed_limit;
     // The communiques feeds carry in full: the newest `feed_limit` of each group.
     let in_feed: HashSet<(usize, usize)> = index
@@ -169,7 +175,8 @@ fn release_pages(r: &Renderer, index: &Index, groups: &[GroupInput], captured: &
     }
     let pages = index.selection.releases.iter().map(|s| s.groups.len() as u64 + 1).sum();
     let progress = crate::progress::Progress::start(pages, "Rendering communiques");
-    index.selection.releases.par_iter().enumerate().for_each(|(ri, shown)| {
+    let one = |ri: usize| {
+        let shown = &index.selection.releases[ri];
         // The release's view, made only if one of its pages is made.
         let view = OnceLock::new();
         let release = ReleaseInput { shown: index.shown(ri), view: Shared(&view) };
@@ -211,7 +218,13 @@ fn release_pages(r: &Renderer, index: &Index, groups: &[GroupInput], captured: &
             files.push(file);
         }
         r.record_release_pages(slug, own_key, files);
-    });
+    };
+    // The releases whose pages the preview's open tabs look at first, handed over as
+    // soon as they are made; then the others.
+    let (wanted, rest) = super::first::release_order(index.selection, first);
+    wanted.into_par_iter().for_each(one);
+    super::first::publish(r, first);
+    rest.into_par_iter().for_each(one);
     progress.finish();
 }
 
