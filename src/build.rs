@@ -4,6 +4,7 @@
 use crate::diagnostics::Diagnostic;
 use crate::model::{Audience, Site};
 use crate::output::{self, Staging};
+pub use crate::render::first::{First, Pages};
 use crate::render::memo::Memo;
 use crate::render::{self, Options, Stats};
 use crate::select::{self, Mode};
@@ -41,6 +42,9 @@ pub struct Session {
     reach: select::Reach,
     /// The manifest of the last build's output.
     manifest: Option<output::Manifest>,
+    /// The pages to make first and where to hand them (the preview's open tabs).
+    #[doc(hidden)]
+    pub first: Option<First>,
     /// The most URLs a sitemap file holds; None: the protocol's 50,000. Smaller only in
     /// tests, to see a sitemap of several files come and go without 50,000 pages.
     #[doc(hidden)]
@@ -211,7 +215,8 @@ fn build_in(request: &Request, mut session: Option<&mut Session>) -> Result<Buil
         None => None,
     };
     let sitemap_limit = session.as_ref().and_then(|s| s.sitemap_limit).unwrap_or(render::sitemap::URL_LIMIT);
-    let options = Options { mode: request.mode, sitemap_limit };
+    let first = session.as_ref().and_then(|s| s.first.clone());
+    let options = Options { mode: request.mode, sitemap_limit, first };
     let round = session.as_deref_mut().map(|s| {
         let phase = crate::profile::Phase::start("what the last build made");
         let round = std::mem::take(&mut s.memo).round(request.root, &site, request.mode, request.audience);

@@ -5,11 +5,16 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 
 pub(crate) mod brand;
+pub(crate) mod languages;
 pub(crate) mod notify;
 pub(crate) use brand::BrandConfig;
 pub(crate) use notify::NotifyConfig;
 
 pub(crate) const FILE: &str = "site.toml";
+
+/// The site's description when `site.toml` has none; each language says it in its own
+/// words (`site_description`).
+pub(crate) const DEFAULT_DESCRIPTION: &str = "What each release means for you.";
 
 #[derive(Debug, Clone)]
 pub struct SiteConfig {
@@ -18,6 +23,11 @@ pub struct SiteConfig {
     pub base_url: String,
     pub description: String,
     pub language: String,
+    /// Every language of the site, the default (`language`) first (SPEC §13).
+    pub languages: Vec<String>,
+    /// The words of people's dates, when they are not the built-in English ones (a
+    /// language's strings, see `render::strings`).
+    pub date_words: Option<std::sync::Arc<languages::DateWords>>,
     pub timezone: String,
     pub tz: jiff::tz::TimeZone,
     pub theme: String,
@@ -97,6 +107,8 @@ struct RawConfig {
     base_url: Option<String>,
     description: Option<String>,
     language: Option<String>,
+    /// Read in [`languages::parse`], which says what to type instead.
+    languages: Option<toml::Value>,
     timezone: Option<String>,
     theme: Option<String>,
     output_dir: Option<String>,
@@ -122,6 +134,7 @@ const TOP_KEYS: &[&str] = &[
     "base_url",
     "description",
     "language",
+    "languages",
     "timezone",
     "theme",
     "output_dir",
@@ -269,14 +282,17 @@ impl SiteConfig {
                 "`releases_per_shard` must be a whole number of at least 1, such as `releases_per_shard = 250`",
             ));
         }
+        let languages = languages::parse(text, raw.language.as_deref(), raw.languages.as_ref(), &mut diagnostics);
         if !diagnostics.is_empty() {
             return Err(diagnostics);
         }
         Ok(SiteConfig {
             title,
             base_url,
-            description: raw.description.unwrap_or_else(|| "What each release means for you.".into()),
-            language: raw.language.unwrap_or_else(|| "en".into()),
+            description: raw.description.unwrap_or_else(|| DEFAULT_DESCRIPTION.into()),
+            language: languages[0].clone(),
+            languages,
+            date_words: None,
             timezone,
             tz,
             theme,

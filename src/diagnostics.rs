@@ -77,11 +77,28 @@ impl Pos {
     }
 }
 
-/// Diagnostics in a stable order: by file, then position, errors before warnings.
+/// Codes that say something is absent: in a file that also has an unknown field, most
+/// likely because that field is the absent one misspelt (`titel:` → `title` is
+/// required; `feaures:` → the release reaches no group).
+const ABSENCES: &[&str] = &["missing-field", "no-group"];
+
+/// Diagnostics in a stable order: by file, then position, errors before warnings; and in
+/// a file with an unknown field, what is absent after it, so that the root cause of a
+/// typo is read first.
 pub(crate) fn sort(diagnostics: &mut Vec<Diagnostic>) {
+    let with_unknown_fields: std::collections::HashSet<String> =
+        diagnostics.iter().filter(|d| d.code == "unknown-field").map(|d| d.path.clone()).collect();
+    let consequence = |d: &Diagnostic| ABSENCES.contains(&d.code) && with_unknown_fields.contains(&d.path);
     diagnostics.sort_by(|a, b| {
-        (&a.path, a.line, a.column, a.severity, a.code, &a.message)
-            .cmp(&(&b.path, b.line, b.column, b.severity, b.code, &b.message))
+        (&a.path, consequence(a), a.line, a.column, a.severity, a.code, &a.message).cmp(&(
+            &b.path,
+            consequence(b),
+            b.line,
+            b.column,
+            b.severity,
+            b.code,
+            &b.message,
+        ))
     });
     diagnostics.dedup();
 }
@@ -175,6 +192,21 @@ mod tests {
     fn github_annotations_escape_properties_and_data() {
         let d = Diagnostic::error("a,b.md", Pos::new(3, 4), "unknown-field", "50% done\nnext");
         assert_eq!(github_annotation(&d), "::error file=a%2Cb.md,line=3,col=4,title=unknown-field::50%25 done%0Anext");
+    }
+
+    #[test]
+    fn what_a_typo_leaves_absent_comes_after_the_typo() {
+        let missing = Diagnostic::error("r.md", Pos::new(1, 1), "missing-field", "`title` is required");
+        let typo = Diagnostic::error("r.md", Pos::new(4, 1), "unknown-field", "unknown field `titel`");
+        let other = Diagnostic::error("s.md", Pos::new(1, 1), "missing-field", "`name` is required");
+        let mut found = vec![other.clone(), missing.clone(), typo.clone()];
+        sort(&mut found);
+        assert_eq!(found, [typo, missing.clone(), other.clone()]);
+        // Without a typo in the file, by position.
+        let late = Diagnostic::error("r.md", Pos::new(9, 1), "invalid-value", "x");
+        let mut found = vec![late.clone(), missing.clone()];
+        sort(&mut found);
+        assert_eq!(found, [missing, late]);
     }
 
     #[test]

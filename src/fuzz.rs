@@ -62,6 +62,7 @@ pub fn content_file(bytes: &[u8]) -> Vec<Diagnostic> {
         subscribe_url: None,
         chat: Vec::new(),
         template: None,
+        language: None,
         body: String::new(),
         path: format!("content/stakeholders/{id}.md"),
     };
@@ -86,7 +87,7 @@ pub fn content_file(bytes: &[u8]) -> Vec<Diagnostic> {
             Parsed::Group(g) => groups.push(g),
             Parsed::Release(r) => releases.push(r),
             Parsed::Handwritten(_, h) => handwritten = Some(h),
-            Parsed::Nothing => {}
+            Parsed::Translation(_) | Parsed::Nothing => {}
         }
     }
     if let (Some(release), Some(h)) = (releases.first_mut(), handwritten) {
@@ -104,7 +105,7 @@ pub fn content_file(bytes: &[u8]) -> Vec<Diagnostic> {
     }
     let config = crate::config::SiteConfig::parse("title = \"T\"\nbase_url = \"https://x.example/\"\n");
     if let (Ok(config), false) = (config, out.iter().any(Diagnostic::is_error)) {
-        let site = Site { config, groups, releases };
+        let site = Site { config, groups, releases, translations: Default::default() };
         let now = jiff::Timestamp::UNIX_EPOCH;
         out.extend(crate::lint::diagnostics(&site, &sources, now));
     }

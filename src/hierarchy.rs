@@ -161,6 +161,7 @@ pub(crate) mod tests {
             subscribe_url: None,
             chat: Vec::new(),
             template: None,
+            language: None,
             body: String::new(),
             path: format!("content/stakeholders/{id}.md"),
         }

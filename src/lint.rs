@@ -110,7 +110,13 @@ pub(crate) fn warnings(site: &Site, sources: &crate::content::Sources, now: jiff
         files.insert(&r.path, (r, None));
         files.extend(r.handwritten.iter().map(|(g, page)| (page.path.as_str(), (&**r, Some(g.as_str())))));
     }
-    let sources: Vec<&Source> = sources.values().map(|s| &**s).collect();
+    // The terms are the default language's words: translations are not held to them.
+    let languages = &site.config.languages[1..];
+    let sources: Vec<&Source> = sources
+        .values()
+        .map(|s| &**s)
+        .filter(|s| !crate::content::translation::is_translation(&s.path, languages))
+        .collect();
     let found: Vec<Diagnostic> =
         sources.par_iter().flat_map_iter(|source| terms(&site.config.lint.terms, source)).collect();
     out.extend(found.into_iter().map(|d| match files.get(d.path.as_str()) {

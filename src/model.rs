@@ -171,6 +171,9 @@ pub struct StakeholderGroup {
     /// `template: <name>`: its communiques render with `communique-<name>.html` when
     /// the theme has it (SPEC §11).
     pub template: Option<String>,
+    /// `language: de`: the language of the group's e-mails and chat messages (SPEC §13),
+    /// one of the site's `languages`; None: the site's default.
+    pub language: Option<String>,
     /// Markdown.
     pub body: String,
     /// Site-relative path of the file, for diagnostics.
@@ -333,11 +336,48 @@ pub struct Site {
     pub groups: Vec<StakeholderGroup>,
     /// Shared, so that the preview server's rebuilds reuse the releases an edit did not touch.
     pub releases: Vec<std::sync::Arc<Release>>,
+    /// The texts of every language but the default (SPEC §13), by language code.
+    pub translations: BTreeMap<String, Translated>,
+}
+
+/// What one language's translation files make: each translated group and release whole,
+/// its texts in that language and what a translation left out in the default's. Nothing
+/// but texts differs from the default language's (loading refuses anything else), so
+/// what a build shows, and to which audience, is the same in every language.
+#[derive(Debug, Clone, Default)]
+pub struct Translated {
+    pub groups: BTreeMap<String, StakeholderGroup>,
+    /// By slug; a release whose only translation is a hand-written page is here too.
+    pub releases: BTreeMap<String, std::sync::Arc<Release>>,
+    /// Releases with a translation file of their own, by slug (not only a hand-written page's).
+    pub release_files: std::collections::BTreeSet<String>,
 }
 
 impl Site {
     pub fn group(&self, id: &str) -> Option<&StakeholderGroup> {
         self.groups.iter().find(|g| g.id == id)
+    }
+
+    /// The default language first, then the others, as `languages` lists them.
+    pub fn languages(&self) -> &[String] {
+        &self.config.languages
+    }
+
+    /// The site in language `lang`: its groups and releases in that language where a
+    /// translation has them, in the default language elsewhere; its URLs under `/<lang>/`.
+    /// The default language (or one the site does not have) gives the site as it is.
+    pub fn in_language(&self, lang: &str) -> Site {
+        let Some(translated) = self.translations.get(lang) else { return self.clone() };
+        let mut config = self.config.clone();
+        config.base_url = crate::urls::language_url(&self.config.base_url, lang);
+        config.language = lang.to_string();
+        let groups = self.groups.iter().map(|g| translated.groups.get(&g.id).unwrap_or(g).clone()).collect();
+        let releases = self
+            .releases
+            .iter()
+            .map(|r| translated.releases.get(&r.slug).map_or_else(|| std::sync::Arc::clone(r), std::sync::Arc::clone))
+            .collect();
+        Site { config, groups, releases, translations: BTreeMap::new() }
     }
 }
 
@@ -373,6 +413,30 @@ mod tests {
         );
         let labels = Label::of_feature(&feature(FeatureKind::Changed, true));
         assert_eq!(labels, [Label { key: "breaking", text: "Breaking" }, Label { key: "changed", text: "Changed" }]);
+    }
+
+    #[test]
+    fn a_site_in_another_language_has_its_texts_and_its_urls_under_the_language() {
+        let config =
+            SiteConfig::parse("title = \"T\"\nbase_url = \"https://x.example/\"\nlanguages = [\"en\", \"de\"]\n")
+                .unwrap();
+        let group = |name: &str| crate::hierarchy::tests::group(name, None);
+        let mut translated = Translated::default();
+        translated.groups.insert("a".into(), StakeholderGroup { name: "A auf Deutsch".into(), ..group("a") });
+        let site = Site {
+            config,
+            groups: vec![group("a"), group("b")],
+            releases: vec![],
+            translations: [("de".to_string(), translated)].into(),
+        };
+        let de = site.in_language("de");
+        assert_eq!((de.config.base_url.as_str(), de.config.language.as_str()), ("https://x.example/de/", "de"));
+        let names: Vec<&str> = de.groups.iter().map(|g| g.name.as_str()).collect();
+        assert_eq!(names, ["A auf Deutsch", "b"], "a group without a translation keeps its texts");
+        assert!(de.translations.is_empty());
+        // The default language is the site itself.
+        assert_eq!(site.in_language("en").config.base_url, "https://x.example/");
+        assert_eq!(site.in_language("en").groups[0].name, "a");
     }
 
     #[test]

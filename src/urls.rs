@@ -103,6 +103,21 @@ pub(crate) fn group_path(id: &str) -> String {
     group_parts(id).concat()
 }
 
+/// The folder of language `lang`'s pages, feeds and calendars (SPEC §13): `de/`, or ""
+/// for the default language, whose output is the site's root.
+pub(crate) fn language_prefix(default: &str, lang: &str) -> String {
+    if lang == default {
+        String::new()
+    } else {
+        format!("{lang}/")
+    }
+}
+
+/// The base URL of language `lang`'s pages: `base_url` (ending in `/`) and `<lang>/`.
+pub(crate) fn language_url(base_url: &str, lang: &str) -> String {
+    format!("{base_url}{lang}/")
+}
+
 /// The absolute URL of the site path that `parts` make together: `base_url` (which
 /// ends in `/`), then the parts, less a leading `/` of the first.
 pub(crate) fn url(base_url: &str, parts: &[&str]) -> String {
@@ -174,6 +189,10 @@ pub(crate) trait Names {
     fn is_release(&self, slug: &str) -> bool;
     fn is_group(&self, id: &str) -> bool;
     fn is_product(&self, slug: &str) -> bool;
+    /// Whether `code` is a language of the site but the default: its pages are in `<code>/`.
+    fn is_language(&self, _code: &str) -> bool {
+        false
+    }
 }
 
 /// What a build may make at `rel` (a path in the output), whatever its mode and
@@ -186,6 +205,16 @@ pub(crate) enum Made {
 
 /// What a build of a site with `names` may make at `rel`, if anything.
 pub(crate) fn made_at(rel: &str, names: &impl Names) -> Option<Made> {
+    // Each language but the default is the whole site again, in its folder.
+    let (first, rest) = rel.split_once('/').unwrap_or((rel, ""));
+    if names.is_language(first) {
+        let in_language = |what: String| format!("{what} in `{first}`");
+        return match made_at(rest, names) {
+            Some(Made::File(what)) => Some(Made::File(in_language(what))),
+            Some(Made::Folder(what)) => Some(Made::Folder(in_language(what))),
+            None => None,
+        };
+    }
     let parts: Vec<&str> = rel.split('/').collect();
     if let Some(what) = folder(&parts, names) {
         return Some(Made::Folder(what));

@@ -44,6 +44,8 @@ const PAGES: &[(&str, Site, &str)] = &[
     ("products", Site::Sample, "products/"),
     ("product", Site::Sample, "products/payments-api/"),
     ("not found", Site::Sample, "no-such-page/"),
+    ("German communique", Site::Sample, "de/releases/payments-4-2/customers/"),
+    ("German group", Site::Sample, "de/groups/customers/"),
     ("review", Site::Sample, "_review/"),
     ("review with warnings", Site::Review, "_review/"),
 ];

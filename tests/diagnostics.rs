@@ -113,7 +113,30 @@ fn error_cases() -> Vec<Case> {
             )],
             "content/stakeholders/developers.md:3:",
             "yaml-syntax",
-            &["YAML"],
+            &["YAML", "put the value in quotes: `summary: \"Builders: all of them\"`"],
+        ),
+        case(
+            "yaml-syntax unclosed list",
+            vec![(
+                "content/releases/payments.md",
+                payments("    groups: [customers]\n", "    groups: [customers\n"),
+            )],
+            "content/releases/payments.md:8:13: error: ",
+            "yaml-syntax",
+            &["`[`", "not closed", "`]`"],
+        ),
+        case(
+            "no-group",
+            vec![(
+                "content/releases/payments.md",
+                payments(
+                    "features:\n  - title: Instant refunds\n    groups: [customers]\n    value:\n      customers: Money back the same day.\n",
+                    "",
+                ),
+            )],
+            "content/releases/payments.md:2:1: error: ",
+            "no-group",
+            &["reaches no group", "groups: [customers]"],
         ),
         case(
             "yaml-syntax duplicate key",
@@ -682,6 +705,14 @@ fn warning_cases() -> Vec<WarningCase> {
             "content/releases/payments.md:4:9: warning: ",
         ),
         ("ignored-file", vec![("content/notes.md", "Notes to self.\n".into())], "content/notes.md:1:1: warning: "),
+        (
+            "lossy-number",
+            vec![(
+                "content/releases/payments.md",
+                payments("product: Payments\n", "product: Payments\nversion: 2.10\n"),
+            )],
+            "content/releases/payments.md:4:10: warning: ",
+        ),
     ]
 }
 
@@ -826,4 +857,67 @@ fn tabs_in_front_matter_are_explained() {
     run.code_is(1);
     let line = run.diagnostic("content/releases/payments.md:8:1: error: ");
     assert!(line.contains("tab") && line.ends_with("[yaml-syntax]"), "{line}");
+}
+
+#[test]
+fn a_version_that_yaml_reads_as_a_shorter_number_is_kept_as_written_and_told_to_be_quoted() {
+    let site = site_with(&[(
+        "content/releases/payments.md",
+        &payments("product: Payments\n", "product: Payments\nversion: 2.10\n"),
+    )]);
+    let line = check(&site, &[]).diagnostic_coded("lossy-number").to_string();
+    assert!(line.contains("`2.10` as the number 2.1") && line.contains("`version: \"2.10\"`"), "{line}");
+    let page = site.build(&[]).text("releases/payments/index.html");
+    assert!(page.contains("2.10"), "the version as written");
+    // Quoted, it is text, and nothing is said.
+    let site = site_with(&[(
+        "content/releases/payments.md",
+        &payments("product: Payments\n", "product: Payments\nversion: \"2.10\"\n"),
+    )]);
+    check(&site, &["--strict"]).code_is(0);
+}
+
+#[test]
+fn a_typo_is_reported_before_what_it_leaves_missing() {
+    // `grups` for `groups`: the unknown field (line 9) comes before the missing `groups`
+    // that its item (line 7) reports.
+    let site = site_with(&[(
+        "content/releases/payments.md",
+        &payments("    groups: [customers]\n", "    grups: [customers]\n"),
+    )]);
+    let run = check(&site, &[]);
+    run.code_is(1);
+    let errors: Vec<&str> = run.diagnostics().into_iter().filter(|l| l.contains(": error: ")).collect();
+    assert_eq!(errors.len(), 2, "{}", run.stderr);
+    assert!(errors[0].starts_with("content/releases/payments.md:8:5: error: unknown field `grups`"), "{}", run.stderr);
+    assert!(errors[0].contains("did you mean `groups`?"), "{}", errors[0]);
+    assert!(errors[1].ends_with("[missing-field]"), "{}", run.stderr);
+    // `feaures` for `features`: the unknown field, then the release that reaches no group.
+    let site = site_with(&[("content/releases/payments.md", &payments("features:\n", "feaures:\n"))]);
+    let run = check(&site, &[]);
+    run.code_is(1);
+    let errors: Vec<&str> = run.diagnostics().into_iter().filter(|l| l.contains(": error: ")).collect();
+    assert_eq!(errors.len(), 2, "{}", run.stderr);
+    assert!(
+        errors[0].starts_with("content/releases/payments.md:6:1: error: unknown field `feaures`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        errors[1].starts_with("content/releases/payments.md:2:1: error: ") && errors[1].ends_with("[no-group]"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn text_with_colon_space_in_a_list_is_told_to_be_quoted() {
+    let site = site_with(&[(
+        "content/stakeholders/customers.md",
+        "---\nname: Customers\ncontacts:\n  - Jane Doe: on call\n---\n",
+    )]);
+    let run = check(&site, &[]);
+    run.code_is(1);
+    let line = run.diagnostic("content/stakeholders/customers.md:4:5: error: ");
+    assert!(line.contains("`contacts[0]`") && line.contains("put the value in quotes"), "{line}");
 }

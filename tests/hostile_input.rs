@@ -144,12 +144,12 @@ fn tabs_in_yaml() {
 fn duplicate_keys() {
     expect(
         &[(R, &release(&format!("{HEAD}title: Payments 4.3\n{FEATURE}")))],
-        &["content/releases/payments-4-2.md:6:1: error: duplicate entry with key \"title\": each field may appear only once; remove one of them [yaml-syntax]"],
+        &["content/releases/payments-4-2.md:6:1: error: duplicate field `title`: each field may appear only once; remove one of them [yaml-syntax]"],
     );
     // Nested: points at the second `title` of the feature, not at the release's.
     expect(
         &[(R, &release(&format!("{HEAD}{FEATURE}    title: Refunds\n")))],
-        &["content/releases/payments-4-2.md:9:5: error: features[0]: duplicate entry with key \"title\": each field may appear only once; remove one of them [yaml-syntax]"],
+        &["content/releases/payments-4-2.md:9:5: error: duplicate field `features[0].title`: each field may appear only once; remove one of them [yaml-syntax]"],
     );
 }
 
@@ -157,11 +157,12 @@ fn duplicate_keys() {
 fn yaml_syntax_errors_are_positioned() {
     expect(
         &[(R, &release(&format!("{HEAD}components: [payments-api, dashboard\n{FEATURE}")))],
-        &["content/releases/payments-4-2.md:7:9: error: invalid YAML: did not find expected ',' or ']' [yaml-syntax]"],
+        // At the `[` that is not closed, not where the parser gave up.
+        &["content/releases/payments-4-2.md:6:13: error: invalid YAML: this `[` starts a list that is not closed: end it with `]` on this line [yaml-syntax]"],
     );
     expect(
         &[(R, &release(&format!("{HEAD}summary: Refunds: now instant\n{FEATURE}")))],
-        &["content/releases/payments-4-2.md:6:17: error: invalid YAML: mapping values are not allowed in this context [yaml-syntax]"],
+        &["content/releases/payments-4-2.md:6:17: error: the value of `summary` has `: ` in it, which YAML reads as the start of another field: put the value in quotes: `summary: \"Refunds: now instant\"` [yaml-syntax]"],
     );
 }
 
@@ -179,7 +180,7 @@ fn a_list_or_a_scalar_where_a_mapping_belongs() {
         &[(R, &release(&format!("{HEAD}{FEATURE}access: [customers]\nconstraints:\n  - Not in Brazil\n")))],
         &[
             "content/releases/payments-4-2.md:9:9: error: `access`: found a list, expected a mapping of `field: value` lines [invalid-value]",
-            "content/releases/payments-4-2.md:11:5: error: `constraints[0]`: found string \"Not in Brazil\", expected a mapping of `field: value` lines [invalid-value]",
+            "content/releases/payments-4-2.md:11:5: error: `constraints[0]`: found text \"Not in Brazil\", expected a mapping of `field: value` lines [invalid-value]",
         ],
     );
     expect(
@@ -206,11 +207,11 @@ windows:\n  - title: [x]\n    kind: {a: b}\n    start: [x]\n    end: [x]\n    gr
             "content/releases/payments-4-2.md:6:15: error: `deployed_at`: found a mapping of `field: value` lines, expected text [invalid-value]",
             "content/releases/payments-4-2.md:7:13: error: `publish_at`: found a list, expected text [invalid-value]",
             "content/releases/payments-4-2.md:8:11: error: `summary`: found a mapping of `field: value` lines, expected text [invalid-value]",
-            "content/releases/payments-4-2.md:9:13: error: `components`: found string \"payments-api\", expected a list [invalid-value]",
+            "content/releases/payments-4-2.md:9:13: error: `components`: found text \"payments-api\", expected a list [invalid-value]",
             "content/releases/payments-4-2.md:11:9: error: `features[0].id`: found a list, expected text [invalid-value]",
             "content/releases/payments-4-2.md:12:13: error: `features[0].title`: found a mapping of `field: value` lines, expected text [invalid-value]",
             "content/releases/payments-4-2.md:13:14: error: `features[0].summary`: found a list, expected text [invalid-value]",
-            "content/releases/payments-4-2.md:14:13: error: `features[0].groups`: found string \"customers\", expected a list [invalid-value]",
+            "content/releases/payments-4-2.md:14:13: error: `features[0].groups`: found text \"customers\", expected a list [invalid-value]",
             "content/releases/payments-4-2.md:15:12: error: `features[0].value`: found a list, expected a mapping of `field: value` lines [invalid-value]",
             "content/releases/payments-4-2.md:18:10: error: `access.customers.how`: found a list, expected text [invalid-value]",
             "content/releases/payments-4-2.md:19:12: error: `access.customers.when`: found a mapping of `field: value` lines, expected text [invalid-value]",
@@ -218,12 +219,12 @@ windows:\n  - title: [x]\n    kind: {a: b}\n    start: [x]\n    end: [x]\n    gr
             "content/releases/payments-4-2.md:21:18: error: `access.customers.permissions`: found a list, expected text [invalid-value]",
             "content/releases/payments-4-2.md:23:11: error: `constraints[0].kind`: found a list, expected text [invalid-value]",
             "content/releases/payments-4-2.md:24:12: error: `constraints[0].text`: found a mapping of `field: value` lines, expected text [invalid-value]",
-            "content/releases/payments-4-2.md:25:13: error: `constraints[0].groups`: found string \"customers\", expected a list [invalid-value]",
+            "content/releases/payments-4-2.md:25:13: error: `constraints[0].groups`: found text \"customers\", expected a list [invalid-value]",
             "content/releases/payments-4-2.md:27:12: error: `windows[0].title`: found a list, expected text [invalid-value]",
             "content/releases/payments-4-2.md:28:12: error: `windows[0].kind`: found a mapping of `field: value` lines, expected text [invalid-value]",
             "content/releases/payments-4-2.md:29:12: error: `windows[0].start`: found a list, expected text [invalid-value]",
             "content/releases/payments-4-2.md:30:10: error: `windows[0].end`: found a list, expected text [invalid-value]",
-            "content/releases/payments-4-2.md:31:13: error: `windows[0].groups`: found string \"customers\", expected a list [invalid-value]",
+            "content/releases/payments-4-2.md:31:13: error: `windows[0].groups`: found text \"customers\", expected a list [invalid-value]",
         ],
     );
 }
@@ -240,8 +241,8 @@ fn wrong_types_in_every_group_and_handwritten_field_are_all_reported() {
             "content/stakeholders/sales.md:3:11: error: `summary`: found a mapping of `field: value` lines, expected text [invalid-value]",
             "content/stakeholders/sales.md:4:11: error: `audience`: found a list, expected text [invalid-value]",
             "content/stakeholders/sales.md:5:9: error: `parent`: found a list, expected text [invalid-value]",
-            "content/stakeholders/sales.md:6:8: error: `order`: found string \"first\", expected a whole number [invalid-value]",
-            "content/stakeholders/sales.md:7:11: error: `contacts`: found string \"sales@acme.example\", expected a list [invalid-value]",
+            "content/stakeholders/sales.md:6:8: error: `order`: found text \"first\", expected a whole number [invalid-value]",
+            "content/stakeholders/sales.md:7:11: error: `contacts`: found text \"sales@acme.example\", expected a list [invalid-value]",
             "content/stakeholders/sales.md:8:14: error: `components`: found a mapping of `field: value` lines, expected a list [invalid-value]",
             "content/stakeholders/sales.md:9:8: error: `email`: found a list, expected text [invalid-value]",
         ],
@@ -262,11 +263,11 @@ fn wrong_types_in_every_group_and_handwritten_field_are_all_reported() {
 fn huge_numbers() {
     expect(
         &[("content/stakeholders/sales.md", b"---\nname: Sales\norder: 99999999999999999999999\n---\n")],
-        &["content/stakeholders/sales.md:3:8: error: the number 99999999999999999999999 is out of range (whole numbers go from -9223372036854775808 to 9223372036854775807); quote it if it is text: \"99999999999999999999999\" [invalid-value]"],
+        &["content/stakeholders/sales.md:3:8: error: `order`: the number 99999999999999999999999 is out of range: whole numbers go from -9223372036854775808 to 9223372036854775807 [invalid-value]"],
     );
     expect(
         &[("content/stakeholders/sales.md", b"---\nname: Sales\norder: 1.0e999\n---\n")],
-        &["content/stakeholders/sales.md:3:8: error: `order`: found string \"1.0e999\", expected a whole number [invalid-value]"],
+        &["content/stakeholders/sales.md:3:8: error: `order`: found text \"1.0e999\", expected a whole number [invalid-value]"],
     );
     // A number where text belongs is text, however long.
     let site = site(&[(
@@ -360,7 +361,7 @@ fn control_characters_and_nul_bytes_do_not_crash() {
     // Raw control characters are not allowed in YAML; escaped ones are text.
     expect(
         &[(R, b"---\ntitle: Pay\x00ments\nproduct: Payments\n---\n")],
-        &["content/releases/payments-4-2.md:2:11: error: invalid YAML: control characters are not allowed [yaml-syntax]"],
+        &["content/releases/payments-4-2.md:2:11: error: invalid YAML: control characters are not allowed (U+0000 is here): remove it, or write it as `\\u0000` inside double quotes [yaml-syntax]"],
     );
     let site = site(&[(
         R,

@@ -16,6 +16,7 @@ use communique::model::Audience;
 use communique::select::Mode;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 const BASE_URL: &str = "http://127.0.0.1:1/";
 
@@ -47,7 +48,20 @@ struct Preview {
     /// The files written since the last rebuild, as the watcher would report them.
     changed: Vec<String>,
     theme: Theme,
+    /// The pages the last rebuild made first and handed over, as `serve` shows them
+    /// before the rest of the site is made (see [`WANTED`]).
+    published: Arc<Mutex<build::Pages>>,
 }
+
+/// The pages every rebuild makes first, as if tabs were open on them: a release's page
+/// and communique, which a rebuild hands over before it makes the rest, and pages that
+/// are not a release's, which are made in their turn.
+const WANTED: [&str; 4] = [
+    "releases/payouts-3-0/index.html",
+    "releases/payouts-3-0/customers/index.html",
+    "releases/copy-3/index.html",
+    "index.html",
+];
 
 impl Preview {
     fn new(audience: Audience, theme: Theme) -> Preview {
@@ -75,10 +89,18 @@ impl Preview {
             config = format!("theme = \"print-all\"\n{config}");
         }
         write(&site.path().join("site.toml"), config.as_bytes());
+        let published = Arc::new(Mutex::new(Vec::new()));
+        let mut session = Session::default();
+        let handed = Arc::clone(&published);
+        session.first = Some(build::First {
+            wanted: WANTED.iter().map(|p| p.to_string()).collect(),
+            publish: Arc::new(move |pages| handed.lock().unwrap().extend(pages)),
+        });
         Preview {
             site,
             out: tempfile::tempdir().unwrap(),
-            session: Session::default(),
+            session,
+            published,
             audience,
             now: common::NOW.parse().unwrap(),
             changed: vec![],
@@ -134,13 +156,21 @@ impl Preview {
         result.map(drop).map_err(|errors| format!("{errors:?}"))
     }
 
-    /// Rebuilds, builds from scratch, and compares.
-    fn check(&mut self, step: &str) {
+    /// Rebuilds, builds from scratch, and compares (the pages the rebuild made first
+    /// too). Returns the pages made first.
+    fn check(&mut self, step: &str) -> build::Pages {
         self.rebuild().unwrap_or_else(|e| panic!("{step}: the rebuild failed: {e}"));
         let full = self.out.path().join("full");
         let _ = std::fs::remove_dir_all(&full);
         build::build(&self.request(full.clone())).unwrap_or_else(|e| panic!("{step}: the full build failed: {e:?}"));
         same_trees(&self.preview_dir(), &full, step);
+        let published = std::mem::take(&mut *self.published.lock().unwrap());
+        for (rel, bytes) in &published {
+            assert!(WANTED.contains(&rel.as_str()), "{step}: {rel} was made first, unasked");
+            let built = std::fs::read(full.join(rel)).unwrap_or_else(|e| panic!("{step}: {rel} made first: {e}"));
+            assert!(*bytes == built, "{step}: {rel} as made first differs from a full build's");
+        }
+        published
     }
 }
 
@@ -417,6 +447,35 @@ fn a_new_release_updates_the_count_on_its_groups_other_communiques() {
     p.check("a new release for the same groups");
     p.remove("content/releases/another.md");
     p.check("the release removed again");
+}
+
+/// The pages open tabs look at are made first and handed over (for the preview to show
+/// before the rest of the site is made), with the bytes a full build writes.
+#[test]
+fn the_pages_open_tabs_look_at_are_made_first() {
+    for theme in [Theme::BuiltIn, Theme::PrintAll] {
+        let mut p = Preview::new(Audience::Internal, theme);
+        p.edit(RELEASE, "title: ", "title: Renamed ");
+        let made: BTreeMap<String, Vec<u8>> = p.check("a release's title").into_iter().collect();
+        let names: Vec<&str> = made.keys().map(String::as_str).collect();
+        assert_eq!(names, [WANTED[1], WANTED[0]], "{theme:?}: the edited release's page and communique, nothing else");
+        assert!(String::from_utf8_lossy(&made[WANTED[0]]).contains("Renamed"), "{theme:?}");
+
+        // A template edit remakes every release page: the one wanted is made first.
+        let template = p.template("release.html");
+        let built_in = include_str!("../themes/default/templates/release.html");
+        let text = match theme {
+            Theme::BuiltIn => built_in.to_string(),
+            Theme::PrintAll => p.read(&template),
+        };
+        p.write(&template, &text.replacen("{% block content %}", "{% block content %}<p>edited</p>", 1));
+        let made: BTreeMap<String, Vec<u8>> = p.check("release.html edited").into_iter().collect();
+        assert_eq!(made.keys().collect::<Vec<_>>(), [WANTED[0]], "{theme:?}");
+        assert!(String::from_utf8_lossy(&made[WANTED[0]]).contains("<p>edited</p>"), "{theme:?}");
+
+        // Nothing changed: nothing is made first.
+        assert!(p.check("nothing changed").is_empty(), "{theme:?}");
+    }
 }
 
 #[test]

@@ -120,6 +120,7 @@ fn message() -> Message {
         text: "Payments 2.4 for customers".into(),
         html: "<h1>Payments 2.4 for customers</h1>".into(),
         correction: false,
+        words: Default::default(),
     }
 }
 

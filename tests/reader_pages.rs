@@ -394,6 +394,29 @@ fn the_catch_up_page_without_javascript_lists_every_communique_newest_first() {
 }
 
 #[test]
+fn the_catch_up_page_speaks_the_pages_language() {
+    let Some(driver) = Driver::start_with(true) else { return };
+    let site = site();
+    site.write("site.toml", &format!("{SITE_TOML}timezone = \"Europe/Paris\"\nlanguages = [\"en\", \"de\"]\n"));
+    let host = StaticHost::start(site.path("out"));
+    site.build(&["--output", "out", "--base-url", &host.url]);
+    driver.open(&format!("{}de/groups/customers/since/", host.url));
+    let start = Instant::now();
+    while driver.shown("#since-picker").is_empty() {
+        assert!(start.elapsed() < Duration::from_secs(20), "the script shows the picker");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(driver.shown("#since-status"), ["Alle Mitteilungen für Customers, die neuesten zuerst."]);
+    driver.choose("#since-product", "Payments");
+    driver.choose("#since-version", "4.1");
+    assert_eq!(driver.shown("#since-status"), ["2 Mitteilungen seit Payments 4.1."]);
+    driver.choose("#since-version", "4.2");
+    assert_eq!(driver.shown("#since-status"), ["Nichts Neues seit Payments 4.2: Sie sind auf dem neuesten Stand."]);
+    driver.choose("#since-version", "Alle Mitteilungen zeigen");
+    assert_eq!(driver.shown("#since-list .card-title"), NEWEST_FIRST);
+}
+
+#[test]
 fn the_catch_up_page_lists_what_came_after_the_version_a_reader_runs() {
     let Some(driver) = Driver::start_with(true) else { return };
     let (_site, host) = served();

@@ -37,6 +37,10 @@ pub(super) fn run(args: Args) -> anyhow::Result<ExitCode> {
         let theme = Theme::new(root, &site.config.theme);
         all.extend(theme.check(&theme.environment()));
         all.extend(theme.check_group_templates(site, &loaded.sources));
+        // The theme's words in each language, as a build reads them.
+        for lang in site.languages() {
+            all.extend(crate::render::strings::load(root, &site.config.theme, lang).err().unwrap_or_default());
+        }
     }
     diagnostics::sort(&mut all);
     diagnostics::print(&all, args.format);

@@ -21,6 +21,8 @@ struct Names<'a> {
     releases: HashSet<&'a str>,
     groups: HashSet<&'a str>,
     products: HashSet<String>,
+    /// The site's languages but the default.
+    languages: &'a [String],
 }
 
 impl urls::Names for Names<'_> {
@@ -33,13 +35,17 @@ impl urls::Names for Names<'_> {
     fn is_product(&self, slug: &str) -> bool {
         self.products.contains(slug)
     }
+    fn is_language(&self, code: &str) -> bool {
+        self.languages.iter().any(|l| l == code)
+    }
 }
 
 /// `group_files`: the id of every group file, including those that failed to load.
-/// `theme`: the site's theme, when site.toml could be read (its `static/` is checked too).
+/// `theme`: the site's theme, when site.toml could be read (its `static/` is checked too),
+/// and `languages` its languages but the default (each is built in a folder of its own).
 pub(super) fn check(
     root: &Path,
-    theme: Option<&str>,
+    (theme, languages): (Option<&str>, &[String]),
     groups: &[StakeholderGroup],
     group_files: &[String],
     releases: &[Arc<Release>],
@@ -57,6 +63,7 @@ pub(super) fn check(
         releases: releases.iter().map(|r| r.slug.as_str()).collect(),
         groups: group_files.iter().map(String::as_str).chain(groups.iter().map(|g| g.id.as_str())).collect(),
         products: releases.iter().map(|r| product_slug(&r.product)).collect(),
+        languages,
     };
     let theme_static = theme.map(|t| Path::new("themes").join(t).join("static"));
     for dir in theme_static.iter().map(|p| p.as_path()).chain([Path::new("static")]) {

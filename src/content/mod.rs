@@ -3,9 +3,12 @@
 
 mod collisions;
 pub(crate) mod dates;
+mod fields;
 pub(crate) mod front_matter;
 pub(crate) mod parse;
+mod raw;
 mod source;
+pub(crate) mod translation;
 pub(crate) mod validate;
 pub(crate) mod yaml;
 
@@ -43,6 +46,8 @@ pub struct Cache {
     files: crate::fingerprint::FastMap<String, Cached>,
     /// The time zone the cached files were parsed in: their dates depend on it.
     tz: Option<jiff::tz::TimeZone>,
+    /// The languages the files were listed with: which file is a translation depends on them.
+    languages: Vec<String>,
     /// The content files the last load found, and what finding them reported; None
     /// when files may have come or gone since, and `content/` must be walked again.
     listing: Option<Arc<Listing>>,
@@ -114,10 +119,23 @@ fn stamp(path: &Path) -> Option<Stamp> {
     Some((meta.len(), meta.modified().ok()?))
 }
 
+#[derive(Clone)]
 pub(crate) enum Kind {
-    Group { id: String },
-    Release { slug: String },
-    Handwritten { slug: String, group: String },
+    Group {
+        id: String,
+    },
+    Release {
+        slug: String,
+    },
+    Handwritten {
+        slug: String,
+        group: String,
+    },
+    /// `<name>.<lang>.md`: the texts of file `<name>.md` (of kind `of`) in language `lang`.
+    Translation {
+        lang: String,
+        of: Box<Kind>,
+    },
 }
 
 struct File {
@@ -131,6 +149,7 @@ pub(crate) enum Parsed {
     Group(StakeholderGroup),
     Release(Arc<Release>),
     Handwritten(String, Handwritten),
+    Translation(Box<translation::TranslationFile>),
     Nothing,
 }
 
@@ -149,10 +168,12 @@ fn load_with(root: &Path, mut cache: Option<&mut Cache>) -> Loaded {
     let config = load_config(root, &mut diagnostics);
     let tz = config.as_ref().map_or(jiff::tz::TimeZone::UTC, |c| c.tz.clone());
 
+    let languages = config.as_ref().map_or_else(Vec::new, |c| c.languages.clone());
     if let Some(cache) = cache.as_deref_mut() {
-        if cache.tz.as_ref() != Some(&tz) {
+        if cache.tz.as_ref() != Some(&tz) || cache.languages != languages {
             cache.clear();
             cache.tz = Some(tz.clone());
+            cache.languages = languages;
         }
     }
     let phase = crate::profile::Phase::start("  find content files");
@@ -160,7 +181,8 @@ fn load_with(root: &Path, mut cache: Option<&mut Cache>) -> Loaded {
     let walked = listed.is_none();
     let listing = listed.unwrap_or_else(|| {
         let mut found = Vec::new();
-        let files = discover(root, &mut found);
+        let languages = config.as_ref().map_or(&[][..], |c| &c.languages[..]);
+        let files = discover(root, languages, &mut found);
         check_links(root, &mut found);
         let rels = files.iter().map(|f| f.rel.clone()).collect();
         Arc::new(Listing { files, rels, diagnostics: found })
@@ -202,6 +224,7 @@ fn load_with(root: &Path, mut cache: Option<&mut Cache>) -> Loaded {
     let mut groups = Vec::new();
     let mut releases = Vec::new();
     let mut handwritten: BTreeMap<String, Vec<Handwritten>> = BTreeMap::new();
+    let mut translation_files = Vec::new();
     let mut sources = Sources::with_capacity_and_hasher(parsed.len(), Default::default());
     for (Cached { parsed, source, diagnostics: out, .. }, _) in parsed {
         diagnostics.extend(out);
@@ -212,6 +235,7 @@ fn load_with(root: &Path, mut cache: Option<&mut Cache>) -> Loaded {
             Parsed::Group(g) => groups.push(g),
             Parsed::Release(r) => releases.push(r),
             Parsed::Handwritten(slug, h) => handwritten.entry(slug).or_default().push(h),
+            Parsed::Translation(t) => translation_files.push(*t),
             Parsed::Nothing => {}
         }
     }
@@ -254,15 +278,21 @@ fn load_with(root: &Path, mut cache: Option<&mut Cache>) -> Loaded {
     let checked = cache.map(|c| &mut c.checked);
     validate::site_checked(&groups, &group_ids, &releases, &sources, &mut diagnostics, checked);
     let theme = config.as_ref().map(|c| c.theme.as_str());
-    collisions::check(root, theme, &groups, &group_ids, &releases, &sources, &mut diagnostics);
-    // An approval whose texts changed since is an error: nothing built from them is published.
+    let other_languages = config.as_ref().map_or(&[][..], |c| c.languages.get(1..).unwrap_or_default());
+    collisions::check(root, (theme, other_languages), &groups, &group_ids, &releases, &sources, &mut diagnostics);
     if let Some(config) = &config {
-        diagnostics.extend(crate::cycle::approval::check(config, &groups, &releases, &sources));
+        translation::check_group_languages(&groups, &config.languages, &sources, &mut diagnostics);
+    }
+    let translations = translation::assemble(&groups, &releases, translation_files, &sources, &mut diagnostics);
+    // An approval whose texts (a translation's among them) changed since is an error:
+    // nothing built from them is published.
+    if let Some(config) = &config {
+        diagnostics.extend(crate::cycle::approval::check(config, &groups, &releases, &translations, &sources));
     }
     diagnostics::sort(&mut diagnostics);
     phase.end();
     // With errors the site is still returned, for warnings; it is never built.
-    let site = config.map(|config| Site { config, groups, releases });
+    let site = config.map(|config| Site { config, groups, releases, translations });
     Loaded { site, sources, diagnostics }
 }
 
@@ -420,7 +450,7 @@ fn git_in_static(rel: &str) -> Option<Diagnostic> {
 }
 
 /// Finds every content file and what it is, reporting misplaced and unsafe ones.
-fn discover(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<File> {
+fn discover(root: &Path, languages: &[String], diagnostics: &mut Vec<Diagnostic>) -> Vec<File> {
     let content = root.join("content");
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut files = Vec::new();
@@ -452,8 +482,14 @@ fn discover(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<File> {
         if name.starts_with('.') {
             continue; // editor swap and lock files
         }
-        let parts: Vec<&str> = rel.split('/').skip(1).collect();
+        let mut parts: Vec<&str> = rel.split('/').skip(1).collect();
         let stem = |s: &str| s.trim_end_matches(".md").to_string();
+        // `name.<lang>.md`: the file it translates is `name.md`.
+        let translated = parts.last().and_then(|name| translation::split_name(name.trim_end_matches(".md"), languages));
+        let source_name = translated.map(|(name, _)| format!("{name}.md"));
+        if let Some(name) = &source_name {
+            *parts.last_mut().expect("a file name") = name;
+        }
         let kind = match parts.as_slice() {
             ["stakeholders", file] => Kind::Group { id: stem(file) },
             ["releases", file] => Kind::Release { slug: stem(file) },
@@ -473,6 +509,7 @@ fn discover(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<File> {
             Kind::Group { id } => ("group id", id),
             Kind::Release { slug } => ("release slug", slug),
             Kind::Handwritten { group, .. } => ("group id", group),
+            Kind::Translation { .. } => unreachable!("made below"),
         };
         let id_ok = slug::is_valid_id(id);
         let slug_ok = match &kind {
@@ -502,8 +539,25 @@ fn discover(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<File> {
             ));
             continue;
         }
+        let kind = match translated {
+            Some((_, lang)) if Some(lang) == languages.first().map(String::as_str) => {
+                diagnostics.push(Diagnostic::error(
+                    &rel,
+                    Pos::START,
+                    "translation-of-default",
+                    format!(
+                        "`{lang}` is the default language (the first of `languages`), whose texts are in `{}` itself: move this file's texts there and remove it",
+                        source_name.as_deref().unwrap_or_default()
+                    ),
+                ));
+                continue;
+            }
+            Some((_, lang)) => Kind::Translation { lang: lang.to_string(), of: Box::new(kind) },
+            None => kind,
+        };
         files.push(File { kind, path: entry.path().to_path_buf(), rel });
     }
+    translation::warn_unlisted(&files, diagnostics);
 
     // The same slug as `x.md` and `x/index.md`.
     let mut seen: HashMap<&str, &str> = HashMap::new();
@@ -543,7 +597,10 @@ pub(crate) fn parse_text(
     tz: &jiff::tz::TimeZone,
     out: &mut Vec<Diagnostic>,
 ) -> (Parsed, Option<Source>) {
-    let required = !matches!(kind, Kind::Handwritten { .. });
+    let required = match kind {
+        Kind::Translation { of, .. } => !matches!(**of, Kind::Handwritten { .. }),
+        kind => !matches!(kind, Kind::Handwritten { .. }),
+    };
     let doc = match front_matter::split(&text, required) {
         Ok(doc) => doc,
         Err(e) => {
@@ -562,6 +619,8 @@ pub(crate) fn parse_text(
         }
         Kind::Handwritten { slug, group } => parse::handwritten(&source, group, body, out)
             .map_or(Parsed::Nothing, |h| Parsed::Handwritten(slug.clone(), h)),
+        Kind::Translation { lang, of } => translation::read(&source, lang, (**of).clone(), body, out)
+            .map_or(Parsed::Nothing, |t| Parsed::Translation(Box::new(t))),
     };
     (parsed, Some(source))
 }

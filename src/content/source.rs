@@ -1,5 +1,5 @@
 //! A content file's text as read, kept so that any later rule can point at a key or
-//! value in it. The position index is built only when a diagnostic needs it.
+//! value in it. The position index comes from the one parse of its front matter.
 
 use super::yaml::Locator;
 use crate::diagnostics::{Diagnostic, Pos};
@@ -27,8 +27,16 @@ impl Source {
         crate::fingerprint::of((&self.path, &self.text))
     }
 
+    /// Keeps where the front matter's keys and values are, as its parse found them.
+    pub fn set_locator(&self, locator: Locator) {
+        let _ = self.locator.set(locator);
+    }
+
+    /// A source whose front matter was not parsed (a fuzz target's, or one whose parse
+    /// failed) is parsed on the first position asked; nothing is located in a text that
+    /// is not YAML.
     fn locator(&self) -> &Locator {
-        self.locator.get_or_init(|| Locator::new(&self.yaml))
+        self.locator.get_or_init(|| super::yaml::read(&self.yaml).map(|f| f.locator).unwrap_or_default())
     }
 
     /// Converts a position inside the YAML into one inside the file.
@@ -44,7 +52,7 @@ impl Source {
         if path.is_empty() {
             return Pos::START;
         }
-        self.in_file(self.locator().key(path))
+        self.in_file(self.locator().key(&self.yaml, path))
     }
 
     /// The position of the value at a dotted path.
@@ -52,7 +60,7 @@ impl Source {
         if path.is_empty() {
             return Pos::START;
         }
-        self.in_file(self.locator().value(path))
+        self.in_file(self.locator().value(&self.yaml, path))
     }
 
     pub fn error_at_key(&self, path: &str, code: &'static str, message: impl Into<String>) -> Diagnostic {

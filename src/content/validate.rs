@@ -1,7 +1,7 @@
 //! Rules that span files: group ids that must exist, the parent hierarchy, and
 //! hand-written pages that must belong to one of their release's groups.
 
-use super::parse::display_path;
+use super::fields::display_path;
 use super::Source;
 use crate::diagnostics::{hint, Diagnostic, Pos};
 use crate::hierarchy::Hierarchy;
@@ -133,9 +133,28 @@ fn hierarchy_rules(
     }
 }
 
+/// A release without features reaches no group: no page, feed or e-mail would carry it,
+/// so it would be left out of the site without a word. (A feature without groups, or
+/// with unknown ones, has an error of its own.)
+fn no_group(release: &Release, ids: &[&str], source: &Source) -> Option<Diagnostic> {
+    if !release.features.is_empty() {
+        return None;
+    }
+    let group = ids.first().copied().unwrap_or("customers");
+    Some(source.error_at_key(
+        "features",
+        "no-group",
+        format!(
+            "release `{}` reaches no group, so no page, feed or e-mail would carry it: add a feature that names its groups, such as `features:` then `  - title: Instant refunds` and `    groups: [{group}]`",
+            release.slug
+        ),
+    ))
+}
+
 fn release_rules(release: &Release, h: &Hierarchy, ids: &[&str], source: &Source, out: &mut Vec<Diagnostic>) {
     // `ids` is sorted; a release names groups dozens of times, and there are thousands.
     let known = |id: &str| ids.binary_search(&id).is_ok();
+    out.extend(no_group(release, ids, source));
     for (i, feature) in release.features.iter().enumerate() {
         for (j, g) in feature.groups.iter().enumerate() {
             if !known(g) {
@@ -151,7 +170,8 @@ fn release_rules(release: &Release, h: &Hierarchy, ids: &[&str], source: &Source
                     "unknown-group",
                     format!("`{}`: unknown group `{g}`{}", display_path(&path), hint(g, ids)),
                 ));
-            } else if h.get(g).is_some() && !h.feature_reaches(feature, g) {
+            } else if !feature.groups.is_empty() && h.get(g).is_some() && !h.feature_reaches(feature, g) {
+                // (A feature without groups reaches none; its `missing-field` says why.)
                 out.push(source.error_at_key(
                     &path(),
                     "unknown-group",

@@ -69,7 +69,12 @@ impl Finding {
 
 /// The finding about one release, if any. Only approved releases are judged: a record
 /// left on a draft is history, not a claim.
-pub(crate) fn judge(config: &SiteConfig, h: &Hierarchy<'_>, release: &Release) -> Option<Finding> {
+pub(crate) fn judge(
+    config: &SiteConfig,
+    h: &Hierarchy<'_>,
+    release: &Release,
+    translations: &texts::Translations,
+) -> Option<Finding> {
     if release.status != Status::Approved {
         return None;
     }
@@ -88,7 +93,7 @@ pub(crate) fn judge(config: &SiteConfig, h: &Hierarchy<'_>, release: &Release) -
     let Some(recorded) = texts::read(recorded) else {
         return Some(Finding::Unreadable { slug });
     };
-    let groups = texts::changed_groups(&recorded, &texts::group_hashes(h, release));
+    let groups = texts::changed_groups(&recorded, &texts::group_hashes(h, release, translations));
     (!groups.is_empty()).then_some(Finding::Stale { slug, by, at, groups })
 }
 
@@ -97,13 +102,14 @@ pub(crate) fn check(
     config: &SiteConfig,
     groups: &[StakeholderGroup],
     releases: &[Arc<Release>],
+    translations: &texts::Translations,
     sources: &Sources,
 ) -> Vec<Diagnostic> {
     let h = Hierarchy::new(groups);
     // Every recorded approval is hashed again at each load: on every core, kept in order.
     releases
         .par_iter()
-        .filter_map(|release| judge(config, &h, release).map(|f| f.diagnostic(release, sources)))
+        .filter_map(|release| judge(config, &h, release, translations).map(|f| f.diagnostic(release, sources)))
         .collect()
 }
 
@@ -156,14 +162,19 @@ pub(crate) struct ApprovalView {
 
 /// The approvals of `releases` (in that order): every approved release, and every release
 /// that carries a record.
-pub(crate) fn views(config: &SiteConfig, groups: &[StakeholderGroup], releases: &[&Release]) -> Vec<ApprovalView> {
+pub(crate) fn views(
+    config: &SiteConfig,
+    groups: &[StakeholderGroup],
+    releases: &[&Release],
+    translations: &texts::Translations,
+) -> Vec<ApprovalView> {
     let h = Hierarchy::new(groups);
     let strict = SiteConfig { review: crate::config::ReviewConfig { require_approval_record: true }, ..config.clone() };
     releases
         .iter()
         .filter(|r| r.status == Status::Approved || r.approval != Default::default())
         .map(|r| {
-            let (state, changed_groups) = match judge(&strict, &h, r) {
+            let (state, changed_groups) = match judge(&strict, &h, r, translations) {
                 _ if r.status != Status::Approved => (ApprovalState::Withdrawn, Vec::new()),
                 None => (ApprovalState::Current, Vec::new()),
                 Some(Finding::Stale { groups, .. }) => (ApprovalState::Stale, groups),

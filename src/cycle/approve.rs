@@ -39,7 +39,7 @@ pub(crate) fn approve(root: &Path, request: &Request) -> Result<Written, Refusal
         ));
     }
     let h = Hierarchy::new(&site.groups);
-    let fingerprint = texts::fingerprint(&h, release);
+    let fingerprint = texts::fingerprint(&h, release, &site.translations);
     let at = request.now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
     let path = root.join(&release.path);
     // The edit is swapped in by a rename, which would turn a link into a plain file.
@@ -68,7 +68,7 @@ pub(crate) fn approve(root: &Path, request: &Request) -> Result<Written, Refusal
     let mut out = bom.to_vec();
     out.extend_from_slice(edited.as_bytes());
     write::replace(&path, &bytes, &out).map_err(Refusal::Content)?;
-    let groups = texts::group_hashes(&h, release).into_keys().collect::<Vec<_>>().join(", ");
+    let groups = texts::group_hashes(&h, release, &site.translations).into_keys().collect::<Vec<_>>().join(", ");
     Ok(Written {
         path: release.path.clone(),
         note: format!("approved by {by} at {at}, for {}", if groups.is_empty() { "no group".into() } else { groups }),

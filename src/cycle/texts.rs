@@ -75,9 +75,23 @@ pub(crate) fn communique_texts<'m>(
     texts
 }
 
+/// The site's translations, by language (SPEC §13).
+pub(crate) type Translations = BTreeMap<String, crate::model::Translated>;
+
 /// Each group the release reaches → the hash of its communique's texts, and of the dates
 /// it announces (moving the publication or a window is a change the approver must see).
-pub(crate) fn group_hashes(h: &Hierarchy<'_>, release: &Release) -> BTreeMap<String, String> {
+/// The texts of each translation of the release follow, language by language, so that
+/// editing a translation after the approval makes it stale too; a release without
+/// translations hashes as it always has.
+pub(crate) fn group_hashes(
+    h: &Hierarchy<'_>,
+    release: &Release,
+    translations: &Translations,
+) -> BTreeMap<String, String> {
+    let translated: Vec<(&str, &Release)> = translations
+        .iter()
+        .filter_map(|(lang, t)| t.releases.get(&release.slug).map(|r| (lang.as_str(), r.as_ref())))
+        .collect();
     h.release_groups(release)
         .into_iter()
         .map(|group| {
@@ -87,7 +101,12 @@ pub(crate) fn group_hashes(h: &Hierarchy<'_>, release: &Release) -> BTreeMap<Str
             let actions = release.actions.iter().filter(|a| a.groups.as_ref().is_none_or(|t| h.receives(group, t)));
             dates.extend(actions.map(|a| a.due.map(|d| d.to_string()).unwrap_or_default()));
             let texts = communique_texts(h, release, group);
-            let all = texts.into_iter().chain(dates.iter().map(|d| ("date", d.as_str())));
+            let mut all: Vec<(&str, &str)> =
+                texts.into_iter().chain(dates.iter().map(|d| ("date", d.as_str()))).collect();
+            for (lang, translation) in &translated {
+                all.push(("language", lang));
+                all.extend(communique_texts(h, translation, group));
+            }
             let mut hasher = Sha256::new();
             for (name, text) in all {
                 // Length-prefixed, so that no two lists of texts hash alike.
@@ -103,8 +122,8 @@ pub(crate) fn group_hashes(h: &Hierarchy<'_>, release: &Release) -> BTreeMap<Str
 }
 
 /// The fingerprint as written in `approved_fingerprint`: `v1 customers=… support=…`.
-pub(crate) fn fingerprint(h: &Hierarchy<'_>, release: &Release) -> String {
-    write(&group_hashes(h, release))
+pub(crate) fn fingerprint(h: &Hierarchy<'_>, release: &Release, translations: &Translations) -> String {
+    write(&group_hashes(h, release, translations))
 }
 
 pub(crate) fn write(hashes: &BTreeMap<String, String>) -> String {

@@ -28,6 +28,37 @@ pub struct Message {
     pub html: String,
     /// Sent again because its text changed after it was delivered (`--corrections`).
     pub correction: bool,
+    /// The headings and labels chat messages write, in the group's language (SPEC §13).
+    pub words: ChatWords,
+}
+
+/// Our own words in a chat message, in the language of its group: the theme's strings
+/// of that language (`themes/<theme>/i18n/<lang>.toml`); English by default.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChatWords {
+    pub action_required: String,
+    pub whats_new: String,
+    pub what_it_means: String,
+    pub how_when_where: String,
+    pub keep_in_mind: String,
+    /// Before a deadline: `By` 2026-12-15.
+    pub due_by: String,
+    /// Before the title of a message sent again: `Correction`: Payments 4.2.
+    pub correction: String,
+}
+
+impl Default for ChatWords {
+    fn default() -> Self {
+        ChatWords {
+            action_required: "Action required".into(),
+            whats_new: "What's new for you".into(),
+            what_it_means: "What it means for you:".into(),
+            how_when_where: "How, when and where".into(),
+            keep_in_mind: "Keep in mind".into(),
+            due_by: "By".into(),
+            correction: "Correction".into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -181,6 +181,13 @@ impl Staging {
         Ok(())
     }
 
+    /// The bytes this build wrote at `rel` and holds for an in-place commit (see
+    /// [`Staging::begin_after`]), if it wrote other bytes than the previous build's:
+    /// the preview shows such a page before the rest of the build is made.
+    pub(crate) fn held(&self, rel: &str) -> Option<Vec<u8>> {
+        self.held.as_ref()?.lock().expect("held lock").get(rel).cloned()
+    }
+
     /// Keeps the file the previous build wrote at `rel` as part of this build, without
     /// writing it: the preview server's rebuilds keep what an edit did not touch. False
     /// when the previous build wrote no such file.

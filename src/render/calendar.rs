@@ -16,7 +16,7 @@ pub(crate) struct CalendarEvent {
     pub end: Option<jiff::Timestamp>,
     /// When this event was last stated: the release's publish date.
     pub stamp: jiff::Timestamp,
-    pub category: &'static str,
+    pub category: String,
     /// A reminder a week before the start, with this text (deadlines have one).
     pub reminder: Option<String>,
 }
@@ -53,7 +53,7 @@ pub(crate) fn event(e: &CalendarEvent) -> String {
         .add_property("DTSTAMP", utc(e.stamp))
         .add_property("DTSTART", utc(e.start))
         .add_property("SEQUENCE", "0")
-        .add_property("CATEGORIES", e.category)
+        .add_property("CATEGORIES", &e.category)
         .summary(&text(&e.summary))
         .description(&text(&e.description))
         .url(&e.url);
@@ -134,7 +134,7 @@ mod tests {
                 start: at,
                 end: None,
                 stamp: at,
-                category: "Go-live",
+                category: "Go-live".into(),
                 reminder: None,
             }]
         };
@@ -164,7 +164,7 @@ mod tests {
             start: at,
             end: None,
             stamp: at,
-            category: "Go-live",
+            category: "Go-live".into(),
             reminder: Some(evil.into()),
         };
         let ics = calendar(evil, evil, [event(&evil_event)]);
@@ -188,7 +188,7 @@ mod tests {
             start: at,
             end: None,
             stamp: at,
-            category: "Deadline",
+            category: "Deadline".into(),
             reminder: Some("Due in a week: map the column".into()),
         };
         let ics = calendar("Acme", "Releases", [event(&deadline)]);

@@ -15,7 +15,8 @@ const DESCRIPTION_MAX: usize = 200;
 /// Markdown as one line of plain text (no markup, no HTML), cut at a word near
 /// [`DESCRIPTION_MAX`] characters. Raw HTML in the source is dropped, not shown.
 pub(super) fn plain_text(markdown: &str) -> String {
-    let text = plain_words(markdown, false);
+    // Most summaries are words, code and strong words: no parser needed.
+    let text = super::markdown::simple_plain_text(markdown).unwrap_or_else(|| plain_words(markdown, false));
     let words: Vec<&str> = text.split_whitespace().collect();
     let mut out = String::new();
     for word in words {
@@ -94,6 +95,52 @@ mod tests {
     fn config(tz: &str) -> SiteConfig {
         let toml = format!("title = \"T\"\nbase_url = \"https://x.example/\"\ntimezone = \"{tz}\"\n");
         SiteConfig::parse(&toml).unwrap()
+    }
+
+    /// Texts of words, code and strong words, and near misses, made plain without the
+    /// parser and with it.
+    #[test]
+    fn simple_texts_are_made_plain_as_the_parser_would() {
+        let pieces = [
+            "Fee",
+            "`payout`",
+            "**notice**",
+            "**notice**.",
+            "a",
+            "1.",
+            "(see",
+            "*a*",
+            "**a b**",
+            "`a b`",
+            "_a_",
+            "-",
+            "#",
+            "&amp;",
+            "<b>",
+            "[a]",
+            "\\*",
+            "Ünï",
+            "",
+        ];
+        let mut seed = 11u64;
+        let mut next = |n: usize| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        let mut direct = 0;
+        for _ in 0..20_000 {
+            let text = (0..1 + next(8)).map(|_| pieces[next(pieces.len())]).collect::<Vec<_>>().join(" ");
+            if let Some(plain) = crate::render::markdown::simple_plain_text(&text) {
+                direct += 1;
+                let parsed = plain_words(&text, false);
+                assert_eq!(
+                    plain.split_whitespace().collect::<Vec<_>>(),
+                    parsed.split_whitespace().collect::<Vec<_>>(),
+                    "{text:?}"
+                );
+            }
+        }
+        assert!(direct > 1000, "{direct}");
     }
 
     #[test]

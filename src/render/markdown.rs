@@ -259,6 +259,14 @@ fn simple_inline(text: &str) -> Option<String> {
     Some(html)
 }
 
+/// The words of a text that [`simple_inline`] writes, without its `` ` `` and `**`
+/// marks: the text a parser's events of it carry. None for any other text. In such a
+/// text, those marks are all the backticks and asterisks there are.
+pub(crate) fn simple_plain_text(text: &str) -> Option<String> {
+    simple_inline(text)?;
+    Some(text.replace(['`', '*'], ""))
+}
+
 /// The delimiter and tags of the code or strong word starting at `at`, if one does.
 fn span_at(bytes: &[u8], at: usize) -> Option<(&'static [u8], (&'static str, &'static str))> {
     match &bytes[at..] {

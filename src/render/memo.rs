@@ -117,8 +117,14 @@ impl Memo {
     /// same global inputs.
     pub(crate) fn round(mut self, root: &Path, site: &Site, mode: Mode, audience: crate::model::Audience) -> Round {
         let (shared, templates) = theme(&root.join("themes").join(&site.config.theme).join("templates"));
-        let global =
-            key((format!("{:?}", site.config), format!("{:?}", site.groups), format!("{mode:?} {audience:?}"), shared));
+        // The theme's words (`i18n/`) are in every page.
+        let (words, _) = theme(&root.join("themes").join(&site.config.theme).join("i18n"));
+        let global = key((
+            format!("{:?}", site.config),
+            format!("{:?}", site.groups),
+            format!("{mode:?} {audience:?}"),
+            (shared, words),
+        ));
         let reused = (0..self.numbers).map(|_| AtomicBool::new(false)).collect();
         let texts = Arc::new(Kept::new(std::mem::take(&mut self.texts)));
         Round {

@@ -8,12 +8,14 @@ pub(crate) mod context;
 mod describe;
 pub(crate) mod email;
 pub(crate) mod feeds;
+pub(crate) mod first;
 pub(crate) mod markdown;
 pub(crate) mod memo;
 pub(crate) mod messages;
 mod pages;
 mod raw_html;
 pub(crate) mod sitemap;
+pub(crate) mod strings;
 pub(crate) mod templates;
 mod texts;
 
@@ -34,6 +36,8 @@ pub(crate) struct Options {
     pub mode: Mode,
     /// The most URLs one sitemap file lists ([`sitemap::URL_LIMIT`]).
     pub sitemap_limit: usize,
+    /// The preview's pages to make first ([`first`]).
+    pub first: Option<first::First>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -47,6 +51,31 @@ pub struct Stats {
     pub emails: usize,
     /// Groups of this build that have communiques but no `email`, so got no messages.
     pub groups_without_email: Vec<String>,
+    /// Every language this build wrote, the default first (SPEC §13).
+    pub languages: Vec<BuiltLanguage>,
+}
+
+/// One language of a build: what a per-language output (such as a search index) needs.
+#[derive(Debug, Clone, Serialize)]
+pub struct BuiltLanguage {
+    /// `en`, `de`: the site's code for it.
+    pub code: String,
+    /// The folder of its pages in the output: "" for the default language, else `<code>/`.
+    pub prefix: String,
+    /// The absolute URL of its home page.
+    pub base_url: String,
+    /// Its name in its own words (`Deutsch`), for a language switch.
+    pub name: String,
+}
+
+/// A page in one language, as the page in every language links it (`hreflang`) and
+/// offers it (the language switch).
+#[derive(Serialize, Clone)]
+struct PageTranslation {
+    lang: String,
+    name: String,
+    url: String,
+    current: bool,
 }
 
 #[derive(Serialize)]
@@ -62,6 +91,8 @@ struct PageView {
     /// On a release's pages that are not public yet: its status and publish date, for
     /// the banner ("In review — planned for …", "Scheduled for …").
     planned: Option<describe::Planned>,
+    /// The page in each language of the site, this one included; empty for a site in one.
+    translations: Vec<PageTranslation>,
 }
 
 impl PageView {
@@ -122,9 +153,18 @@ struct Renderer<'s, 'a> {
     sitemap_limit: usize,
     /// The build's "now": which deadlines are still ahead.
     now: jiff::Timestamp,
+    /// The site's description as plain text: every page's, unless it has its own words.
+    site_description: String,
     /// Every communique format of the theme (`communique.html` first): a release's pages
     /// are kept only while none of them changed, since its groups may use any.
     communique_templates: Vec<String>,
+    /// The folder of this language's output: "" for the default language, else `<lang>/`.
+    prefix: String,
+    /// Every language of the build, and which one this is.
+    languages: &'s [BuiltLanguage],
+    language: usize,
+    /// The theme's words in this language.
+    words: &'s strings::Strings,
     errors: Mutex<Vec<Diagnostic>>,
 }
 
@@ -134,7 +174,11 @@ impl Renderer<'_, '_> {
     }
 
     fn write(&self, rel: &str, bytes: &[u8]) {
-        self.write_to(self.staging, rel, bytes);
+        if self.prefix.is_empty() {
+            self.write_to(self.staging, rel, bytes);
+        } else {
+            self.write_to(self.staging, &format!("{}{rel}", self.prefix), bytes);
+        }
     }
 
     fn write_to(&self, staging: &Staging, rel: &str, bytes: &[u8]) {
@@ -169,6 +213,16 @@ impl Renderer<'_, '_> {
         let text = make(self, input, need_text);
         memo.record(file, key, text.as_ref());
         text
+    }
+
+    /// The theme's word `key` in this language (page titles the build writes itself).
+    fn word<'w>(&'w self, key: &'w str) -> &'w str {
+        self.words.words.get(key).map_or(key, String::as_str)
+    }
+
+    /// Whether group `g` hears in this language: its e-mails are written in it.
+    fn speaks(&self, g: &crate::model::StakeholderGroup) -> bool {
+        g.language.as_deref().unwrap_or(&self.languages[0].code) == self.languages[self.language].code
     }
 
     /// The template group `g`'s communiques render with (see [`Theme::communique_template`]).
@@ -210,9 +264,27 @@ impl Renderer<'_, '_> {
             noindex: marker.is_some(),
             banner: marker,
             feeds,
-            description: describe::plain_text(&self.views.config.description),
+            description: self.site_description.clone(),
             planned: None,
+            translations: self.translations(path),
         }
+    }
+
+    /// Page `path` in every language of the site (none for a site in one).
+    fn translations(&self, path: &str) -> Vec<PageTranslation> {
+        if self.languages.len() < 2 {
+            return Vec::new();
+        }
+        self.languages
+            .iter()
+            .enumerate()
+            .map(|(i, l)| PageTranslation {
+                lang: l.code.clone(),
+                name: l.name.clone(),
+                url: urls::url(&l.base_url, &[path]),
+                current: i == self.language,
+            })
+            .collect()
     }
 
     /// The common variables, the page's, then the template's own `vars`.
@@ -277,14 +349,23 @@ fn release_pages_key(memo: &memo::Round, communique_templates: &[String], inputs
     communique_templates.iter().fold(memo.with_template("release.html", inputs), |k, name| memo.with_template(name, k))
 }
 
-/// The variables every template receives: `site`, `build`, `urls` (docs/themes.md).
-fn base_context(config: &crate::config::SiteConfig, audience: Audience, preview: bool) -> Value {
+/// The variables every template receives: `site`, `build`, `urls`, `strings`
+/// (docs/themes.md). Assets (`style.css`, scripts, the logo) are under `assets`, the
+/// site's root URL, in every language.
+fn base_context(
+    config: &crate::config::SiteConfig,
+    assets: &crate::config::SiteConfig,
+    words: &strings::Strings,
+    audience: Audience,
+    preview: bool,
+) -> Value {
     context! {
+        strings => Value::from_serialize(&words.words),
         site => context! {
-            title => config.title, description => config.description, language => config.language,
+            title => config.title, description => strings::site_description(config, words), language => config.language,
             base_url => config.base_url, timezone => config.timezone,
             brand => context! {
-                logo => config.brand.logo.as_ref().map(|logo| config.url(logo)), accent => config.brand.accent,
+                logo => config.brand.logo.as_ref().map(|logo| assets.url(logo)), accent => config.brand.accent,
             },
         },
         build => context! {
@@ -293,16 +374,17 @@ fn base_context(config: &crate::config::SiteConfig, audience: Audience, preview:
         },
         urls => context! {
             home => config.url(""), releases => config.url(urls::RELEASES), groups => config.url(urls::GROUPS),
-            products => config.url(urls::PRODUCTS), feed => config.url(urls::SITE_FEED), style => config.url("style.css"),
-            review => config.url("_review/"), subscribe => config.url(urls::SITE_SUBSCRIBE),
-            copy_script => config.url(urls::COPY_SCRIPT), since_script => config.url(urls::SINCE_SCRIPT),
+            products => config.url(urls::PRODUCTS), feed => config.url(urls::SITE_FEED), style => assets.url("style.css"),
+            review => assets.url("_review/"), subscribe => config.url(urls::SITE_SUBSCRIBE),
+            copy_script => assets.url(urls::COPY_SCRIPT), since_script => assets.url(urls::SINCE_SCRIPT),
             search => config.url(urls::SEARCH),
         },
     }
 }
 
 /// Renders the whole portal for what one build shows (`selection`) into `staging` (and,
-/// with `emails`, one message per communique into that folder).
+/// with `emails`, one message per communique into that folder): the default language
+/// at the root, each other language of the site under `<lang>/` (SPEC §13).
 pub(crate) fn build(
     root: &Path,
     selection: &Selection,
@@ -311,6 +393,74 @@ pub(crate) fn build(
     emails: Option<&Staging>,
     memo: Option<&memo::Round>,
 ) -> Result<Stats, Vec<Diagnostic>> {
+    let site = selection.site;
+    let (languages, words) = languages(root, site)?;
+    let in_language = |i: usize| {
+        let mut translated = site.in_language(&languages[i].code);
+        translated.config.date_words = words[i].dates.clone().map(std::sync::Arc::new);
+        translated
+    };
+    // The default language, from the selection as it is unless its dates are not English.
+    let mut stats = if words[0].dates.is_none() {
+        render_language(root, selection, options, staging, emails, memo, (&languages, 0, &words[0]))?
+    } else {
+        let site = in_language(0);
+        let selection = crate::select::select(&site, options.mode, selection.audience, selection.now);
+        render_language(root, &selection, options, staging, emails, memo, (&languages, 0, &words[0]))?
+    };
+    for (i, words) in words.iter().enumerate().skip(1) {
+        let phase = crate::profile::Phase::start("another language");
+        let site = in_language(i);
+        let translated = crate::select::select(&site, options.mode, selection.audience, selection.now);
+        // Only the default language's pages are kept from one preview build to the next.
+        render_language(root, &translated, options, staging, emails, None, (&languages, i, words))?;
+        phase.end();
+    }
+    stats.languages = languages;
+    stats.emails = emails.map_or(0, Staging::count);
+    Ok(stats)
+}
+
+/// Every language of the site, the default first, with its words.
+fn languages(root: &Path, site: &Site) -> Result<(Vec<BuiltLanguage>, Vec<strings::Strings>), Vec<Diagnostic>> {
+    let config = &site.config;
+    let mut languages = Vec::new();
+    let mut words = Vec::new();
+    let mut errors = Vec::new();
+    for code in &config.languages {
+        match strings::load(root, &config.theme, code) {
+            Ok(w) => {
+                let prefix = urls::language_prefix(&config.language, code);
+                languages.push(BuiltLanguage {
+                    code: code.clone(),
+                    base_url: urls::url(&config.base_url, &[&prefix]),
+                    prefix,
+                    name: w.words.get("language_name").cloned().unwrap_or_else(|| code.clone()),
+                });
+                words.push(w);
+            }
+            Err(e) => errors.extend(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok((languages, words))
+    } else {
+        Err(errors)
+    }
+}
+
+/// Renders one language of the portal; `language` is every language of the build, which
+/// one this is, and its words.
+fn render_language(
+    root: &Path,
+    selection: &Selection,
+    options: &Options,
+    staging: &Staging,
+    emails: Option<&Staging>,
+    memo: Option<&memo::Round>,
+    language: (&[BuiltLanguage], usize, &strings::Strings),
+) -> Result<Stats, Vec<Diagnostic>> {
+    let (languages, index, words) = language;
     let site = selection.site;
     let phase = crate::profile::Phase::start("templates");
     let config = &site.config;
@@ -322,7 +472,8 @@ pub(crate) fn build(
     }
     phase.end();
     let phase = crate::profile::Phase::start("views");
-    let base = base_context(config, selection.audience, options.mode == Mode::Preview);
+    let assets = crate::config::SiteConfig { base_url: languages[0].base_url.clone(), ..config.clone() };
+    let base = base_context(config, &assets, words, selection.audience, options.mode == Mode::Preview);
     let views = Views::new(selection, config);
     if let Some(memo) = memo {
         // The preview keeps each text's HTML from one build to the next.
@@ -344,21 +495,31 @@ pub(crate) fn build(
         memo,
         sitemap_limit,
         now,
+        site_description: describe::plain_text(strings::site_description(config, words)),
         communique_templates,
+        prefix: languages[index].prefix.clone(),
+        languages,
+        language: index,
+        words,
         errors: Mutex::new(Vec::new()),
     };
 
-    let stats = pages::render_all(&r);
-    let phase = crate::profile::Phase::start("static files");
-    assets::copy(root, site, &r);
-    phase.end();
+    // Pages first is a preview of the default language: other languages are made again
+    // each rebuild, after it.
+    let first = if index == 0 { options.first.as_ref() } else { None };
+    let stats = pages::render_all(&r, first);
+    if index == 0 {
+        let phase = crate::profile::Phase::start("static files");
+        assets::copy(root, site, &r);
+        phase.end();
+    }
     let mut errors = r.errors.into_inner().expect("errors lock");
     if !errors.is_empty() {
         crate::diagnostics::sort(&mut errors);
         return Err(errors);
     }
-    // `files` is known once the output is committed.
-    Ok(Stats { emails: emails.map_or(0, Staging::count), ..stats })
+    // `files` is known once the output is committed, `emails` once every language is written.
+    Ok(stats)
 }
 
 /// The deployment manager's `/_review/` page, rendered with the theme's `review.html`.
@@ -371,11 +532,16 @@ pub(crate) fn review_page(root: &Path, site: &Site, review: &impl Serialize, now
         page => PageView {
             title: "Review".into(), url: config.url("_review/"), noindex: true, banner: None, feeds: vec![],
             description: "What each release tells each group, before it is published.".into(), planned: None,
+            translations: vec![],
         },
         review => Value::from_serialize(review),
         now => context::date_view(now, config),
     };
-    let ctx = minijinja::value::merge_maps([ctx, base_context(config, Audience::Internal, true)]);
+    // The review is in the default language; broken words are reported by the build.
+    let words = strings::load(root, &config.theme, &config.language)
+        .or_else(|_| strings::load(root, "default", "en"))
+        .expect("the built-in words load");
+    let ctx = minijinja::value::merge_maps([ctx, base_context(config, config, &words, Audience::Internal, true)]);
     match env.get_template("review.html").and_then(|t| t.render(ctx)) {
         Ok(html) => html,
         Err(e) => format!(

@@ -89,7 +89,7 @@ struct Captured {
     releases: Mutex<HashMap<usize, String>>,
 }
 
-pub(super) fn render_all(r: &Renderer) -> Stats {
+pub(super) fn render_all(r: &Renderer, first: Option<&super::first::First>) -> Stats {
     let selection = r.views.selection;
     let phase = crate::profile::Phase::start;
     let p = phase("index");
@@ -109,7 +109,7 @@ pub(super) fn render_all(r: &Renderer) -> Stats {
     p.end();
     let captured = Captured::default();
     let p = phase("release and communique pages");
-    release_pages(r, &index, &groups, &captured);
+    release_pages(r, &index, &groups, &captured, first);
     p.end();
     let communique_texts = captured.communiques.into_inner().expect("lock");
     let release_texts = captured.releases.into_inner().expect("lock");
@@ -154,10 +154,17 @@ pub(super) fn render_all(r: &Renderer) -> Stats {
         files: 0,
         emails: 0,
         groups_without_email,
+        languages: Vec::new(),
     }
 }
 
-fn release_pages(r: &Renderer, index: &Index, groups: &[GroupInput], captured: &Captured) {
+fn release_pages(
+    r: &Renderer,
+    index: &Index,
+    groups: &[GroupInput],
+    captured: &Captured,
+    first: Option<&super::first::First>,
+) {
     let limit = r.views.config.feed_limit;
     // The communiques feeds carry in full: the newest `feed_limit` of each group.
     let in_feed: HashSet<(usize, usize)> = index
@@ -175,7 +182,8 @@ fn release_pages(r: &Renderer, index: &Index, groups: &[GroupInput], captured: &
     }
     let pages = index.selection.releases.iter().map(|s| s.groups.len() as u64 + 1).sum();
     let progress = crate::progress::Progress::start(pages, "Rendering communiques");
-    index.selection.releases.par_iter().enumerate().for_each(|(ri, shown)| {
+    let one = |ri: usize| {
+        let shown = &index.selection.releases[ri];
         // The release's view, made only if one of its pages is made.
         let view = OnceLock::new();
         let release = ReleaseInput { shown: index.shown(ri), view: Shared(&view) };
@@ -217,7 +225,13 @@ fn release_pages(r: &Renderer, index: &Index, groups: &[GroupInput], captured: &
             files.push(file);
         }
         r.record_release_pages(slug, own_key, files);
-    });
+    };
+    // The releases whose pages the preview's open tabs look at first, handed over as
+    // soon as they are made; then the others.
+    let (wanted, rest) = super::first::release_order(index.selection, first);
+    wanted.into_par_iter().for_each(one);
+    super::first::publish(r, first);
+    rest.into_par_iter().for_each(one);
     progress.finish();
 }
 
@@ -226,7 +240,7 @@ fn release_pages(r: &Renderer, index: &Index, groups: &[GroupInput], captured: &
 fn communique_page(r: &Renderer, input: &CommuniquePage, feed: bool) -> Option<String> {
     let (shown, g) = (input.release.shown.shown, input.group.group.0);
     let cpath = communique_path(&shown.release.slug, &g.id);
-    let mail_to = r.emails.and(g.email.as_deref());
+    let mail_to = r.emails.and(g.email.as_deref()).filter(|_| r.speaks(g));
     let communique = r.views.communique(shown, g);
     let vars = context! {
         release => input.release.view(r),
@@ -316,7 +330,7 @@ fn group_pages(r: &Renderer, index: &Index, groups: &[GroupInput], texts: &HashM
                     paginator => Value::from_serialize(r.views.paginator(&base, page.number, page.pages)),
                 };
                 let about = if g.summary.is_empty() {
-                    format!("What each release means for {}.", g.name)
+                    super::strings::fill(r.word("describe_group"), &[("group", &g.name)])
                 } else {
                     g.summary.clone()
                 };
@@ -392,7 +406,7 @@ fn product_pages(r: &Renderer, index: &Index, texts: &HashMap<usize, String>) {
                 };
                 let page = r
                     .page_view(product.name, &path, None, vec![product.feed.clone()])
-                    .describe(&format!("Every release of {}, newest first.", product.name));
+                    .describe(&super::strings::fill(r.word("describe_product"), &[("product", product.name)]));
                 r.page("product.html", &path, page, vars, false)
             });
         }
@@ -407,9 +421,7 @@ fn product_pages(r: &Renderer, index: &Index, texts: &HashMap<usize, String>) {
     r.once("products/index.html", "products.html", &all, false, |r, all, _| {
         let all: Vec<ProductView> = all.iter().map(|product| product_view(r, product)).collect();
         let vars = context! { products => Value::from_serialize(&all) };
-        let page = r
-            .page_view("Products", "products/", None, vec![])
-            .describe("Every product, with its releases and its feed.");
+        let page = r.page_view(r.word("products"), "products/", None, vec![]).describe(r.word("describe_products"));
         r.page("products.html", "products/", page, vars, false)
     });
 }
@@ -449,8 +461,8 @@ fn list_pages(r: &Renderer, index: &Index, groups: &[GroupInput]) {
                 paginator => Value::from_serialize(r.views.paginator("releases/", page.number, page.pages)),
             };
             let view = r
-                .page_view("Releases", &path, None, vec![site_feed_link(r)])
-                .describe("Every release, newest first, and what it means for each stakeholder group.");
+                .page_view(r.word("releases"), &path, None, vec![site_feed_link(r)])
+                .describe(r.word("describe_releases"));
             r.page("releases.html", &path, view, vars, false)
         });
     });
@@ -472,13 +484,11 @@ fn list_pages(r: &Renderer, index: &Index, groups: &[GroupInput]) {
         r.page("index.html", "", r.page_view(&r.views.config.title, "", None, vec![site_feed_link(r)]), vars, false)
     });
     r.once("groups/index.html", "groups.html", &groups, false, |r, groups, _| {
-        let page = r
-            .page_view("Groups", "groups/", None, vec![])
-            .describe("Every stakeholder group, with its page and its feed.");
+        let page = r.page_view(r.word("groups"), "groups/", None, vec![]).describe(r.word("describe_groups"));
         r.page("groups.html", "groups/", page, context! { groups => group_list(r, groups) }, false)
     });
     r.once("404.html", "404.html", &(), false, |r, (), _| {
-        let html = r.render("404.html", r.page_view("Page not found", "404.html", None, vec![]), context! {})?;
+        let html = r.render("404.html", r.page_view(r.word("not_found"), "404.html", None, vec![]), context! {})?;
         r.write("404.html", html.as_bytes());
         None
     });
@@ -498,6 +508,9 @@ fn site_feed(r: &Renderer, index: &Index, texts: &HashMap<usize, String>) {
 fn write_sitemap(r: &Renderer, index: &Index) {
     let mut pages = Vec::new();
     sitemap_pages(r, index, |path, date| pages.push((path, date)));
+    if r.language == 0 {
+        every_language(r, &mut pages);
+    }
     let files = OnceLock::new();
     for name in sitemap::file_names(pages.len(), r.sitemap_limit) {
         let sitemap = Sitemap { name: &name, pages: &pages, limit: r.sitemap_limit, files: Shared(&files) };
@@ -518,6 +531,20 @@ fn write_sitemap(r: &Renderer, index: &Index) {
             }
             None
         });
+    }
+}
+
+/// The root sitemap of a site in several languages lists every language's pages too, so
+/// that search engines find them all from the one file robots and Search Console know.
+/// Translations change texts only, so each language has the default's pages, under its
+/// `<lang>/`; the URL limit counts them all (past it, the index and its parts).
+fn every_language(r: &Renderer, pages: &mut Vec<(String, Option<jiff::Timestamp>)>) {
+    let own = pages.len();
+    for language in &r.languages[1..] {
+        for i in 0..own {
+            let (path, date) = (format!("{}{}", language.prefix, pages[i].0), pages[i].1);
+            pages.push((path, date));
+        }
     }
 }
 

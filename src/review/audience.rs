@@ -45,6 +45,24 @@ pub(super) fn audience_view(site: &Site, audience: Audience) -> Site {
         config: site.config.clone(),
         groups: site.groups.iter().filter(|g| visible.contains(g.id.as_str())).cloned().collect(),
         releases,
+        // Which releases and visible groups have a translation; no translated text.
+        translations: site
+            .translations
+            .iter()
+            .map(|(lang, t)| {
+                let translated = crate::model::Translated {
+                    groups: t
+                        .groups
+                        .iter()
+                        .filter(|(id, _)| visible.contains(id.as_str()))
+                        .map(|(id, g)| (id.clone(), g.clone()))
+                        .collect(),
+                    releases: Default::default(),
+                    release_files: t.release_files.clone(),
+                };
+                (lang.clone(), translated)
+            })
+            .collect(),
     }
 }
 

@@ -174,6 +174,12 @@ pub(crate) fn to_markdown(review: &Review) -> String {
     for c in &review.audience_changes {
         let _ = writeln!(out, "- {}", audience_sentence(c, &escaped, &code));
     }
+    for c in &review.translations {
+        let _ = writeln!(out, "\n## Translations into {}\n", md_text(&c.language));
+        for sentence in super::summary::coverage_sentences(c, &escaped, &code) {
+            let _ = writeln!(out, "- {sentence}");
+        }
+    }
     out
 }
 

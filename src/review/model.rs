@@ -58,8 +58,32 @@ pub(crate) struct Review {
     /// Groups a release reaches that the product's previous release did not, and the
     /// reverse (SPEC §12).
     pub audience_changes: Vec<crate::cycle::audience::AudienceChange>,
+    /// Per language but the default (SPEC §13): what has no translation into it. Left
+    /// out of the JSON for a site in one language.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub translations: Vec<Coverage>,
     #[serde(skip)]
     pub(super) now_local: String,
+}
+
+/// What readers of one language see in the default language instead.
+#[derive(Serialize, Clone)]
+pub(crate) struct Coverage {
+    pub language: String,
+    /// Communiques whose release has no translation into the language, in row order.
+    pub communiques_missing: Vec<Untranslated>,
+    /// Communiques in all.
+    pub communiques: usize,
+    /// Groups without a translation, in portal order.
+    pub groups_missing: Vec<GroupInfo>,
+}
+
+/// A release without a translation, and the groups whose communiques it makes.
+#[derive(Serialize, Clone)]
+pub(crate) struct Untranslated {
+    pub slug: String,
+    pub release_title: String,
+    pub group_ids: Vec<String>,
 }
 
 /// One communique: release `slug` for group `group_id`.

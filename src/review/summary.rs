@@ -208,3 +208,38 @@ pub(super) fn audience_sentence(
         c.words
     )
 }
+
+/// What one language lacks, as sentences: one per release without a translation (with the
+/// groups whose communiques it makes), then the groups without one; "Every communique and
+/// group is translated." when nothing is missing.
+pub(super) fn coverage_sentences(
+    c: &super::model::Coverage,
+    text: &dyn Fn(&str) -> String,
+    id: &dyn Fn(&str) -> String,
+) -> Vec<String> {
+    let mut sentences: Vec<String> = c
+        .communiques_missing
+        .iter()
+        .map(|u| {
+            let groups: Vec<String> = u.group_ids.iter().map(|g| id(g)).collect();
+            format!(
+                "{} ({}) has no translation: {} of its communiques ({}) are shown in the default language",
+                text(&u.release_title),
+                id(&u.slug),
+                u.group_ids.len(),
+                groups.join(", ")
+            )
+        })
+        .collect();
+    if !c.groups_missing.is_empty() {
+        let groups: Vec<String> = c.groups_missing.iter().map(|g| id(&g.group_id)).collect();
+        sentences.push(format!("Groups without a translation: {}", groups.join(", ")));
+    }
+    if sentences.is_empty() {
+        sentences.push("Every communique and group is translated.".into());
+    } else {
+        let missing: usize = c.communiques_missing.iter().map(|u| u.group_ids.len()).sum();
+        sentences.insert(0, format!("{missing} of {} communiques lack a translation", c.communiques));
+    }
+    sentences
+}

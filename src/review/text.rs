@@ -126,6 +126,13 @@ pub(crate) fn to_text(review: &Review) -> String {
     for c in &review.audience_changes {
         lines.extend(wrap("  - ", "    ", &audience_sentence(c, &plain, &plain)));
     }
+    for c in &review.translations {
+        lines.push(String::new());
+        lines.push(format!("Translations into {}", c.language));
+        for sentence in super::summary::coverage_sentences(c, &plain, &plain) {
+            lines.extend(wrap("  - ", "    ", &sentence));
+        }
+    }
     let mut out = lines.join("\n");
     out.push('\n');
     out

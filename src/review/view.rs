@@ -2,7 +2,9 @@
 //! status, publish date, size and reading ease, and the totals.
 
 use super::audience::audience_view;
-use super::model::{AffectedUnreached, GroupInfo, GroupTotal, Review, Row, State, StatusTotal, Totals};
+use super::model::{
+    AffectedUnreached, Coverage, GroupInfo, GroupTotal, Review, Row, State, StatusTotal, Totals, Untranslated,
+};
 use super::readability::Readability;
 use super::warnings::row_warnings;
 use crate::hierarchy::Hierarchy;
@@ -25,6 +27,38 @@ pub(super) fn local(ts: Timestamp, site: &Site) -> String {
     ts.to_zoned(site.config.tz.clone()).strftime("%Y-%m-%d %H:%M").to_string()
 }
 
+/// Per language but the default: the communiques and groups it has no translation of.
+fn coverage(site: &Site, rows: &[Row]) -> Vec<Coverage> {
+    let languages = site.languages().get(1..).unwrap_or_default();
+    languages
+        .iter()
+        .map(|lang| {
+            let translated = site.translations.get(lang);
+            let mut communiques_missing: Vec<Untranslated> = Vec::new();
+            for row in rows {
+                if translated.is_some_and(|t| t.release_files.contains(&row.slug)) {
+                    continue;
+                }
+                match communiques_missing.last_mut() {
+                    Some(last) if last.slug == row.slug => last.group_ids.push(row.group_id.clone()),
+                    _ => communiques_missing.push(Untranslated {
+                        slug: row.slug.clone(),
+                        release_title: row.release_title.clone(),
+                        group_ids: vec![row.group_id.clone()],
+                    }),
+                }
+            }
+            let groups_missing = site
+                .groups
+                .iter()
+                .filter(|g| !translated.is_some_and(|t| t.groups.contains_key(&g.id)))
+                .map(|g| GroupInfo { group_id: g.id.clone(), group_name: g.name.clone(), audience: g.audience })
+                .collect();
+            Coverage { language: lang.clone(), communiques_missing, communiques: rows.len(), groups_missing }
+        })
+        .collect()
+}
+
 /// The review of what a build for `audience` shows: for `internal`, everything; for
 /// `public` (`serve --audience public`), the review of the site as the public build sees
 /// it, so that nothing that reaches only internal groups appears in it (SPEC §5): not
@@ -42,7 +76,7 @@ pub(crate) fn review_for(site: &Site, sources: &crate::content::Sources, now: Ti
             let visible: HashSet<&str> = narrowed.groups.iter().map(|g| g.id.as_str()).collect();
             let releases: Vec<&Release> =
                 by_publish_date(site).into_iter().filter(|r| shown.contains(r.slug.as_str())).collect();
-            review.approvals = crate::cycle::approval::views(&site.config, &site.groups, &releases);
+            review.approvals = crate::cycle::approval::views(&site.config, &site.groups, &releases, &site.translations);
             for approval in &mut review.approvals {
                 approval.changed_groups.retain(|g| visible.contains(g.as_str()));
             }
@@ -105,7 +139,8 @@ pub(crate) fn review(site: &Site, sources: &crate::content::Sources, now: Timest
     let totals = totals(site, &rows);
     let releases = by_publish_date(site);
     Review {
-        approvals: crate::cycle::approval::views(config, &site.groups, &releases),
+        translations: coverage(site, &rows),
+        approvals: crate::cycle::approval::views(config, &site.groups, &releases, &site.translations),
         audience_changes: crate::cycle::audience::changes(site, &releases),
         site_title: config.title.clone(),
         base_url: config.base_url.clone(),

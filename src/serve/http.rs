@@ -56,6 +56,20 @@ pub(crate) fn content_type(path: &Path) -> &'static str {
 /// the page is listening.
 pub(crate) const LIVE_RELOAD: &str = r#"<script>(function(){var s=new EventSource("/_livereload");s.onopen=function(){document.documentElement.dataset.liveReload="connected";};s.onmessage=function(e){if(e.data==="reload"){location.reload();}};})();</script>"#;
 
+/// [`inject`] for a page that rebuild `rebuild` made first (see [`super::first`]): its
+/// live-reload stream says so, and is not told to reload when that rebuild succeeds.
+pub(crate) fn inject_made(html: &str, rebuild: u64) -> String {
+    let script = LIVE_RELOAD.replace("\"/_livereload\"", &format!("\"/_livereload?made={rebuild}\""));
+    inject_script(html, &script)
+}
+
+fn inject_script(html: &str, extra: &str) -> String {
+    match html.rfind("</body>") {
+        Some(at) => format!("{}{extra}{}", &html[..at], &html[at..]),
+        None => format!("{html}{extra}"),
+    }
+}
+
 /// Adds the live-reload script and, when the last rebuild failed, an overlay with its
 /// diagnostics, just before `</body>`.
 pub(crate) fn inject(html: &str, overlay: Option<&str>) -> String {
@@ -63,10 +77,7 @@ pub(crate) fn inject(html: &str, overlay: Option<&str>) -> String {
     if let Some(overlay) = overlay {
         extra.push_str(overlay);
     }
-    match html.rfind("</body>") {
-        Some(at) => format!("{}{extra}{}", &html[..at], &html[at..]),
-        None => format!("{html}{extra}"),
-    }
+    inject_script(html, &extra)
 }
 
 /// The error overlay: what is wrong, where, and that the page shown is the last good build.

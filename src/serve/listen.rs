@@ -35,18 +35,52 @@ const PING: Duration = Duration::from_secs(15);
 
 type Body = UnsyncBoxBody<Bytes, Infallible>;
 
-/// Tells live-reload streams that the site was rebuilt (well or not): they tell their
-/// page to reload. Rebuilds in a burst may be told as one.
+/// Tells live-reload streams that the site was rebuilt (well or not), or that a rebuild
+/// has made the pages open tabs look at (see [`super::first`]): they tell their page to
+/// reload. Rebuilds in a burst may be told as one.
 #[derive(Default)]
-pub(super) struct Reloads(watch::Sender<u64>);
+pub(super) struct Reloads(watch::Sender<Told>);
+
+/// What the streams were last told.
+#[derive(Clone, Default)]
+pub(super) struct Told {
+    /// The rebuild's number ([`super::first::Pages::begin`]).
+    rebuild: u64,
+    /// The pages (output paths) it has made first.
+    first: Arc<Vec<String>>,
+    /// Whether it has ended, and then whether it succeeded.
+    ended: Option<bool>,
+}
+
+impl Told {
+    /// Whether a tab on `page` (an output path), showing the pages made first by rebuild
+    /// `made` if it is one, must reload. A page made first is the page the rebuild
+    /// commits: a tab that shows it need not reload when the rebuild succeeds.
+    pub(super) fn reload(&self, page: Option<&str>, made: Option<u64>) -> bool {
+        let shows_this = made == Some(self.rebuild);
+        match self.ended {
+            None => !shows_this && page.is_some_and(|page| self.first.iter().any(|p| p == page)),
+            Some(succeeded) => !(succeeded && shows_this),
+        }
+    }
+}
 
 impl Reloads {
-    pub(super) fn tell(&self) {
-        self.0.send_modify(|generation| *generation += 1);
+    /// Rebuild `rebuild` has ended, well or not.
+    pub(super) fn tell(&self, rebuild: u64, succeeded: bool) {
+        self.0.send_modify(|told| {
+            let first = if told.rebuild == rebuild { Arc::clone(&told.first) } else { Arc::default() };
+            *told = Told { rebuild, first, ended: Some(succeeded) };
+        });
+    }
+
+    /// Rebuild `rebuild` has made `pages` first.
+    pub(super) fn tell_first(&self, rebuild: u64, pages: Vec<String>) {
+        self.0.send_modify(|told| *told = Told { rebuild, first: Arc::new(pages), ended: None });
     }
 
     /// A receiver that has seen every rebuild so far.
-    pub(super) fn subscribe(&self) -> watch::Receiver<u64> {
+    pub(super) fn subscribe(&self) -> watch::Receiver<Told> {
         self.0.subscribe()
     }
 }
@@ -116,7 +150,12 @@ async fn answer(request: Request<Incoming>, shared: Arc<Shared>, allowed: &host:
     }
     let path = request.uri().path().to_string();
     if path == "/_livereload" {
-        return live_reload(&shared.reloads);
+        // The stream's page is one an open tab looks at: a rebuild makes it first.
+        let page = request.headers().get(hyper::header::REFERER).and_then(|r| r.to_str().ok());
+        let page = page.and_then(|page| super::looked_at(&shared, page));
+        // The rebuild whose page made first the tab shows, if it shows one.
+        let made = request.uri().query().and_then(|q| q.strip_prefix("made=")).and_then(|n| n.parse().ok());
+        return live_reload(&shared.reloads, page, made);
     }
     let made = tokio::task::spawn_blocking({
         let path = path.clone();
@@ -166,18 +205,21 @@ fn refusal(request: &Request<Incoming>, allowed: &host::Allowed) -> Option<Respo
 
 /// A server-sent event stream: `data: reload` after every rebuild, a comment every
 /// [`PING`] so that a closed tab is noticed and its task ends.
-fn live_reload(reloads: &Reloads) -> Response<Body> {
+fn live_reload(reloads: &Reloads, page: Option<String>, made: Option<u64>) -> Response<Body> {
     let first = futures_util::stream::once(async { Ok(Frame::data(Bytes::from_static(b"retry: 500\n\n"))) });
-    let rest = futures_util::stream::unfold(reloads.subscribe(), |mut rebuilt| async move {
-        let message: &'static [u8] = match tokio::time::timeout(PING, rebuilt.changed()).await {
-            Ok(Ok(())) => {
-                rebuilt.borrow_and_update();
-                b"data: reload\n\n"
+    let rest = futures_util::stream::unfold((reloads.subscribe(), page), move |(mut rebuilt, page)| async move {
+        let message: &'static [u8] = loop {
+            match tokio::time::timeout(PING, rebuilt.changed()).await {
+                Ok(Ok(())) => {
+                    if rebuilt.borrow_and_update().reload(page.as_deref(), made) {
+                        break b"data: reload\n\n";
+                    }
+                }
+                Ok(Err(_)) => return None,
+                Err(_) => break b": ping\n\n",
             }
-            Ok(Err(_)) => return None,
-            Err(_) => b": ping\n\n",
         };
-        Some((Ok(Frame::data(Bytes::from_static(message))), rebuilt))
+        Some((Ok(Frame::data(Bytes::from_static(message))), (rebuilt, page)))
     });
     let mut response = Response::new(StreamBody::new(first.chain(rest)).boxed_unsync());
     let headers = response.headers_mut();
@@ -202,4 +244,42 @@ fn plain(status: StatusCode, text: String) -> Response<Body> {
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
     headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A tab on a page made first reloads once per rebuild: when its page is made (unless
+    /// it shows that page already), not again when the rebuild succeeds; every other tab
+    /// reloads when the rebuild ends.
+    #[test]
+    fn a_tab_reloads_once_for_a_page_made_first() {
+        let reloads = Reloads::default();
+        let page = Some("releases/a/index.html");
+        let told = |reloads: &Reloads| reloads.subscribe().borrow().clone();
+
+        reloads.tell_first(7, vec!["releases/a/index.html".into()]);
+        let first = told(&reloads);
+        assert!(first.reload(page, None), "the tab on the page made first reloads");
+        assert!(!first.reload(page, Some(7)), "it then shows the page made first");
+        assert!(!first.reload(Some("index.html"), None), "a tab on another page waits for the end");
+        assert!(!first.reload(None, None), "a tab whose page is not known waits for the end");
+
+        reloads.tell(7, true);
+        let ended = told(&reloads);
+        assert!(!ended.reload(page, Some(7)), "the page made first is the page committed");
+        assert!(ended.reload(page, None), "a tab that missed the page made first reloads");
+        assert!(ended.reload(Some("index.html"), None) && ended.reload(None, None));
+        assert!(ended.reload(page, Some(6)), "a page made first by an earlier rebuild is old");
+
+        reloads.tell_first(8, vec!["releases/a/index.html".into()]);
+        reloads.tell(8, false);
+        assert!(told(&reloads).reload(page, Some(8)), "a rebuild that failed shows its errors on every tab");
+
+        // A rebuild that made nothing first: every tab reloads at its end.
+        reloads.tell(9, true);
+        let plain = told(&reloads);
+        assert!(plain.reload(page, None) && plain.reload(page, Some(8)));
+    }
 }

@@ -4,6 +4,7 @@
 //! nor on a bug of its own: a panic in a rebuild or in answering a request is reported
 //! and the last good build goes on being served.
 
+mod first;
 pub(crate) mod host;
 pub(crate) mod http;
 mod listen;
@@ -50,8 +51,11 @@ pub(crate) struct Shared {
     /// Held by a rebuild, which writes changed files over the old ones, and by a
     /// request while it reads one: a page is never served half-written.
     output: RwLock<()>,
-    /// Told after every rebuild, good or bad; live-reload streams listen to it.
-    reloads: listen::Reloads,
+    /// Told after every rebuild, good or bad, and when a rebuild has made the pages open
+    /// tabs look at (see [`first`]); live-reload streams listen to it.
+    reloads: Arc<listen::Reloads>,
+    /// The pages a rebuild makes first, and those it has made.
+    first: Arc<first::Pages>,
 }
 
 impl Shared {
@@ -65,7 +69,8 @@ impl Shared {
             last_good: RwLock::new(None),
             session: Mutex::new(crate::build::Session::default()),
             output: RwLock::new(()),
-            reloads: listen::Reloads::default(),
+            reloads: Arc::default(),
+            first: Arc::default(),
         }
     }
 }
@@ -197,10 +202,15 @@ fn page(shared: &Shared, path: &str) -> Reply {
     let Some(file) = http::resolve(&shared.site_dir, path) else {
         return not_found(shared, overlay.as_deref());
     };
+    let rel = crate::content::relative(&shared.site_dir, &file);
+    shared.first.requested(&rel);
     // Read whole under the lock, answered after it: a slow client must not hold up a rebuild.
-    let bytes = {
-        let _reading = read(&shared.output);
-        std::fs::read(&file)
+    let bytes = match shared.first.read(&rel, &shared.output, || std::fs::read(&file)) {
+        // Made first by the running rebuild, which has met no error so far.
+        first::Read::First(bytes, rebuild) => {
+            return Reply::html(200, http::inject_made(&String::from_utf8_lossy(&bytes), rebuild))
+        }
+        first::Read::Disk(bytes) => bytes,
     };
     match bytes {
         Ok(bytes) if file.extension().is_some_and(|e| e == "html") => {
@@ -209,6 +219,15 @@ fn page(shared: &Shared, path: &str) -> Reply {
         Ok(bytes) => Reply { status: 200, content_type: http::content_type(&file), body: bytes },
         Err(_) => not_found(shared, overlay.as_deref()),
     }
+}
+
+/// Notes that an open tab looks at `url` (a live-reload stream's `Referer`), if it is
+/// a page of this preview; returns its output path.
+fn looked_at(shared: &Shared, url: &str) -> Option<String> {
+    let path = url.split_once("://").and_then(|(_, rest)| rest.find('/').map(|at| &rest[at..]))?;
+    let rel = crate::content::relative(&shared.site_dir, &http::resolve(&shared.site_dir, path)?);
+    shared.first.requested(&rel);
+    Some(rel)
 }
 
 fn not_found(shared: &Shared, overlay: Option<&str>) -> Reply {

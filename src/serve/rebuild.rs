@@ -38,24 +38,27 @@ fn rebuild_with(
         emails: None,
         keep_sources: true,
     };
-    let rebuilt = {
+    let (rebuild, rebuilt) = {
         let mut session = lock(&shared.session);
+        let rebuild = shared.first.begin();
         // Held across the build: it writes changed files over the old ones.
         let writing = write(&shared.output);
+        session.first = Some(pages_first(shared, rebuild));
         let caught = std::panic::catch_unwind(AssertUnwindSafe(|| {
             for rel in changed {
                 session.files.changed(&shared.root, rel);
             }
             build(&request, &mut session)
         }));
-        drop(writing);
-        caught.unwrap_or_else(|payload| {
+        shared.first.finish(writing);
+        let rebuilt = caught.unwrap_or_else(|payload| {
             // What the session kept may be half-updated: the next rebuild starts afresh.
             // The output itself is untouched: a rebuild holds its files until it commits.
             *session = Session::default();
             let path = changed.first().filter(|p| !p.is_empty()).map_or("site.toml", String::as_str);
             Err(vec![panic_diagnostic(path, "building the site", &panic_message(&*payload))])
-        })
+        });
+        (rebuild, rebuilt)
     };
     match rebuilt {
         Ok(built) => {
@@ -77,14 +80,14 @@ fn rebuild_with(
             *write(&shared.errors) = errors;
         }
     }
-    shared.reloads.tell();
-    finish_deferred(shared);
+    shared.reloads.tell(rebuild, read(&shared.errors).is_empty());
+    finish_deferred(shared, rebuild);
 }
 
 /// Once open pages are told to reload: makes the search index's shards the rebuild
 /// left to make (see [`build::finish_deferred`]). Open pages are not told again: the
 /// next search reads the new index.
-fn finish_deferred(shared: &Shared) {
+fn finish_deferred(shared: &Shared, rebuild: u64) {
     let mut session = lock(&shared.session);
     let caught = std::panic::catch_unwind(AssertUnwindSafe(|| {
         build::finish_deferred(&shared.site_dir, &mut session, || write(&shared.output))
@@ -101,7 +104,21 @@ fn finish_deferred(shared: &Shared) {
         crate::errln!("{d}");
     }
     *write(&shared.errors) = errors;
-    shared.reloads.tell();
+    shared.reloads.tell(rebuild, false);
+}
+
+/// The pages open tabs look at, for the rebuild to make first; once it has, they are
+/// served, and the tabs told to reload.
+fn pages_first(shared: &Shared, rebuild: u64) -> crate::build::First {
+    let (pages, reloads) = (Arc::clone(&shared.first), Arc::clone(&shared.reloads));
+    crate::build::First {
+        wanted: shared.first.wanted(),
+        publish: Arc::new(move |made| {
+            let paths = made.iter().map(|(path, _)| path.clone()).collect();
+            pages.publish(made);
+            reloads.tell_first(rebuild, paths);
+        }),
+    }
 }
 
 /// What a panic said, when it said it as text.

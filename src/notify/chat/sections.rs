@@ -9,7 +9,7 @@ use crate::notify::message::Message;
 /// A heading and what follows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Section {
-    pub heading: &'static str,
+    pub heading: String,
     pub entries: Vec<Entry>,
 }
 
@@ -26,7 +26,7 @@ pub(super) enum Part {
     /// Content.
     Plain(String),
     /// Our own words in bold (`What it means for you:`).
-    Label(&'static str),
+    Label(String),
     /// A list item's mark.
     Bullet,
 }
@@ -34,7 +34,7 @@ pub(super) enum Part {
 /// The communique's title as the message shows it.
 pub(super) fn title(message: &Message) -> String {
     if message.correction {
-        format!("Correction: {}", message.title)
+        format!("{}: {}", message.words.correction, message.title)
     } else {
         message.title.clone()
     }
@@ -49,14 +49,14 @@ pub(super) fn sections(message: &Message) -> Vec<Section> {
             .map(|action| {
                 let mut line = vec![Part::Bullet];
                 if let Some(due) = &action.due {
-                    line.push(Part::Strong(format!("By {due}:")));
+                    line.push(Part::Strong(format!("{} {due}:", message.words.due_by)));
                     line.push(Part::Plain(" ".into()));
                 }
                 line.push(Part::Plain(action.text.clone()));
                 Entry { lines: vec![line] }
             })
             .collect();
-        sections.push(Section { heading: "Action required", entries });
+        sections.push(Section { heading: message.words.action_required.clone(), entries });
     }
     if !message.features.is_empty() {
         let entries = message
@@ -72,12 +72,13 @@ pub(super) fn sections(message: &Message) -> Vec<Section> {
                     lines.push(vec![Part::Plain(feature.summary.clone())]);
                 }
                 if let Some(value) = feature.value.as_ref().filter(|v| !v.is_empty()) {
-                    lines.push(vec![Part::Label("What it means for you:"), Part::Plain(format!(" {value}"))]);
+                    let label = Part::Label(message.words.what_it_means.clone());
+                    lines.push(vec![label, Part::Plain(format!(" {value}"))]);
                 }
                 Entry { lines }
             })
             .collect();
-        sections.push(Section { heading: "What's new for you", entries });
+        sections.push(Section { heading: message.words.whats_new.clone(), entries });
     }
     if !message.access.is_empty() {
         let lines = message
@@ -85,7 +86,7 @@ pub(super) fn sections(message: &Message) -> Vec<Section> {
             .iter()
             .map(|(label, text)| vec![Part::Strong(format!("{label}:")), Part::Plain(format!(" {text}"))])
             .collect();
-        sections.push(Section { heading: "How, when and where", entries: vec![Entry { lines }] });
+        sections.push(Section { heading: message.words.how_when_where.clone(), entries: vec![Entry { lines }] });
     }
     if !message.constraints.is_empty() {
         // Constraints by kind, kinds in the order they first appear.
@@ -97,7 +98,8 @@ pub(super) fn sections(message: &Message) -> Vec<Section> {
                 None => entries.push((kind.clone(), Entry { lines: vec![vec![Part::Strong(kind.clone())], item] })),
             }
         }
-        sections.push(Section { heading: "Keep in mind", entries: entries.into_iter().map(|(_, e)| e).collect() });
+        let entries = entries.into_iter().map(|(_, e)| e).collect();
+        sections.push(Section { heading: message.words.keep_in_mind.clone(), entries });
     }
     sections
 }
@@ -108,7 +110,7 @@ pub(super) fn sections(message: &Message) -> Vec<Section> {
 pub(super) fn document(message: &Message, format: Format) -> Vec<Span> {
     let mut spans = vec![Span::content(message.summary.trim())];
     for section in sections(message) {
-        spans.push(Span::markup(format!("\n\n{}", format.bold(section.heading))));
+        spans.push(Span::markup(format!("\n\n{}", format.bold(&section.heading))));
         // A list of one-line entries stays a list; longer entries are set apart.
         let apart = section.entries.iter().any(|e| e.lines.len() > 1);
         for (i, entry) in section.entries.iter().enumerate() {
@@ -177,13 +179,14 @@ pub(crate) mod tests {
             text: "Payments 2.4 for customers\n\nFaster settlement.".into(),
             html: "<h1>Payments 2.4 for customers</h1>".into(),
             correction: false,
+            words: Default::default(),
         }
     }
 
     #[test]
     fn actions_come_first_and_constraints_are_grouped_by_kind() {
         let sections = sections(&message());
-        let headings: Vec<_> = sections.iter().map(|s| s.heading).collect();
+        let headings: Vec<_> = sections.iter().map(|s| s.heading.as_str()).collect();
         assert_eq!(headings, ["Action required", "What's new for you", "How, when and where", "Keep in mind"]);
         let constraints = &sections[3].entries;
         assert_eq!(constraints.len(), 2);

@@ -65,7 +65,7 @@ fn blocks(message: &Message) -> Vec<Value> {
         content.push((section(summary), false));
     }
     for Section { heading, entries } in sections::sections(message) {
-        content.push((section(MRKDWN.bold(heading)), false));
+        content.push((section(MRKDWN.bold(&heading)), false));
         for entry in entries {
             let text = fit(&entry.spans(MRKDWN, "\n"), TEXT_LIMIT, MRKDWN, &message.url).text;
             if !text.trim().is_empty() {

@@ -31,8 +31,18 @@ pub(crate) fn date_view(ts: Timestamp, config: &SiteConfig) -> DateView {
     iso.push('Z');
     let mut date = String::with_capacity(20);
     push_number(&mut date, local.day().into(), 1);
-    date.push(' ');
-    date.push_str(MONTHS[usize::from(local.month().unsigned_abs()) - 1]);
+    let month = usize::from(local.month().unsigned_abs()) - 1;
+    match &config.date_words {
+        None => {
+            date.push(' ');
+            date.push_str(MONTHS[month]);
+        }
+        Some(words) => {
+            date.push_str(&words.day_suffix);
+            date.push(' ');
+            date.push_str(&words.months[month]);
+        }
+    }
     date.push(' ');
     push_number(&mut date, local.year().into(), 4);
     let mut datetime = String::with_capacity(date.len() + 12);

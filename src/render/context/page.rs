@@ -14,7 +14,7 @@ pub(crate) struct PageContext {
 }
 
 /// The names [`PageContext::common`] holds; they win over a template's own of the same name.
-const COMMON: [&str; 3] = ["build", "site", "urls"];
+const COMMON: [&str; 4] = ["build", "site", "strings", "urls"];
 
 impl minijinja::value::Object for PageContext {
     fn get_value(self: &std::sync::Arc<Self>, key: &minijinja::Value) -> Option<minijinja::Value> {

@@ -8,6 +8,7 @@ use super::super::feeds::{self, Entry, FeedInfo};
 use super::super::Renderer;
 use super::inputs::*;
 use crate::model::StakeholderGroup;
+use crate::render::strings::fill;
 use crate::select::ShownRelease;
 use crate::slug::product_slug;
 use crate::urls::{communique_path, group_path, product_path, release_path};
@@ -20,13 +21,15 @@ pub(super) fn feed_entry(r: &Renderer, shown: &ShownRelease, g: &StakeholderGrou
         published: shown.release.publish_at,
         summary_html: card.summary_html,
         content_html: text.cloned().unwrap_or_default(),
-        categories: categories(&shown.release.product, &card.labels),
+        categories: categories(r, &shown.release.product, &card.labels),
     }
 }
 
-/// A feed item's categories: the product, then the words of its labels (SPEC §11).
-fn categories(product: &str, labels: &[crate::model::Label]) -> Vec<String> {
-    std::iter::once(product).chain(labels.iter().map(|l| l.text)).map(str::to_string).collect()
+/// A feed item's categories: the product, then the words of its labels (SPEC §11), in
+/// the feed's language.
+fn categories(r: &Renderer, product: &str, labels: &[crate::model::Label]) -> Vec<String> {
+    let word = |l: &crate::model::Label| r.words.words.get(&format!("label_{}", l.key)).map_or(l.text, String::as_str);
+    std::iter::once(product).chain(labels.iter().map(word)).map(str::to_string).collect()
 }
 
 /// Writes one feed format.
@@ -36,9 +39,9 @@ pub(super) type Channel = fn(&FeedInfo, &[Entry]) -> String;
 pub(super) const GROUP_FEEDS: [(&str, Channel); 3] =
     [("feed.xml", feeds::rss), ("atom.xml", feeds::atom), ("feed.json", feeds::json_feed)];
 
-pub(super) fn group_description(g: &StakeholderGroup) -> String {
+pub(super) fn group_description(r: &Renderer, g: &StakeholderGroup) -> String {
     if g.summary.is_empty() {
-        format!("Release communications for {}", g.name)
+        fill(r.word("describe_group_feed"), &[("group", &g.name)])
     } else {
         g.summary.clone()
     }
@@ -55,7 +58,7 @@ pub(super) fn group_feed(r: &Renderer, feed: &GroupFeed, _: bool) -> Option<Stri
         title: format!("{} — {}", config.title, g.name),
         link: r.views.url(&base),
         self_url: r.views.url(&format!("{base}{}", feed.file)),
-        description: group_description(g),
+        description: group_description(r, g),
         language: &config.language,
     };
     let channel = GROUP_FEEDS.iter().find(|(file, _)| *file == feed.file).map(|(_, channel)| channel);
@@ -74,7 +77,7 @@ pub(super) fn group_calendar(r: &Renderer, calendar: &GroupCalendar, _: bool) ->
             release_events(r, g, release).iter().map(calendar::event).collect()
         })
     });
-    let ics = calendar::calendar(&format!("{} — {}", config.title, g.name), &group_description(g), events);
+    let ics = calendar::calendar(&format!("{} — {}", config.title, g.name), &group_description(r, g), events);
     r.write(&format!("{}calendar.ics", group_path(&g.id)), ics.as_bytes());
     None
 }
@@ -97,13 +100,13 @@ pub(super) fn release_events(
     let url = views.url(&communique_path(&release.slug, &g.id));
     events.push(CalendarEvent {
         uid: format!("{}.{}@{host}", release.slug, g.id),
-        summary: format!("{title} goes live"),
+        summary: fill(r.word("calendar_go_live"), &[("title", title)]),
         description: format!("{}\n\n{url}", release.summary),
         url: url.clone(),
         start: release.deployed_at,
         end: None,
         stamp: release.publish_at,
-        category: "Go-live",
+        category: r.word("calendar_category_go_live").to_string(),
         reminder: None,
     });
     for (i, w) in release
@@ -112,19 +115,19 @@ pub(super) fn release_events(
         .enumerate()
         .filter(|(_, w)| w.groups.as_ref().is_none_or(|t| hierarchy.receives(&g.id, t)))
     {
-        let kind = match w.kind {
-            crate::model::WindowKind::Maintenance => "Maintenance",
-            crate::model::WindowKind::Availability => "Availability",
+        let word = match w.kind {
+            crate::model::WindowKind::Maintenance => "calendar_maintenance",
+            crate::model::WindowKind::Availability => "calendar_availability",
         };
         events.push(CalendarEvent {
             uid: window_uid(&release.slug, w.id.as_deref(), i, &g.id, &host),
-            summary: format!("{kind}: {} ({})", w.title, release.title),
+            summary: format!("{}: {} ({})", r.word(word), w.title, release.title),
             description: format!("{}\n\n{url}", release.summary),
             url: url.clone(),
             start: w.start,
             end: Some(w.end),
             stamp: release.publish_at,
-            category: kind,
+            category: r.word(word).to_string(),
             reminder: None,
         });
     }
@@ -153,14 +156,14 @@ fn deadline_events(
             let text = a.text.trim();
             Some(CalendarEvent {
                 uid: format!("{}/action-{}/{}@{host}", release.slug, i + 1, g.id),
-                summary: format!("Due: {text} ({})", release.title),
+                summary: fill(r.word("calendar_due"), &[("text", text), ("release", &release.title)]),
                 description: format!("{text}\n\n{url}"),
                 url: url.to_string(),
                 start: due,
                 end: None,
                 stamp: release.publish_at,
-                category: "Deadline",
-                reminder: Some(format!("Due in a week: {text} ({})", release.title)),
+                category: r.word("calendar_category_deadline").to_string(),
+                reminder: Some(fill(r.word("calendar_reminder"), &[("text", text), ("release", &release.title)])),
             })
         })
         .collect()
@@ -184,7 +187,7 @@ pub(super) fn release_entry(r: &Renderer, shown: &ShownRelease, text: Option<&St
         published: shown.release.publish_at,
         summary_html: r.views.texts.release(shown.release).summary.clone(),
         content_html: text.cloned().unwrap_or_default(),
-        categories: categories(&shown.release.product, &r.views.release_labels(shown)),
+        categories: categories(r, &shown.release.product, &r.views.release_labels(shown)),
     }
 }
 
@@ -199,7 +202,7 @@ pub(super) fn release_feed(r: &Renderer, feed: &ReleaseFeed, _: bool) -> Option<
                 title: format!("{} — {name}", config.title),
                 link: r.views.url(&base),
                 self_url: product_feed_link(r, name, &base).url,
-                description: format!("Every release of {name}"),
+                description: fill(r.word("describe_product_feed"), &[("product", name)]),
                 language: &config.language,
             };
             (format!("{base}feed.xml"), info)
@@ -209,7 +212,7 @@ pub(super) fn release_feed(r: &Renderer, feed: &ReleaseFeed, _: bool) -> Option<
                 title: config.title.clone(),
                 link: config.url(""),
                 self_url: config.url("feed.xml"),
-                description: config.description.clone(),
+                description: crate::render::strings::site_description(config, r.words).to_string(),
                 language: &config.language,
             };
             ("feed.xml".to_string(), info)

@@ -7,6 +7,7 @@ use super::inputs::{GroupInput, ProductInput, Shown};
 use super::{product_view, Index};
 use crate::model::StakeholderGroup;
 use crate::render::context::{CommuniqueRef, FeedLink};
+use crate::render::strings::fill;
 use crate::render::Renderer;
 use crate::urls;
 use minijinja::{context, Value};
@@ -115,10 +116,10 @@ fn group_subscribe_page(r: &Renderer, group: &GroupInput, _: bool) -> Option<Str
     let g = group.group.0;
     let path = urls::group_subscribe_path(&g.id);
     let vars = context! { group => group.view(r), channels => Value::from_serialize(group_channels(r, g)) };
-    let title = format!("Subscribe to {}", g.name);
+    let title = fill(r.word("subscribe_to_name"), &[("name", &g.name)]);
     let page = r
         .page_view(&title, &path, None, r.views.group_alternates(g))
-        .describe(&format!("Every way to follow what each release means for {}: feeds, calendar, e-mail.", g.name));
+        .describe(&fill(r.word("describe_subscribe_group"), &[("group", &g.name)]));
     r.page("subscribe.html", &path, page, vars, false)
 }
 
@@ -129,8 +130,8 @@ fn product_subscribe_page(r: &Renderer, product: &ProductInput, _: bool) -> Opti
     let channels = vec![feed_channel(&product.feed, "rss", "RSS")];
     let vars = context! { product => Value::from_serialize(&product), channels => Value::from_serialize(channels) };
     let page = r
-        .page_view(&format!("Subscribe to {name}"), &path, None, vec![product.feed.clone()])
-        .describe(&format!("Every way to follow the releases of {name}."));
+        .page_view(&fill(r.word("subscribe_to_name"), &[("name", name)]), &path, None, vec![product.feed.clone()])
+        .describe(&fill(r.word("describe_subscribe_product"), &[("product", name)]));
     r.page("subscribe.html", &path, page, vars, false)
 }
 
@@ -147,8 +148,8 @@ fn site_subscribe_page(r: &Renderer, site: &SiteSubscribe, _: bool) -> Option<St
         products => Value::from_serialize(products),
     };
     let page = r
-        .page_view("Subscribe", urls::SITE_SUBSCRIBE, None, vec![feed])
-        .describe("Every way to follow the releases: a feed of everything, or your group's own.");
+        .page_view(r.word("subscribe"), urls::SITE_SUBSCRIBE, None, vec![feed])
+        .describe(r.word("describe_subscribe_site"));
     r.page("subscribe.html", urls::SITE_SUBSCRIBE, page, vars, false)
 }
 
@@ -244,8 +245,8 @@ fn since_page(r: &Renderer, since: &SincePage, _: bool) -> Option<String> {
     };
     let vars = context! { group => group, communiques => Value::from_serialize(&items), since => Value::from_serialize(&data) };
     let page = r
-        .page_view(&format!("What changed for {}", g.name), &path, None, views.group_alternates(g))
-        .describe(&format!("Every communique for {} since the version you run, what you must do first.", g.name));
+        .page_view(&fill(r.word("since_title"), &[("group", &g.name)]), &path, None, views.group_alternates(g))
+        .describe(&fill(r.word("describe_since"), &[("group", &g.name)]));
     r.page("since.html", &path, page, vars, false)
 }
 

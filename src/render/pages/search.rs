@@ -27,11 +27,11 @@ use std::collections::BTreeMap;
 pub(super) type MakeRecord =
     for<'r, 's, 'a> fn(&'r Renderer<'s, 'a>, &ShownRelease<'a>, &'a StakeholderGroup) -> Record;
 
-/// The default language's index, of every communique the build shows.
+/// The index of every communique the build shows in `r`'s language, under its folder.
 pub(super) fn render(r: &Renderer, index: &Index) {
     // Oldest first: new releases join the last shard, and the others stay as they are.
     let releases: Vec<Shown> = (0..index.selection.releases.len()).rev().map(|ri| index.shown(ri)).collect();
-    write_index(r, &releases, &r.views.config.language, "", record);
+    write_index(r, &releases, &r.views.config.language, &r.prefix, record);
 }
 
 /// Writes the search index of `releases` (oldest first) in `language` at
@@ -57,7 +57,8 @@ pub(super) fn write_index(r: &Renderer, releases: &[Shown], language: &str, pref
         format!("{:?}", r.views.selection.audience),
     );
     let previous = previous_shards(r, &folder);
-    let bundles = search::bundles(&config.url(&folder), shards.iter().map(|(id, _)| id.as_str()));
+    // `config` is the language's: its URLs are under the language's folder already.
+    let bundles = search::bundles(&config.url(FOLDER), shards.iter().map(|(id, _)| id.as_str()));
     let fail = |message: String| {
         r.fail(crate::diagnostics::Diagnostic::error("site.toml", crate::diagnostics::Pos::START, "io", message))
     };

@@ -17,6 +17,22 @@
     var productSelect = document.getElementById("since-product");
     var versionSelect = document.getElementById("since-version");
     var everything = status.textContent;
+    // The page's language's words, written by the template onto the picker; a theme's
+    // own since.html without them gets the English ones.
+    var english = {
+      every: "Show every communique",
+      "up-to-date": "Nothing new since {version}: you are up to date.",
+      one: "1 communique since {version}.",
+      many: "{count} communiques since {version}.",
+      "one-first": "1 communique since {version}, {first} with actions or breaking changes first.",
+      "many-first": "{count} communiques since {version}, {first} with actions or breaking changes first."
+    };
+    function say(name, values) {
+      var word = form.hasAttribute("data-" + name) ? form.getAttribute("data-" + name) : english[name];
+      return word.replace(/\{(\w+)\}/g, function (whole, key) {
+        return Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : whole;
+      });
+    }
 
     function productNamed(name) {
       return data.products.filter(function (p) {
@@ -29,7 +45,7 @@
       versionSelect.textContent = "";
       var all = document.createElement("option");
       all.value = "";
-      all.textContent = "Show every communique";
+      all.textContent = say("every", {});
       versionSelect.appendChild(all);
       (product ? product.versions : []).forEach(function (v, i) {
         var option = document.createElement("option");
@@ -70,11 +86,14 @@
       if (!version) {
         status.textContent = everything;
       } else if (later.length === 0) {
-        status.textContent = "Nothing new since " + product.name + " " + version.version + ": you are up to date.";
+        status.textContent = say("up-to-date", { version: product.name + " " + version.version });
       } else {
-        status.textContent =
-          later.length + (later.length === 1 ? " communique" : " communiques") + " since " + product.name + " " +
-          version.version + (first.length ? ", " + first.length + " with actions or breaking changes first." : ".");
+        var name = (later.length === 1 ? "one" : "many") + (first.length ? "-first" : "");
+        status.textContent = say(name, {
+          count: later.length,
+          version: product.name + " " + version.version,
+          first: first.length
+        });
       }
     }
 
