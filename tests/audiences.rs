@@ -16,17 +16,7 @@ fn token(n: u32) -> String {
 /// Every file of the output, lowercased, so one search finds `CANARY-…` and `canary-…`;
 /// gzipped files (the parts of the search index) unpacked, so that their text is searched.
 fn lowercase_files(tree: &common::Tree) -> Vec<(String, String)> {
-    tree.files.iter().map(|(path, bytes)| (path.to_lowercase(), unpacked(bytes).to_lowercase())).collect()
-}
-
-fn unpacked(bytes: &[u8]) -> String {
-    use std::io::Read;
-    let mut text = Vec::new();
-    if bytes.starts_with(&[0x1f, 0x8b]) {
-        flate2::read::GzDecoder::new(bytes).read_to_end(&mut text).expect("a gzipped file");
-        return String::from_utf8_lossy(&text).into_owned();
-    }
-    String::from_utf8_lossy(bytes).into_owned()
+    tree.files.iter().map(|(path, bytes)| (path.to_lowercase(), common::unpacked(bytes).to_lowercase())).collect()
 }
 
 #[test]

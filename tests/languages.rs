@@ -81,6 +81,49 @@ fn site() -> Site {
     ])
 }
 
+/// The words of each communique's record in the search index at `folder` (`search/` or
+/// `de/search/`): its page's URL and its text.
+fn search_records(tree: &Tree, folder: &str) -> Vec<(String, String)> {
+    let mut records: Vec<(String, String)> = tree
+        .files
+        .iter()
+        .filter(|(path, _)| path.starts_with(folder) && path.ends_with(".pf_fragment"))
+        .map(|(path, bytes)| {
+            let text = common::unpacked(bytes);
+            let json = text.strip_prefix("pagefind_dcd").unwrap_or_else(|| panic!("{path} is a Pagefind fragment"));
+            let record: serde_json::Value = serde_json::from_str(json).unwrap();
+            (record["url"].as_str().unwrap().to_string(), record["content"].as_str().unwrap().to_string())
+        })
+        .collect();
+    records.sort();
+    records
+}
+
+#[test]
+fn each_language_has_its_own_search_index_of_its_own_pages() {
+    let tree = site().build(&[]);
+    let english = search_records(&tree, "search/");
+    let german = search_records(&tree, "de/search/");
+    let urls = |records: &[(String, String)]| records.iter().map(|(url, _)| url.clone()).collect::<Vec<_>>();
+    assert_eq!(
+        urls(&german),
+        urls(&english).iter().map(|u| u.replace(".example/releases/", ".example/de/releases/")).collect::<Vec<_>>(),
+        "the German index holds the German pages of the same communiques"
+    );
+    let customers = |records: &[(String, String)]| {
+        records.iter().find(|(url, _)| url.ends_with("/customers/")).map(|(_, text)| text.clone()).unwrap()
+    };
+    assert!(customers(&german).contains("Schalten Sie es unter Einstellungen ein"), "{german:?}");
+    assert!(!customers(&german).contains("Turn it on under Settings"), "{german:?}");
+    assert!(customers(&english).contains("Turn it on under Settings"), "{english:?}");
+    // Each language's pages search their own index, with the box in their words.
+    let page = tree.text("de/releases/payments-4-2/customers/index.html");
+    assert!(page.contains("/de/search/bundles.json") && page.contains("Mitteilungen durchsuchen"), "{page}");
+    let bundles: Vec<String> = serde_json::from_str(&tree.text("de/search/bundles.json")).unwrap();
+    assert!(bundles.iter().all(|b| b.contains("/de/search/")), "{bundles:?}");
+    assert!(tree.paths().iter().any(|p| p.starts_with("de/search/") && p.ends_with(".pf_meta") && p.contains(".de_")));
+}
+
 fn html_lang(page: &str) -> &str {
     let at = page.find("<html lang=\"").expect("an html element with lang") + 12;
     &page[at..at + page[at..].find('"').unwrap()]
@@ -564,8 +607,10 @@ fn no_translation_of_internal_text_reaches_a_public_build() {
     assert!(tree.has("de/index.html") && tree.has("de/groups/customers/feed.xml"), "{:?}", tree.paths());
     assert!(tree.text("de/releases/mixed/index.html").contains("lang=\"de\""));
     let mut leaks = Vec::new();
+    assert!(tree.has("de/search/bundles.json"), "the German pages have their own search index");
     for (path, bytes) in tree.files.iter().chain(mail.files.iter()) {
-        let text = String::from_utf8_lossy(bytes).to_lowercase();
+        // The search index's parts are gzipped: their words are read unpacked.
+        let text = common::unpacked(bytes).to_lowercase();
         for token in ["canary-7f3a", "kanarie-7f3a"] {
             if path.contains(token) || text.contains(token) {
                 leaks.push(format!("{token} in {path}"));
@@ -582,6 +627,9 @@ fn no_translation_of_internal_text_reaches_a_public_build() {
     let found: Vec<&str> = internal.containing("KANARIE-7f3a-09");
     assert!(!found.is_empty() && found.iter().all(|p| p.starts_with("de/")), "{found:?}");
     assert!(internal.text("de/groups/support/index.html").contains("KANARIE-7f3a-03"));
+    // And its German search index finds them.
+    let indexed = internal.files.iter().filter(|(p, _)| p.starts_with("de/search/"));
+    assert!(indexed.map(|(_, bytes)| common::unpacked(bytes)).any(|t| t.contains("KANARIE-7f3a-09")));
 }
 
 #[test]

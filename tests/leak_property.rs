@@ -268,16 +268,10 @@ fn generate(seed: u64) -> Generated {
 fn searchable(dir: &std::path::Path) -> Vec<(String, String)> {
     let mut texts = Vec::new();
     for (path, bytes) in common::tree(dir) {
-        let mut text = String::from_utf8_lossy(&bytes).into_owned();
+        // The search index's parts are gzipped: their text is searched unpacked.
+        let mut text = common::unpacked(&bytes);
         if path.ends_with(".ics") {
             text = text.replace("\r\n ", "").replace("\r\n\t", "");
-        }
-        // The search index's parts are gzipped: their text is searched unpacked.
-        if bytes.starts_with(&[0x1f, 0x8b]) {
-            let mut unpacked = Vec::new();
-            std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut unpacked)
-                .expect("a gzipped file");
-            text = String::from_utf8_lossy(&unpacked).into_owned();
         }
         if path.ends_with(".eml") {
             let message = mail_parser::MessageParser::default().parse(&bytes).expect("an e-mail");

@@ -7,9 +7,8 @@ mod chromium;
 mod common;
 
 use chromium::{Driver, StaticServer};
-use common::{group, release, Site, Tree, SITE_TOML};
+use common::{group, release, unpacked, Site, Tree, SITE_TOML};
 use serde_json::{json, Value};
-use std::io::Read;
 
 /// A word only the internal group's communique has.
 const INTERNAL_WORD: &str = "quokkabrine";
@@ -40,16 +39,6 @@ fn index_texts(tree: &Tree) -> Vec<(String, String)> {
         .filter(|(path, _)| path.starts_with("search/"))
         .map(|(path, bytes)| (path.clone(), unpacked(bytes)))
         .collect()
-}
-
-fn unpacked(bytes: &[u8]) -> String {
-    if bytes.starts_with(&[0x1f, 0x8b]) {
-        let mut text = Vec::new();
-        flate2::read::GzDecoder::new(bytes).read_to_end(&mut text).expect("a gzipped part of the index");
-        String::from_utf8_lossy(&text).into_owned()
-    } else {
-        String::from_utf8_lossy(bytes).into_owned()
-    }
 }
 
 /// The folders of the index's shards (`search/<id>/`), as its list of bundles names them.
@@ -156,11 +145,15 @@ fn search(driver: &Driver, url: &str, word: &str) -> Vec<String> {
     driver.wait_for(
         &format!("the search for {word} finishes"),
         "const m = document.querySelector('.pagefind-ui__message'); return m ? m.textContent : null",
-        |v| v.as_str().is_some_and(|m| !m.is_empty() && !m.contains("Searching")),
+        // "Searching for word...", "word wird gesucht …": while searching, in each language.
+        |v| v.as_str().is_some_and(|m| !m.is_empty() && !m.ends_with("...") && !m.ends_with('…')),
     );
-    // "2 results for …", "No results for …": the results themselves load after the count.
+    // "2 results for …", "No results for …" ("2 Ergebnisse für …", "Keine Ergebnisse für …"):
+    // the results themselves load after the count.
     let message = driver.script("return document.querySelector('.pagefind-ui__message').textContent");
-    let count: usize = message.as_str().unwrap().split(' ').next().unwrap().parse().unwrap_or(0);
+    let first = message.as_str().unwrap().split(' ').next().unwrap();
+    // German says one result in words ("Ein Ergebnis für …").
+    let count: usize = if first == "Ein" { 1 } else { first.parse().unwrap_or(0) };
     driver.wait_for(
         &format!("the {count} results for {word} show"),
         "return document.querySelectorAll('.pagefind-ui__result-link').length",
@@ -464,4 +457,22 @@ fn the_preview_shows_an_edit_before_indexing_it_and_then_indexes_it_as_a_build_d
     // Nothing is left to do, and doing it again changes nothing.
     build::finish_deferred(&out, &mut session, || ()).unwrap();
     assert_eq!(search_files(&out), search_files(&full));
+}
+
+#[test]
+fn a_german_page_searches_the_german_index_and_finds_german_words() {
+    let Some(driver) = Driver::start() else { return };
+    let site = site();
+    site.write("site.toml", &format!("{SITE_TOML}languages = [\"en\", \"de\"]\n"));
+    let german = release("Zeppelin Erstattungen", "approved", "2026-11-01", &["customers"])
+        .replace("Worth it for customers.", "Ihr Geld am selben Tag zurück.");
+    site.write("content/releases/refunds.de.md", &german);
+    let (server, _) = serve(&site, "public");
+    let found = search(&driver, &format!("{}de/", server.url), "Geld");
+    assert_eq!(found, [format!("{}de/releases/refunds/customers/", server.url)]);
+    // Pagefind's own words follow the page's language.
+    let message = driver.script("return document.querySelector('.pagefind-ui__message').textContent");
+    assert!(message.as_str().unwrap().contains("Ergebnis"), "{message}");
+    // The English pages search the English index, which has no German words.
+    assert_eq!(search(&driver, &server.url, "Geld"), Vec::<String>::new());
 }

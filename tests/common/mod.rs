@@ -196,6 +196,19 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     files
 }
 
+/// A file's text, a gzipped one (the parts of the search index) unpacked, so that a
+/// search of the output's words finds them there too.
+#[allow(dead_code)]
+pub fn unpacked(bytes: &[u8]) -> String {
+    use std::io::Read;
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        let mut text = Vec::new();
+        flate2::read::GzDecoder::new(bytes).read_to_end(&mut text).expect("a gzipped file");
+        return String::from_utf8_lossy(&text).into_owned();
+    }
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
 /// The files of a build's output.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tree {
