@@ -85,7 +85,7 @@ pub fn build(request: &Request) -> Result<Built, Failed> {
 /// caller's own: changed files are written over the old ones, so nothing may read
 /// them while this runs.
 pub fn rebuild(request: &Request, session: &mut Session) -> Result<Built, Vec<Diagnostic>> {
-    let built = rebuild_pages_first(request, session)?;
+    let built = rebuild_before_search(request, session)?;
     finish_deferred(&built.output, session, || ())?;
     Ok(built)
 }
@@ -93,11 +93,11 @@ pub fn rebuild(request: &Request, session: &mut Session) -> Result<Built, Vec<Di
 /// [`rebuild`], but for the search index's shards the edit changed, which the output
 /// keeps as they were until [`finish_deferred`] makes them: the preview shows the
 /// rebuilt pages without waiting for the index.
-pub fn rebuild_pages_first(request: &Request, session: &mut Session) -> Result<Built, Vec<Diagnostic>> {
+pub fn rebuild_before_search(request: &Request, session: &mut Session) -> Result<Built, Vec<Diagnostic>> {
     build_in(request, Some(session)).map_err(|failed| failed.errors)
 }
 
-/// Makes what [`rebuild_pages_first`] left to make in `output` (its [`Built::output`]):
+/// Makes what [`rebuild_before_search`] left to make in `output` (its [`Built::output`]):
 /// the search index's changed shards, to the bytes a full build writes. Nothing to do
 /// when nothing was left. On failure the output keeps the last index, which the next
 /// rebuild makes again. The index is made aside; `commit_lock` is held while it is

@@ -444,7 +444,7 @@ fn the_preview_shows_an_edit_before_indexing_it_and_then_indexes_it_as_a_build_d
             .replace("refunds feature", "wombat feature"),
     );
     session.files.changed(site.root(), "content/releases/refunds.md");
-    build::rebuild_pages_first(&request(out.clone()), &mut session).unwrap();
+    build::rebuild_before_search(&request(out.clone()), &mut session).unwrap();
     let page = std::fs::read_to_string(out.join("releases/refunds/customers/index.html")).unwrap();
     assert!(page.contains("wombat"), "the page shows the edit");
     assert_eq!(search_files(&out), before, "the last index, as it was, until the new one is made");

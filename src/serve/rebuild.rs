@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 /// `changed`: the files (site-relative) the watcher saw change, read again whatever
 /// their timestamps say.
 pub(super) fn rebuild(shared: &Shared, reason: &str, changed: &[String]) {
-    rebuild_with(shared, reason, changed, build::rebuild_pages_first);
+    rebuild_with(shared, reason, changed, build::rebuild_before_search);
 }
 
 /// [`rebuild`] with the build given, so that a test can make it panic.
