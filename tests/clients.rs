@@ -301,6 +301,9 @@ fn chromium_dom(url: &str) -> String {
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
+            // The DOM once the page has loaded, or after 30 s whatever is still loading
+            // (the search box's script loads its index after the page).
+            "--timeout=30000",
             &format!("--user-data-dir={}", profile.path().display()),
             "--dump-dom",
             url,

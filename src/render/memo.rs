@@ -25,6 +25,7 @@
 
 use super::markdown::Kept;
 use crate::model::{Site, StakeholderGroup};
+use crate::search::Record;
 use crate::select::{Mode, ShownRelease};
 use std::hash::{Hash, Hasher};
 use std::path::Path;
@@ -49,6 +50,10 @@ pub(crate) struct Memo {
     texts: HashMap<u64, Arc<str>>,
     /// The search indexes the last build left to make after its pages were shown.
     search: Vec<crate::search::Deferred>,
+    /// Each release's search records (see [`Round::search_records`]), valid while
+    /// `records_global` holds: they do not depend on the theme's templates.
+    records: HashMap<u64, Arc<[Record]>>,
+    records_global: u64,
 }
 
 /// One of a release's own pages.
@@ -85,6 +90,9 @@ pub(crate) struct Round {
     texts: Arc<Kept>,
     /// See [`Round::defer_search`].
     search: Mutex<Vec<crate::search::Deferred>>,
+    records_global: u64,
+    /// The search records this build made or kept: the next build's.
+    records: Mutex<HashMap<u64, Arc<[Record]>>>,
 }
 
 pub(crate) use crate::fingerprint::of as key;
@@ -119,12 +127,9 @@ impl Memo {
         let (shared, templates) = theme(&root.join("themes").join(&site.config.theme).join("templates"));
         // The theme's words (`i18n/`) are in every page.
         let (words, _) = theme(&root.join("themes").join(&site.config.theme).join("i18n"));
-        let global = key((
-            format!("{:?}", site.config),
-            format!("{:?}", site.groups),
-            format!("{mode:?} {audience:?}"),
-            (shared, words),
-        ));
+        let records_global =
+            key((format!("{:?}", site.config), format!("{:?}", site.groups), format!("{mode:?} {audience:?}")));
+        let global = key((records_global, (shared, words)));
         let reused = (0..self.numbers).map(|_| AtomicBool::new(false)).collect();
         let texts = Arc::new(Kept::new(std::mem::take(&mut self.texts)));
         Round {
@@ -137,6 +142,8 @@ impl Memo {
             fragments: Mutex::new(HashMap::default()),
             releases: Mutex::new(Vec::new()),
             search: Mutex::new(Vec::new()),
+            records_global,
+            records: Mutex::new(HashMap::default()),
         }
     }
 }
@@ -199,7 +206,9 @@ impl Round {
         }
         crate::profile::note(|| format!("{remade} of {} files made again", files.len()));
         let search = self.search.into_inner().expect("memo lock");
-        Memo { global: self.global, files, numbers, fragments, releases, texts, search }
+        let records = self.records.into_inner().expect("memo lock");
+        let records_global = self.records_global;
+        Memo { global: self.global, files, numbers, fragments, releases, texts, search, records, records_global }
     }
 
     /// The memo as it was, when this build failed and its output was thrown away (with
@@ -212,6 +221,35 @@ impl Round {
     /// `build::finish_deferred`).
     pub(crate) fn defer_search(&self, index: crate::search::Deferred) {
         self.search.lock().expect("memo lock").push(index);
+    }
+
+    /// The search records the last build made under `key` (a release's, in a language),
+    /// or new ones from `make`: the preview indexes a changed shard again from the
+    /// records of its unchanged releases and the edited one's.
+    pub(crate) fn search_records(&self, key: u64, make: impl FnOnce() -> Vec<Record>) -> Arc<[Record]> {
+        let kept = self.kept_records().get(&key).cloned();
+        let records = kept.unwrap_or_else(|| make().into());
+        self.records.lock().expect("memo lock").insert(key, Arc::clone(&records));
+        records
+    }
+
+    /// Keeps for the next build the search records of `keys` that the last build made
+    /// (their shard was kept as it was, so this build did not need them).
+    pub(crate) fn keep_search_records(&self, keys: impl Iterator<Item = u64>) {
+        let previous = self.kept_records();
+        let kept: Vec<(u64, Arc<[Record]>)> =
+            keys.filter_map(|key| previous.get(&key).map(|records| (key, Arc::clone(records)))).collect();
+        self.records.lock().expect("memo lock").extend(kept);
+    }
+
+    /// The last build's search records, if they hold for this one.
+    fn kept_records(&self) -> &HashMap<u64, Arc<[Record]>> {
+        static NONE: std::sync::OnceLock<HashMap<u64, Arc<[Record]>>> = std::sync::OnceLock::new();
+        if self.records_global == self.previous.records_global {
+            &self.previous.records
+        } else {
+            NONE.get_or_init(HashMap::default)
+        }
     }
 
     /// Where this build's Markdown takes its texts' HTML from, and leaves it.

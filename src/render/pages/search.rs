@@ -73,11 +73,23 @@ pub(super) fn write_index(r: &Renderer, releases: &[Shown], language: &str, pref
             let dir = format!("{folder}{id}/");
             let kept_files = previous.get(&dir).cloned().unwrap_or_default();
             // Kept when the previous build wrote this key and all its files are there.
+            let records_key = |s: &Shown| crate::fingerprint::of((s.key, language, prefix));
             if r.staging.wrote(&format!("{dir}{KEY_FILE}"), key.as_bytes()) && r.staging.keep_all(&kept_files) {
+                if let Some(memo) = r.memo {
+                    memo.keep_search_records(releases.iter().map(records_key));
+                }
                 return (dir, Planned::Kept);
             }
-            let records: Vec<Record> =
-                releases.iter().flat_map(|s| s.shown.groups.iter().map(|g| make(r, s.shown, g))).collect();
+            let of_release =
+                |s: &Shown| -> Vec<Record> { s.shown.groups.iter().map(|g| make(r, s.shown, g)).collect() };
+            let records: Vec<Record> = match r.memo {
+                // The preview keeps each release's records: an edit makes its own again.
+                Some(memo) => releases
+                    .iter()
+                    .flat_map(|s| memo.search_records(records_key(s), || of_release(s)).to_vec())
+                    .collect(),
+                None => releases.iter().flat_map(of_release).collect(),
+            };
             if preview {
                 return (dir.clone(), Planned::Index(PendingShard { dir, key, records }));
             }
