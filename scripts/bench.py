@@ -296,7 +296,7 @@ class Server:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGINT)  # lets the server remove its preview folder
             try:
-                self.proc.wait(timeout=15)
+                self.proc.wait(timeout=120)  # removing a 10,000-release preview takes a while
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
