@@ -12,7 +12,7 @@ use crate::diagnostics::{Diagnostic, Pos};
 use crate::model::{Release, StakeholderGroup};
 use crate::slug::product_slug;
 use crate::urls::{self, Made, NAME_MAX};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -58,15 +58,21 @@ pub(super) fn check(
     for g in groups {
         group_id(g, out);
     }
-    products(releases, sources, out);
+    let products = products(releases, sources, out);
+    let theme_static = theme.map(|t| Path::new("themes").join(t).join("static"));
+    let static_dirs: Vec<&Path> = theme_static.iter().map(|p| p.as_path()).chain([Path::new("static")]).collect();
+    // Most sites have no static files: the names are gathered only for those that do
+    // (the preview checks again after every edit).
+    if static_dirs.iter().all(|dir| !root.join(dir).is_dir()) {
+        return;
+    }
     let names = Names {
         releases: releases.iter().map(|r| r.slug.as_str()).collect(),
         groups: group_files.iter().map(String::as_str).chain(groups.iter().map(|g| g.id.as_str())).collect(),
-        products: releases.iter().map(|r| product_slug(&r.product)).collect(),
+        products,
         languages,
     };
-    let theme_static = theme.map(|t| Path::new("themes").join(t).join("static"));
-    for dir in theme_static.iter().map(|p| p.as_path()).chain([Path::new("static")]) {
+    for dir in static_dirs {
         static_files(root, dir, &names, out);
     }
 }
@@ -137,13 +143,26 @@ fn instead(name: &str, what: &str) -> String {
     format!("{}-{what}", name.replace('.', "-"))
 }
 
-/// Products: a folder each, distinct, of a name file systems take.
-fn products(releases: &[Arc<Release>], sources: &Sources, out: &mut Vec<Diagnostic>) {
-    // Slug → the releases (by slug) whose product makes it.
-    let mut by_slug: BTreeMap<String, Vec<&Release>> = BTreeMap::new();
-    for r in releases.iter().filter(|r| !r.product.is_empty()) {
-        by_slug.entry(product_slug(&r.product)).or_default().push(r);
+/// Products: a folder each, distinct, of a name file systems take. Returns the
+/// products' folder names.
+fn products(releases: &[Arc<Release>], sources: &Sources, out: &mut Vec<Diagnostic>) -> HashSet<String> {
+    // A site has thousands of releases and a few products: each name is made a slug once.
+    let mut by_name: HashMap<&str, Vec<(usize, &Release)>> = HashMap::new();
+    for (i, r) in releases.iter().enumerate().filter(|(_, r)| !r.product.is_empty()) {
+        by_name.entry(r.product.as_str()).or_default().push((i, r));
     }
+    // Slug → the releases whose product makes it, in the order of `releases`.
+    let mut by_slug: BTreeMap<String, Vec<(usize, &Release)>> = BTreeMap::new();
+    for (name, named) in by_name {
+        by_slug.entry(product_slug(name)).or_default().extend(named);
+    }
+    let by_slug: BTreeMap<String, Vec<&Release>> = by_slug
+        .into_iter()
+        .map(|(slug, mut named)| {
+            named.sort_unstable_by_key(|(i, _)| *i);
+            (slug, named.into_iter().map(|(_, r)| r).collect())
+        })
+        .collect();
     let mut error = |r: &Release, code, message: String| {
         let d = match sources.get(&r.path) {
             Some(source) => source.error_at_value("product", code, message),
@@ -179,6 +198,7 @@ fn products(releases: &[Arc<Release>], sources: &Sources, out: &mut Vec<Diagnost
             );
         }
     }
+    by_slug.into_keys().collect()
 }
 
 /// Static files (`dir`, site-relative) that replace a page or feed the build makes

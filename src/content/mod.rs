@@ -275,11 +275,16 @@ fn load_with(root: &Path, mut cache: Option<&mut Cache>) -> Loaded {
             _ => None,
         })
         .collect();
+    let checks = crate::profile::Phase::start("    checks");
     let checked = cache.map(|c| &mut c.checked);
     validate::site_checked(&groups, &group_ids, &releases, &sources, &mut diagnostics, checked);
     let theme = config.as_ref().map(|c| c.theme.as_str());
     let other_languages = config.as_ref().map_or(&[][..], |c| c.languages.get(1..).unwrap_or_default());
+    checks.end();
+    let output_paths = crate::profile::Phase::start("    output paths");
     collisions::check(root, (theme, other_languages), &groups, &group_ids, &releases, &sources, &mut diagnostics);
+    output_paths.end();
+    let texts = crate::profile::Phase::start("    translations and approvals");
     if let Some(config) = &config {
         translation::check_group_languages(&groups, &config.languages, &sources, &mut diagnostics);
     }
@@ -289,6 +294,7 @@ fn load_with(root: &Path, mut cache: Option<&mut Cache>) -> Loaded {
     if let Some(config) = &config {
         diagnostics.extend(crate::cycle::approval::check(config, &groups, &releases, &translations, &sources));
     }
+    texts.end();
     diagnostics::sort(&mut diagnostics);
     phase.end();
     // With errors the site is still returned, for warnings; it is never built.
