@@ -714,6 +714,21 @@ fn a_groups_language_chooses_the_language_of_its_chat_messages() {
     assert!(!slack.contains("What's new"), "{slack}");
 }
 
+/// The preview prints its address once the pages are served, and makes the search
+/// indexes after: each language's is served once made, and lists that language's shards.
+#[test]
+fn the_preview_serves_each_languages_search_index_once_made() {
+    let preview = preview::Preview::start(preview::sample_site(), &[]);
+    for (folder, under) in [("/search/", "/search/"), ("/de/search/", "/de/search/")] {
+        let bundles = preview.wait_for(&format!("{folder}bundles.json"), |body| body.starts_with("[\""));
+        let bundles: Vec<String> = serde_json::from_str(&bundles).unwrap();
+        assert!(!bundles.is_empty() && bundles.iter().all(|b| b.contains(under)), "{bundles:?}");
+        let shard = &bundles[0][bundles[0].find(under).unwrap()..];
+        let (status, _) = preview.get(&format!("{shard}pagefind-entry.json"));
+        assert_eq!(status, 200, "{shard}pagefind-entry.json");
+    }
+}
+
 #[test]
 fn the_preview_serves_each_language_and_rebuilds_an_edited_translation() {
     let preview = preview::Preview::start(preview::sample_site(), &[]);

@@ -116,7 +116,9 @@ pub(crate) fn serve(options: Options) -> Result<(), ServeError> {
     let (tx, rx) = std::sync::mpsc::channel();
     let watcher = rebuild::watch(&options.root, tx).map_err(|e| ServeError::Io(std::io::Error::other(e)))?;
 
-    rebuild::rebuild(&shared, "start", &[]);
+    // The pages first: the address is printed once they are served, and the search
+    // index, which takes longer than the pages on a large site, is made after.
+    let first = rebuild::rebuild_pages(&shared, "start", &[]);
     crate::errln!(
         "Previewing {} at {base_url} (drafts and scheduled communiques shown and marked; review at {base_url}_review/). Ctrl-C to stop.",
         options.root.display()
@@ -135,7 +137,10 @@ pub(crate) fn serve(options: Options) -> Result<(), ServeError> {
 
     let watcher_shared = Arc::clone(&shared);
     std::thread::spawn(move || {
-        let _watcher = watcher; // dropping it would stop the events
+        // Dropping the watcher would stop the events; saves made while the first index is
+        // made wait in `rx`, for the next rebuild.
+        let _watcher = watcher;
+        rebuild::finish_deferred(&watcher_shared, first);
         rebuild::rebuild_on_changes(&watcher_shared, rx);
     });
 

@@ -16,7 +16,14 @@ use std::time::{Duration, Instant};
 /// `changed`: the files (site-relative) the watcher saw change, read again whatever
 /// their timestamps say.
 pub(super) fn rebuild(shared: &Shared, reason: &str, changed: &[String]) {
-    rebuild_with(shared, reason, changed, build::rebuild_before_search);
+    let rebuild = rebuild_pages(shared, reason, changed);
+    finish_deferred(shared, rebuild);
+}
+
+/// [`rebuild`] but for what the build leaves to make once its pages are shown (the
+/// search index, see [`finish_deferred`]); returns the rebuild's number, for that.
+pub(super) fn rebuild_pages(shared: &Shared, reason: &str, changed: &[String]) -> u64 {
+    rebuild_with(shared, reason, changed, build::rebuild_before_search)
 }
 
 /// [`rebuild`] with the build given, so that a test can make it panic.
@@ -25,7 +32,7 @@ fn rebuild_with(
     reason: &str,
     changed: &[String],
     build: impl FnOnce(&Request, &mut Session) -> Result<Built, Vec<Diagnostic>>,
-) {
+) -> u64 {
     let started = Instant::now();
     let now = crate::clock::now(None).unwrap_or_else(|_| jiff::Timestamp::now());
     let request = Request {
@@ -81,13 +88,13 @@ fn rebuild_with(
         }
     }
     shared.reloads.tell(rebuild, read(&shared.errors).is_empty());
-    finish_deferred(shared, rebuild);
+    rebuild
 }
 
 /// Once open pages are told to reload: makes the search index's shards the rebuild
 /// left to make (see [`build::finish_deferred`]). Open pages are not told again: the
 /// next search reads the new index.
-fn finish_deferred(shared: &Shared, rebuild: u64) {
+pub(super) fn finish_deferred(shared: &Shared, rebuild: u64) {
     let mut session = lock(&shared.session);
     let caught = std::panic::catch_unwind(AssertUnwindSafe(|| {
         build::finish_deferred(&shared.site_dir, &mut session, || write(&shared.output))
