@@ -122,6 +122,13 @@ fn each_language_has_its_own_search_index_of_its_own_pages() {
     let bundles: Vec<String> = serde_json::from_str(&tree.text("de/search/bundles.json")).unwrap();
     assert!(bundles.iter().all(|b| b.contains("/de/search/")), "{bundles:?}");
     assert!(tree.paths().iter().any(|p| p.starts_with("de/search/") && p.ends_with(".pf_meta") && p.contains(".de_")));
+    // Its filters are named in German, and a result names the group.
+    let texts = |folder: &str| -> String {
+        tree.files.iter().filter(|(p, _)| p.starts_with(folder)).map(|(_, b)| common::unpacked(b)).collect()
+    };
+    let (de, en) = (texts("de/search/"), texts("search/"));
+    assert!(de.contains("Gruppe") && de.contains("Produkt") && !en.contains("Gruppe"), "filter names");
+    assert!(de.contains("Payments 4.2 (deutsch) — Kunden"), "a result's title names its group");
 }
 
 fn html_lang(page: &str) -> &str {

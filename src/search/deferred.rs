@@ -2,7 +2,7 @@
 //! build, or, in the preview, after the rebuilt pages are shown (see
 //! `build::finish_deferred`). Either way the same records make the same files.
 
-use super::{index_shard, Record, BUNDLES, KEY_FILE, UI};
+use super::{index_shard, Language, Record, BUNDLES, KEY_FILE, UI};
 use crate::output::Staging;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 pub(crate) struct Deferred {
     /// `search/`, or `<lang>/search/`.
     pub folder: String,
-    pub language: String,
+    pub language: Language,
     /// The bytes of its [`BUNDLES`].
     pub bundles: Vec<u8>,
     /// The folders of the shards kept as the previous build wrote them.
@@ -52,7 +52,7 @@ pub(crate) type Ui = BTreeMap<String, Vec<u8>>;
 /// file (`key`); returns the search UI's files.
 pub(crate) fn write_shard(
     staging: &Staging,
-    language: &str,
+    language: &Language,
     dir: &str,
     key: &str,
     records: &[Record],
@@ -70,7 +70,7 @@ pub(crate) fn write_shard(
 pub(crate) fn write_rest(
     staging: &Staging,
     folder: &str,
-    language: &str,
+    language: &Language,
     bundles: &[u8],
     ui: Option<Ui>,
 ) -> Result<(), String> {

@@ -35,7 +35,7 @@ pub(crate) const KEY_FILE: &str = "key.txt";
 
 /// Raise when the records or the way they are indexed change, so that the next build
 /// indexes every shard again instead of keeping ones made the old way.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// Files of Pagefind's bundle that the search box does not use: its other two UIs and
 /// the highlighter of found words. Left out, they would add 300 kB to every build.
@@ -54,6 +54,15 @@ pub(crate) const UI: [&str; 2] = ["pagefind-ui.js", "pagefind-ui.css"];
 /// cut is forced after this many, so that no shard grows without bound.
 fn most(releases_per_shard: usize) -> usize {
     releases_per_shard.saturating_mul(4)
+}
+
+/// An index's language: its code (for stemming, and the UI's own words) and the names of
+/// its two filters in it ("Group" and "Product", "Gruppe" and "Produkt").
+#[derive(Hash, Clone, Debug)]
+pub(crate) struct Language {
+    pub code: String,
+    pub group_filter: String,
+    pub product_filter: String,
 }
 
 /// One communique, as the index holds it.
@@ -124,7 +133,7 @@ pub(crate) fn bundles<'i>(base: &str, ids: impl IntoIterator<Item = &'i str>) ->
 pub(crate) type Bundle = (BTreeMap<String, Vec<u8>>, BTreeMap<String, Vec<u8>>);
 
 /// Indexes `records` in `language` (see [`Bundle`]).
-pub(crate) fn index_shard(language: &str, records: &[Record]) -> Result<Bundle, String> {
+pub(crate) fn index_shard(language: &Language, records: &[Record]) -> Result<Bundle, String> {
     // Pagefind reads the working folder when it starts, and would panic without one.
     std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -133,7 +142,7 @@ pub(crate) fn index_shard(language: &str, records: &[Record]) -> Result<Bundle, 
     runtime.block_on(async {
         let options = pagefind::options::PagefindServiceConfig::builder()
             .keep_index_url(true)
-            .force_language(language.to_string())
+            .force_language(language.code.clone())
             .build();
         let mut pagefind = pagefind::api::PagefindIndex::new(Some(options)).map_err(|e| e.to_string())?;
         for record in records {
@@ -142,14 +151,14 @@ pub(crate) fn index_shard(language: &str, records: &[Record]) -> Result<Bundle, 
             // words found): the text goes in escaped.
             let meta = BTreeMap::from([("title".to_string(), escape(&record.title).to_string())]);
             let filters = BTreeMap::from([
-                ("Group".to_string(), vec![escape(&record.group).to_string()]),
-                ("Product".to_string(), vec![escape(&record.product).to_string()]),
+                (escape(&language.group_filter).to_string(), vec![escape(&record.group).to_string()]),
+                (escape(&language.product_filter).to_string(), vec![escape(&record.product).to_string()]),
             ]);
             pagefind
                 .add_custom_record(
                     record.url.clone(),
                     escape(&record.content).to_string(),
-                    language.to_string(),
+                    language.code.clone(),
                     Some(meta),
                     Some(filters),
                     None,
@@ -177,6 +186,10 @@ pub(crate) fn index_shard(language: &str, records: &[Record]) -> Result<Bundle, 
 mod tests {
     use super::*;
 
+    fn english() -> Language {
+        Language { code: "en".into(), group_filter: "Group".into(), product_filter: "Product".into() }
+    }
+
     fn record(title: &str, group: &str, text: &str) -> Record {
         Record {
             url: format!("https://releases.example/releases/{title}/{group}/"),
@@ -189,7 +202,7 @@ mod tests {
 
     #[test]
     fn a_shard_is_a_pagefind_bundle_under_its_folder() {
-        let (files, ui) = index_shard("en", &[record("one", "customers", "Instant payouts")]).unwrap();
+        let (files, ui) = index_shard(&english(), &[record("one", "customers", "Instant payouts")]).unwrap();
         for name in ["pagefind.js", "pagefind-entry.json"] {
             assert!(files.contains_key(name), "{name} in {:?}", files.keys());
         }
@@ -205,14 +218,14 @@ mod tests {
             assert!(crate::urls::SEARCH_FOLDERS.contains(&folder), "{file}");
         }
         // The UI is the same whatever the shard holds: one copy serves them all.
-        let (_, other) = index_shard("en", &[record("two", "partners", "Refunds")]).unwrap();
+        let (_, other) = index_shard(&english(), &[record("two", "partners", "Refunds")]).unwrap();
         assert_eq!(ui, other);
     }
 
     #[test]
     fn the_same_records_give_the_same_bytes() {
         let records = [record("one", "customers", "Instant payouts"), record("two", "partners", "Refunds")];
-        assert_eq!(index_shard("en", &records).unwrap(), index_shard("en", &records).unwrap());
+        assert_eq!(index_shard(&english(), &records).unwrap(), index_shard(&english(), &records).unwrap());
     }
 
     fn slugs(n: usize) -> Vec<String> {

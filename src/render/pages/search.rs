@@ -41,6 +41,12 @@ pub(super) fn render(r: &Renderer, index: &Index) {
 /// reload (see the module's comment).
 pub(super) fn write_index(r: &Renderer, releases: &[Shown], language: &str, prefix: &str, make: MakeRecord) {
     let folder = format!("{prefix}{FOLDER}");
+    let word = |key: &str, english: &str| r.words.words.get(key).cloned().unwrap_or_else(|| english.to_string());
+    let language = &search::Language {
+        code: language.to_string(),
+        group_filter: word("search_group", "Group"),
+        product_filter: word("search_product", "Product"),
+    };
     let config = &r.views.config;
     let mut shards =
         search::shards(releases.iter().copied(), config.search.releases_per_shard, |s| s.shown.release.slug.as_str());
@@ -73,7 +79,7 @@ pub(super) fn write_index(r: &Renderer, releases: &[Shown], language: &str, pref
             let dir = format!("{folder}{id}/");
             let kept_files = previous.get(&dir).cloned().unwrap_or_default();
             // Kept when the previous build wrote this key and all its files are there.
-            let records_key = |s: &Shown| crate::fingerprint::of((s.key, language, prefix));
+            let records_key = |s: &Shown| crate::fingerprint::of((s.key, &language.code, prefix));
             if r.staging.wrote(&format!("{dir}{KEY_FILE}"), key.as_bytes()) && r.staging.keep_all(&kept_files) {
                 if let Some(memo) = r.memo {
                     memo.keep_search_records(releases.iter().map(records_key));
@@ -116,7 +122,7 @@ pub(super) fn write_index(r: &Renderer, releases: &[Shown], language: &str, pref
             for file in previous.values().flatten().chain(&previous_loose(r, &folder)) {
                 r.staging.keep(file);
             }
-            memo.defer_search(Deferred { folder, language: language.to_string(), bundles, kept, pending });
+            memo.defer_search(Deferred { folder, language: language.clone(), bundles, kept, pending });
         }
         _ => {
             if let Err(message) = search::write_rest(r.staging, &folder, language, &bundles, ui) {
@@ -172,7 +178,8 @@ fn record<'a>(r: &Renderer<'_, 'a>, shown: &ShownRelease<'a>, g: &'a Stakeholder
     let content = std::iter::once(view.title.to_string()).chain(words).collect::<Vec<_>>().join(" ");
     Record {
         url: view.url,
-        title: view.title.to_string(),
+        // The group's name too: a release's communiques share its title.
+        title: format!("{} — {}", view.title, g.name),
         group: g.name.clone(),
         product: shown.release.product.clone(),
         content,
