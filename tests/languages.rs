@@ -260,6 +260,8 @@ fn the_german_build_has_its_own_pages_feeds_and_calendars() {
 /// catch-up page and its script's words, group and list pages, the brief format's link and
 /// the descriptions the build writes.
 const ENGLISH_PHRASES: &[&str] = &[
+    " communiques</span>",
+    "1 communique</span>",
     "In review",
     "planned for",
     "Scheduled for",

@@ -178,8 +178,13 @@ fn record<'a>(r: &Renderer<'_, 'a>, shown: &ShownRelease<'a>, g: &'a Stakeholder
     let content = std::iter::once(view.title.to_string()).chain(words).collect::<Vec<_>>().join(" ");
     Record {
         url: view.url,
-        // The group's name too: a release's communiques share its title.
-        title: format!("{} — {}", view.title, g.name),
+        // The group's name too: a release's communiques share its title (unless the
+        // communique's own title names the group already).
+        title: if view.title.contains(g.name.as_str()) {
+            view.title.to_string()
+        } else {
+            format!("{} — {}", view.title, g.name)
+        },
         group: g.name.clone(),
         product: shown.release.product.clone(),
         content,
