@@ -153,6 +153,16 @@ const LINT_KEYS: &[&str] = &["summary_max_words", "terms"];
 const REVIEW_KEYS: &[&str] = &["require_approval_record"];
 const SEARCH_KEYS: &[&str] = &["releases_per_shard"];
 
+/// The tables of site.toml whose keys are checked, with their keys ([notify] has its own
+/// rules).
+const SECTIONS: [(&str, &[&str]); 5] = [
+    ("markdown", MARKDOWN_KEYS),
+    ("lint", LINT_KEYS),
+    ("review", REVIEW_KEYS),
+    ("brand", brand::KEYS),
+    ("search", SEARCH_KEYS),
+];
+
 impl SiteConfig {
     /// Parses site.toml, reporting every problem found, not only the first.
     pub fn parse(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
@@ -164,13 +174,7 @@ impl SiteConfig {
 
         let mut diagnostics = Vec::new();
         check_keys(text, &table, None, TOP_KEYS, &mut diagnostics);
-        for (section, keys) in [
-            ("markdown", MARKDOWN_KEYS),
-            ("lint", LINT_KEYS),
-            ("review", REVIEW_KEYS),
-            ("brand", brand::KEYS),
-            ("search", SEARCH_KEYS),
-        ] {
+        for (section, keys) in SECTIONS {
             match table.get(section) {
                 Some(toml::Value::Table(t)) => check_keys(text, t, Some(section), keys, &mut diagnostics),
                 Some(_) => diagnostics.push(err(
@@ -184,13 +188,7 @@ impl SiteConfig {
         // Report unknown keys together with every other problem: drop them and go on.
         let mut table = table;
         table.retain(|key: &str, _| TOP_KEYS.contains(&key));
-        for (section, keys) in [
-            ("markdown", MARKDOWN_KEYS),
-            ("lint", LINT_KEYS),
-            ("review", REVIEW_KEYS),
-            ("brand", brand::KEYS),
-            ("search", SEARCH_KEYS),
-        ] {
+        for (section, keys) in SECTIONS {
             match table.get_mut(section) {
                 Some(toml::Value::Table(t)) => t.retain(|key: &str, _| keys.contains(&key)),
                 Some(_) => {

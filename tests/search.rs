@@ -3,12 +3,14 @@
 //! plain static file server. A public build's index holds public communiques only
 //! (SPEC §5): an internal-only word is in no file of the public output, index included.
 
-mod chromium;
 mod common;
+mod driver;
+mod static_host;
 
-use chromium::{Driver, StaticServer};
 use common::{group, release, unpacked, Site, Tree, SITE_TOML};
+use driver::{Driver, Scheme};
 use serde_json::{json, Value};
+use static_host::StaticHost;
 
 /// A word only the internal group's communique has.
 const INTERNAL_WORD: &str = "quokkabrine";
@@ -129,12 +131,13 @@ fn the_same_site_gives_the_same_index() {
 
 /// Builds `site` for `audience` to be served at a free port on 127.0.0.1; returns the
 /// server and the build.
-fn serve(site: &Site, audience: &str) -> (StaticServer, Tree) {
-    let port = chromium::free_port();
-    let url = format!("http://127.0.0.1:{port}/");
+fn serve(site: &Site, audience: &str) -> (StaticHost, Tree) {
     let out = format!("served-{audience}");
-    let tree = site.build(&["--audience", audience, "--base-url", &url, "--output", &out]);
-    (StaticServer::start(&site.path(&out), port), tree)
+    // The host reads the folder on each request: it can start before the build, which
+    // needs its address for `--base-url`.
+    let host = StaticHost::start(site.path(&out));
+    let tree = site.build(&["--audience", audience, "--base-url", &host.url, "--output", &out]);
+    (host, tree)
 }
 
 /// Types `word` into the search box of the page at `url`; returns the result links
@@ -343,7 +346,7 @@ fn the_search_box_fits_a_phone_has_a_label_and_follows_dark_mode() {
     let Some(driver) = Driver::start() else { return };
     let site = site();
     let (server, _) = serve(&site, "public");
-    driver.set_window_size(390, 844);
+    driver.viewport(390, 844, true);
     search(&driver, &server.url, "zeppelin");
     let width = driver.script("return [document.documentElement.scrollWidth, window.innerWidth]");
     let (scroll, inner) = (width[0].as_i64().unwrap(), width[1].as_i64().unwrap());
@@ -365,7 +368,7 @@ fn the_search_box_fits_a_phone_has_a_label_and_follows_dark_mode() {
     // Dark mode: the box takes the page's colours.
     let colour = "return getComputedStyle(document.getElementById('site-search-input')).backgroundColor";
     let light = driver.script(colour);
-    driver.command("goog/cdp/execute", json!({ "cmd": "Emulation.setEmulatedMedia", "params": { "features": [{ "name": "prefers-color-scheme", "value": "dark" }] } }));
+    driver.color_scheme(Scheme::Dark);
     let dark = driver.script(colour);
     let page = driver.script("return getComputedStyle(document.body).backgroundColor");
     assert_ne!(light, dark, "the search box changes with dark mode");

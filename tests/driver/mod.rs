@@ -159,6 +159,31 @@ impl Driver {
         response.into_json::<Value>().unwrap()["value"].clone()
     }
 
+    /// Types `text` into the element `css` selects, key by key, as a person does.
+    pub fn type_into(&self, css: &str, text: &str) {
+        let id = self.element(css);
+        self.command(&format!("element/{id}/value"), json!({ "text": text }));
+    }
+
+    pub fn click(&self, css: &str) {
+        let id = self.element(css);
+        self.command(&format!("element/{id}/click"), json!({}));
+    }
+
+    /// Waits up to 20 s for `source` (a script returning a value) to return what
+    /// `done` accepts; returns that value.
+    pub fn wait_for(&self, what: &str, source: &str, done: impl Fn(&Value) -> bool) -> Value {
+        let start = Instant::now();
+        loop {
+            let value = self.script(source);
+            if done(&value) {
+                return value;
+            }
+            assert!(start.elapsed() < Duration::from_secs(20), "{what}: last seen {value}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     pub fn element(&self, css: &str) -> String {
         let found = self.command("element", json!({"using": "css selector", "value": css}));
         found.as_object().and_then(|o| o.values().next()).and_then(Value::as_str).expect(css).to_string()
