@@ -10,7 +10,7 @@
 //! ([`crate::search::Deferred`], finished by `build::finish_deferred`), to the same
 //! bytes a full build writes.
 //!
-//! [`write_index`] writes one index: the default language's at `search/`; each other
+//! [`render`] writes one index: the default language's at `search/`; each other
 //! language's at `<lang>/search/`, from its own views.
 
 use super::super::describe::plain_words;
@@ -23,27 +23,18 @@ use crate::select::ShownRelease;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 
-/// What makes a communique's record: from the view of the index's language.
-pub(super) type MakeRecord =
-    for<'r, 's, 'a> fn(&'r Renderer<'s, 'a>, &ShownRelease<'a>, &'a StakeholderGroup) -> Record;
-
-/// The index of every communique the build shows in `r`'s language, under its folder.
+/// Writes the index of every communique the build shows in `r`'s language, in its
+/// folder (`search/`, or `<lang>/search/`): once per language of the site. Shards whose
+/// inputs did not change are kept; in the preview, the others are indexed after the
+/// reload (see the module's comment).
 pub(super) fn render(r: &Renderer, index: &Index) {
     // Oldest first: new releases join the last shard, and the others stay as they are.
     let releases: Vec<Shown> = (0..index.selection.releases.len()).rev().map(|ri| index.shown(ri)).collect();
-    write_index(r, &releases, &r.views.config.language, &r.prefix, record);
-}
-
-/// Writes the search index of `releases` (oldest first) in `language` at
-/// `<prefix>search/` (`prefix` is "" or a folder ending in `/`, such as `de/`), each
-/// communique's record made with `make`: once per language of the site. Shards whose
-/// inputs did not change are kept; in the preview, the others are indexed after the
-/// reload (see the module's comment).
-pub(super) fn write_index(r: &Renderer, releases: &[Shown], language: &str, prefix: &str, make: MakeRecord) {
+    let prefix = r.prefix.as_str();
     let folder = format!("{prefix}{FOLDER}");
     let word = |key: &str, english: &str| r.words.words.get(key).cloned().unwrap_or_else(|| english.to_string());
     let language = &search::Language {
-        code: language.to_string(),
+        code: r.views.config.language.clone(),
         group_filter: word("search_group", "Group"),
         product_filter: word("search_product", "Product"),
     };
@@ -87,7 +78,7 @@ pub(super) fn write_index(r: &Renderer, releases: &[Shown], language: &str, pref
                 return (dir, Planned::Kept);
             }
             let of_release =
-                |s: &Shown| -> Vec<Record> { s.shown.groups.iter().map(|g| make(r, s.shown, g)).collect() };
+                |s: &Shown| -> Vec<Record> { s.shown.groups.iter().map(|g| record(r, s.shown, g)).collect() };
             let records: Vec<Record> = match r.memo {
                 // The preview keeps each release's records: an edit makes its own again.
                 Some(memo) => releases
