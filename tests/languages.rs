@@ -84,19 +84,8 @@ fn site() -> Site {
 /// The words of each communique's record in the search index at `folder` (`search/` or
 /// `de/search/`): its page's URL and its text.
 fn search_records(tree: &Tree, folder: &str) -> Vec<(String, String)> {
-    let mut records: Vec<(String, String)> = tree
-        .files
-        .iter()
-        .filter(|(path, _)| path.starts_with(folder) && path.ends_with(".pf_fragment"))
-        .map(|(path, bytes)| {
-            let text = common::unpacked(bytes);
-            let json = text.strip_prefix("pagefind_dcd").unwrap_or_else(|| panic!("{path} is a Pagefind fragment"));
-            let record: serde_json::Value = serde_json::from_str(json).unwrap();
-            (record["url"].as_str().unwrap().to_string(), record["content"].as_str().unwrap().to_string())
-        })
-        .collect();
-    records.sort();
-    records
+    let text = |v: &serde_json::Value| v.as_str().unwrap().to_string();
+    common::search_fragments(tree, folder).iter().map(|f| (text(&f["url"]), text(&f["content"]))).collect()
 }
 
 #[test]

@@ -54,17 +54,7 @@ fn shard_folders(tree: &Tree) -> Vec<String> {
 
 /// The communiques the index holds: one fragment each, naming its page.
 fn indexed_urls(tree: &Tree) -> Vec<String> {
-    let mut urls: Vec<String> = index_texts(tree)
-        .iter()
-        .filter(|(path, _)| path.ends_with(".pf_fragment"))
-        .map(|(path, text)| {
-            let json = text.strip_prefix("pagefind_dcd").unwrap_or_else(|| panic!("{path} is a Pagefind fragment"));
-            let fragment: Value = serde_json::from_str(json).unwrap();
-            fragment["url"].as_str().unwrap().to_string()
-        })
-        .collect();
-    urls.sort();
-    urls
+    common::search_fragments(tree, "search/").iter().map(|f| f["url"].as_str().unwrap().to_string()).collect()
 }
 
 #[test]

@@ -209,6 +209,24 @@ pub fn unpacked(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// Each communique the search index under `folder` (`search/`, `de/search/`) holds: its
+/// Pagefind fragment (its `url`, `content`, `meta`, `filters`), in the order of the URLs.
+#[allow(dead_code)]
+pub fn search_fragments(tree: &Tree, folder: &str) -> Vec<serde_json::Value> {
+    let mut fragments: Vec<serde_json::Value> = tree
+        .files
+        .iter()
+        .filter(|(path, _)| path.starts_with(folder) && path.ends_with(".pf_fragment"))
+        .map(|(path, bytes)| {
+            let text = unpacked(bytes);
+            let json = text.strip_prefix("pagefind_dcd").unwrap_or_else(|| panic!("{path} is a Pagefind fragment"));
+            serde_json::from_str(json).unwrap()
+        })
+        .collect();
+    fragments.sort_by(|a, b| a["url"].as_str().cmp(&b["url"].as_str()));
+    fragments
+}
+
 /// The files of a build's output.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tree {
