@@ -217,12 +217,18 @@ fn build_in(request: &Request, mut session: Option<&mut Session>) -> Result<Buil
     let sitemap_limit = session.as_ref().and_then(|s| s.sitemap_limit).unwrap_or(render::sitemap::URL_LIMIT);
     let first = session.as_ref().and_then(|s| s.first.clone());
     let options = Options { mode: request.mode, sitemap_limit, first };
-    let round = session.as_deref_mut().map(|s| {
-        let phase = crate::profile::Phase::start("what the last build made");
-        let round = std::mem::take(&mut s.memo).round(request.root, &site, request.mode, request.audience);
-        phase.end();
-        round
-    });
+    // A build saves its memo beside the output, and the next build into that output
+    // makes only what changed since (not with `--emails`: every message is written).
+    let memo_file = staging.memo_file();
+    let saves = session.is_none() && request.emails.is_none();
+    let phase = crate::profile::Phase::start("what the last build made");
+    let memo = match session.as_deref_mut() {
+        Some(s) => Some(std::mem::take(&mut s.memo)),
+        None if saves => Some(Memo::load(&memo_file, staging.previous_stamp()).unwrap_or_else(Memo::for_build)),
+        None => None,
+    };
+    let round = memo.map(|memo| memo.round(request.root, &site, request.mode, request.audience));
+    phase.end();
     let mut no_reach = select::Reach::default();
     let reach = session.as_deref_mut().map_or(&mut no_reach, |s| &mut s.reach);
     let phase = crate::profile::Phase::start("select");
@@ -252,20 +258,32 @@ fn build_in(request: &Request, mut session: Option<&mut Session>) -> Result<Buil
     let (files, manifest) = match committed {
         Ok(committed) => committed,
         Err(e) => {
-            if let Some(session) = session {
-                // The output is uncertain: reuse nothing.
-                session.memo = Memo::default();
+            // The output is uncertain: reuse nothing.
+            match session {
+                Some(session) => session.memo = Memo::default(),
+                None => forget_memo(&memo_file),
             }
             return Err(commit_failed(&output, e, &error, &refused));
         }
     };
     stats.files = files;
-    if let (Some(session), Some(round)) = (session, round) {
-        let phase = crate::profile::Phase::start("what this build made");
-        session.memo = round.finish(&manifest);
-        phase.end();
-        session.manifest = Some(manifest);
+    let phase = crate::profile::Phase::start("what this build made");
+    match (session, round) {
+        (Some(session), Some(round)) => {
+            session.memo = round.finish(&manifest);
+            session.manifest = Some(manifest);
+        }
+        (None, Some(round)) => {
+            let memo = round.finish(&manifest);
+            // A memo that cannot be saved costs the next build time, not this one its output.
+            if manifest.print().is_none_or(|print| memo.save(&memo_file, print).is_err()) {
+                forget_memo(&memo_file);
+            }
+        }
+        (None, None) => forget_memo(&memo_file),
+        (Some(_), None) => {}
     }
+    phase.end();
     if let (Some(emails), Some(dir)) = (emails, &request.emails) {
         emails.commit().map_err(|e| {
             let mut failed = commit_failed(dir, e, &error, &refused);
@@ -276,6 +294,12 @@ fn build_in(request: &Request, mut session: Option<&mut Session>) -> Result<Buil
         })?;
     }
     Ok(Built { stats, output, warnings, site, sources })
+}
+
+/// Removes the memo saved beside an output that changed without it. If that fails too,
+/// the memo is void all the same: it names the manifest it was saved with.
+fn forget_memo(file: &Path) {
+    let _ = Memo::forget(file);
 }
 
 /// A commit's failure, as the build reports it.

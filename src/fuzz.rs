@@ -22,7 +22,7 @@ pub fn front_matter(bytes: &[u8]) -> Vec<Diagnostic> {
     for required in [true, false] {
         match front_matter::split(&text, required) {
             Ok(doc) => {
-                let source = Source::new(rel.into(), text.clone(), doc.yaml.into(), doc.yaml_line);
+                let source = Source::new(rel.into(), text.clone(), doc.yaml_range(&text), doc.yaml_line);
                 match yaml::parse_mapping(doc.yaml) {
                     Ok(map) => {
                         for key in map.keys().filter_map(|k| k.as_str()) {

@@ -4,6 +4,10 @@
 //! the sample site as an author would, rebuilds it the way `serve` does, builds it again
 //! from scratch, and compares the two trees file by file.
 //!
+//! The same steps run with `communique build` into the previous output in place of the
+//! preview's rebuild: a build saves what each file was made from beside its output, and
+//! the next build into that output makes only the files whose inputs changed.
+//!
 //! Each scenario runs with the built-in theme and with the print-all theme
 //! (`tests/fixtures/themes/print-all/`), whose every template prints every variable it
 //! receives: a page kept from the last build with an input that changed shows up as a
@@ -51,6 +55,18 @@ struct Preview {
     /// The pages the last rebuild made first and handed over, as `serve` shows them
     /// before the rest of the site is made (see [`WANTED`]).
     published: Arc<Mutex<build::Pages>>,
+    /// Each rebuild is a build into the previous output (`communique build`, with the
+    /// memo it saves beside the output), not the preview session's.
+    builds: bool,
+}
+
+/// How a scenario's site is made again after each step.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Rebuild {
+    /// The preview server's session.
+    Preview,
+    /// `communique build` into the previous output.
+    Build,
 }
 
 /// The pages every rebuild makes first, as if tabs were open on them: a release's page
@@ -65,7 +81,12 @@ const WANTED: [&str; 4] = [
 
 impl Preview {
     fn new(audience: Audience, theme: Theme) -> Preview {
+        Preview::rebuilt_by(audience, theme, Rebuild::Preview)
+    }
+
+    fn rebuilt_by(audience: Audience, theme: Theme, rebuild: Rebuild) -> Preview {
         let mut preview = Preview::unbuilt(audience, theme);
+        preview.builds = rebuild == Rebuild::Build;
         preview.check("the first build");
         preview
     }
@@ -105,6 +126,7 @@ impl Preview {
             now: common::NOW.parse().unwrap(),
             changed: vec![],
             theme,
+            builds: false,
         }
     }
 
@@ -148,6 +170,11 @@ impl Preview {
 
     /// Tells the session what changed, then rebuilds.
     fn rebuild(&mut self) -> Result<(), String> {
+        if self.builds {
+            self.changed.clear();
+            let request = request(self.site.path(), self.preview_dir(), self.audience, self.now);
+            return build::build(&request).map(drop).map_err(|failed| format!("{:?}", failed.errors));
+        }
         for rel in std::mem::take(&mut self.changed) {
             self.session.files.changed(self.site.path(), &rel);
         }
@@ -160,6 +187,10 @@ impl Preview {
     /// too). Returns the pages made first.
     fn check(&mut self, step: &str) -> build::Pages {
         self.rebuild().unwrap_or_else(|e| panic!("{step}: the rebuild failed: {e}"));
+        if self.builds {
+            let memo = self.out.path().join(".preview.communique-memo");
+            assert!(memo.is_file(), "{step}: the build saved its memo beside the output");
+        }
         let full = self.out.path().join("full");
         let _ = std::fs::remove_dir_all(&full);
         build::build(&self.request(full.clone())).unwrap_or_else(|e| panic!("{step}: the full build failed: {e:?}"));
@@ -253,7 +284,11 @@ fn a_sitemap_in_parts_gains_and_drops_parts_as_the_site_changes() {
 }
 
 fn every_kind_of_edit(audience: Audience, theme: Theme) {
-    let mut p = Preview::new(audience, theme);
+    every_kind_of_edit_by(audience, theme, Rebuild::Preview);
+}
+
+fn every_kind_of_edit_by(audience: Audience, theme: Theme, rebuild: Rebuild) {
+    let mut p = Preview::rebuilt_by(audience, theme, rebuild);
 
     p.edit(RELEASE, "title: ", "title: Renamed ");
     p.check("a release's title");
@@ -437,6 +472,16 @@ fn the_public_portal_rebuilds_to_a_full_build_with_a_theme_that_prints_everythin
     every_kind_of_edit(Audience::Public, Theme::PrintAll);
 }
 
+#[test]
+fn every_kind_of_edit_built_into_the_previous_output_is_what_a_full_build_writes() {
+    every_kind_of_edit_by(Audience::Internal, Theme::PrintAll, Rebuild::Build);
+}
+
+#[test]
+fn the_public_portal_built_into_the_previous_output_is_what_a_full_build_writes() {
+    every_kind_of_edit_by(Audience::Public, Theme::BuiltIn, Rebuild::Build);
+}
+
 /// A group's `communique_count` is on every one of its communique pages: a new release
 /// for the group changes the pages of its other releases too.
 #[test]
@@ -480,18 +525,23 @@ fn the_pages_open_tabs_look_at_are_made_first() {
 
 #[test]
 fn random_edits_rebuild_to_what_a_full_build_writes() {
-    random_edits(Theme::BuiltIn);
+    random_edits(Theme::BuiltIn, Rebuild::Preview);
 }
 
 #[test]
 fn random_edits_rebuild_to_a_full_build_with_a_theme_that_prints_everything() {
-    random_edits(Theme::PrintAll);
+    random_edits(Theme::PrintAll, Rebuild::Preview);
+}
+
+#[test]
+fn random_edits_built_into_the_previous_output_are_what_a_full_build_writes() {
+    random_edits(Theme::PrintAll, Rebuild::Build);
 }
 
 /// Random edits, seeded so that a failure can be replayed: titles, dates, statuses and
 /// groups of random releases, one or a few at a time.
-fn random_edits(theme: Theme) {
-    let mut p = Preview::new(Audience::Internal, theme);
+fn random_edits(theme: Theme, rebuild: Rebuild) {
+    let mut p = Preview::rebuilt_by(Audience::Internal, theme, rebuild);
     let releases: Vec<String> = common::tree(&p.site.path().join("content/releases"))
         .into_keys()
         .filter(|rel| rel.ends_with(".md") && !rel.contains('/') || rel.ends_with("/index.md"))

@@ -190,6 +190,72 @@ fn two_builds_of_the_same_input_are_byte_identical() {
     assert_eq!(Tree::read(&dest), one);
 }
 
+/// How many files a build made again, as `COMMUNIQUE_PROFILE` reports it: "N of M".
+fn made_again(site: &Site) -> (usize, usize) {
+    let run = site.run_with_env(&["build", "--now", NOW], &[("COMMUNIQUE_PROFILE", "1")]);
+    run.success();
+    let line = run.stderr.lines().find(|l| l.ends_with("files made again")).expect("the profile says what was made");
+    let words: Vec<&str> = line.split_whitespace().collect();
+    (words[1].parse().unwrap(), words[3].parse().unwrap())
+}
+
+/// A build into the previous output makes only the files whose inputs changed, from
+/// the memo the last build saved beside the output, and writes what a build into a
+/// new folder writes.
+#[test]
+fn a_build_into_the_previous_output_makes_only_what_changed() {
+    let site = site();
+    let (made, all) = made_again(&site);
+    assert_eq!(made, all, "the first build makes every file");
+    assert!(site.path(".public.communique-memo").is_file(), "the memo is beside the output");
+    assert_eq!(made_again(&site), (0, all), "nothing changed: nothing is made again");
+
+    site.write(
+        "content/releases/payments-4-2.md",
+        &release("Payments 4.3", "approved", "2026-11-10T09:00:00Z", &["customers"]),
+    );
+    let (made, _) = made_again(&site);
+    assert!(made > 0 && made < all / 2, "an edit makes its own pages and lists again: {made} of {all}");
+    let fresh = site.build(&["--output", "fresh"]);
+    assert_eq!(Tree::read(&site.path("public")), fresh, "the same bytes as a build into a new folder");
+    assert!(fresh.text("releases/payments-4-2/index.html").contains("Payments 4.3"));
+}
+
+/// A page that is no longer in the output (deleted by hand, say) is made again, even
+/// though nothing it is made from changed.
+#[test]
+fn a_page_removed_from_the_output_by_hand_is_made_again() {
+    let site = site();
+    let before = site.build(&[]);
+    site.remove("public/releases/ledger-7/developers/index.html");
+    site.remove("public/groups/customers/feed.xml");
+    assert_eq!(site.build(&[]), before);
+}
+
+/// A memo that is damaged, or saved with another output, is not used: the build makes
+/// every file, as a build into a new folder does.
+#[test]
+fn a_damaged_or_foreign_memo_is_not_used() {
+    let site = site();
+    let before = site.build(&[]);
+    let memo = site.path(".public.communique-memo");
+    let saved = std::fs::read(&memo).unwrap();
+    site.write_bytes(".public.communique-memo", &saved[..saved.len() / 2]);
+    let (made, all) = made_again(&site);
+    assert_eq!(made, all, "a cut memo: every file made again");
+    assert_eq!(Tree::read(&site.path("public")), before);
+    // The memo of another output (this one before a page of it changed).
+    let other = std::fs::read(&memo).unwrap();
+    site.write(
+        "content/releases/payments-4-2.md",
+        &release("Payments 4.3", "approved", "2026-11-10T09:00:00Z", &["customers"]),
+    );
+    made_again(&site);
+    site.write_bytes(".public.communique-memo", &other);
+    let (made, all) = made_again(&site);
+    assert_eq!(made, all, "a memo saved with another manifest: every file made again");
+}
+
 /// Files of the folder that holds the output, to see that a failed build left nothing beside it.
 fn siblings(site: &Site) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(site.root())

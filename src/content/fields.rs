@@ -18,7 +18,7 @@ pub(super) fn front_matter<T: for<'de> Deserialize<'de>>(
     nested: impl Fn(&Mapping, &mut Vec<Diagnostic>),
     out: &mut Vec<Diagnostic>,
 ) -> Option<T> {
-    let read = match yaml::read(&source.yaml) {
+    let read = match yaml::read(source.yaml()) {
         Ok(read) => read,
         Err(e) => {
             out.push(Diagnostic::error(&source.path, source.in_file(e.pos), e.code, e.message));

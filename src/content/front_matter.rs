@@ -13,6 +13,14 @@ pub(crate) struct Document<'a> {
     pub body: &'a str,
 }
 
+impl Document<'_> {
+    /// Where `yaml` is in `text`, the text this document was split from.
+    pub(crate) fn yaml_range(&self, text: &str) -> std::ops::Range<usize> {
+        let start = (self.yaml.as_ptr() as usize).saturating_sub(text.as_ptr() as usize).min(text.len());
+        start..(start + self.yaml.len()).min(text.len())
+    }
+}
+
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct SplitError {
     pub pos: Pos,

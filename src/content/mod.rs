@@ -615,7 +615,7 @@ pub(crate) fn parse_text(
         }
     };
     // The body ends the text: read it from the source rather than copy it once more.
-    let (yaml, yaml_line, body_start) = (doc.yaml.to_string(), doc.yaml_line, text.len() - doc.body.len());
+    let (yaml, yaml_line, body_start) = (doc.yaml_range(&text), doc.yaml_line, text.len() - doc.body.len());
     let source = Source::new(rel.to_string(), text, yaml, yaml_line);
     let body = &source.text[body_start..];
     let parsed = match kind {

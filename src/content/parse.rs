@@ -454,7 +454,7 @@ fn group_template(source: &Source, template: Option<String>, out: &mut Vec<Diagn
 }
 
 pub(crate) fn handwritten(source: &Source, group: &str, body: &str, out: &mut Vec<Diagnostic>) -> Option<Handwritten> {
-    let raw: RawHandwritten = if source.yaml.trim().is_empty() {
+    let raw: RawHandwritten = if source.yaml().trim().is_empty() {
         RawHandwritten { title: None, summary: None }
     } else {
         front_matter(source, HANDWRITTEN_KEYS, |_, _| {}, out)?

@@ -10,15 +10,23 @@ pub struct Source {
     pub path: String,
     /// The whole file, for rules that read the prose too (discouraged terms).
     pub text: String,
-    pub yaml: String,
+    /// Where the front matter is in `text` (see [`Source::yaml`]): a range, not a copy,
+    /// since every file's source is held until the site is checked.
+    yaml: std::ops::Range<usize>,
     /// The line of the file on which `yaml` starts.
     pub yaml_line: usize,
     locator: OnceLock<Locator>,
 }
 
 impl Source {
-    pub fn new(path: String, text: String, yaml: String, yaml_line: usize) -> Self {
+    /// `yaml`: where the front matter is in `text`.
+    pub fn new(path: String, text: String, yaml: std::ops::Range<usize>, yaml_line: usize) -> Self {
         Source { path, text, yaml, yaml_line, locator: OnceLock::new() }
+    }
+
+    /// The front matter's YAML ("" when the file has none).
+    pub fn yaml(&self) -> &str {
+        self.text.get(self.yaml.clone()).unwrap_or_default()
     }
 
     /// A hash of the path and text: equal for an unchanged file, within one run of the
@@ -36,7 +44,7 @@ impl Source {
     /// failed) is parsed on the first position asked; nothing is located in a text that
     /// is not YAML.
     fn locator(&self) -> &Locator {
-        self.locator.get_or_init(|| super::yaml::read(&self.yaml).map(|f| f.locator).unwrap_or_default())
+        self.locator.get_or_init(|| super::yaml::read(self.yaml()).map(|f| f.locator).unwrap_or_default())
     }
 
     /// Converts a position inside the YAML into one inside the file.
@@ -52,7 +60,7 @@ impl Source {
         if path.is_empty() {
             return Pos::START;
         }
-        self.in_file(self.locator().key(&self.yaml, path))
+        self.in_file(self.locator().key(self.yaml(), path))
     }
 
     /// The position of the value at a dotted path.
@@ -60,7 +68,7 @@ impl Source {
         if path.is_empty() {
             return Pos::START;
         }
-        self.in_file(self.locator().value(&self.yaml, path))
+        self.in_file(self.locator().value(self.yaml(), path))
     }
 
     pub fn error_at_key(&self, path: &str, code: &'static str, message: impl Into<String>) -> Diagnostic {

@@ -54,7 +54,7 @@ pub(crate) fn read(
     body: &str,
     out: &mut Vec<Diagnostic>,
 ) -> Option<TranslationFile> {
-    let front_matter = match yaml::parse_mapping(&source.yaml) {
+    let front_matter = match yaml::parse_mapping(source.yaml()) {
         Ok(map) => map,
         Err(e) => {
             out.push(Diagnostic::error(&source.path, source.in_file(e.pos), e.code, e.message));
@@ -117,7 +117,7 @@ pub(super) fn assemble(
     out: &mut Vec<Diagnostic>,
 ) -> std::collections::BTreeMap<String, crate::model::Translated> {
     let mut by_language: std::collections::BTreeMap<String, crate::model::Translated> = Default::default();
-    let raw = |path: &str| sources.get(path).and_then(|s| yaml::parse_mapping(&s.yaml).ok()).unwrap_or_default();
+    let raw = |path: &str| sources.get(path).and_then(|s| yaml::parse_mapping(s.yaml()).ok()).unwrap_or_default();
     let mut pages = Vec::new();
     for file in files {
         let Some(at) = sources.get(&file.path) else { continue };
@@ -490,7 +490,7 @@ mod tests {
     }
 
     fn source(path: &str, yaml: &str) -> Source {
-        Source::new(path.into(), format!("---\n{yaml}---\n"), yaml.into(), 2)
+        Source::new(path.into(), format!("---\n{yaml}---\n"), 4..4 + yaml.len(), 2)
     }
 
     fn translated_group(source_yaml: &str, yaml: &str, body: &str) -> (StakeholderGroup, Vec<Diagnostic>) {

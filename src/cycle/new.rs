@@ -40,7 +40,7 @@ pub(crate) fn release(root: &Path, request: &ReleaseRequest) -> Result<Written, 
     let groups: Vec<&str> = site.groups.iter().map(|g| g.id.as_str()).collect();
     let text = match source {
         Some(previous) => {
-            let yaml = loaded.sources.get(&previous.path).map_or("", |s| s.yaml.as_str());
+            let yaml = loaded.sources.get(&previous.path).map_or("", |s| s.yaml());
             carried_over(previous, yaml)
         }
         None => skeleton(request.product, &groups),

@@ -76,6 +76,7 @@ impl Manifest {
                 _ => {}
             }
         }
+        manifest.stamp = path.parent().map(|folder| (folder.to_path_buf(), fingerprint(text.as_bytes())));
         manifest.order = (0..manifest.lines.len()).collect();
         if !manifest.order.is_sorted_by(|a, b| manifest.path(*a) <= manifest.path(*b)) {
             // A manifest not of this program's making.
@@ -83,6 +84,11 @@ impl Manifest {
             manifest.order.sort_by(|a, b| path_of(&lines[*a]).cmp(path_of(&lines[*b])));
         }
         manifest
+    }
+
+    /// The length and hash of the manifest file this was read or written as.
+    pub(crate) fn print(&self) -> Option<(u64, u64)> {
+        self.stamp.as_ref().map(|(_, print)| *print)
     }
 
     /// Where `rel` is, for [`Staging::keep_at`].

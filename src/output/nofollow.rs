@@ -198,11 +198,16 @@ pub(crate) fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
     open_to_write(path, true)?.write_all(bytes)
 }
 
+/// Opens `path` to read it; a symbolic link there is an error.
+pub(crate) fn open_to_read(path: &Path) -> io::Result<fs::File> {
+    open_options().read(true).open(path)
+}
+
 /// Reads `path` as text; a symbolic link there is an error.
 pub(crate) fn read_to_string(path: &Path) -> io::Result<String> {
     use std::io::Read;
     let mut text = String::new();
-    open_options().read(true).open(path)?.read_to_string(&mut text)?;
+    open_to_read(path)?.read_to_string(&mut text)?;
     Ok(text)
 }
 

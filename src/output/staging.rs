@@ -193,6 +193,15 @@ impl Staging {
     /// when the previous build wrote no such file.
     pub(crate) fn keep(&self, rel: &str) -> bool {
         let Some((_, slot)) = self.previous.get(rel) else { return false };
+        self.keep_slot(slot, rel)
+    }
+
+    /// Keeps the file in `slot` of the previous manifest, if it is still there: a
+    /// build's output may have been changed by hand since (the preview's is its own).
+    fn keep_slot(&self, slot: usize, rel: &str) -> bool {
+        if self.held.is_none() && !nofollow::kind(&self.target.join(rel)).is_ok_and(|k| k == Kind::File) {
+            return false;
+        }
         self.kept[slot].store(true, Ordering::Relaxed);
         true
     }
@@ -200,13 +209,24 @@ impl Staging {
     /// [`Staging::keep`], told where the previous manifest had `rel` (a
     /// [`Manifest::slot`]): no look-up when the slot is of that manifest.
     pub(crate) fn keep_at(&self, slot: Option<Slot>, rel: &str) -> bool {
-        match slot.filter(|s| s.lineage == self.previous.lineage).and_then(|s| self.kept.get(s.index)) {
-            Some(kept) => {
-                kept.store(true, Ordering::Relaxed);
-                true
-            }
+        match slot.filter(|s| s.lineage == self.previous.lineage && s.index < self.kept.len()) {
+            Some(slot) => self.keep_slot(slot.index, rel),
             None => self.keep(rel),
         }
+    }
+
+    /// The length and hash of the previous build's manifest as it was read (None when
+    /// there was none): what a memo saved beside the output is bound to.
+    pub(crate) fn previous_stamp(&self) -> Option<(u64, u64)> {
+        self.previous.print()
+    }
+
+    /// Where a build saves its memo for the next build into this output: beside the
+    /// output, as the staging folder and journal are, never in it (see `render::memo`).
+    pub(crate) fn memo_file(&self) -> PathBuf {
+        let journal = self.journal.file_name().unwrap_or_default().to_string_lossy();
+        let name = journal.strip_suffix("journal").unwrap_or(&journal);
+        self.journal.with_file_name(format!("{name}memo"))
     }
 
     /// Whether the previous build wrote `bytes` at `rel`, and the file is still there:

@@ -189,7 +189,7 @@ impl Renderer<'_, '_> {
     }
 
     /// Makes output `file` from `input` with `make`, which writes it (and returns the
-    /// page's text when asked to), unless the last preview build made it from an input
+    /// page's text when asked to), unless the last build made it from an input
     /// that hashed the same, with the same version of `template` (the site's template
     /// the file is made with or whose text it carries): then the file is kept as it is,
     /// and its text comes from the memo. `make` is a `fn`, not a closure: it can use
@@ -475,7 +475,7 @@ fn render_language(
     let assets = crate::config::SiteConfig { base_url: languages[0].base_url.clone(), ..config.clone() };
     let base = base_context(config, &assets, words, selection.audience, options.mode == Mode::Preview);
     let views = Views::new(selection, config);
-    if let Some(memo) = memo {
+    if let Some(memo) = memo.filter(|m| m.preview()) {
         // The preview keeps each text's HTML from one build to the next.
         views.texts.markdown().keep_in(memo.texts());
     }

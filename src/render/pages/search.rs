@@ -62,7 +62,9 @@ pub(super) fn render(r: &Renderer, index: &Index) {
     // The preview makes the changed shards' records now, and indexes them after the
     // reload; a build indexes each one as soon as its records are made, so that only
     // the shards being indexed are in memory.
-    let preview = r.memo.is_some();
+    // Only the preview keeps records between builds (a build's saved memo does not).
+    let memo = r.memo.filter(|m| m.preview());
+    let preview = memo.is_some();
     let plan: Vec<(String, Planned)> = shards
         .into_par_iter()
         .map(|(id, releases)| {
@@ -72,14 +74,14 @@ pub(super) fn render(r: &Renderer, index: &Index) {
             // Kept when the previous build wrote this key and all its files are there.
             let records_key = |s: &Shown| crate::fingerprint::of((s.key, &language.code, prefix));
             if r.staging.wrote(&format!("{dir}{KEY_FILE}"), key.as_bytes()) && r.staging.keep_all(&kept_files) {
-                if let Some(memo) = r.memo {
+                if let Some(memo) = memo {
                     memo.keep_search_records(releases.iter().map(records_key));
                 }
                 return (dir, Planned::Kept);
             }
             let of_release =
                 |s: &Shown| -> Vec<Record> { s.shown.groups.iter().map(|g| record(r, s.shown, g)).collect() };
-            let records: Vec<Record> = match r.memo {
+            let records: Vec<Record> = match memo {
                 // The preview keeps each release's records: an edit makes its own again.
                 Some(memo) => releases
                     .iter()
@@ -107,7 +109,7 @@ pub(super) fn render(r: &Renderer, index: &Index) {
             Planned::Indexed(made) => ui = ui.or(Some(made)),
         }
     }
-    match r.memo {
+    match memo {
         // The preview: the last index stays until this one is made, after the reload.
         Some(memo) if !pending.is_empty() => {
             for file in previous.values().flatten().chain(&previous_loose(r, &folder)) {

@@ -1,8 +1,8 @@
 //! What each output file of the last build was made from, as one key per file, so that
 //! the preview server's next build makes again only the files whose inputs changed: an
 //! edit to one release remakes that release's pages and the lists and feeds it is on,
-//! not the thousands of pages of the other releases. `build` keeps no memo and makes
-//! every file.
+//! not the thousands of pages of the other releases. `build` saves its memo beside the
+//! output (`saved`), so that the next build into that output does the same.
 //!
 //! A key hashes everything a file is made from that can change between rebuilds: the
 //! releases it shows (their [`Release::fingerprint`], marker and groups) and its place
@@ -22,6 +22,8 @@
 //! every page again renders no text again.
 //!
 //! [`Release::fingerprint`]: crate::model::Release::fingerprint
+
+mod saved;
 
 use super::markdown::Kept;
 use crate::model::{Site, StakeholderGroup};
@@ -54,6 +56,10 @@ pub(crate) struct Memo {
     /// `records_global` holds: they do not depend on the theme's templates.
     records: HashMap<u64, Arc<[Record]>>,
     records_global: u64,
+    /// A build's memo, saved beside its output, not the preview server's: the search
+    /// index is made before the build ends, and neither texts' HTML, search records nor
+    /// fragments are kept (a build needs them once).
+    saved: bool,
 }
 
 /// One of a release's own pages.
@@ -93,6 +99,7 @@ pub(crate) struct Round {
     records_global: u64,
     /// The search records this build made or kept: the next build's.
     records: Mutex<HashMap<u64, Arc<[Record]>>>,
+    saved: bool,
 }
 
 pub(crate) use crate::fingerprint::of as key;
@@ -116,6 +123,27 @@ impl Hash for GroupIds<'_> {
 }
 
 impl Memo {
+    /// A memo for a build that saves it (see [`Memo::save`]), when there is none to load.
+    pub(crate) fn for_build() -> Memo {
+        Memo { saved: true, ..Memo::default() }
+    }
+
+    /// The memo the last build into an output saved at `file`, if it was saved with the
+    /// output's manifest as it is now (`manifest`: its length and hash) by this program.
+    pub(crate) fn load(file: &Path, manifest: Option<(u64, u64)>) -> Option<Memo> {
+        saved::load(file, manifest)
+    }
+
+    /// Saves this memo at `file`, for the output whose manifest it now is (see [`saved`]).
+    pub(crate) fn save(&self, file: &Path, manifest: (u64, u64)) -> std::io::Result<()> {
+        saved::save(self, file, manifest)
+    }
+
+    /// Removes a saved memo: the output it was saved with has changed in other ways.
+    pub(crate) fn forget(file: &Path) -> std::io::Result<()> {
+        saved::forget(file)
+    }
+
     /// The search indexes the last build left to make (see [`Round::defer_search`]).
     pub(crate) fn take_deferred_search(&mut self) -> Vec<crate::search::Deferred> {
         std::mem::take(&mut self.search)
@@ -132,7 +160,9 @@ impl Memo {
         let global = key((records_global, (shared, words)));
         let reused = (0..self.numbers).map(|_| AtomicBool::new(false)).collect();
         let texts = Arc::new(Kept::new(std::mem::take(&mut self.texts)));
+        let saved = self.saved;
         Round {
+            saved,
             texts,
             previous: self,
             reused,
@@ -149,6 +179,12 @@ impl Memo {
 }
 
 impl Round {
+    /// Whether this is the preview server's round, not a build's: the preview makes the
+    /// search index after the reload, and keeps texts' HTML and search records.
+    pub(crate) fn preview(&self) -> bool {
+        !self.saved
+    }
+
     /// `key` with the site's version of `template`, the one the file is made with or
     /// whose text it carries ("" for none).
     pub(crate) fn with_template(&self, template: &str, key: u64) -> u64 {
@@ -208,7 +244,8 @@ impl Round {
         let search = self.search.into_inner().expect("memo lock");
         let records = self.records.into_inner().expect("memo lock");
         let records_global = self.records_global;
-        Memo { global: self.global, files, numbers, fragments, releases, texts, search, records, records_global }
+        let saved = self.saved;
+        Memo { global: self.global, files, numbers, fragments, releases, texts, search, records, records_global, saved }
     }
 
     /// The memo as it was, when this build failed and its output was thrown away (with
@@ -297,6 +334,12 @@ impl Round {
     /// The fragment the last build made under `key` (when it shared this one's global
     /// inputs), or a new one from `make`.
     pub(crate) fn fragment(&self, key: u64, make: impl FnOnce() -> String) -> Arc<str> {
+        if self.saved {
+            // A build's memo keeps none: a file made again after an edit (the calendars
+            // of the edited release's groups) costs less to make whole than its parts
+            // would cost every build to save and load.
+            return make().into();
+        }
         let kept = self.previous.fragments.get(&key).filter(|_| self.global == self.previous.global);
         let fragment = kept.cloned().unwrap_or_else(|| make().into());
         self.fragments.lock().expect("memo lock").insert(key, Arc::clone(&fragment));
