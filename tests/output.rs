@@ -208,6 +208,8 @@ fn a_build_into_the_previous_output_makes_only_what_changed() {
     let (made, all) = made_again(&site);
     assert_eq!(made, all, "the first build makes every file");
     assert!(site.path(".public.communique-memo").is_file(), "the memo is beside the output");
+    let published = Tree::read(&site.path("public"));
+    assert!(published.paths().iter().all(|p| !p.contains("memo")), "and not in it: {:?}", published.paths());
     assert_eq!(made_again(&site), (0, all), "nothing changed: nothing is made again");
 
     site.write(

@@ -113,6 +113,33 @@ fn a_planted_manifest_beside_a_linked_folder_deletes_and_writes_nothing_outside(
 }
 
 #[cfg(unix)]
+/// The memo a build saves beside its output, planted as a link (to a file outside) and
+/// as a link where its partial copy is written: the build replaces the link, never
+/// reads or writes through it.
+#[cfg(unix)]
+#[test]
+fn a_planted_memo_link_is_replaced_not_followed() {
+    let outside = Outside::new();
+    let site = small_site();
+    let before = site.build(&[]);
+    site.remove(".public.communique-memo");
+    link(&outside.path().join("secret.txt"), &site.path(".public.communique-memo"));
+    assert_eq!(site.build(&[]), before);
+    outside.assert_untouched();
+    let memo = std::fs::symlink_metadata(site.path(".public.communique-memo")).unwrap();
+    assert!(memo.is_file(), "the link is replaced by the build's own memo");
+    // Where the memo is written before it is renamed into place.
+    link(&outside.path().join("secret.txt"), &site.path(".public.communique-memo-partial"));
+    site.write(
+        "content/releases/payments-4-2.md",
+        &release("Payments 4.3", "approved", "2026-11-10T09:00:00Z", &["customers"]),
+    );
+    site.run(&["build", "--now", NOW]).success();
+    outside.assert_untouched();
+    assert!(!site.path(".public.communique-memo-partial").exists(), "the planted link is gone");
+    assert!(std::fs::symlink_metadata(site.path(".public.communique-memo")).unwrap().is_file());
+}
+
 #[test]
 fn an_output_folder_that_is_a_link_is_refused() {
     let outside = Outside::new();

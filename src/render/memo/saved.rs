@@ -111,6 +111,8 @@ pub(crate) fn save(memo: &Memo, file: &Path, manifest: (u64, u64)) -> io::Result
     use std::io::Write;
     let Some(program) = program() else { return forget(file) };
     let partial = file.with_extension("communique-memo-partial");
+    // Left by a build stopped while saving (or planted: a link is removed, not followed).
+    crate::output::nofollow::remove(&partial)?;
     let mut out = io::BufWriter::new(crate::output::nofollow::open_to_write(&partial, true)?);
     out.write_all(&Header { program, manifest }.bytes())?;
     // [`Saved`]'s fields in their order (postcard writes a struct as its fields), read
