@@ -209,7 +209,13 @@ def bench_builds(a, binary, work, outputs, c_corpus, h_corpus):
         timed(c_cmd(outputs.new("warmup-communique")), tf)
         timed(h_cmd(outputs.new("warmup-hugo")), tf)
 
-    cold, warm, hugo, hugo_warm, loads = [], [], [], [], []
+    # The release edited before the "after one edit" build of each round, and restored after it.
+    releases_dir = os.path.join(c_corpus, "content", "releases")
+    edited = os.path.join(releases_dir, sorted(n for n in os.listdir(releases_dir) if n.endswith(".md"))[0])
+    original = open(edited, "rb").read()
+    memo = lambda out: os.path.join(os.path.dirname(out), f".{os.path.basename(out)}.communique-memo")  # noqa: E731
+
+    cold, warm, hugo, hugo_warm, edit, no_memo, loads = [], [], [], [], [], [], []
     line = ""
     for i in range(a.runs):
         loads.append(load_average()[0])
@@ -226,11 +232,30 @@ def bench_builds(a, binary, work, outputs, c_corpus, h_corpus):
         sample, _ = timed(h_cmd(h_out), tf)
         hugo_warm.append(sample)
         log(f"run {i + 1}/{a.runs}  Hugo warm       {show(sample)}")
+        # A release's title edited, as between two CI runs: its pages, lists, feeds and
+        # calendars are made again, from the memo the last build saved.
+        try:
+            with open(edited, "wb") as f:
+                f.write(original.replace(b"title: ", f"title: Edited {i} ".encode(), 1))
+            sample, _ = timed(c_cmd(c_out), tf)
+        finally:
+            with open(edited, "wb") as f:
+                f.write(original)
+        edit.append(sample)
+        log(f"run {i + 1}/{a.runs}  communique warm, one release edited {show(sample)}")
+        # Without the memo (a new version of communique, or a deleted memo): every page is
+        # made, and each file compared with the manifest.
+        os.remove(memo(c_out))
+        sample, _ = timed(c_cmd(c_out), tf)
+        no_memo.append(sample)
+        log(f"run {i + 1}/{a.runs}  communique warm, without its memo {show(sample)}")
     c_files, c_bytes = tree_size(c_out)
     h_files, h_bytes = tree_size(h_out)
     return {
         "communique_cold": summary(cold),
         "communique_warm": summary(warm),
+        "communique_warm_edit": summary(edit),
+        "communique_warm_no_memo": summary(no_memo),
         "hugo": summary(hugo),
         "hugo_warm": summary(hugo_warm),
         "communique_summary": line,
@@ -448,9 +473,12 @@ def report(a, info, load_start, load_end, builds, scale, preview):
     cc, cw, h, hw = builds["communique_cold"], builds["communique_warm"], builds["hugo"], builds["hugo_warm"]
     add("| build | wall, median | wall, min – max | peak memory, median | CPU (user + sys), median |")
     add("|---|---|---|---|---|")
+    ce, cn = builds["communique_warm_edit"], builds["communique_warm_no_memo"]
     for label, s in (("communique, cold (new output folder)", cc), ("Hugo, cold (new output folder)", h),
-                     ("communique, warm (full build into its previous output)", cw),
-                     ("Hugo, warm (full build into its previous output)", hw)):
+                     ("communique, warm (build into its previous output)", cw),
+                     ("Hugo, warm (build into its previous output)", hw),
+                     ("communique, warm, one release edited since", ce),
+                     ("communique, warm, without its memo (every page made)", cn)):
         add(f"| {label} | {fmt_s(s['wall_median'])} | {s['wall_min']:.2f} – {s['wall_max']:.2f} s "
             f"| {fmt_mib(s['mem_median'])} | {fmt_s(s['cpu_median'])} |")
     best = min(h, hw, key=lambda s: s["wall_median"])
@@ -458,6 +486,8 @@ def report(a, info, load_start, load_end, builds, scale, preview):
     # Hugo's warm one, with at most 0.20× its memory.
     for label, c, hugo, time_target, mem_target in (("cold / Hugo cold", cc, h, 0.30, None),
                                                     ("warm / Hugo warm", cw, hw, 0.15, 0.20),
+                                                    ("warm, one release edited / Hugo warm", ce, hw, None, None),
+                                                    ("warm without its memo / Hugo warm", cn, hw, None, None),
                                                     ("warm / Hugo's faster", cw, best, None, None)):
         t, m = c["wall_median"] / hugo["wall_median"], c["mem_median"] / hugo["mem_median"]
         add(f"| **communique {label}** | **{t:.2f}×**{met(t, time_target)} | "

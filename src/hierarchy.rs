@@ -4,7 +4,6 @@
 
 use crate::fingerprint::FastMap as HashMap;
 use crate::model::{Constraint, Feature, Release, StakeholderGroup};
-use std::collections::BTreeMap;
 
 pub struct Hierarchy<'a> {
     groups: &'a [StakeholderGroup],
@@ -78,7 +77,7 @@ impl<'a> Hierarchy<'a> {
 
     /// A per-group entry (value, access, hand-written text) for `group`, or its nearest
     /// ancestor's.
-    pub fn inherited<'m, T>(&self, entries: &'m BTreeMap<String, T>, group: &'a str) -> Option<&'m T> {
+    pub fn inherited<'m, T>(&self, entries: &'m crate::model::GroupMap<T>, group: &'a str) -> Option<&'m T> {
         self.ancestors(group).find_map(|g| entries.get(g))
     }
 
@@ -203,8 +202,8 @@ pub(crate) mod tests {
     fn nearest_entry_wins() {
         let gs = groups();
         let h = Hierarchy::new(&gs);
-        let entries: BTreeMap<String, &str> =
-            [("customers".to_string(), "parent's"), ("enterprise".to_string(), "own")].into();
+        let entries: crate::model::GroupMap<&str> =
+            [("customers".to_string(), "parent's"), ("enterprise".to_string(), "own")].into_iter().collect();
         assert_eq!(h.inherited(&entries, "eu-enterprise"), Some(&"own"));
         assert_eq!(h.inherited(&entries, "customers"), Some(&"parent's"));
         assert_eq!(h.inherited(&entries, "sales"), None);

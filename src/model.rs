@@ -213,6 +213,11 @@ pub struct ChatChannel {
     pub webhook_env: String,
 }
 
+/// Entries by group id, in id order, as a release's access and a feature's value hold
+/// them: a sorted list, not a tree. A site holds tens of thousands of these maps of two
+/// or three entries, and a `BTreeMap` node is half a kilobyte and more whatever it holds.
+pub type GroupMap<V> = litemap::LiteMap<String, V>;
+
 /// A release plan: `content/releases/<slug>.md` or `<slug>/index.md`.
 #[derive(Debug, Clone)]
 pub struct Release {
@@ -227,7 +232,7 @@ pub struct Release {
     pub components: Vec<String>,
     pub features: Vec<Feature>,
     /// Group id → how, when, where and with what permissions.
-    pub access: BTreeMap<String, Access>,
+    pub access: GroupMap<Access>,
     pub constraints: Vec<Constraint>,
     pub windows: Vec<Window>,
     /// What groups must do, and by when (SPEC §11), in the order written.
@@ -235,7 +240,7 @@ pub struct Release {
     /// Markdown: notes about the release as a whole.
     pub body: String,
     /// Group id → hand-written text for that group.
-    pub handwritten: BTreeMap<String, Handwritten>,
+    pub handwritten: GroupMap<Handwritten>,
     pub path: String,
     /// Who approved which texts, when (SPEC §12): written by `communique approve`.
     pub approval: ApprovalRecord,
@@ -261,7 +266,7 @@ pub struct Feature {
     pub summary: String,
     pub groups: Vec<String>,
     /// Group id → business value for that group (Markdown).
-    pub value: BTreeMap<String, String>,
+    pub value: GroupMap<String>,
     pub kind: FeatureKind,
     /// This change can break what a group does today.
     pub breaking: bool,
@@ -391,7 +396,7 @@ mod tests {
             title: "F".into(),
             summary: String::new(),
             groups: vec![],
-            value: BTreeMap::new(),
+            value: GroupMap::new(),
             kind,
             breaking,
         }

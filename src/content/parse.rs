@@ -11,7 +11,6 @@ use crate::diagnostics::Diagnostic;
 use crate::model::*;
 use crate::slug::{is_valid_id, slugify};
 use serde_yaml::{Mapping, Value};
-use std::collections::BTreeMap;
 
 pub(crate) fn group(source: &Source, id: &str, body: &str, out: &mut Vec<Diagnostic>) -> Option<StakeholderGroup> {
     let nested = |map: &Mapping, out: &mut Vec<Diagnostic>| check_list_items(source, map, "chat", CHAT_KEYS, out);
@@ -328,7 +327,7 @@ pub(crate) fn release(
         windows,
         actions,
         body: body.to_string(),
-        handwritten: BTreeMap::new(),
+        handwritten: Default::default(),
         path: source.path.clone(),
         approval: ApprovalRecord {
             by: non_empty(raw.approved_by),

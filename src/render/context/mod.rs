@@ -439,7 +439,7 @@ impl<'s, 'a> Views<'s, 'a> {
                     labels: Label::of_feature(f),
                     summary: &f.summary,
                     summary_html: summary_html.clone(),
-                    value: key.map_or("", |k| f.value[k].as_str()),
+                    value: key.map_or("", |k| f.value.get(k).map_or("", String::as_str)),
                     value_html: key.and_then(|k| values.get(k)).cloned().unwrap_or_default(),
                     url: urls::feature_url(&self.config.base_url, &r.slug, &f.id),
                 }
@@ -458,8 +458,10 @@ impl<'s, 'a> Views<'s, 'a> {
                 (!texts.is_empty()).then(|| ConstraintGroup { kind: kind.as_str(), label: kind.label(), items, texts })
             })
             .collect();
-        let page = nearest(&|k| r.handwritten.contains_key(k)).map(|k| (&r.handwritten[k], &html.handwritten[k]));
-        let access = nearest(&|k| r.access.contains_key(k)).map(|k| self.access(&r.access[k], html.access.get(k)));
+        let page = nearest(&|k| r.handwritten.contains_key(k))
+            .and_then(|k| Some((r.handwritten.get(k)?, &html.handwritten[k])));
+        let access = nearest(&|k| r.access.contains_key(k))
+            .and_then(|k| Some(self.access(r.access.get(k)?, html.access.get(k))));
         let labels = Label::of_features(r.features.iter().filter(|f| h.feature_reaches(f, &g.id)));
         CommuniqueView {
             url: self.communique_url(r, g),
