@@ -616,7 +616,7 @@ pub(crate) fn parse_text(
     };
     // The body ends the text: read it from the source rather than copy it once more.
     let (yaml, yaml_line, body_start) = (doc.yaml_range(&text), doc.yaml_line, text.len() - doc.body.len());
-    let source = Source::new(rel.to_string(), text, yaml, yaml_line);
+    let mut source = Source::new(rel.to_string(), text, yaml, yaml_line);
     let body = &source.text[body_start..];
     let parsed = match kind {
         Kind::Group { id } => parse::group(&source, id, body, out).map_or(Parsed::Nothing, Parsed::Group),
@@ -628,5 +628,8 @@ pub(crate) fn parse_text(
         Kind::Translation { lang, of } => translation::read(&source, lang, (**of).clone(), body, out)
             .map_or(Parsed::Nothing, |t| Parsed::Translation(Box::new(t))),
     };
+    // A later rule that points into the file parses its front matter again: the same
+    // parse, for the few files that have more to say.
+    source.drop_locator();
     (parsed, Some(source))
 }

@@ -40,9 +40,16 @@ impl Source {
         let _ = self.locator.set(locator);
     }
 
-    /// A source whose front matter was not parsed (a fuzz target's, or one whose parse
-    /// failed) is parsed on the first position asked; nothing is located in a text that
-    /// is not YAML.
+    /// Lets go of the position index once the file's own rules have run: most files get
+    /// no later diagnostic, and a site's sources are held until every rule has run (a
+    /// tenth of a large build's memory was their indexes).
+    pub(crate) fn drop_locator(&mut self) {
+        self.locator.take();
+    }
+
+    /// A source whose front matter was not parsed (a fuzz target's, one whose parse
+    /// failed, or one whose index was let go) is parsed again on the first position
+    /// asked; nothing is located in a text that is not YAML.
     fn locator(&self) -> &Locator {
         self.locator.get_or_init(|| super::yaml::read(self.yaml()).map(|f| f.locator).unwrap_or_default())
     }
