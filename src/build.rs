@@ -261,7 +261,7 @@ fn build_in(request: &Request, mut session: Option<&mut Session>) -> Result<Buil
             // The output is uncertain: reuse nothing.
             match session {
                 Some(session) => session.memo = Memo::default(),
-                None => forget_memo(&memo_file),
+                None => Memo::forget(&memo_file),
             }
             return Err(commit_failed(&output, e, &error, &refused));
         }
@@ -277,10 +277,10 @@ fn build_in(request: &Request, mut session: Option<&mut Session>) -> Result<Buil
             let memo = round.finish(&manifest);
             // A memo that cannot be saved costs the next build time, not this one its output.
             if manifest.print().is_none_or(|print| memo.save(&memo_file, print).is_err()) {
-                forget_memo(&memo_file);
+                Memo::forget(&memo_file);
             }
         }
-        (None, None) => forget_memo(&memo_file),
+        (None, None) => Memo::forget(&memo_file),
         (Some(_), None) => {}
     }
     phase.end();
@@ -294,12 +294,6 @@ fn build_in(request: &Request, mut session: Option<&mut Session>) -> Result<Buil
         })?;
     }
     Ok(Built { stats, output, warnings, site, sources })
-}
-
-/// Removes the memo saved beside an output that changed without it. If that fails too,
-/// the memo is void all the same: it names the manifest it was saved with.
-fn forget_memo(file: &Path) {
-    let _ = Memo::forget(file);
 }
 
 /// A commit's failure, as the build reports it.

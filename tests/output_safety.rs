@@ -112,7 +112,6 @@ fn a_planted_manifest_beside_a_linked_folder_deletes_and_writes_nothing_outside(
     assert!(std::fs::symlink_metadata(site.path("public/assets")).unwrap().file_type().is_symlink());
 }
 
-#[cfg(unix)]
 /// The memo a build saves beside its output, planted as a link (to a file outside) and
 /// as a link where its partial copy is written: the build replaces the link, never
 /// reads or writes through it.

@@ -139,9 +139,10 @@ impl Memo {
         saved::save(self, file, manifest)
     }
 
-    /// Removes a saved memo: the output it was saved with has changed in other ways.
-    pub(crate) fn forget(file: &Path) -> std::io::Result<()> {
-        saved::forget(file)
+    /// Removes a saved memo: the output it was saved with has changed in other ways. If
+    /// that fails, the memo is void all the same: it names the manifest it was saved with.
+    pub(crate) fn forget(file: &Path) {
+        let _ = saved::forget(file);
     }
 
     /// The search indexes the last build left to make (see [`Round::defer_search`]).
