@@ -12,19 +12,12 @@
 //! left for the caller to delete: deleting them right away would slow the next run down
 //! (see "Why new folders" in docs/benchmarks.md).
 
+mod common;
+
+use common::cpu_seconds;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-
-/// This process's CPU time so far, user and system, in seconds: fields 14 and 15 of
-/// `/proc/self/stat`, in Linux's user-visible ticks (100 a second).
-fn cpu_seconds() -> (f64, f64) {
-    let stat = std::fs::read_to_string("/proc/self/stat").expect("/proc/self/stat (Linux)");
-    // The command name (field 2) is in parentheses and may hold spaces: count from after it.
-    let fields: Vec<&str> = stat[stat.rfind(')').expect("a stat line") + 2..].split(' ').collect();
-    let ticks = |n: usize| fields[n - 3].parse::<f64>().expect("a tick count") / 100.0;
-    (ticks(14), ticks(15))
-}
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();

@@ -102,6 +102,7 @@ pub(super) fn run(args: Args) -> anyhow::Result<ExitCode> {
                 // `./public` reads better as `public`, as the user would type it.
                 built.output.strip_prefix(".").unwrap_or(&built.output).display()
             );
+            super::leave_to_exit(built);
             Ok(ExitCode::SUCCESS)
         }
         Err(failed) => {

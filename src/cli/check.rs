@@ -42,6 +42,7 @@ pub(super) fn run(args: Args) -> anyhow::Result<ExitCode> {
             all.extend(crate::render::strings::load(root, &site.config.theme, lang).err().unwrap_or_default());
         }
     }
+    super::leave_to_exit((loaded.site, loaded.sources));
     diagnostics::sort(&mut all);
     diagnostics::print(&all, args.format);
     let errors = diagnostics::count_errors(&all);

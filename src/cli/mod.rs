@@ -86,6 +86,13 @@ impl NowArg {
     }
 }
 
+/// Leaves a command's loaded site to the exit: the process ends right after, and the
+/// kernel takes its memory back at once, where dropping 10,000 releases node by node
+/// costs tens of milliseconds of a `check` or a build.
+pub(super) fn leave_to_exit<T>(loaded: T) {
+    std::mem::forget(loaded);
+}
+
 /// A usage error: printed like clap's, exit code 2.
 pub fn usage_error(message: &str) -> ExitCode {
     crate::errln!("error: {message}");
