@@ -9,6 +9,7 @@ use crate::render::memo::Memo;
 use crate::render::{self, Options, Stats};
 use crate::select::{self, Mode};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 pub struct Request<'a> {
     pub root: &'a Path,
@@ -107,6 +108,26 @@ pub fn finish_deferred<L>(
     session: &mut Session,
     commit_lock: impl FnOnce() -> L,
 ) -> Result<(), Vec<Diagnostic>> {
+    finish_deferred_from(output, session, &crate::search::Made::default(), commit_lock)
+}
+
+/// The shards [`rebuild_before_search`] left to index, in their index's language, for
+/// the preview's indexer to make ahead of [`finish_deferred_from`], without `session`.
+pub(crate) fn deferred_shards(session: &Session) -> Vec<(crate::search::Language, Arc<crate::search::PendingShard>)> {
+    let indexes = session.memo.deferred_search();
+    indexes
+        .iter()
+        .flat_map(|index| index.pending.iter().map(|shard| (index.language.clone(), Arc::clone(shard))))
+        .collect()
+}
+
+/// [`finish_deferred`], writing the shards found in `made` from there.
+pub(crate) fn finish_deferred_from<L>(
+    output: &Path,
+    session: &mut Session,
+    made: &crate::search::Made,
+    commit_lock: impl FnOnce() -> L,
+) -> Result<(), Vec<Diagnostic>> {
     let deferred = session.memo.take_deferred_search();
     if deferred.is_empty() {
         return Ok(());
@@ -118,7 +139,7 @@ pub fn finish_deferred<L>(
     // Each language's index is its own folder; all else stays as the rebuild left it.
     staging.keep_all_but(&deferred.iter().map(|index| index.folder.as_str()).collect::<Vec<_>>());
     for index in &deferred {
-        index.write(&staging).map_err(error)?;
+        index.write(&staging, made).map_err(error)?;
     }
     let lock = commit_lock();
     let committed = staging.commit();

@@ -167,3 +167,27 @@ fn the_public_review_shows_nothing_that_reaches_only_internal_groups() {
         assert!(!body.contains(secret), "`{secret}` in the public review:\n{body}");
     }
 }
+
+/// The preview watches the site's sources, not its whole folder: a source folder made
+/// after the start, such as the site's first `themes/`, is watched from then on, and
+/// the templates written in it at once are used.
+#[test]
+fn a_first_themes_folder_made_while_previewing_is_used() {
+    let preview = Preview::start(sample_site(), &[]);
+    assert!(!preview.path("themes").exists(), "the sample site has no theme of its own");
+    let built_in = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/release.html"),
+    )
+    .unwrap();
+    let templates = preview.path("themes/default/templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(
+        templates.join("release.html"),
+        built_in.replacen("{% block content %}", "{% block content %}<p>from the site's own theme</p>", 1),
+    )
+    .unwrap();
+    preview.wait_for("/releases/payments-4-2/", |b| b.contains("from the site's own theme"));
+    // Edits in the new folder are seen too.
+    preview.edit("themes/default/templates/release.html", |t| t.replace("site's own theme", "edited theme"));
+    preview.wait_for("/releases/payments-4-2/", |b| b.contains("from the edited theme"));
+}

@@ -1,11 +1,13 @@
 //! Writing an index's shards once the build knows which ones changed: at once in a
 //! build, or, in the preview, after the rebuilt pages are shown (see
-//! `build::finish_deferred`). Either way the same records make the same files.
+//! `build::finish_deferred`), from shards indexed ahead by the preview's indexer
+//! ([`Made`]). Either way the same records make the same files.
 
-use super::{index_shard, Language, Record, BUNDLES, KEY_FILE, UI};
+use super::{index_shard, Bundle, Language, Record, BUNDLES, KEY_FILE, UI};
 use crate::output::Staging;
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 
 /// One index (one language's) as a build left it: which shards it keeps, and which it
 /// must index again.
@@ -17,7 +19,8 @@ pub(crate) struct Deferred {
     pub bundles: Vec<u8>,
     /// The folders of the shards kept as the previous build wrote them.
     pub kept: Vec<String>,
-    pub pending: Vec<PendingShard>,
+    /// Shared with the preview's indexer, which indexes them without the build's session.
+    pub pending: Vec<Arc<PendingShard>>,
 }
 
 /// A shard to index: its folder, its key file's text, its records.
@@ -28,9 +31,10 @@ pub(crate) struct PendingShard {
 }
 
 impl Deferred {
-    /// Writes the index into `staging`: keeps the kept shards, indexes the others (in
-    /// parallel), and writes the list of bundles and the search UI.
-    pub(crate) fn write(&self, staging: &Staging) -> Result<(), String> {
+    /// Writes the index into `staging`: keeps the kept shards, writes the others from
+    /// `made` or indexes them (in parallel), and writes the list of bundles and the
+    /// search UI.
+    pub(crate) fn write(&self, staging: &Staging, made: &Made) -> Result<(), String> {
         for dir in &self.kept {
             for file in staging.previous_under(dir) {
                 staging.keep(&file);
@@ -39,9 +43,47 @@ impl Deferred {
         let uis = self
             .pending
             .par_iter()
-            .map(|shard| write_shard(staging, &self.language, &shard.dir, &shard.key, &shard.records))
+            .map(|shard| match made.get(&shard.key) {
+                Some(bundle) => write_bundle(staging, &shard.dir, &shard.key, &bundle),
+                None => write_shard(staging, &self.language, &shard.dir, &shard.key, &shard.records),
+            })
             .collect::<Result<Vec<_>, String>>()?;
         write_rest(staging, &self.folder, &self.language, &self.bundles, uis.into_iter().next())
+    }
+}
+
+/// Shards indexed ahead of the commit that writes them, by their key: the preview's
+/// indexer makes them without holding the build's session, so that an edit saved
+/// meanwhile is rebuilt at once, and a shard made before the edit is not made again.
+#[derive(Default)]
+pub(crate) struct Made {
+    shards: Mutex<HashMap<String, Arc<Bundle>>>,
+}
+
+impl Made {
+    fn get(&self, key: &str) -> Option<Arc<Bundle>> {
+        self.shards.lock().expect("made shards").get(key).cloned()
+    }
+
+    /// Whether the shard with this key is made.
+    pub(crate) fn holds(&self, key: &str) -> bool {
+        self.shards.lock().expect("made shards").contains_key(key)
+    }
+
+    /// Indexes `shard` in `language`, unless it is made already. An error is left for
+    /// the commit, which indexes the shard again and reports it.
+    pub(crate) fn make(&self, language: &Language, shard: &PendingShard) {
+        if self.holds(&shard.key) {
+            return;
+        }
+        if let Ok(bundle) = index_shard(language, &shard.records) {
+            self.shards.lock().expect("made shards").insert(shard.key.clone(), Arc::new(bundle));
+        }
+    }
+
+    /// Lets go of every shard but those with these keys.
+    pub(crate) fn keep_only(&self, keys: &HashSet<&str>) {
+        self.shards.lock().expect("made shards").retain(|key, _| keys.contains(key.as_str()));
     }
 }
 
@@ -57,12 +99,18 @@ pub(crate) fn write_shard(
     key: &str,
     records: &[Record],
 ) -> Result<Ui, String> {
-    let (files, ui) = index_shard(language, records)?;
+    write_bundle(staging, dir, key, &index_shard(language, records)?)
+}
+
+/// Writes a shard's indexed `bundle` into `staging` at `dir`, with its key file;
+/// returns the search UI's files.
+fn write_bundle(staging: &Staging, dir: &str, key: &str, bundle: &Bundle) -> Result<Ui, String> {
+    let (files, ui) = bundle;
     for (rel, bytes) in files {
-        written(staging, &format!("{dir}{rel}"), &bytes)?;
+        written(staging, &format!("{dir}{rel}"), bytes)?;
     }
     written(staging, &format!("{dir}{KEY_FILE}"), key.as_bytes())?;
-    Ok(ui)
+    Ok(ui.clone())
 }
 
 /// Writes the list of bundles of the index at `folder`, and the search UI: `ui`, from a

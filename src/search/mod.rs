@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 
 mod deferred;
 
-pub(crate) use deferred::{write_rest, write_shard, Deferred, PendingShard, Ui};
+pub(crate) use deferred::{write_rest, write_shard, Deferred, Made, PendingShard, Ui};
 
 /// The folder of the index and the search UI, in the output (and in `urls.search`).
 pub(crate) const FOLDER: &str = crate::urls::SEARCH;

@@ -54,6 +54,11 @@ impl Pages {
         self.rebuilds.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1
     }
 
+    /// The number of the last rebuild begun.
+    pub(crate) fn latest(&self) -> u64 {
+        self.rebuilds.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// The pages to make first in the next rebuild.
     pub(crate) fn wanted(&self) -> Vec<String> {
         lock(&self.recent).iter().cloned().collect()

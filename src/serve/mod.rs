@@ -7,6 +7,7 @@
 mod first;
 pub(crate) mod host;
 pub(crate) mod http;
+mod indexer;
 mod listen;
 mod rebuild;
 pub(crate) mod watch;
@@ -56,6 +57,8 @@ pub(crate) struct Shared {
     reloads: Arc<listen::Reloads>,
     /// The pages a rebuild makes first, and those it has made.
     first: Arc<first::Pages>,
+    /// Makes the search index a rebuild leaves to make, on its own thread.
+    indexer: indexer::Indexer,
 }
 
 impl Shared {
@@ -71,6 +74,7 @@ impl Shared {
             output: RwLock::new(()),
             reloads: Arc::default(),
             first: Arc::default(),
+            indexer: indexer::Indexer::default(),
         }
     }
 }
@@ -114,10 +118,11 @@ pub(crate) fn serve(options: Options) -> Result<(), ServeError> {
 
     // Watch before the first build, so that no save made after the URL is printed is missed.
     let (tx, rx) = std::sync::mpsc::channel();
-    let watcher = rebuild::watch(&options.root, tx).map_err(|e| ServeError::Io(std::io::Error::other(e)))?;
+    let watcher = watch::SiteWatcher::start(&options.root, tx).map_err(|e| ServeError::Io(std::io::Error::other(e)))?;
 
     // The pages first: the address is printed once they are served, and the search
-    // index, which takes longer than the pages on a large site, is made after.
+    // index, which takes longer than the pages on a large site, is made after, by the
+    // indexer, while edits are rebuilt as they are saved.
     let first = rebuild::rebuild_pages(&shared, "start", &[]);
     crate::errln!(
         "Previewing {} at {base_url} (drafts and scheduled communiques shown and marked; review at {base_url}_review/). Ctrl-C to stop.",
@@ -135,13 +140,12 @@ pub(crate) fn serve(options: Options) -> Result<(), ServeError> {
         std::process::exit(0);
     });
 
+    let indexer_shared = Arc::clone(&shared);
+    std::thread::spawn(move || indexer::Indexer::run(&indexer_shared));
+    shared.indexer.after(first);
     let watcher_shared = Arc::clone(&shared);
     std::thread::spawn(move || {
-        // Dropping the watcher would stop the events; saves made while the first index is
-        // made wait in `rx`, for the next rebuild.
-        let _watcher = watcher;
-        rebuild::finish_deferred(&watcher_shared, first);
-        rebuild::rebuild_on_changes(&watcher_shared, rx);
+        rebuild::rebuild_on_changes(&watcher_shared, rx, watcher);
     });
 
     listen::run(listener, shared, allowed)?;

@@ -3,9 +3,11 @@
 //! panics (a bug of communique's, not the author's) is caught and reported the same way,
 //! so that the server goes on serving and the next edit is built afresh.
 
+use super::watch::SiteWatcher;
 use super::{lock, read, write, LastGood, Shared};
 use crate::build::{self, Built, Request, Session};
 use crate::diagnostics::{Diagnostic, Pos};
+use crate::search::Made;
 use crate::select::Mode;
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
@@ -17,11 +19,12 @@ use std::time::{Duration, Instant};
 /// their timestamps say.
 pub(super) fn rebuild(shared: &Shared, reason: &str, changed: &[String]) {
     let rebuild = rebuild_pages(shared, reason, changed);
-    finish_deferred(shared, rebuild);
+    shared.indexer.after(rebuild);
 }
 
 /// [`rebuild`] but for what the build leaves to make once its pages are shown (the
-/// search index, see [`finish_deferred`]); returns the rebuild's number, for that.
+/// search index, which the indexer makes: see [`finish_deferred`]); returns the
+/// rebuild's number, for that.
 pub(super) fn rebuild_pages(shared: &Shared, reason: &str, changed: &[String]) -> u64 {
     rebuild_with(shared, reason, changed, build::rebuild_before_search)
 }
@@ -91,13 +94,12 @@ fn rebuild_with(
     rebuild
 }
 
-/// Once open pages are told to reload: makes the search index's shards the rebuild
-/// left to make (see [`build::finish_deferred`]). Open pages are not told again: the
-/// next search reads the new index.
-pub(super) fn finish_deferred(shared: &Shared, rebuild: u64) {
-    let mut session = lock(&shared.session);
+/// Once open pages are told to reload: makes the search index's shards the rebuild left
+/// to make (see [`build::finish_deferred`]), writing those in `made` from there. Open
+/// pages are not told again: the next search reads the new index.
+pub(super) fn finish_deferred(shared: &Shared, session: &mut Session, rebuild: u64, made: &Made) {
     let caught = std::panic::catch_unwind(AssertUnwindSafe(|| {
-        build::finish_deferred(&shared.site_dir, &mut session, || write(&shared.output))
+        build::finish_deferred_from(&shared.site_dir, session, made, || write(&shared.output))
     }));
     let errors = match caught {
         Ok(Ok(())) => return,
@@ -154,27 +156,22 @@ pub(super) fn panic_diagnostic(path: &str, doing: &str, message: &str) -> Diagno
 
 type Events = std::sync::mpsc::Receiver<notify::Result<notify::Event>>;
 
-pub(super) fn watch(
-    root: &std::path::Path,
-    tx: std::sync::mpsc::Sender<notify::Result<notify::Event>>,
-) -> notify::Result<impl Sized> {
-    use notify::{RecursiveMode, Watcher};
-    let mut watcher = notify::recommended_watcher(tx)?;
-    watcher.watch(&root.canonicalize().unwrap_or_else(|_| root.to_path_buf()), RecursiveMode::Recursive)?;
-    Ok(watcher)
-}
-
 /// Waits for changes, lets a burst settle (editors save in several steps, a rename is
 /// two events), then rebuilds once.
-pub(super) fn rebuild_on_changes(shared: &Shared, rx: Events) {
+pub(super) fn rebuild_on_changes(shared: &Shared, rx: Events, mut watcher: SiteWatcher) {
     let root = shared.root.canonicalize().unwrap_or_else(|_| shared.root.clone());
-    let relevant = |event: notify::Result<notify::Event>| -> Vec<PathBuf> {
+    let mut relevant = |event: notify::Result<notify::Event>| -> Vec<PathBuf> {
         match event {
             // Events were lost (a queue overflowed): the site root itself stands for
             // "anything may have changed", and every file's stamp is checked again.
             Err(_) => vec![root.clone()],
             Ok(event) if event.need_rescan() => vec![root.clone()],
             Ok(event) if !matches!(event.kind, notify::EventKind::Access(_)) => {
+                // A source folder made since the start is watched from now on, and
+                // everything in it read again: it may hold files written before then.
+                if event.paths.iter().any(|p| watcher.follow(p)) {
+                    return vec![root.clone()];
+                }
                 event.paths.into_iter().filter(|p| super::watch::classify(&root, p).is_some()).collect()
             }
             _ => Vec::new(),

@@ -150,6 +150,11 @@ impl Memo {
         std::mem::take(&mut self.search)
     }
 
+    /// [`Memo::take_deferred_search`], left where they are.
+    pub(crate) fn deferred_search(&self) -> &[crate::search::Deferred] {
+        &self.search
+    }
+
     /// Starts a build of `site` that may reuse what the last one made, if it shared the
     /// same global inputs.
     pub(crate) fn round(mut self, root: &Path, site: &Site, mode: Mode, audience: crate::model::Audience) -> Round {

@@ -90,7 +90,7 @@ pub(super) fn render(r: &Renderer, index: &Index) {
                 None => releases.iter().flat_map(of_release).collect(),
             };
             if preview {
-                return (dir.clone(), Planned::Index(PendingShard { dir, key, records }));
+                return (dir.clone(), Planned::Index(PendingShard { dir, key, records }.into()));
             }
             match search::write_shard(r.staging, language, &dir, &key, &records) {
                 Ok(ui) => (dir, Planned::Indexed(ui)),
@@ -129,7 +129,7 @@ pub(super) fn render(r: &Renderer, index: &Index) {
 enum Planned {
     Kept,
     /// To index after the reload (the preview).
-    Index(PendingShard),
+    Index(std::sync::Arc<PendingShard>),
     /// Indexed and written (a build), with the search UI's files.
     Indexed(search::Ui),
 }
