@@ -167,9 +167,13 @@ pub(super) fn rebuild_on_changes(shared: &Shared, rx: Events, mut watcher: SiteW
             Err(_) => vec![root.clone()],
             Ok(event) if event.need_rescan() => vec![root.clone()],
             Ok(event) if !matches!(event.kind, notify::EventKind::Access(_)) => {
-                // A source folder made since the start is watched from now on, and
-                // everything in it read again: it may hold files written before then.
-                if event.paths.iter().any(|p| watcher.follow(p)) {
+                // A source folder made (or moved in) since the start is watched from now
+                // on, and everything in it read again: it may hold files written before.
+                let made = matches!(
+                    event.kind,
+                    notify::EventKind::Create(_) | notify::EventKind::Modify(notify::event::ModifyKind::Name(_))
+                );
+                if made && event.paths.iter().any(|p| watcher.follow(p)) {
                     return vec![root.clone()];
                 }
                 event.paths.into_iter().filter(|p| super::watch::classify(&root, p).is_some()).collect()
