@@ -44,7 +44,7 @@ impl Deferred {
             .pending
             .par_iter()
             .map(|shard| match made.get(&shard.key) {
-                Some(bundle) => write_bundle(staging, &shard.dir, &shard.key, &bundle),
+                Some(bundle) => write_files(staging, &shard.dir, &shard.key, &bundle.0).map(|()| bundle.1.clone()),
                 None => write_shard(staging, &self.language, &shard.dir, &shard.key, &shard.records),
             })
             .collect::<Result<Vec<_>, String>>()?;
@@ -99,18 +99,17 @@ pub(crate) fn write_shard(
     key: &str,
     records: &[Record],
 ) -> Result<Ui, String> {
-    write_bundle(staging, dir, key, &index_shard(language, records)?)
+    let (files, ui) = index_shard(language, records)?;
+    write_files(staging, dir, key, &files)?;
+    Ok(ui)
 }
 
-/// Writes a shard's indexed `bundle` into `staging` at `dir`, with its key file;
-/// returns the search UI's files.
-fn write_bundle(staging: &Staging, dir: &str, key: &str, bundle: &Bundle) -> Result<Ui, String> {
-    let (files, ui) = bundle;
+/// Writes a shard's indexed `files` into `staging` at `dir`, with its key file.
+fn write_files(staging: &Staging, dir: &str, key: &str, files: &BTreeMap<String, Vec<u8>>) -> Result<(), String> {
     for (rel, bytes) in files {
         written(staging, &format!("{dir}{rel}"), bytes)?;
     }
-    written(staging, &format!("{dir}{KEY_FILE}"), key.as_bytes())?;
-    Ok(ui.clone())
+    written(staging, &format!("{dir}{KEY_FILE}"), key.as_bytes())
 }
 
 /// Writes the list of bundles of the index at `folder`, and the search UI: `ui`, from a
